@@ -1,0 +1,8 @@
+//! The contact-center model: what contacts, agents and channels do, on top of the generic `engine`.
+
+pub mod arrivals;
+pub mod center;
+pub mod dist;
+pub mod proficiency;
+pub mod profile;
+pub mod queue;

@@ -1,0 +1,122 @@
+//! Durations as users write them: `"20s"`, `"5m"`, `"1.5h"`, `"2d"`, or a plain number of seconds.
+//!
+//! The parsed value keeps the text the user wrote so error messages can quote it verbatim.
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use std::fmt;
+
+/// A duration read from a scenario file, in seconds, plus the text it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DurationValue {
+    /// Seconds; may be zero or negative here: validation decides what is allowed where.
+    pub seconds: f64,
+    /// What the user wrote (`"5m"`, `300`), for error messages.
+    pub text: String,
+}
+
+/// Parses `"<number><unit>"` with unit s, m, h or d (a bare number in a string means seconds).
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let (number, factor) = match t.char_indices().last() {
+        Some((i, 's')) => (&t[..i], 1.0),
+        Some((i, 'm')) => (&t[..i], 60.0),
+        Some((i, 'h')) => (&t[..i], 3600.0),
+        Some((i, 'd')) => (&t[..i], 86_400.0),
+        Some(_) => (t, 1.0),
+        None => return Err("an empty duration".into()),
+    };
+    let value: f64 = number.trim().parse().map_err(|_| {
+        format!("\"{text}\" is not a duration: write a number and a unit s, m, h or d (\"20s\", \"5m\", \"1.5h\", \"2d\") or a number of seconds")
+    })?;
+    if !value.is_finite() {
+        return Err(format!("\"{text}\" is not a finite duration"));
+    }
+    Ok(value * factor)
+}
+
+/// Formats seconds with the largest unit that keeps the number short (`1800` -> `"30m"`).
+pub fn format_duration(seconds: f64) -> String {
+    for (unit, factor) in [("d", 86_400.0), ("h", 3600.0), ("m", 60.0)] {
+        let v = seconds / factor;
+        if v >= 1.0 && (v * 1000.0).fract() == 0.0 {
+            return format!("{}{unit}", trim_float(v));
+        }
+    }
+    format!("{}s", trim_float(seconds))
+}
+
+fn trim_float(v: f64) -> String {
+    let s = format!("{v}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+impl<'de> Deserialize<'de> for DurationValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = DurationValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a duration such as \"20s\", \"5m\", \"1.5h\", \"2d\" or a number of seconds",
+                )
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(DurationValue {
+                    seconds: v as f64,
+                    text: v.to_string(),
+                })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(DurationValue {
+                    seconds: v as f64,
+                    text: v.to_string(),
+                })
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(DurationValue {
+                    seconds: v,
+                    text: v.to_string(),
+                })
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                let seconds = parse_duration(v).map_err(E::custom)?;
+                Ok(DurationValue {
+                    seconds,
+                    text: format!("\"{v}\""),
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        for (text, secs) in [
+            ("20s", 20.0),
+            ("5m", 300.0),
+            ("1.5h", 5400.0),
+            ("2d", 172_800.0),
+            ("45", 45.0),
+            (" 3 m", 180.0),
+        ] {
+            assert_eq!(parse_duration(text), Ok(secs), "{text}");
+        }
+        assert!(parse_duration("5 minutes").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("xs").is_err());
+    }
+
+    #[test]
+    fn formatting_round_trips() {
+        for secs in [20.0, 300.0, 1800.0, 5400.0, 86_400.0, 0.5, 37.25] {
+            assert_eq!(parse_duration(&format_duration(secs)), Ok(secs));
+        }
+        assert_eq!(format_duration(1800.0), "30m");
+        assert_eq!(format_duration(7200.0), "2h");
+    }
+}

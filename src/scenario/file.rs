@@ -1,0 +1,121 @@
+//! Raw scenario file types: they mirror the TOML one to one.
+//!
+//! Every table denies unknown keys (a typo is an error, not a silently ignored setting), and values that are
+//! checked later keep their byte span (`Spanned`) so validation can point at file:line:column.
+//! Nothing here interprets units or checks ranges: that is `validate.rs`'s job.
+
+use super::duration::DurationValue;
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IntoDeserializer, SeqAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: Spanned<String>,
+    pub seed: Option<Spanned<i64>>,
+    pub replications: Option<Spanned<i64>>,
+    pub horizon: Spanned<DurationValue>,
+    pub warmup: Option<Spanned<DurationValue>>,
+    pub interval: Option<Spanned<DurationValue>>,
+    pub proficiency: Option<Spanned<ProficiencyFile>>,
+    #[serde(default)]
+    pub channels: Vec<Spanned<ChannelFile>>,
+    #[serde(default)]
+    pub groups: Vec<Spanned<GroupFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProficiencyFile {
+    pub curve: Spanned<String>,
+    pub exponent: Option<Spanned<f64>>,
+    pub slowest: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelFile {
+    pub name: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub arrivals: Spanned<ArrivalsFile>,
+    pub handle_time: Spanned<DistFile>,
+    pub patience: Option<Spanned<DistFile>>,
+    pub target: Option<Spanned<TargetFile>>,
+    pub queue_capacity: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalsFile {
+    pub per_hour: Spanned<OneOrPerInterval<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFile {
+    pub within: Spanned<DurationValue>,
+    pub share: Spanned<f64>,
+}
+
+/// A distribution: `dist` names the family, the other keys are its parameters.
+/// Kept flat (not a serde-tagged enum) so each key keeps its span and the messages can say
+/// "lognormal needs `cv`" rather than serde's "data did not match any variant".
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistFile {
+    pub dist: Spanned<String>,
+    pub mean: Option<Spanned<DurationValue>>,
+    pub cv: Option<Spanned<f64>>,
+    pub shape: Option<Spanned<f64>>,
+    pub k: Option<Spanned<i64>>,
+    pub values: Option<Spanned<Vec<DurationValue>>>,
+    pub file: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupFile {
+    pub name: Spanned<String>,
+    pub size: Spanned<OneOrPerInterval<i64>>,
+    pub skills: Spanned<IndexMap<String, Spanned<f64>>>,
+}
+
+/// A number, or an array with one number per reporting interval.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OneOrPerInterval<T> {
+    One(T),
+    PerInterval(Vec<T>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrPerInterval<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrPerInterval<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, or an array with one number per interval")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(OneOrPerInterval::One)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(OneOrPerInterval::One)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(OneOrPerInterval::One)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(x) = seq.next_element::<T>()? {
+                    out.push(x);
+                }
+                Ok(OneOrPerInterval::PerInterval(out))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}

@@ -1,0 +1,133 @@
+//! Scenarios: what a user describes in a TOML file, checked and typed for the engine.
+//!
+//! Flow: text --`file::ScenarioFile` (serde, mirrors the TOML)--> `validate` --> [`Scenario`] (units resolved,
+//! every rule checked). Reading the file is kept apart from parsing: [`Scenario::from_toml`] is pure.
+
+pub mod duration;
+pub mod error;
+pub mod file;
+pub mod resolved;
+pub mod validate;
+
+pub use error::{ScenarioError, ScenarioErrors};
+
+use crate::model::dist::Dist;
+use crate::model::proficiency::ProficiencyCurve;
+use crate::model::profile::PerInterval;
+use std::path::Path;
+
+/// A checked scenario: durations in seconds, rates per second, names resolved to indices.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub seed: u64,
+    pub replications: u32,
+    /// Measured period, after the warm-up (seconds).
+    pub horizon_s: f64,
+    /// Simulated before the horizon and not counted (seconds).
+    pub warmup_s: f64,
+    /// Reporting interval (seconds); the horizon is a whole number of them.
+    pub interval_s: f64,
+    pub proficiency: ProficiencyCurve,
+    pub channels: Vec<Channel>,
+    pub groups: Vec<Group>,
+}
+
+/// What a channel is; later kinds (chat, deferred, callback, self-service) plug in here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelKind {
+    /// Synchronous, one contact per agent; callers abandon by their patience.
+    Voice,
+}
+
+impl ChannelKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Voice => "voice",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub name: String,
+    pub kind: ChannelKind,
+    /// Poisson arrival rate per interval, in contacts per hour.
+    pub arrivals_per_hour: PerInterval<f64>,
+    /// Handle time at proficiency 1 (talk + hold + wrap-up), seconds.
+    pub handle_time: Dist,
+    /// Time a caller is willing to wait; `None`: nobody abandons.
+    pub patience: Option<Dist>,
+    pub target: ServiceTarget,
+    /// Most contacts that may wait; an arrival finding the queue full is blocked. `None`: unlimited.
+    pub queue_capacity: Option<u32>,
+}
+
+/// The service-level goal "share answered within `within_s`", e.g. 80/20.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServiceTarget {
+    pub within_s: f64,
+    pub share: f64,
+}
+
+impl Default for ServiceTarget {
+    fn default() -> Self {
+        ServiceTarget {
+            within_s: 20.0,
+            share: 0.80,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    /// Scheduled head-count per interval.
+    pub size: PerInterval<u32>,
+    pub skills: Vec<Skill>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Skill {
+    /// Index into `Scenario::channels`.
+    pub channel: usize,
+    /// 0 < proficiency <= 1.
+    pub proficiency: f64,
+}
+
+impl Scenario {
+    /// Parses and validates scenario text. `origin` names the file in messages; empirical files named in the
+    /// scenario are read relative to `base_dir`.
+    pub fn from_toml(
+        text: &str,
+        origin: &str,
+        base_dir: Option<&Path>,
+    ) -> Result<Scenario, ScenarioErrors> {
+        validate::parse_and_validate(text, origin, base_dir)
+    }
+
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioErrors> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ScenarioErrors::single(ScenarioError::io(
+                &origin,
+                format!("cannot read the scenario file: {e}"),
+            ))
+        })?;
+        Scenario::from_toml(&text, &origin, path.parent())
+    }
+
+    /// Number of reporting intervals in the horizon.
+    pub fn intervals(&self) -> usize {
+        (self.horizon_s / self.interval_s).round() as usize
+    }
+
+    pub fn channel_index(&self, name: &str) -> Option<usize> {
+        self.channels.iter().position(|c| c.name == name)
+    }
+
+    pub fn group_index(&self, name: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g.name == name)
+    }
+}

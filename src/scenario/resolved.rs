@@ -1,0 +1,123 @@
+//! Writes a [`Scenario`] back as TOML with every default made explicit: the "scenario as resolved" that a
+//! run stores beside its results, and that runs again unchanged to give the same results.
+
+use super::Scenario;
+use super::duration::format_duration;
+use crate::model::dist::Dist;
+use crate::model::proficiency::ProficiencyCurve;
+use std::fmt::Write;
+
+/// The scenario as TOML; parsing it back gives an equivalent scenario.
+pub fn to_toml(s: &Scenario) -> String {
+    let mut o = String::new();
+    // `write!` into a String cannot fail.
+    let _ = writeln!(
+        o,
+        "# resolved by supportsim {}: every default written out",
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(o, "name = {}", quote(&s.name));
+    let _ = writeln!(o, "seed = {}", s.seed);
+    let _ = writeln!(o, "replications = {}", s.replications);
+    let _ = writeln!(o, "horizon = \"{}\"", format_duration(s.horizon_s));
+    let _ = writeln!(o, "warmup = \"{}\"", format_duration(s.warmup_s));
+    let _ = writeln!(o, "interval = \"{}\"", format_duration(s.interval_s));
+    let _ = writeln!(o, "\n[proficiency]");
+    match s.proficiency {
+        ProficiencyCurve::Power { exponent } => {
+            let _ = writeln!(o, "curve = \"power\"\nexponent = {}", num(exponent));
+        }
+        ProficiencyCurve::Linear { slowest } => {
+            let _ = writeln!(o, "curve = \"linear\"\nslowest = {}", num(slowest));
+        }
+    }
+    for c in &s.channels {
+        let _ = writeln!(o, "\n[[channels]]");
+        let _ = writeln!(o, "name = {}", quote(&c.name));
+        let _ = writeln!(o, "kind = \"{}\"", c.kind.as_str());
+        let rates: Vec<String> = c
+            .arrivals_per_hour
+            .values()
+            .iter()
+            .map(|r| num(*r))
+            .collect();
+        if c.arrivals_per_hour.is_constant() {
+            let _ = writeln!(o, "arrivals = {{ per_hour = {} }}", rates[0]);
+        } else {
+            let _ = writeln!(o, "arrivals = {{ per_hour = [{}] }}", rates.join(", "));
+        }
+        let _ = writeln!(o, "handle_time = {}", dist(&c.handle_time));
+        if let Some(p) = &c.patience {
+            let _ = writeln!(o, "patience = {}", dist(p));
+        }
+        let _ = writeln!(
+            o,
+            "target = {{ within = \"{}\", share = {} }}",
+            format_duration(c.target.within_s),
+            num(c.target.share)
+        );
+        if let Some(q) = c.queue_capacity {
+            let _ = writeln!(o, "queue_capacity = {q}");
+        }
+    }
+    for g in &s.groups {
+        let _ = writeln!(o, "\n[[groups]]");
+        let _ = writeln!(o, "name = {}", quote(&g.name));
+        if g.size.is_constant() {
+            let _ = writeln!(o, "size = {}", g.size.values()[0]);
+        } else {
+            let v: Vec<String> = g.size.values().iter().map(|x| x.to_string()).collect();
+            let _ = writeln!(o, "size = [{}]", v.join(", "));
+        }
+        let skills: Vec<String> = g
+            .skills
+            .iter()
+            .map(|k| {
+                format!(
+                    "{} = {}",
+                    quote(&s.channels[k.channel].name),
+                    num(k.proficiency)
+                )
+            })
+            .collect();
+        let _ = writeln!(o, "skills = {{ {} }}", skills.join(", "));
+    }
+    o
+}
+
+fn dist(d: &Dist) -> String {
+    let mean = |m: f64| format!("mean = \"{}\"", format_duration(m));
+    let body = match d {
+        Dist::Exponential { mean: m } => mean(*m),
+        Dist::Fixed { value } => mean(*value),
+        Dist::LogNormal { mean: m, cv, .. }
+        | Dist::Gamma { mean: m, cv, .. }
+        | Dist::HyperExponential { mean: m, cv, .. } => {
+            format!("{}, cv = {}", mean(*m), num(*cv))
+        }
+        Dist::Weibull { mean: m, shape, .. } => format!("{}, shape = {}", mean(*m), num(*shape)),
+        Dist::Erlang { mean: m, k, .. } => format!("{}, k = {k}", mean(*m)),
+        Dist::Empirical { values, source, .. } => match source {
+            Some(path) => format!("file = {}", quote(&path.display().to_string())),
+            None => {
+                let v: Vec<String> = values.iter().map(|x| num(*x)).collect();
+                format!("values = [{}]", v.join(", "))
+            }
+        },
+    };
+    format!("{{ dist = \"{}\", {body} }}", d.family())
+}
+
+/// A float as TOML: always with a decimal point or exponent so it reads back as a float.
+fn num(x: f64) -> String {
+    let s = format!("{x:?}");
+    if s.contains(['.', 'e', 'E']) || s.contains("inf") || s.contains("NaN") {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}

@@ -1,0 +1,683 @@
+//! Turns a raw [`ScenarioFile`] into a checked [`Scenario`], collecting every problem with its place.
+//!
+//! Each message follows one pattern: `file:line:column: key = value: what is wrong; how to fix it`.
+
+use super::duration::{DurationValue, format_duration};
+use super::error::{ScenarioError, ScenarioErrors};
+use super::file::{ChannelFile, DistFile, GroupFile, OneOrPerInterval, ScenarioFile};
+use super::{Channel, ChannelKind, Group, Scenario, ServiceTarget, Skill};
+use crate::model::dist::Dist;
+use crate::model::proficiency::ProficiencyCurve;
+use crate::model::profile::PerInterval;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// Default reporting interval when the file gives none.
+const DEFAULT_INTERVAL_S: f64 = 1800.0;
+const DEFAULT_REPLICATIONS: i64 = 10;
+const DEFAULT_SEED: i64 = 1;
+/// Caps that keep a typo (a horizon of "100000d") from exhausting memory instead of failing clearly.
+const MAX_INTERVALS: usize = 1_000_000;
+const MAX_REPLICATIONS: i64 = 1_000_000;
+
+pub(super) fn parse_and_validate(
+    text: &str,
+    origin: &str,
+    base_dir: Option<&Path>,
+) -> Result<Scenario, ScenarioErrors> {
+    let file: ScenarioFile = toml::from_str(text).map_err(|e| {
+        let mut message = e.message().trim_end().to_string();
+        if message.starts_with("unknown field") {
+            message.push_str(": correct the key or remove it (docs/scenario.md lists every key)");
+        } else if message.starts_with("missing field") {
+            message.push_str(": add it (docs/scenario.md lists every key)");
+        }
+        let err = match e.span() {
+            Some(span) => ScenarioError::at(origin, text, span.start, message),
+            None => ScenarioError::io(origin, message),
+        };
+        ScenarioErrors::single(err)
+    })?;
+    let mut v = Validator {
+        origin,
+        text,
+        base_dir,
+        errors: Vec::new(),
+    };
+    let scenario = v.scenario(file);
+    match scenario {
+        Some(s) if v.errors.is_empty() => Ok(s),
+        _ => Err(ScenarioErrors(v.errors)),
+    }
+}
+
+struct Validator<'a> {
+    origin: &'a str,
+    text: &'a str,
+    base_dir: Option<&'a Path>,
+    errors: Vec<ScenarioError>,
+}
+
+impl Validator<'_> {
+    fn err(&mut self, span: Range<usize>, message: String) {
+        self.errors.push(ScenarioError::at(
+            self.origin,
+            self.text,
+            span.start,
+            message,
+        ));
+    }
+
+    fn scenario(&mut self, f: ScenarioFile) -> Option<Scenario> {
+        let name = f.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            self.err(
+                f.name.span(),
+                "name = \"\": give the scenario a name".into(),
+            );
+        }
+        let seed = match &f.seed {
+            Some(s) if *s.get_ref() < 0 => {
+                self.err(
+                    s.span(),
+                    format!("seed = {}: must be a whole number >= 0", s.get_ref()),
+                );
+                0
+            }
+            Some(s) => *s.get_ref() as u64,
+            None => DEFAULT_SEED as u64,
+        };
+        let replications = match &f.replications {
+            Some(r) if !(1..=MAX_REPLICATIONS).contains(r.get_ref()) => {
+                self.err(
+                    r.span(),
+                    format!(
+                        "replications = {}: must be between 1 and {MAX_REPLICATIONS}",
+                        r.get_ref()
+                    ),
+                );
+                1
+            }
+            Some(r) => *r.get_ref() as u32,
+            None => DEFAULT_REPLICATIONS as u32,
+        };
+        let horizon_s = self.positive_duration("horizon", &f.horizon);
+        let warmup_s = match &f.warmup {
+            Some(w) if !(w.get_ref().seconds >= 0.0) => {
+                self.err(
+                    w.span(),
+                    format!(
+                        "warmup = {}: must be zero or a positive duration",
+                        w.get_ref().text
+                    ),
+                );
+                0.0
+            }
+            Some(w) => w.get_ref().seconds,
+            None => 0.0,
+        };
+        let interval_s = match &f.interval {
+            Some(i) => self.positive_duration("interval", i),
+            None => Some(DEFAULT_INTERVAL_S.min(horizon_s.unwrap_or(DEFAULT_INTERVAL_S))),
+        };
+        let (horizon_s, interval_s) = (horizon_s?, interval_s?);
+        let ratio = horizon_s / interval_s;
+        let intervals = ratio.round();
+        if (ratio - intervals).abs() > 1e-9 * ratio.max(1.0) || intervals < 1.0 {
+            let span = f.interval.as_ref().map_or(f.horizon.span(), |i| i.span());
+            self.err(
+                span,
+                format!(
+                    "interval = \"{}\": the horizon ({}) must be a whole number of intervals; make the horizon a multiple of the interval",
+                    format_duration(interval_s),
+                    format_duration(horizon_s)
+                ),
+            );
+            return None;
+        }
+        let intervals = intervals as usize;
+        if intervals > MAX_INTERVALS {
+            self.err(f.horizon.span(), format!("horizon = {}: gives {intervals} intervals, more than {MAX_INTERVALS}; use a longer interval", f.horizon.get_ref().text));
+            return None;
+        }
+
+        let proficiency = match &f.proficiency {
+            None => ProficiencyCurve::default(),
+            Some(p) => self.proficiency(p),
+        };
+
+        if f.channels.is_empty() {
+            self.err(
+                0..0,
+                "no [[channels]]: add at least one channel (see scenarios/erlang-a.toml)".into(),
+            );
+        }
+        let mut channels = Vec::new();
+        for (i, c) in f.channels.iter().enumerate() {
+            if let Some(prev) = f.channels[..i]
+                .iter()
+                .position(|p| p.get_ref().name.get_ref() == c.get_ref().name.get_ref())
+            {
+                self.err(c.get_ref().name.span(), format!("channels[{i}].name = \"{}\": channels[{prev}] has the same name; channel names must be unique", c.get_ref().name.get_ref()));
+            }
+            if let Some(ch) = self.channel(i, c.get_ref(), intervals) {
+                channels.push(ch);
+            }
+        }
+
+        if f.groups.is_empty() {
+            self.err(
+                0..0,
+                "no [[groups]]: add at least one agent group with skills for the channels".into(),
+            );
+        }
+        let channel_names: Vec<&str> = f
+            .channels
+            .iter()
+            .map(|c| c.get_ref().name.get_ref().as_str())
+            .collect();
+        let mut groups = Vec::new();
+        for (i, g) in f.groups.iter().enumerate() {
+            if let Some(prev) = f.groups[..i]
+                .iter()
+                .position(|p| p.get_ref().name.get_ref() == g.get_ref().name.get_ref())
+            {
+                self.err(g.get_ref().name.span(), format!("groups[{i}].name = \"{}\": groups[{prev}] has the same name; group names must be unique", g.get_ref().name.get_ref()));
+            }
+            if let Some(gr) = self.group(i, g.get_ref(), intervals, &channel_names) {
+                groups.push(gr);
+            }
+        }
+        for (ci, c) in f.channels.iter().enumerate() {
+            let served = f.groups.iter().any(|g| {
+                g.get_ref()
+                    .skills
+                    .get_ref()
+                    .contains_key(c.get_ref().name.get_ref().as_str())
+            });
+            if !served {
+                self.err(
+                    c.span(),
+                    format!(
+                        "channels[{ci}] \"{}\": no group can serve this channel; add `{} = 1.0` to the skills of a group",
+                        c.get_ref().name.get_ref(),
+                        toml_key(c.get_ref().name.get_ref())
+                    ),
+                );
+            }
+        }
+        if !self.errors.is_empty() {
+            return None;
+        }
+        Some(Scenario {
+            name,
+            seed,
+            replications,
+            horizon_s,
+            warmup_s,
+            interval_s,
+            proficiency,
+            channels,
+            groups,
+        })
+    }
+
+    fn positive_duration(&mut self, key: &str, d: &Spanned<DurationValue>) -> Option<f64> {
+        let v = d.get_ref();
+        if v.seconds > 0.0 && v.seconds.is_finite() {
+            Some(v.seconds)
+        } else {
+            self.err(
+                d.span(),
+                format!(
+                    "{key} = {}: must be a positive duration such as \"30m\"",
+                    v.text
+                ),
+            );
+            None
+        }
+    }
+
+    fn proficiency(&mut self, p: &Spanned<super::file::ProficiencyFile>) -> ProficiencyCurve {
+        let p = p.get_ref();
+        match p.curve.get_ref().as_str() {
+            "power" => {
+                if let Some(s) = &p.slowest {
+                    self.err(s.span(), "proficiency.slowest: is used by curve = \"linear\" only; remove it or use `exponent`".into());
+                }
+                let exponent = p.exponent.as_ref().map_or(1.0, |e| *e.get_ref());
+                if !(exponent.is_finite() && exponent > 0.0) {
+                    let span = p.exponent.as_ref().map_or(p.curve.span(), |e| e.span());
+                    self.err(span, format!("proficiency.exponent = {exponent}: must be positive (1.0: half the proficiency, twice the handle time)"));
+                }
+                ProficiencyCurve::Power { exponent }
+            }
+            "linear" => {
+                if let Some(e) = &p.exponent {
+                    self.err(e.span(), "proficiency.exponent: is used by curve = \"power\" only; remove it or use `slowest`".into());
+                }
+                let slowest = p.slowest.as_ref().map_or(2.0, |s| *s.get_ref());
+                if !(slowest.is_finite() && slowest >= 1.0) {
+                    let span = p.slowest.as_ref().map_or(p.curve.span(), |s| s.span());
+                    self.err(span, format!("proficiency.slowest = {slowest}: must be >= 1 (the handle-time multiplier as proficiency nears 0)"));
+                }
+                ProficiencyCurve::Linear { slowest }
+            }
+            other => {
+                self.err(p.curve.span(), format!("proficiency.curve = \"{other}\": unknown curve; use \"power\" or \"linear\""));
+                ProficiencyCurve::default()
+            }
+        }
+    }
+
+    fn channel(&mut self, i: usize, c: &ChannelFile, intervals: usize) -> Option<Channel> {
+        let name = c.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            self.err(
+                c.name.span(),
+                format!("channels[{i}].name = \"\": give the channel a name"),
+            );
+        }
+        let kind = match c.kind.get_ref().as_str() {
+            "voice" => Some(ChannelKind::Voice),
+            other => {
+                let msg = if ["chat", "deferred", "email", "callback", "self-service"]
+                    .contains(&other)
+                {
+                    format!(
+                        "channels[{i}].kind = \"{other}\": this kind is not available yet in supportsim {}; use \"voice\"",
+                        env!("CARGO_PKG_VERSION")
+                    )
+                } else {
+                    format!("channels[{i}].kind = \"{other}\": unknown kind; use \"voice\"")
+                };
+                self.err(c.kind.span(), msg);
+                None
+            }
+        };
+        let arrivals = self.per_interval_rates(
+            &format!("channels[{i}].arrivals.per_hour"),
+            &c.arrivals.get_ref().per_hour,
+            intervals,
+        );
+        let handle_time = self.dist(&format!("channels[{i}].handle_time"), &c.handle_time);
+        let patience = c
+            .patience
+            .as_ref()
+            .map(|p| self.dist(&format!("channels[{i}].patience"), p));
+        let target = match &c.target {
+            None => Some(ServiceTarget::default()),
+            Some(t) => {
+                let t = t.get_ref();
+                let within =
+                    self.positive_duration(&format!("channels[{i}].target.within"), &t.within);
+                let share = *t.share.get_ref();
+                if !(share > 0.0 && share <= 1.0) {
+                    self.err(t.share.span(), format!("channels[{i}].target.share = {share}: must be in (0, 1], e.g. 0.80 for \"80% within\""));
+                }
+                within.map(|within_s| ServiceTarget { within_s, share })
+            }
+        };
+        let queue_capacity = match &c.queue_capacity {
+            None => Some(None),
+            Some(q) if (0..=i64::from(u32::MAX)).contains(q.get_ref()) => {
+                Some(Some(*q.get_ref() as u32))
+            }
+            Some(q) => {
+                self.err(q.span(), format!("channels[{i}].queue_capacity = {}: must be a whole number >= 0 (leave it out for an unlimited queue)", q.get_ref()));
+                None
+            }
+        };
+        Some(Channel {
+            name,
+            kind: kind?,
+            arrivals_per_hour: arrivals?,
+            handle_time: handle_time?,
+            patience: patience.map_or(Some(None), |p| p.map(Some))?,
+            target: target?,
+            queue_capacity: queue_capacity?,
+        })
+    }
+
+    /// Checks that a per-interval array fits the horizon: its length must divide the number of intervals.
+    fn profile_length_ok(
+        &mut self,
+        key: &str,
+        span: Range<usize>,
+        len: usize,
+        intervals: usize,
+    ) -> bool {
+        if len == 0 {
+            self.err(
+                span,
+                format!("{key} = []: give one value, or one value per interval"),
+            );
+            return false;
+        }
+        if len > intervals || intervals % len != 0 {
+            self.err(
+                span,
+                format!(
+                    "{key}: has {len} values but the horizon has {intervals} intervals; give 1 value, {intervals} values, or a number of values that divides {intervals} (the array repeats)"
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn per_interval_rates(
+        &mut self,
+        key: &str,
+        v: &Spanned<OneOrPerInterval<f64>>,
+        intervals: usize,
+    ) -> Option<PerInterval<f64>> {
+        let values = match v.get_ref() {
+            OneOrPerInterval::One(x) => vec![*x],
+            OneOrPerInterval::PerInterval(xs) => {
+                if !self.profile_length_ok(key, v.span(), xs.len(), intervals) {
+                    return None;
+                }
+                xs.clone()
+            }
+        };
+        if let Some((j, x)) = values
+            .iter()
+            .enumerate()
+            .find(|(_, x)| !(x.is_finite() && **x >= 0.0))
+        {
+            let at = if values.len() > 1 {
+                format!("{key}[{j}]")
+            } else {
+                key.to_string()
+            };
+            self.err(
+                v.span(),
+                format!("{at} = {x}: must be a rate >= 0 (contacts per hour)"),
+            );
+            return None;
+        }
+        PerInterval::new(values)
+    }
+
+    fn group(
+        &mut self,
+        i: usize,
+        g: &GroupFile,
+        intervals: usize,
+        channels: &[&str],
+    ) -> Option<Group> {
+        let name = g.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            self.err(
+                g.name.span(),
+                format!("groups[{i}].name = \"\": give the group a name"),
+            );
+        }
+        let key = format!("groups[{i}].size");
+        let sizes = match g.size.get_ref() {
+            OneOrPerInterval::One(x) => vec![*x],
+            OneOrPerInterval::PerInterval(xs) => {
+                if !self.profile_length_ok(&key, g.size.span(), xs.len(), intervals) {
+                    return None;
+                }
+                xs.clone()
+            }
+        };
+        let mut size = Vec::with_capacity(sizes.len());
+        for (j, x) in sizes.iter().enumerate() {
+            if !(0..=1_000_000).contains(x) {
+                let at = if sizes.len() > 1 {
+                    format!("{key}[{j}]")
+                } else {
+                    key.clone()
+                };
+                self.err(
+                    g.size.span(),
+                    format!("{at} = {x}: must be a whole number of agents between 0 and 1000000"),
+                );
+                return None;
+            }
+            size.push(*x as u32);
+        }
+        let mut skills = Vec::new();
+        if g.skills.get_ref().is_empty() {
+            self.err(
+                g.skills.span(),
+                format!(
+                    "groups[{i}].skills = {{}}: give at least one skill, e.g. {{ phone = 1.0 }}"
+                ),
+            );
+        }
+        for (channel, p) in g.skills.get_ref() {
+            let Some(ci) = channels.iter().position(|c| c == channel) else {
+                self.err(
+                    p.span(),
+                    format!("groups[{i}].skills.{}: no channel is named \"{channel}\"; skills name channels: {}", toml_key(channel), quoted_list(channels)),
+                );
+                continue;
+            };
+            let proficiency = *p.get_ref();
+            if !(proficiency > 0.0 && proficiency <= 1.0) {
+                self.err(p.span(), format!("groups[{i}].skills.{} = {proficiency}: proficiency must be in (0, 1]; 1.0 means the channel's stated handle time", toml_key(channel)));
+                continue;
+            }
+            skills.push(Skill {
+                channel: ci,
+                proficiency,
+            });
+        }
+        Some(Group {
+            name,
+            size: PerInterval::new(size)?,
+            skills,
+        })
+    }
+
+    fn dist(&mut self, key: &str, d: &Spanned<DistFile>) -> Option<Dist> {
+        let f = d.get_ref();
+        let family = f.dist.get_ref().as_str();
+        // Which optional keys each family takes, so a stray key is an error rather than silently ignored.
+        let allowed: &[&str] = match family {
+            "exponential" | "fixed" => &["mean"],
+            "lognormal" | "gamma" | "hyperexponential" => &["mean", "cv"],
+            "weibull" => &["mean", "shape"],
+            "erlang" => &["mean", "k"],
+            "empirical" => &["values", "file"],
+            other => {
+                self.err(
+                    f.dist.span(),
+                    format!("{key}.dist = \"{other}\": unknown distribution; use exponential, lognormal, gamma, weibull, erlang, hyperexponential, fixed or empirical"),
+                );
+                return None;
+            }
+        };
+        let present: [(&str, Option<Range<usize>>); 6] = [
+            ("mean", f.mean.as_ref().map(|x| x.span())),
+            ("cv", f.cv.as_ref().map(|x| x.span())),
+            ("shape", f.shape.as_ref().map(|x| x.span())),
+            ("k", f.k.as_ref().map(|x| x.span())),
+            ("values", f.values.as_ref().map(|x| x.span())),
+            ("file", f.file.as_ref().map(|x| x.span())),
+        ];
+        let mut ok = true;
+        for (k, span) in &present {
+            if let Some(span) = span
+                && !allowed.contains(k)
+            {
+                self.err(
+                    span.clone(),
+                    format!(
+                        "{key}.{k}: is not a parameter of {family}; {family} takes {}",
+                        allowed.join(" and ")
+                    ),
+                );
+                ok = false;
+            }
+        }
+        let need = |v: &mut Self, k: &str| {
+            v.err(
+                d.span(),
+                format!("{key}: {family} needs `{k}`; e.g. {}", example(family)),
+            );
+        };
+        if family == "empirical" {
+            return match (&f.values, &f.file) {
+                (Some(_), Some(file)) => {
+                    self.err(
+                        file.span(),
+                        format!("{key}: give either `values` or `file`, not both"),
+                    );
+                    None
+                }
+                (None, None) => {
+                    need(self, "values` or `file");
+                    None
+                }
+                (Some(values), None) => {
+                    let xs: Vec<f64> = values.get_ref().iter().map(|x| x.seconds).collect();
+                    self.dist_result(key, values.span(), Dist::empirical(xs, None))
+                }
+                (None, Some(file)) => {
+                    let path = match self.base_dir {
+                        Some(dir) => dir.join(file.get_ref()),
+                        None => Path::new(file.get_ref()).to_path_buf(),
+                    };
+                    match read_values(&path) {
+                        Ok(xs) => {
+                            self.dist_result(key, file.span(), Dist::empirical(xs, Some(path)))
+                        }
+                        Err(msg) => {
+                            self.err(
+                                file.span(),
+                                format!("{key}.file = \"{}\": {msg}", file.get_ref()),
+                            );
+                            None
+                        }
+                    }
+                }
+            };
+        }
+        let Some(mean) = &f.mean else {
+            need(self, "mean");
+            return None;
+        };
+        if !ok {
+            return None;
+        }
+        let (m, mean_span) = (mean.get_ref().seconds, mean.span());
+        if !(m > 0.0) {
+            self.err(
+                mean_span,
+                format!(
+                    "{key}.mean = {}: must be a positive duration such as \"5m\"",
+                    mean.get_ref().text
+                ),
+            );
+            return None;
+        }
+        let param_f = |x: &Option<Spanned<f64>>| x.as_ref().map(|x| (*x.get_ref(), x.span()));
+        let result = match family {
+            "exponential" => Dist::exponential(m),
+            "fixed" => Dist::fixed(m),
+            "lognormal" | "gamma" | "hyperexponential" => {
+                let Some((cv, span)) = param_f(&f.cv) else {
+                    need(self, "cv");
+                    return None;
+                };
+                let r = match family {
+                    "lognormal" => Dist::lognormal(m, cv),
+                    "gamma" => Dist::gamma(m, cv),
+                    _ => Dist::hyperexponential(m, cv),
+                };
+                return self.dist_result(key, span, r);
+            }
+            "weibull" => {
+                let Some((shape, span)) = param_f(&f.shape) else {
+                    need(self, "shape");
+                    return None;
+                };
+                return self.dist_result(key, span, Dist::weibull(m, shape));
+            }
+            "erlang" => {
+                let Some(k) = &f.k else {
+                    need(self, "k");
+                    return None;
+                };
+                return self.dist_result(key, k.span(), Dist::erlang(m, *k.get_ref()));
+            }
+            _ => unreachable!("families were matched above"),
+        };
+        self.dist_result(key, mean_span, result)
+    }
+
+    fn dist_result(
+        &mut self,
+        key: &str,
+        span: Range<usize>,
+        r: Result<Dist, crate::model::dist::DistError>,
+    ) -> Option<Dist> {
+        match r {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.err(span, format!("{key}.{e}"));
+                None
+            }
+        }
+    }
+}
+
+fn example(family: &str) -> &'static str {
+    match family {
+        "lognormal" => "{ dist = \"lognormal\", mean = \"5m\", cv = 0.8 }",
+        "gamma" => "{ dist = \"gamma\", mean = \"5m\", cv = 0.8 }",
+        "hyperexponential" => "{ dist = \"hyperexponential\", mean = \"5m\", cv = 1.5 }",
+        "weibull" => "{ dist = \"weibull\", mean = \"5m\", shape = 1.5 }",
+        "erlang" => "{ dist = \"erlang\", mean = \"5m\", k = 3 }",
+        "empirical" => {
+            "{ dist = \"empirical\", values = [\"2m\", \"5m\", \"9m\"] } or { dist = \"empirical\", file = \"aht.txt\" }"
+        }
+        "fixed" => "{ dist = \"fixed\", mean = \"5m\" }",
+        _ => "{ dist = \"exponential\", mean = \"5m\" }",
+    }
+}
+
+/// Reads an empirical sample: one value per line (seconds, or a duration with a unit); blank lines and lines
+/// starting with `#` are skipped.
+fn read_values(path: &Path) -> Result<Vec<f64>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let v = super::duration::parse_duration(line)
+            .map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// A name as a TOML key: bare when it can be, quoted otherwise.
+fn toml_key(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        name.to_string()
+    } else {
+        format!("\"{name}\"")
+    }
+}
+
+fn quoted_list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,471 @@
+//! Exact steady-state formulas for the classic single-queue models.
+//!
+//! - Erlang B (M/M/n/n): B(n, A) by the recursion B(k) = A·B(k−1) / (k + A·B(k−1)), B(0) = 1, which is
+//!   stable for thousands of agents (A^n/n! overflows past n ≈ 170).
+//! - Erlang C (M/M/n): C = B / (1 − ρ(1 − B)), ρ = A/n; the wait given a wait is Exp(nμ − λ), so
+//!   P(W > T) = C·e^{−(nμ−λ)T} and ASA = C/(nμ − λ).
+//! - Erlang A (M/M/n+M, exponential patience with rate θ; Palm 1943, Garnett–Mandelbaum–Reiman 2002).
+//!   The stationary distribution is that of the birth–death chain with death rates min(k, n)μ + (k − n)⁺θ.
+//!   For the waiting-time quantities we use a representation that is exact and needs only positive sums:
+//!   a caller who finds j others waiting is served after the "offered wait" V_j, a sum of independent
+//!   exponentials with rates nμ + iθ, i = 0..j. With a = nμ/θ, θV_j has the law of −ln U, U ~ Beta(a, j+1)
+//!   (compare Laplace transforms: E[U^s] = Π_{i=0}^{j} (a+i)/(a+i+s)). Hence, with u₀ = e^{−θT}:
+//!     P(served | j)              = E[U]                 = a/(a+j+1)
+//!     P(served within T | j)     = E[U; U ≥ u₀]         = a/(a+j+1) · (1 − I_{u₀}(a+1, j+1))
+//!     P(V_j > T)                 = P(U < u₀)            = I_{u₀}(a, j+1)
+//!     E[V_j; served]             = E[−U ln U]/θ         = a/(a+j+1) · Σ_{i=1}^{j+1} 1/(a+i) / θ
+//!   where I is the regularised incomplete beta function; for an integer second argument it is the finite
+//!   positive sum I_x(a, m) = Σ_{i<m} x^a (a)_i/i! (1−x)^i, accumulated term by term in log space.
+//!   The same closed forms appear with incomplete gamma functions in Mandelbaum & Zeltyn (2007).
+//!
+//! Metric names follow ../shared/reference (`sl_20`, `p_wait_gt_0`, `asa`, ...) so tests compare by name.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ErlangError {
+    #[error("arrival rate = {0} per hour: must be positive")]
+    Rate(f64),
+    #[error("average handle time = {0} s: must be positive")]
+    Aht(f64),
+    #[error("patience = {0} s: must be positive")]
+    Patience(f64),
+    #[error("agents = 0: give at least one agent")]
+    NoAgents,
+    #[error(
+        "{agents} agents for a load of {load:.3} erlangs: Erlang C needs more agents than the load (the queue grows without bound); add agents or use Erlang A with patience"
+    )]
+    Unstable { agents: u32, load: f64 },
+    #[error("target = {0}: must be in (0, 1)")]
+    Target(f64),
+    #[error("the target cannot be met with up to {0} agents")]
+    Unreachable(u32),
+}
+
+/// Which model and its inputs (rates per second).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum QueueModel {
+    /// M/M/n/n: blocked calls are lost.
+    ErlangB { lambda: f64, mu: f64 },
+    /// M/M/n: infinite queue, nobody abandons.
+    ErlangC { lambda: f64, mu: f64 },
+    /// M/M/n+M: exponential patience with rate `theta`.
+    ErlangA { lambda: f64, mu: f64, theta: f64 },
+}
+
+impl QueueModel {
+    /// Builds a model from planning units: contacts per hour, AHT and mean patience in seconds.
+    pub fn new(
+        kind: char,
+        per_hour: f64,
+        aht_s: f64,
+        patience_s: Option<f64>,
+    ) -> Result<Self, ErlangError> {
+        if !(per_hour.is_finite() && per_hour > 0.0) {
+            return Err(ErlangError::Rate(per_hour));
+        }
+        if !(aht_s.is_finite() && aht_s > 0.0) {
+            return Err(ErlangError::Aht(aht_s));
+        }
+        let (lambda, mu) = (per_hour / 3600.0, 1.0 / aht_s);
+        Ok(match kind {
+            'b' => QueueModel::ErlangB { lambda, mu },
+            'c' => QueueModel::ErlangC { lambda, mu },
+            _ => {
+                let p = patience_s.unwrap_or(f64::NAN);
+                if !(p.is_finite() && p > 0.0) {
+                    return Err(ErlangError::Patience(p));
+                }
+                QueueModel::ErlangA {
+                    lambda,
+                    mu,
+                    theta: 1.0 / p,
+                }
+            }
+        })
+    }
+
+    /// Offered load A = λ/μ in erlangs.
+    pub fn load(&self) -> f64 {
+        match *self {
+            QueueModel::ErlangB { lambda, mu }
+            | QueueModel::ErlangC { lambda, mu }
+            | QueueModel::ErlangA { lambda, mu, .. } => lambda / mu,
+        }
+    }
+
+    /// Every metric of the model with `agents` agents, named as in ../shared/reference, with service-level
+    /// metrics for each threshold T in `thresholds_s` (`sl_20` for T = 20 s).
+    pub fn metrics(
+        &self,
+        agents: u32,
+        thresholds_s: &[f64],
+    ) -> Result<BTreeMap<String, f64>, ErlangError> {
+        if agents == 0 {
+            return Err(ErlangError::NoAgents);
+        }
+        match *self {
+            QueueModel::ErlangB { lambda, mu } => Ok(erlang_b_metrics(lambda / mu, agents)),
+            QueueModel::ErlangC { lambda, mu } => {
+                erlang_c_metrics(lambda, mu, agents, thresholds_s)
+            }
+            QueueModel::ErlangA { lambda, mu, theta } => {
+                Ok(erlang_a_metrics(lambda, mu, theta, agents, thresholds_s))
+            }
+        }
+    }
+
+    /// The service level "answered within T / offered" with `agents` agents. For Erlang B, where nobody
+    /// waits, it is the share not blocked.
+    pub fn service_level(&self, agents: u32, within_s: f64) -> Result<f64, ErlangError> {
+        let m = self.metrics(agents, &[within_s])?;
+        Ok(match self {
+            QueueModel::ErlangB { .. } => 1.0 - m["p_block"],
+            _ => m[&sl_key("sl", within_s)],
+        })
+    }
+}
+
+/// Erlang B by the stable recursion.
+pub fn erlang_b(agents: u32, load: f64) -> f64 {
+    let mut b = 1.0;
+    for k in 1..=agents {
+        b = load * b / (f64::from(k) + load * b);
+    }
+    b
+}
+
+fn sl_key(prefix: &str, t: f64) -> String {
+    if t.fract() == 0.0 {
+        format!("{prefix}_{}", t as i64)
+    } else {
+        format!("{prefix}_{t}")
+    }
+}
+
+fn erlang_b_metrics(load: f64, n: u32) -> BTreeMap<String, f64> {
+    let b = erlang_b(n, load);
+    let carried = load * (1.0 - b);
+    BTreeMap::from([
+        ("offered_load_erlangs".into(), load),
+        ("p_block".into(), b),
+        ("carried_load_erlangs".into(), carried),
+        ("occupancy".into(), carried / f64::from(n)),
+        ("p_wait_gt_0".into(), 0.0),
+        ("asa".into(), 0.0),
+    ])
+}
+
+fn erlang_c_metrics(
+    lambda: f64,
+    mu: f64,
+    n: u32,
+    thresholds: &[f64],
+) -> Result<BTreeMap<String, f64>, ErlangError> {
+    let load = lambda / mu;
+    let nf = f64::from(n);
+    if load >= nf {
+        return Err(ErlangError::Unstable { agents: n, load });
+    }
+    let rho = load / nf;
+    let b = erlang_b(n, load);
+    let c = b / (1.0 - rho * (1.0 - b));
+    let drain = nf * mu - lambda; // rate of the exponential wait given a wait
+    let asa = c / drain;
+    let mut m = BTreeMap::from([
+        ("offered_load_erlangs".into(), load),
+        ("rho".into(), rho),
+        ("occupancy".into(), rho),
+        ("p_wait_gt_0".into(), c),
+        ("asa".into(), asa),
+        ("mean_wait_all".into(), asa),
+        ("mean_wait_given_wait".into(), 1.0 / drain),
+        (
+            "sd_wait_all".into(),
+            (2.0 * c / (drain * drain) - asa * asa).sqrt(),
+        ),
+        ("mean_queue_length".into(), lambda * asa),
+        ("mean_in_system".into(), lambda * asa + load),
+        ("p_abandon".into(), 0.0),
+    ]);
+    for &t in thresholds {
+        let p = c * (-drain * t).exp();
+        m.insert(sl_key("p_wait_gt", t), p);
+        m.insert(sl_key("sl", t), 1.0 - p);
+        m.insert(sl_key("sl_answered", t), 1.0 - p);
+    }
+    Ok(m)
+}
+
+/// Per-threshold running sums for the Erlang A series (see the module notes).
+struct ThresholdSums {
+    t: f64,
+    /// ln of the current terms of I_{u0}(a, j+1) and I_{u0}(a+1, j+1).
+    ln_term: f64,
+    ln_term1: f64,
+    /// I_{u0}(a, j+1) and I_{u0}(a+1, j+1) so far.
+    inc: f64,
+    inc1: f64,
+    /// Σ w_j · a/(a+j+1) · (1 − I(a+1, j+1))  and  Σ w_j · I(a, j+1)
+    served_within: f64,
+    offered_wait_gt: f64,
+}
+
+fn erlang_a_metrics(
+    lambda: f64,
+    mu: f64,
+    theta: f64,
+    n: u32,
+    thresholds: &[f64],
+) -> BTreeMap<String, f64> {
+    let load = lambda / mu;
+    let nf = f64::from(n);
+    let a = nf * mu / theta;
+    // Weights relative to π_n: the states below n sum to 1/B(n, A) (including π_n itself).
+    let b = erlang_b(n, load);
+    let mut below = 1.0 / b - 1.0; // Σ_{k<n} π_k / π_n
+    let mut sums: Vec<ThresholdSums> = thresholds
+        .iter()
+        .map(|&t| {
+            let ln_u0 = -theta * t;
+            ThresholdSums {
+                t,
+                ln_term: a * ln_u0,
+                ln_term1: (a + 1.0) * ln_u0,
+                inc: 0.0,
+                inc1: 0.0,
+                served_within: 0.0,
+                offered_wait_gt: 0.0,
+            }
+        })
+        .collect();
+    let ln_1m_u0: Vec<f64> = thresholds
+        .iter()
+        .map(|&t| (-(-theta * t).exp_m1()).ln())
+        .collect();
+    let (mut w, mut total_w, mut queue, mut served, mut served_wait, mut harmonic) =
+        (1.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let mut j: u64 = 0;
+    if below.is_finite() {
+        loop {
+            let jf = j as f64;
+            let p_served = a / (a + jf + 1.0);
+            harmonic += 1.0 / (a + jf + 1.0);
+            total_w += w;
+            queue += jf * w;
+            served += w * p_served;
+            served_wait += w * p_served * harmonic / theta;
+            for (s, &l1m) in sums.iter_mut().zip(&ln_1m_u0) {
+                if j > 0 {
+                    s.ln_term += ((a + jf - 1.0) / jf).ln() + l1m;
+                    s.ln_term1 += ((a + jf) / jf).ln() + l1m;
+                }
+                s.inc += s.ln_term.exp();
+                s.inc1 += s.ln_term1.exp();
+                s.served_within += w * p_served * (1.0 - s.inc1.min(1.0));
+                s.offered_wait_gt += w * s.inc.min(1.0);
+            }
+            j += 1;
+            w *= lambda / (nf * mu + j as f64 * theta);
+            // The terms fall faster than geometrically once jθ > λ − nμ; run until they vanish (the tail
+            // matters relative to small probabilities such as P(W > 60 s), not just to the total).
+            if w < 1e-300 || j > 100_000_000 {
+                break;
+            }
+            // Keep the running sums in range for heavily overloaded systems.
+            if w > 1e200 {
+                let s = 1e-200;
+                w *= s;
+                below *= s;
+                total_w *= s;
+                queue *= s;
+                served *= s;
+                served_wait *= s;
+                for t in &mut sums {
+                    t.served_within *= s;
+                    t.offered_wait_gt *= s;
+                }
+            }
+        }
+    }
+    let z = below + total_w;
+    let (p_wait, lq) = if below.is_finite() {
+        (total_w / z, queue / z)
+    } else {
+        (0.0, 0.0)
+    };
+    let p_served = if below.is_finite() {
+        (below + served) / z
+    } else {
+        1.0
+    };
+    let p_abandon = theta * lq / lambda;
+    let mean_wait_all = lq / lambda;
+    let asa = if below.is_finite() {
+        served_wait / z / p_served
+    } else {
+        0.0
+    };
+    let mut m = BTreeMap::from([
+        ("offered_load_erlangs".into(), load),
+        ("rho".into(), load / nf),
+        ("occupancy".into(), load * p_served / nf),
+        ("p_wait_gt_0".into(), p_wait),
+        ("p_abandon".into(), p_abandon),
+        (
+            "p_abandon_given_wait".into(),
+            if p_wait > 0.0 {
+                p_abandon / p_wait
+            } else {
+                0.0
+            },
+        ),
+        ("p_served".into(), p_served),
+        ("mean_wait_all".into(), mean_wait_all),
+        ("asa".into(), asa),
+        ("mean_wait_served".into(), asa),
+        (
+            "mean_wait_abandoned".into(),
+            if p_abandon > 0.0 {
+                (mean_wait_all - asa * p_served) / p_abandon
+            } else {
+                0.0
+            },
+        ),
+        (
+            "mean_wait_given_wait".into(),
+            if p_wait > 0.0 {
+                mean_wait_all / p_wait
+            } else {
+                0.0
+            },
+        ),
+        ("mean_queue_length".into(), lq),
+    ]);
+    for s in &sums {
+        let (sl, offered_gt) = if below.is_finite() {
+            ((below + s.served_within) / z, s.offered_wait_gt / z)
+        } else {
+            (1.0, 0.0)
+        };
+        let wait_gt = (-theta * s.t).exp() * offered_gt; // W = min(V, patience) > T
+        let abandon_within = (1.0 - wait_gt) - sl;
+        m.insert(sl_key("sl", s.t), sl);
+        m.insert(sl_key("sl_answered", s.t), sl / p_served);
+        m.insert(sl_key("p_offered_wait_gt", s.t), offered_gt);
+        m.insert(sl_key("p_wait_gt", s.t), wait_gt);
+        m.insert(sl_key("p_abandon_within", s.t), abandon_within);
+        m.insert(sl_key("sl_wait_le", s.t), 1.0 - wait_gt);
+        m.insert(sl_key("sl_excl_short_ab", s.t), sl / (1.0 - abandon_within));
+    }
+    m
+}
+
+/// The fewest agents whose service level (answered within `within_s` / offered; for Erlang B the share not
+/// blocked) reaches `target`. Service level rises with agents, so a doubling bracket and bisection find it.
+pub fn agents_for_target(
+    model: &QueueModel,
+    target: f64,
+    within_s: f64,
+) -> Result<u32, ErlangError> {
+    if !(target > 0.0 && target < 1.0) {
+        return Err(ErlangError::Target(target));
+    }
+    const MAX_AGENTS: u32 = 1 << 20;
+    // Erlang C needs n > A; start the bracket there.
+    let mut lo = match model {
+        QueueModel::ErlangC { .. } => model.load().floor() as u32,
+        _ => 0,
+    }; // lo fails (or is 0), hi meets the target
+    let meets = |n: u32| -> Result<bool, ErlangError> {
+        if n == 0 {
+            return Ok(false);
+        }
+        Ok(model.service_level(n, within_s)? >= target)
+    };
+    let mut hi = lo.max(1);
+    while !meets(hi)? {
+        lo = hi;
+        hi = hi.saturating_mul(2);
+        if hi > MAX_AGENTS {
+            return Err(ErlangError::Unreachable(MAX_AGENTS));
+        }
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if meets(mid)? { hi = mid } else { lo = mid }
+    }
+    Ok(hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erlang_b_small_cases_by_hand() {
+        assert_eq!(erlang_b(1, 1.0), 0.5);
+        // B(2, 1) = (1/2) / (1 + 1 + 1/2) = 0.2
+        assert!((erlang_b(2, 1.0) - 0.2).abs() < 1e-15);
+        // thousands of agents: no overflow
+        let b = erlang_b(5000, 4900.0);
+        assert!(b > 0.0 && b < 0.05);
+    }
+
+    #[test]
+    fn more_agents_never_worse() {
+        let models = [
+            QueueModel::new('c', 1000.0, 180.0, None).unwrap(),
+            QueueModel::new('a', 1000.0, 180.0, Some(120.0)).unwrap(),
+        ];
+        for m in models {
+            let mut last = -1.0;
+            for n in 51..80 {
+                let sl = m.service_level(n, 20.0).unwrap();
+                assert!(sl > last, "{m:?} n={n}");
+                last = sl;
+            }
+        }
+    }
+
+    #[test]
+    fn erlang_a_tends_to_erlang_c_as_patience_grows() {
+        let c = QueueModel::new('c', 200.0, 180.0, None)
+            .unwrap()
+            .metrics(12, &[20.0])
+            .unwrap();
+        let a = QueueModel::new('a', 200.0, 180.0, Some(1e9))
+            .unwrap()
+            .metrics(12, &[20.0])
+            .unwrap();
+        for k in ["p_wait_gt_0", "asa", "sl_20"] {
+            assert!(
+                (a[k] / c[k] - 1.0).abs() < 1e-5,
+                "{k}: {} vs {}",
+                a[k],
+                c[k]
+            );
+        }
+    }
+
+    #[test]
+    fn staffing_finds_the_boundary() {
+        let m = QueueModel::new('c', 1000.0, 180.0, None).unwrap();
+        let n = agents_for_target(&m, 0.8, 20.0).unwrap();
+        assert!(m.service_level(n, 20.0).unwrap() >= 0.8);
+        assert!(m.service_level(n - 1, 20.0).map_or(true, |sl| sl < 0.8));
+        let a = QueueModel::new('a', 5700.0, 300.0, Some(180.0)).unwrap();
+        let n = agents_for_target(&a, 0.9, 20.0).unwrap();
+        assert!(
+            a.service_level(n, 20.0).unwrap() >= 0.9 && a.service_level(n - 1, 20.0).unwrap() < 0.9
+        );
+        assert_eq!(
+            agents_for_target(&m, 1.0, 20.0),
+            Err(ErlangError::Target(1.0))
+        );
+        assert!(matches!(
+            m.metrics(40, &[]),
+            Err(ErlangError::Unstable { .. })
+        ));
+    }
+}

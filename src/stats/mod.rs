@@ -1,0 +1,69 @@
+//! Streaming statistics: counters, time integrals and a wait histogram filled during a run (memory does not
+//! grow with the number of contacts), and confidence intervals over replications.
+
+pub mod histogram;
+pub mod tally;
+
+pub use histogram::WaitHistogram;
+pub use tally::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
+
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// A KPI over replications: the mean and the half-width of its 95% confidence interval.
+/// `None` where the KPI is undefined (ASA when nothing was answered; ci95 with a single replication).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    pub mean: Option<f64>,
+    pub ci95: Option<f64>,
+}
+
+impl Estimate {
+    /// Mean and Student-t 95% half-width (t_{0.975, n−1} · s/√n) of the defined values.
+    pub fn from_values(values: impl IntoIterator<Item = Option<f64>>) -> Estimate {
+        let xs: Vec<f64> = values.into_iter().flatten().collect();
+        let n = xs.len();
+        if n == 0 {
+            return Estimate {
+                mean: None,
+                ci95: None,
+            };
+        }
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        if n < 2 {
+            return Estimate {
+                mean: Some(mean),
+                ci95: None,
+            };
+        }
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let half = t_quantile_975(n - 1) * (var / n as f64).sqrt();
+        Estimate {
+            mean: Some(mean),
+            ci95: Some(half),
+        }
+    }
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile_975(df: usize) -> f64 {
+    // StudentsT::new fails only for non-positive or NaN df, which df >= 1 rules out.
+    StudentsT::new(0.0, 1.0, df.max(1) as f64)
+        .map_or(1.959_963_984_540_054, |t| t.inverse_cdf(0.975))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimate_mean_and_half_width() {
+        let e = Estimate::from_values([Some(1.0), Some(2.0), Some(3.0), None]);
+        assert_eq!(e.mean, Some(2.0));
+        // s = 1, n = 3, t_{0.975,2} = 4.302653
+        assert!((e.ci95.unwrap() - 4.302_652_729_911_275 / 3f64.sqrt()).abs() < 1e-9);
+        assert_eq!(Estimate::from_values([Some(5.0)]).ci95, None);
+        assert_eq!(Estimate::from_values([None]).mean, None);
+        assert!((t_quantile_975(1_000_000) - 1.959_964).abs() < 1e-4);
+    }
+}

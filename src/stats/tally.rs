@@ -1,0 +1,165 @@
+//! What one replication counts: per channel (over the horizon and per interval), per agent group.
+//!
+//! Counts are attributed to the interval in which the contact *arrived*; agent time (busy, staffed) to the
+//! interval in which it was *spent*. Only the measured window [warm-up end, warm-up end + horizon] counts.
+
+use super::WaitHistogram;
+
+/// Counts and sums over a set of contacts: a channel's whole horizon, or one interval of it.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct IntervalTally {
+    /// Every arrival in the measured window.
+    pub offered: u64,
+    /// Reached an agent.
+    pub answered: u64,
+    /// Hung up while waiting.
+    pub abandoned: u64,
+    /// Found the queue full (busy signal).
+    pub blocked: u64,
+    /// Answered with a wait <= the channel's target.
+    pub answered_within: u64,
+    /// Admitted, and found no free agent on arrival.
+    pub waited: u64,
+    /// Still waiting when the run stopped (only when no agent was ever scheduled again).
+    pub unfinished: u64,
+    /// Sum of the waits of answered contacts (s).
+    pub wait_answered_s: f64,
+    /// Sum of the waits of abandoned contacts, i.e. the time until they hung up (s).
+    pub wait_abandoned_s: f64,
+    /// Sum of the handle times of answered contacts (s).
+    pub handle_s: f64,
+    /// Agent time spent on this channel's contacts within the window or interval (s).
+    pub busy_s: f64,
+}
+
+impl IntervalTally {
+    pub fn add(&mut self, o: &IntervalTally) {
+        self.offered += o.offered;
+        self.answered += o.answered;
+        self.abandoned += o.abandoned;
+        self.blocked += o.blocked;
+        self.answered_within += o.answered_within;
+        self.waited += o.waited;
+        self.unfinished += o.unfinished;
+        self.wait_answered_s += o.wait_answered_s;
+        self.wait_abandoned_s += o.wait_abandoned_s;
+        self.handle_s += o.handle_s;
+        self.busy_s += o.busy_s;
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ChannelTally {
+    pub total: IntervalTally,
+    pub intervals: Vec<IntervalTally>,
+    /// Waits of answered contacts, for percentiles.
+    pub waits: WaitHistogram,
+}
+
+impl ChannelTally {
+    pub fn new(intervals: usize) -> Self {
+        ChannelTally {
+            total: IntervalTally::default(),
+            intervals: vec![IntervalTally::default(); intervals],
+            waits: WaitHistogram::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupTally {
+    /// Agent time on duty (idle or busy) in the window (s).
+    pub staffed_s: f64,
+    /// Agent time handling contacts in the window (s).
+    pub busy_s: f64,
+    pub staffed_intervals: Vec<f64>,
+    pub busy_intervals: Vec<f64>,
+}
+
+impl GroupTally {
+    pub fn new(intervals: usize) -> Self {
+        GroupTally {
+            staffed_s: 0.0,
+            busy_s: 0.0,
+            staffed_intervals: vec![0.0; intervals],
+            busy_intervals: vec![0.0; intervals],
+        }
+    }
+}
+
+/// Everything one replication measured.
+#[derive(Debug, Clone)]
+pub struct ReplicationTally {
+    pub channels: Vec<ChannelTally>,
+    pub groups: Vec<GroupTally>,
+    /// Contacts simulated, warm-up included (for speed measurements).
+    pub contacts_simulated: u64,
+    /// Events processed.
+    pub events: u64,
+}
+
+/// The measured window cut into reporting intervals, for spreading agent time over them.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeBins {
+    /// Start of the window (the end of the warm-up), in simulation time.
+    pub start: f64,
+    pub width: f64,
+    pub count: usize,
+}
+
+impl TimeBins {
+    pub fn end(&self) -> f64 {
+        self.start + self.width * self.count as f64
+    }
+
+    /// The interval an instant falls in, or `None` outside the window.
+    #[inline]
+    pub fn index(&self, t: f64) -> Option<usize> {
+        if t < self.start {
+            return None;
+        }
+        let i = ((t - self.start) / self.width) as usize;
+        (i < self.count).then_some(i)
+    }
+
+    /// Calls `add(interval, overlap)` for each interval that [from, to) overlaps; returns the overlap with the
+    /// whole window.
+    #[inline]
+    pub fn spread(&self, from: f64, to: f64, mut add: impl FnMut(usize, f64)) -> f64 {
+        let (a, b) = (from.max(self.start), to.min(self.end()));
+        if b <= a {
+            return 0.0;
+        }
+        let first = (((a - self.start) / self.width) as usize).min(self.count - 1);
+        let mut t = a;
+        let mut i = first;
+        while t < b && i < self.count {
+            let edge = (self.start + (i + 1) as f64 * self.width).min(b);
+            add(i, edge - t);
+            t = edge;
+            i += 1;
+        }
+        b - a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_clips_to_the_window_and_splits_at_edges() {
+        let bins = TimeBins {
+            start: 100.0,
+            width: 10.0,
+            count: 3,
+        };
+        let mut v = vec![0.0; 3];
+        assert_eq!(bins.spread(95.0, 125.0, |i, dt| v[i] += dt), 25.0);
+        assert_eq!(v, [10.0, 10.0, 5.0]);
+        assert_eq!(bins.spread(130.0, 150.0, |i, dt| v[i] += dt), 0.0);
+        assert_eq!(bins.index(99.0), None);
+        assert_eq!(bins.index(129.9), Some(2));
+        assert_eq!(bins.index(130.0), None);
+    }
+}

@@ -1,0 +1,34 @@
+//! Helpers shared by the integration tests: where ../shared is, and loading the reference cases.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// ../shared beside the repository (CI clones main with shared/ next to it); SUPPORTSIM_SHARED overrides.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("SUPPORTSIM_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("shared")
+        })
+}
+
+/// The cases of ../shared/reference/queueing_cases.json.
+pub fn reference_cases() -> Vec<Value> {
+    let path = shared_dir().join("reference").join("queueing_cases.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let json: Value = serde_json::from_str(&text).expect("the reference file is valid JSON");
+    json["cases"]
+        .as_array()
+        .expect("reference has a cases array")
+        .clone()
+}
+
+pub fn f(v: &Value, key: &str) -> f64 {
+    v[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key} is not a number in {v}"))
+}
