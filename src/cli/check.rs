@@ -1,0 +1,25 @@
+//! `supportsim check SCENARIO`: validate without running.
+
+use std::path::PathBuf;
+use supportsim::scenario::Scenario;
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+}
+
+pub fn run(a: CheckArgs) -> anyhow::Result<()> {
+    let s = Scenario::load(&a.scenario)?;
+    println!(
+        "{}: ok: \"{}\", {} channel(s), {} group(s), {} interval(s) of {}, {} replication(s)",
+        a.scenario.display(),
+        s.name,
+        s.channels.len(),
+        s.groups.len(),
+        s.intervals(),
+        supportsim::scenario::duration::format_duration(s.interval_s),
+        s.replications
+    );
+    Ok(())
+}

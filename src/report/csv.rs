@@ -1,0 +1,113 @@
+//! CSV exports for spreadsheets: intervals.csv (one row per channel and interval) and the per-channel
+//! summary printed by `run --format csv`. Every KPI has a column for its mean and one for its ci95.
+
+use super::Report;
+use crate::stats::Estimate;
+
+fn cell(x: Option<f64>) -> String {
+    x.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+fn push(header: &mut Vec<String>, row: &mut Vec<String>, name: &str, e: &Estimate, first: bool) {
+    if first {
+        header.push(name.to_string());
+        header.push(format!("{name}_ci95"));
+    }
+    row.push(cell(e.mean));
+    row.push(cell(e.ci95));
+}
+
+fn to_csv(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail; the rows all have the header's length.
+    let _ = w.write_record(&header);
+    for r in rows {
+        let _ = w.write_record(&r);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// One row per channel and interval of the horizon.
+pub fn intervals_csv(report: &Report) -> String {
+    let mut header: Vec<String> = ["channel", "interval", "start", "start_s"]
+        .map(String::from)
+        .to_vec();
+    let mut rows = Vec::new();
+    let mut first = true;
+    for (channel, ints) in &report.intervals {
+        for (i, k) in ints.iter().enumerate() {
+            let start_s = i as f64 * report.run.interval_s;
+            let mut row = vec![
+                channel.clone(),
+                i.to_string(),
+                clock(start_s),
+                format!("{start_s}"),
+            ];
+            for (name, e) in [
+                ("offered", &k.offered),
+                ("answered", &k.answered),
+                ("abandoned", &k.abandoned),
+                ("blocked", &k.blocked),
+                ("service_level", &k.service_level),
+                ("service_level_answered", &k.service_level_answered),
+                ("asa_s", &k.asa_s),
+                ("abandon_rate", &k.abandon_rate),
+                ("block_rate", &k.block_rate),
+                ("prob_wait", &k.prob_wait),
+                ("occupancy", &k.occupancy),
+                ("aht_s", &k.aht_s),
+                ("staffed_agents", &k.staffed_agents),
+            ] {
+                push(&mut header, &mut row, name, e, first);
+            }
+            first = false;
+            rows.push(row);
+        }
+    }
+    to_csv(header, rows)
+}
+
+/// One row per channel with every summary KPI.
+pub fn summary_csv(report: &Report) -> String {
+    let mut header = vec!["channel".to_string()];
+    let mut rows = Vec::new();
+    for (i, (channel, k)) in report.channels.iter().enumerate() {
+        let mut row = vec![channel.clone()];
+        for (name, e) in channel_fields(k) {
+            push(&mut header, &mut row, name, e, i == 0);
+        }
+        rows.push(row);
+    }
+    to_csv(header, rows)
+}
+
+/// The channel KPIs in contract order, with their JSON names.
+pub fn channel_fields(k: &super::ChannelKpis) -> [(&'static str, &Estimate); 14] {
+    [
+        ("offered", &k.offered),
+        ("answered", &k.answered),
+        ("abandoned", &k.abandoned),
+        ("blocked", &k.blocked),
+        ("service_level", &k.service_level),
+        ("service_level_answered", &k.service_level_answered),
+        ("asa_s", &k.asa_s),
+        ("abandon_rate", &k.abandon_rate),
+        ("block_rate", &k.block_rate),
+        ("prob_wait", &k.prob_wait),
+        ("occupancy", &k.occupancy),
+        ("aht_s", &k.aht_s),
+        ("wait_p90_s", &k.wait_p90_s),
+        ("unfinished", &k.unfinished),
+    ]
+}
+
+/// Time since the start of the horizon as d.hh:mm (or hh:mm on the first day).
+fn clock(s: f64) -> String {
+    let m = (s / 60.0).round() as u64;
+    let (d, h, mm) = (m / 1440, (m / 60) % 24, m % 60);
+    if d > 0 {
+        format!("{d}.{h:02}:{mm:02}")
+    } else {
+        format!("{h:02}:{mm:02}")
+    }
+}

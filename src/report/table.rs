@@ -1,0 +1,80 @@
+//! The terminal table: KPIs as rows, channels as columns, each cell "mean ± ci95".
+
+use super::Report;
+use crate::scenario::duration::format_duration;
+use crate::stats::Estimate;
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+
+enum Unit {
+    Count,
+    Share,
+    Seconds,
+}
+
+fn fmt(e: &Estimate, unit: &Unit) -> String {
+    let Some(m) = e.mean else { return "n/a".into() };
+    let (v, ci) = match unit {
+        Unit::Count => (format!("{m:.1}"), e.ci95.map(|c| format!("{c:.1}"))),
+        Unit::Share => (
+            format!("{:.2}%", 100.0 * m),
+            e.ci95.map(|c| format!("{:.2}", 100.0 * c)),
+        ),
+        Unit::Seconds => (format!("{m:.1} s"), e.ci95.map(|c| format!("{c:.1}"))),
+    };
+    match ci {
+        Some(c) => format!("{v} ± {c}"),
+        None => v,
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    let mut header = vec!["KPI (mean ± 95% CI)".to_string()];
+    for (name, target) in &report.run.targets {
+        header.push(format!(
+            "{name}\ntarget {:.0}% in {}",
+            100.0 * target.share,
+            format_duration(target.within_s)
+        ));
+    }
+    t.set_header(header);
+    let rows: [(&str, Unit, fn(&super::ChannelKpis) -> &Estimate); 13] = [
+        ("offered", Unit::Count, |k| &k.offered),
+        ("answered", Unit::Count, |k| &k.answered),
+        ("abandoned", Unit::Count, |k| &k.abandoned),
+        ("blocked", Unit::Count, |k| &k.blocked),
+        ("service level", Unit::Share, |k| &k.service_level),
+        ("service level (of answered)", Unit::Share, |k| {
+            &k.service_level_answered
+        }),
+        ("ASA", Unit::Seconds, |k| &k.asa_s),
+        ("wait p90", Unit::Seconds, |k| &k.wait_p90_s),
+        ("abandon rate", Unit::Share, |k| &k.abandon_rate),
+        ("block rate", Unit::Share, |k| &k.block_rate),
+        ("P(wait)", Unit::Share, |k| &k.prob_wait),
+        ("occupancy", Unit::Share, |k| &k.occupancy),
+        ("AHT", Unit::Seconds, |k| &k.aht_s),
+    ];
+    for (label, unit, get) in rows {
+        let mut row = vec![label.to_string()];
+        row.extend(report.channels.values().map(|k| fmt(get(k), &unit)));
+        t.add_row(row);
+    }
+    let mut out = format!(
+        "{}: {} replications, seed {}, horizon {} after a {} warm-up\n{t}\n",
+        report.scenario,
+        report.replications,
+        report.seed,
+        format_duration(report.run.horizon_s),
+        format_duration(report.run.warmup_s)
+    );
+    for (name, g) in &report.groups {
+        out.push_str(&format!(
+            "group {name}: occupancy {}, staffed {} agent-hours\n",
+            fmt(&g.occupancy, &Unit::Share),
+            fmt(&g.staffed_hours, &Unit::Count)
+        ));
+    }
+    out
+}
