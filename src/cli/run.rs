@@ -92,7 +92,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         Format::Csv => print!("{}", csv::summary_csv(&report)),
     }
     eprintln!(
-        "simulated {} contacts ({} events) in {:.2} s: {:.2} million contacts/s",
+        "simulated {} contacts ({} events) in {:.4} s: {:.2} million contacts/s",
         report.contacts_simulated,
         report.events,
         elapsed,

@@ -378,10 +378,12 @@ pub fn agents_for_target(
         _ => 0,
     }; // lo fails (or is 0), hi meets the target
     let meets = |n: u32| -> Result<bool, ErlangError> {
-        if n == 0 {
-            return Ok(false);
+        match model.service_level(n, within_s) {
+            Ok(sl) => Ok(sl >= target),
+            // Too few agents (none, or Erlang C at or below the load): the target is not met.
+            Err(ErlangError::NoAgents | ErlangError::Unstable { .. }) => Ok(false),
+            Err(e) => Err(e),
         }
-        Ok(model.service_level(n, within_s)? >= target)
     };
     let mut hi = lo.max(1);
     while !meets(hi)? {
@@ -452,6 +454,10 @@ mod tests {
     fn staffing_finds_the_boundary() {
         let m = QueueModel::new('c', 1000.0, 180.0, None).unwrap();
         let n = agents_for_target(&m, 0.8, 20.0).unwrap();
+        assert_eq!(
+            n, 56,
+            "1000/h at 180 s is 50 erlangs; 55 agents give 77.9%, 56 give 80.0%+"
+        );
         assert!(m.service_level(n, 20.0).unwrap() >= 0.8);
         assert!(m.service_level(n - 1, 20.0).map_or(true, |sl| sl < 0.8));
         let a = QueueModel::new('a', 5700.0, 300.0, Some(180.0)).unwrap();

@@ -64,6 +64,18 @@ mod tests {
         assert!((e.ci95.unwrap() - 4.302_652_729_911_275 / 3f64.sqrt()).abs() < 1e-9);
         assert_eq!(Estimate::from_values([Some(5.0)]).ci95, None);
         assert_eq!(Estimate::from_values([None]).mean, None);
-        assert!((t_quantile_975(1_000_000) - 1.959_964).abs() < 1e-4);
+        // exact values (scipy.stats.t.ppf(0.975, df))
+        for (df, exact) in [
+            (7, 2.364_624_251_592_785),
+            (31, 2.039_513_446_396_407_7),
+            (201, 1.971_836_506_779_859),
+            (1_000_000, 1.959_966_356_814_107),
+        ] {
+            assert!(
+                (t_quantile_975(df) - exact).abs() < 1e-7,
+                "df {df}: {}",
+                t_quantile_975(df)
+            );
+        }
     }
 }

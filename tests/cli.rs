@@ -1,0 +1,524 @@
+//! The real binary: every example scenario runs and writes its files, results do not depend on the thread
+//! count, and every kind of bad input gets a pinned message, exit code 2 and no output.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("supportsim").expect("the binary is built")
+}
+
+const BASE: &str = include_str!("../scenarios/erlang-a.toml");
+
+/// Writes `text` as `name` in a fresh temp dir; returns (dir guard, scenario path, output dir).
+fn scenario(name: &str, text: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write scenario");
+    let out = dir.path().join("out");
+    (dir, path, out)
+}
+
+/// Runs `supportsim run` on a bad scenario and returns stderr, checking exit code 2 and that nothing was written.
+fn rejected(text: &str) -> String {
+    let (_dir, path, out) = scenario("bad.toml", text);
+    let o = bin()
+        .args([
+            "run",
+            path.to_str().expect("utf-8 path"),
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out.exists(), "a rejected scenario must write nothing");
+    assert!(o.stdout.is_empty());
+    String::from_utf8(o.stderr)
+        .expect("utf-8")
+        .replace(path.to_str().expect("utf-8 path"), "bad.toml")
+}
+
+#[test]
+fn every_example_scenario_runs_and_writes_its_files() {
+    let mut count = 0;
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+        .expect("scenarios/")
+    {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        count += 1;
+        let out = tempfile::tempdir().expect("temp dir");
+        bin()
+            .args(["check", path.to_str().expect("utf-8")])
+            .assert()
+            .success();
+        bin()
+            .args([
+                "run",
+                path.to_str().expect("utf-8"),
+                "--replications",
+                "3",
+                "--out",
+                out.path().to_str().expect("utf-8"),
+            ])
+            .assert()
+            .success();
+        let summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.path().join("summary.json")).expect("summary.json"),
+        )
+        .expect("valid JSON");
+        for (_, kpis) in summary["channels"].as_object().expect("channels") {
+            for k in [
+                "offered",
+                "answered",
+                "abandoned",
+                "blocked",
+                "service_level",
+                "service_level_answered",
+                "asa_s",
+                "abandon_rate",
+                "block_rate",
+                "prob_wait",
+                "occupancy",
+                "aht_s",
+                "wait_p90_s",
+            ] {
+                assert!(
+                    kpis[k].get("mean").is_some() && kpis[k].get("ci95").is_some(),
+                    "{}: {k} lacks mean/ci95",
+                    path.display()
+                );
+            }
+        }
+        let csv = std::fs::read_to_string(out.path().join("intervals.csv")).expect("intervals.csv");
+        assert!(
+            csv.lines().count() > 1
+                && csv.starts_with("channel,interval,start,start_s,offered,offered_ci95")
+        );
+        // The resolved scenario runs again, unchanged.
+        bin()
+            .args([
+                "check",
+                out.path().join("scenario.toml").to_str().expect("utf-8"),
+            ])
+            .assert()
+            .success();
+    }
+    assert!(count >= 1);
+}
+
+#[test]
+fn the_example_matches_the_documented_contract() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let o = bin()
+        .args([
+            "run",
+            "scenarios/erlang-a.toml",
+            "--format",
+            "json",
+            "--out",
+            out.path().to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("runs");
+    assert!(o.status.success());
+    let printed: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("stdout is the summary JSON");
+    let written: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("summary.json")).expect("file"),
+    )
+    .expect("json");
+    assert_eq!(printed, written);
+    assert_eq!(written["scenario"], "single queue, Erlang A check");
+    assert_eq!(written["seed"], 7);
+    assert_eq!(written["replications"], 8);
+    let offered = written["channels"]["phone"]["offered"]["mean"]
+        .as_f64()
+        .expect("number");
+    // 114 per hour over 10 hours
+    assert!((offered - 1140.0).abs() < 60.0, "{offered}");
+}
+
+#[test]
+fn results_are_byte_identical_on_any_number_of_threads() {
+    let mut summaries = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = tempfile::tempdir().expect("temp dir");
+        bin()
+            .args([
+                "run",
+                "scenarios/erlang-a.toml",
+                "--threads",
+                threads,
+                "--replications",
+                "12",
+                "--out",
+                out.path().to_str().expect("utf-8"),
+            ])
+            .assert()
+            .success();
+        summaries.push((
+            std::fs::read(out.path().join("summary.json")).expect("summary"),
+            std::fs::read(out.path().join("intervals.csv")).expect("csv"),
+        ));
+    }
+    assert!(
+        summaries.windows(2).all(|w| w[0] == w[1]),
+        "summary.json or intervals.csv differ between thread counts"
+    );
+    // and a different seed does change them
+    let out = tempfile::tempdir().expect("temp dir");
+    bin()
+        .args([
+            "run",
+            "scenarios/erlang-a.toml",
+            "--seed",
+            "8",
+            "--replications",
+            "12",
+            "--out",
+            out.path().to_str().expect("utf-8"),
+        ])
+        .assert()
+        .success();
+    assert_ne!(
+        std::fs::read(out.path().join("summary.json")).expect("summary"),
+        summaries[0].0
+    );
+}
+
+#[test]
+fn csv_and_table_formats() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let o = bin()
+        .args([
+            "run",
+            "scenarios/erlang-a.toml",
+            "--format",
+            "csv",
+            "--out",
+            out.path().to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(o.stdout).expect("utf-8");
+    assert!(text.starts_with("channel,offered,offered_ci95,answered"));
+    assert_eq!(text.lines().count(), 2);
+    let o = bin()
+        .args([
+            "run",
+            "scenarios/erlang-a.toml",
+            "--out",
+            out.path().to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(o.stdout).expect("utf-8");
+    assert!(
+        text.contains("service level")
+            && text.contains("target 80% in 20s")
+            && text.contains(" ± ")
+    );
+}
+
+#[test]
+fn unknown_key() {
+    let err = rejected(&BASE.replace("size = 10", "sze = 10"));
+    assert!(err.starts_with("error: bad.toml:18:1: unknown field `sze`, expected one of `name`, `size`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
+    assert!(err.contains("18 | sze = 10"), "{err}");
+}
+
+#[test]
+fn wrong_type() {
+    let err = rejected(&BASE.replace("size = 10", "size = \"ten\""));
+    assert!(err.starts_with("error: bad.toml:18:8: invalid type: string \"ten\", expected a number, or an array with one number per interval"), "{err}");
+}
+
+#[test]
+fn non_positive_duration() {
+    let err = rejected(&BASE.replace("mean = \"5m\"", "mean = \"0s\""));
+    assert!(err.starts_with("error: bad.toml:12:46: channels[0].handle_time.mean = \"0s\": must be a positive duration such as \"5m\""), "{err}");
+    let err = rejected(&BASE.replace("horizon = \"10h\"", "horizon = -3"));
+    assert!(
+        err.starts_with(
+            "error: bad.toml:4:11: horizon = -3: must be a positive duration such as \"30m\""
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn unreadable_duration() {
+    let err = rejected(&BASE.replace("warmup = \"2h\"", "warmup = \"2 hours\""));
+    assert!(err.starts_with("error: bad.toml:5:10: \"2 hours\" is not a duration: write a number and a unit s, m, h or d"), "{err}");
+}
+
+#[test]
+fn proficiency_out_of_range() {
+    let err = rejected(&BASE.replace("phone = 1.0 }", "phone = 1.5 }"));
+    assert!(err.starts_with("error: bad.toml:19:20: groups[0].skills.phone = 1.5: proficiency must be in (0, 1]; 1.0 means the channel's stated handle time"), "{err}");
+    let err = rejected(&BASE.replace("phone = 1.0 }", "phone = 0 }"));
+    assert!(
+        err.contains("groups[0].skills.phone = 0: proficiency must be in (0, 1]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn array_of_the_wrong_length() {
+    let err = rejected(&BASE.replace(
+        "per_hour = 114.0",
+        "per_hour = [100, 110, 120, 130, 140, 150, 160]",
+    ));
+    assert!(
+        err.starts_with("error: bad.toml:11:25: channels[0].arrivals.per_hour: has 7 values but the horizon has 20 intervals; give 1 value, 20 values, or a number of values that divides 20 (the array repeats)"),
+        "{err}"
+    );
+    let err = rejected(&BASE.replace("size = 10", "size = [10, 12, 14]"));
+    assert!(
+        err.contains("groups[0].size: has 3 values but the horizon has 20 intervals"),
+        "{err}"
+    );
+}
+
+#[test]
+fn channel_no_group_can_serve() {
+    let text = BASE.replace("skills = { phone = 1.0 }", "skills = { phone = 1.0 }").replace("[[groups]]", "[[channels]]\nname = \"chat line\"\nkind = \"voice\"\narrivals = { per_hour = 5 }\nhandle_time = { dist = \"exponential\", mean = \"5m\" }\n\n[[groups]]");
+    let err = rejected(&text);
+    assert!(err.starts_with("error: bad.toml:16:1: channels[1] \"chat line\": no group can serve this channel; add `\"chat line\" = 1.0` to the skills of a group"), "{err}");
+}
+
+#[test]
+fn skill_for_an_unknown_channel_and_bad_distribution_parameters() {
+    let err = rejected(&BASE.replace(
+        "skills = { phone = 1.0 }",
+        "skills = { phone = 1.0, email = 0.5 }",
+    ));
+    assert!(
+        err.contains(
+            "groups[0].skills.email: no channel is named \"email\"; skills name channels: \"phone\""
+        ),
+        "{err}"
+    );
+    let err = rejected(&BASE.replace(
+        "{ dist = \"exponential\", mean = \"5m\" }",
+        "{ dist = \"lognormal\", mean = \"5m\" }",
+    ));
+    assert!(err.contains("channels[0].handle_time: lognormal needs `cv`; e.g. { dist = \"lognormal\", mean = \"5m\", cv = 0.8 }"), "{err}");
+    let err = rejected(&BASE.replace(
+        "{ dist = \"exponential\", mean = \"5m\" }",
+        "{ dist = \"exponential\", mean = \"5m\", cv = 2 }",
+    ));
+    assert!(
+        err.contains(
+            "channels[0].handle_time.cv: is not a parameter of exponential; exponential takes mean"
+        ),
+        "{err}"
+    );
+    let err = rejected(&BASE.replace(
+        "{ dist = \"exponential\", mean = \"5m\" }",
+        "{ dist = \"hyperexponential\", mean = \"5m\", cv = 0.5 }",
+    ));
+    assert!(
+        err.contains("channels[0].handle_time.cv = 0.5: a hyperexponential needs cv > 1"),
+        "{err}"
+    );
+    let err = rejected(&BASE.replace(
+        "{ dist = \"exponential\", mean = \"5m\" }",
+        "{ dist = \"empirical\", file = \"missing.txt\" }",
+    ));
+    assert!(
+        err.contains("channels[0].handle_time.file = \"missing.txt\": cannot read"),
+        "{err}"
+    );
+}
+
+#[test]
+fn several_problems_are_reported_together() {
+    let err = rejected(
+        &BASE
+            .replace("share = 0.80", "share = 80")
+            .replace("phone = 1.0 }", "phone = 2.0 }"),
+    );
+    assert!(
+        err.contains("channels[0].target.share = 80: must be in (0, 1]")
+            && err.contains("groups[0].skills.phone = 2: proficiency"),
+        "{err}"
+    );
+}
+
+#[test]
+fn syntax_error_and_missing_file() {
+    let err = rejected("name = \"x\"\nhorizon = \n");
+    assert!(err.starts_with("error: bad.toml:2:"), "{err}");
+    let o = bin()
+        .args(["run", "no/such/file.toml"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .starts_with("error: no/such/file.toml: cannot read the scenario file")
+    );
+}
+
+#[test]
+fn check_reports_a_valid_scenario() {
+    bin()
+        .args(["check", "scenarios/erlang-a.toml"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "ok: \"single queue, Erlang A check\", 1 channel(s), 1 group(s), 20 interval(s) of 30m",
+        ));
+}
+
+#[test]
+fn erlang_calculator() {
+    let o = bin()
+        .args([
+            "erlang",
+            "a",
+            "--per-hour",
+            "114",
+            "--aht",
+            "5m",
+            "--patience",
+            "10m",
+            "--agents",
+            "10",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["agents"], 10);
+    let sl = v["service_level"].as_f64().expect("number");
+    assert!(sl > 0.5 && sl < 0.55, "{sl}");
+    // the fewest agents for 80/20, and one fewer misses it
+    let o = bin()
+        .args([
+            "erlang",
+            "c",
+            "--per-hour",
+            "1000",
+            "--aht",
+            "180",
+            "--target",
+            "0.8",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let n = v["agents"].as_u64().expect("agents");
+    assert!(v["service_level"].as_f64().expect("sl") >= 0.8);
+    let o = bin()
+        .args([
+            "erlang",
+            "c",
+            "--per-hour",
+            "1000",
+            "--aht",
+            "180",
+            "--agents",
+            &(n - 1).to_string(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(v["service_level"].as_f64().expect("sl") < 0.8);
+}
+
+#[test]
+fn erlang_bad_input() {
+    for (args, message) in [
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour",
+                "100",
+                "--aht",
+                "0s",
+                "--agents",
+                "3",
+            ],
+            "error: --aht 0s: must be a positive duration",
+        ),
+        (
+            vec![
+                "erlang",
+                "a",
+                "--per-hour",
+                "100",
+                "--aht",
+                "3m",
+                "--agents",
+                "3",
+            ],
+            "error: erlang a needs --patience",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour",
+                "100",
+                "--aht",
+                "3m",
+                "--agents",
+                "3",
+            ],
+            "error: 3 agents for a load of 5.000 erlangs: Erlang C needs more agents than the load",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour=-1",
+                "--aht",
+                "3m",
+                "--agents",
+                "3",
+            ],
+            "error: arrival rate = -1 per hour: must be positive",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour",
+                "100",
+                "--aht",
+                "3m",
+                "--target",
+                "1.2",
+            ],
+            "error: target = 1.2: must be in (0, 1)",
+        ),
+    ] {
+        let o = bin().args(&args).output().expect("runs");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with(message), "{args:?}: {err}");
+    }
+    // neither --agents nor --target: a usage error from clap, also exit code 2
+    bin()
+        .args(["erlang", "c", "--per-hour", "100", "--aht", "3m"])
+        .assert()
+        .code(2);
+}
