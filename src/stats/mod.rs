@@ -55,8 +55,11 @@ pub fn t_quantile_975(df: usize) -> f64 {
         // Cornish–Fisher expansion of t in powers of 1/df (Abramowitz & Stegun 26.7.5), accurate to ~1e-9
         // here; statrs' numerical inverse loses about 1e-4 for very large df.
         let (z, n) = (Z_975, df as f64);
-        let (z3, z5) = (z.powi(3), z.powi(5));
-        return z + (z3 + z) / (4.0 * n) + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * n * n);
+        let (z3, z5, z7) = (z.powi(3), z.powi(5), z.powi(7));
+        return z
+            + (z3 + z) / (4.0 * n)
+            + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * n * n)
+            + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * n * n * n);
     }
     // StudentsT::new fails only for non-positive or NaN df, which df >= 1 rules out.
     StudentsT::new(0.0, 1.0, df as f64).map_or(Z_975, |t| t.inverse_cdf(0.975))
