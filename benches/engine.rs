@@ -19,7 +19,11 @@ fn model(patience: bool, customers: f64, replications: u32) -> Scenario {
          [[channels]]\nname = \"phone\"\nkind = \"voice\"\narrivals = {{ per_hour = 1140 }}\n\
          handle_time = {{ dist = \"exponential\", mean = 300 }}\n{}\
          [[groups]]\nname = \"agents\"\nsize = 100\nskills = {{ phone = 1.0 }}\n",
-        if patience { "patience = { dist = \"exponential\", mean = 600 }\n" } else { "" }
+        if patience {
+            "patience = { dist = \"exponential\", mean = 600 }\n"
+        } else {
+            ""
+        }
     );
     Scenario::from_toml(&text, "bench", None).expect("the bench scenario is valid")
 }
@@ -30,7 +34,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn env(name: &str, default: f64) -> f64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -38,7 +45,10 @@ fn main() {
     let customers = env("BENCH_CUSTOMERS", 5e6);
     let runs = env("BENCH_RUNS", 5.0) as u64;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("supportsim {} engine benchmark: 100 agents, 95% load, {customers:.0} contacts per run, {runs} runs, {cores} cores", env!("CARGO_PKG_VERSION"));
+    println!(
+        "supportsim {} engine benchmark: 100 agents, 95% load, {customers:.0} contacts per run, {runs} runs, {cores} cores",
+        env!("CARGO_PKG_VERSION")
+    );
     for (name, patience) in [("Erlang C", false), ("Erlang A", true)] {
         let s = model(patience, customers, 1);
         let mut rates = Vec::new();
@@ -65,7 +75,11 @@ fn main() {
         let t0 = Instant::now();
         let all = run_replications_on(&s, Some(cores)).expect("pool");
         let t_all = t0.elapsed().as_secs_f64();
-        assert_eq!(one.iter().map(|t| t.events).sum::<u64>(), all.iter().map(|t| t.events).sum::<u64>(), "same work on any thread count");
+        assert_eq!(
+            one.iter().map(|t| t.events).sum::<u64>(),
+            all.iter().map(|t| t.events).sum::<u64>(),
+            "same work on any thread count"
+        );
         let total: u64 = all.iter().map(|t| t.contacts_simulated).sum();
         println!(
             "{name}: {reps} replications: 1 thread {t_one:.2} s, {cores} threads {t_all:.2} s: speed-up {:.2}x ({:.2} million contacts/s in all)",

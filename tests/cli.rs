@@ -232,14 +232,14 @@ fn csv_and_table_formats() {
 #[test]
 fn unknown_key() {
     let err = rejected(&BASE.replace("size = 10", "sze = 10"));
-    assert!(err.starts_with("error: bad.toml:18:1: unknown field `sze`, expected one of `name`, `size`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
+    assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`, expected one of `name`, `size`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
     assert!(err.contains("18 | sze = 10"), "{err}");
 }
 
 #[test]
 fn wrong_type() {
     let err = rejected(&BASE.replace("size = 10", "size = \"ten\""));
-    assert!(err.starts_with("error: bad.toml:18:8: invalid type: string \"ten\", expected a number, or an array with one number per interval"), "{err}");
+    assert!(err.starts_with("error: bad.toml:18:8: groups[0].size: invalid type: string \"ten\", expected a number, or an array with one number per interval"), "{err}");
 }
 
 #[test]
@@ -258,7 +258,7 @@ fn non_positive_duration() {
 #[test]
 fn unreadable_duration() {
     let err = rejected(&BASE.replace("warmup = \"2h\"", "warmup = \"2 hours\""));
-    assert!(err.starts_with("error: bad.toml:5:10: \"2 hours\" is not a duration: write a number and a unit s, m, h or d"), "{err}");
+    assert!(err.starts_with("error: bad.toml:5:10: warmup: \"2 hours\" is not a duration: write a number and a unit s, m, h or d"), "{err}");
 }
 
 #[test]
