@@ -5,6 +5,9 @@ use crate::scenario::duration::format_duration;
 use crate::stats::Estimate;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
+/// A row of the table: label, unit, and which KPI it shows.
+type Row = (&'static str, Unit, fn(&super::ChannelKpis) -> &Estimate);
+
 enum Unit {
     Count,
     Share,
@@ -39,7 +42,7 @@ pub fn render(report: &Report) -> String {
         ));
     }
     t.set_header(header);
-    let rows: [(&str, Unit, fn(&super::ChannelKpis) -> &Estimate); 13] = [
+    let rows: [Row; 13] = [
         ("offered", Unit::Count, |k| &k.offered),
         ("answered", Unit::Count, |k| &k.answered),
         ("abandoned", Unit::Count, |k| &k.abandoned),

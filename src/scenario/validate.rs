@@ -1,6 +1,9 @@
 //! Turns a raw [`ScenarioFile`] into a checked [`Scenario`], collecting every problem with its place.
 //!
 //! Each message follows one pattern: `file:line:column: key = value: what is wrong; how to fix it`.
+//!
+//! Range checks are written `!(x > 0.0)` on purpose: a NaN fails them too.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 use super::duration::{DurationValue, format_duration};
 use super::error::{ScenarioError, ScenarioErrors};

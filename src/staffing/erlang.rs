@@ -10,10 +10,12 @@
 //!   a caller who finds j others waiting is served after the "offered wait" V_j, a sum of independent
 //!   exponentials with rates nμ + iθ, i = 0..j. With a = nμ/θ, θV_j has the law of −ln U, U ~ Beta(a, j+1)
 //!   (compare Laplace transforms: E[U^s] = Π_{i=0}^{j} (a+i)/(a+i+s)). Hence, with u₀ = e^{−θT}:
-//!     P(served | j)              = E[U]                 = a/(a+j+1)
-//!     P(served within T | j)     = E[U; U ≥ u₀]         = a/(a+j+1) · (1 − I_{u₀}(a+1, j+1))
-//!     P(V_j > T)                 = P(U < u₀)            = I_{u₀}(a, j+1)
-//!     E[V_j; served]             = E[−U ln U]/θ         = a/(a+j+1) · Σ_{i=1}^{j+1} 1/(a+i) / θ
+//!   ```text
+//!   P(served | j)              = E[U]                 = a/(a+j+1)
+//!   P(served within T | j)     = E[U; U ≥ u₀]         = a/(a+j+1) · (1 − I_{u₀}(a+1, j+1))
+//!   P(V_j > T)                 = P(U < u₀)            = I_{u₀}(a, j+1)
+//!   E[V_j; served]             = E[−U ln U]/θ         = a/(a+j+1) · Σ_{i=1}^{j+1} 1/(a+i) / θ
+//!   ```
 //!   where I is the regularised incomplete beta function; for an integer second argument it is the finite
 //!   positive sum I_x(a, m) = Σ_{i<m} x^a (a)_i/i! (1−x)^i, accumulated term by term in log space.
 //!   The same closed forms appear with incomplete gamma functions in Mandelbaum & Zeltyn (2007).
