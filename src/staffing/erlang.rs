@@ -453,6 +453,52 @@ mod tests {
     }
 
     #[test]
+    fn stable_with_thousands_of_agents() {
+        // 5000 agents at 98% load: Erlang B/C by recursion, Erlang A series over thousands of queue states.
+        let (per_hour, aht) = (4900.0 * 3600.0 / 300.0, 300.0);
+        let c = QueueModel::new('c', per_hour, aht, None)
+            .unwrap()
+            .metrics(5000, &[20.0])
+            .unwrap();
+        let a = QueueModel::new('a', per_hour, aht, Some(1e7))
+            .unwrap()
+            .metrics(5000, &[20.0])
+            .unwrap();
+        for k in ["p_wait_gt_0", "asa", "sl_20"] {
+            assert!(c[k].is_finite() && a[k].is_finite());
+            assert!(
+                (a[k] / c[k] - 1.0).abs() < 1e-3,
+                "{k}: A {} vs C {}",
+                a[k],
+                c[k]
+            );
+        }
+        let a = QueueModel::new('a', per_hour * 1.1, aht, Some(120.0))
+            .unwrap()
+            .metrics(5000, &[20.0])
+            .unwrap();
+        // Overloaded (5390 erlangs offered to 5000 agents): nearly all agents are busy, so by flow balance
+        // the abandonment is close to 1 − 5000/5390; and the outcomes partition the arrivals.
+        assert!(
+            (a["p_abandon"] - (1.0 - 5000.0 / 5390.0)).abs() < 0.002,
+            "{}",
+            a["p_abandon"]
+        );
+        let total = a["sl_20"] + a["p_abandon_within_20"] + a["p_wait_gt_20"];
+        assert!((total - 1.0).abs() < 1e-12, "{total}");
+        for (k, v) in &a {
+            assert!(v.is_finite() && *v >= 0.0, "{k} = {v}");
+        }
+        let n = agents_for_target(
+            &QueueModel::new('a', per_hour, aht, Some(120.0)).unwrap(),
+            0.8,
+            20.0,
+        )
+        .unwrap();
+        assert!((4800..5100).contains(&n), "{n}");
+    }
+
+    #[test]
     fn staffing_finds_the_boundary() {
         let m = QueueModel::new('c', 1000.0, 180.0, None).unwrap();
         let n = agents_for_target(&m, 0.8, 20.0).unwrap();
