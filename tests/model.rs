@@ -186,7 +186,7 @@ skills = { q = PROF }
     ] {
         let s = scenario(&format!("{}\n{extra}", base.replace("PROF", prof)));
         let report = Report::build(&s, &run_replications(&s));
-        let aht = report.channels["q"].aht_s;
+        let aht = report.channels["q"].contacts.aht_s;
         let (m, ci) = (aht.mean.expect("answered"), aht.ci95.expect("ci"));
         let expected = 300.0 * multiplier;
         assert!(
@@ -205,7 +205,7 @@ fn time_varying_arrivals_follow_the_profile() {
     let mut within = 0;
     for (i, row) in rows.iter().enumerate() {
         let expected = rates[i] / 2.0; // per half hour
-        let m = row.offered.mean.expect("mean");
+        let m = row.contacts.offered.mean.expect("mean");
         // 6 replications of a Poisson count: se = sqrt(expected / 6)
         if (m - expected).abs() <= 4.0 * (expected / 6.0).sqrt() {
             within += 1;

@@ -33,7 +33,6 @@ pub fn intervals_csv(report: &Report) -> String {
         .map(String::from)
         .to_vec();
     let mut rows = Vec::new();
-    let mut first = true;
     for (channel, ints) in &report.intervals {
         for (i, k) in ints.iter().enumerate() {
             let start_s = i as f64 * report.run.interval_s;
@@ -43,24 +42,15 @@ pub fn intervals_csv(report: &Report) -> String {
                 clock(start_s),
                 format!("{start_s}"),
             ];
-            for (name, e) in [
-                ("offered", &k.offered),
-                ("answered", &k.answered),
-                ("abandoned", &k.abandoned),
-                ("blocked", &k.blocked),
-                ("service_level", &k.service_level),
-                ("service_level_answered", &k.service_level_answered),
-                ("asa_s", &k.asa_s),
-                ("abandon_rate", &k.abandon_rate),
-                ("block_rate", &k.block_rate),
-                ("prob_wait", &k.prob_wait),
-                ("occupancy", &k.occupancy),
-                ("aht_s", &k.aht_s),
-                ("staffed_agents", &k.staffed_agents),
-            ] {
+            let first = rows.is_empty();
+            for (name, e) in k
+                .contacts
+                .fields()
+                .into_iter()
+                .chain([("staffed_agents", &k.staffed_agents)])
+            {
                 push(&mut header, &mut row, name, e, first);
             }
-            first = false;
             rows.push(row);
         }
     }
@@ -71,34 +61,20 @@ pub fn intervals_csv(report: &Report) -> String {
 pub fn summary_csv(report: &Report) -> String {
     let mut header = vec!["channel".to_string()];
     let mut rows = Vec::new();
-    for (i, (channel, k)) in report.channels.iter().enumerate() {
+    for (channel, k) in &report.channels {
         let mut row = vec![channel.clone()];
-        for (name, e) in channel_fields(k) {
-            push(&mut header, &mut row, name, e, i == 0);
+        let first = rows.is_empty();
+        for (name, e) in k
+            .contacts
+            .fields()
+            .into_iter()
+            .chain([("wait_p90_s", &k.wait_p90_s), ("unfinished", &k.unfinished)])
+        {
+            push(&mut header, &mut row, name, e, first);
         }
         rows.push(row);
     }
     to_csv(header, rows)
-}
-
-/// The channel KPIs in contract order, with their JSON names.
-pub fn channel_fields(k: &super::ChannelKpis) -> [(&'static str, &Estimate); 14] {
-    [
-        ("offered", &k.offered),
-        ("answered", &k.answered),
-        ("abandoned", &k.abandoned),
-        ("blocked", &k.blocked),
-        ("service_level", &k.service_level),
-        ("service_level_answered", &k.service_level_answered),
-        ("asa_s", &k.asa_s),
-        ("abandon_rate", &k.abandon_rate),
-        ("block_rate", &k.block_rate),
-        ("prob_wait", &k.prob_wait),
-        ("occupancy", &k.occupancy),
-        ("aht_s", &k.aht_s),
-        ("wait_p90_s", &k.wait_p90_s),
-        ("unfinished", &k.unfinished),
-    ]
 }
 
 /// Time since the start of the horizon as d.hh:mm (or hh:mm on the first day).

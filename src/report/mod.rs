@@ -14,9 +14,10 @@ use crate::stats::{Estimate, IntervalTally, ReplicationTally};
 use indexmap::IndexMap;
 use serde::Serialize;
 
-/// KPIs of one channel over the horizon. Field order is the summary.json contract (docs/output.md).
+/// The contact KPIs a channel reports over the whole horizon and over each interval. Field order is the
+/// summary.json contract (docs/output.md).
 #[derive(Debug, Clone, Serialize)]
-pub struct ChannelKpis {
+pub struct ContactKpis {
     pub offered: Estimate,
     pub answered: Estimate,
     pub abandoned: Estimate,
@@ -29,25 +30,68 @@ pub struct ChannelKpis {
     pub prob_wait: Estimate,
     pub occupancy: Estimate,
     pub aht_s: Estimate,
+}
+
+impl ContactKpis {
+    /// The KPIs with their JSON (and CSV column) names, in contract order.
+    pub fn fields(&self) -> [(&'static str, &Estimate); 12] {
+        [
+            ("offered", &self.offered),
+            ("answered", &self.answered),
+            ("abandoned", &self.abandoned),
+            ("blocked", &self.blocked),
+            ("service_level", &self.service_level),
+            ("service_level_answered", &self.service_level_answered),
+            ("asa_s", &self.asa_s),
+            ("abandon_rate", &self.abandon_rate),
+            ("block_rate", &self.block_rate),
+            ("prob_wait", &self.prob_wait),
+            ("occupancy", &self.occupancy),
+            ("aht_s", &self.aht_s),
+        ]
+    }
+
+    /// Mean and CI over replications, from each replication's tally of these contacts and the staffed
+    /// agent time of the groups serving the channel over the same period.
+    fn over(
+        reps: &[ReplicationTally],
+        tally: impl Fn(&ReplicationTally) -> &IntervalTally,
+        staffed_s: impl Fn(&ReplicationTally) -> f64,
+    ) -> Self {
+        let est = |f: &dyn Fn(&IntervalTally, &ReplicationTally) -> Option<f64>| {
+            Estimate::from_values(reps.iter().map(|r| f(tally(r), r)))
+        };
+        ContactKpis {
+            offered: est(&|t, _| Some(t.offered as f64)),
+            answered: est(&|t, _| Some(t.answered as f64)),
+            abandoned: est(&|t, _| Some(t.abandoned as f64)),
+            blocked: est(&|t, _| Some(t.blocked as f64)),
+            service_level: est(&|t, _| ratio(t.answered_within as f64, t.offered as f64)),
+            service_level_answered: est(&|t, _| ratio(t.answered_within as f64, t.answered as f64)),
+            asa_s: est(&|t, _| ratio(t.wait_answered_s, t.answered as f64)),
+            abandon_rate: est(&|t, _| ratio(t.abandoned as f64, t.offered as f64)),
+            block_rate: est(&|t, _| ratio(t.blocked as f64, t.offered as f64)),
+            prob_wait: est(&|t, _| ratio(t.waited as f64, t.offered as f64)),
+            occupancy: est(&|t, r| ratio(t.busy_s, staffed_s(r))),
+            aht_s: est(&|t, _| ratio(t.handle_s, t.answered as f64)),
+        }
+    }
+}
+
+/// KPIs of one channel over the horizon.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelKpis {
+    #[serde(flatten)]
+    pub contacts: ContactKpis,
     pub wait_p90_s: Estimate,
     pub unfinished: Estimate,
 }
 
-/// The KPIs shown per interval (the same definitions over the contacts that arrived in the interval).
+/// KPIs of one channel over one interval (contacts that arrived in it; agent time spent in it).
 #[derive(Debug, Clone, Serialize)]
 pub struct IntervalKpis {
-    pub offered: Estimate,
-    pub answered: Estimate,
-    pub abandoned: Estimate,
-    pub blocked: Estimate,
-    pub service_level: Estimate,
-    pub service_level_answered: Estimate,
-    pub asa_s: Estimate,
-    pub abandon_rate: Estimate,
-    pub block_rate: Estimate,
-    pub prob_wait: Estimate,
-    pub occupancy: Estimate,
-    pub aht_s: Estimate,
+    #[serde(flatten)]
+    pub contacts: ContactKpis,
     /// Mean number of agents on duty in the groups that serve the channel.
     pub staffed_agents: Estimate,
 }
@@ -97,49 +141,13 @@ fn ratio(num: f64, den: f64) -> Option<f64> {
     (den > 0.0).then(|| num / den)
 }
 
-/// Contact KPIs of one tally (a channel's horizon or one interval) within one replication.
-struct ContactKpis {
-    offered: f64,
-    answered: f64,
-    abandoned: f64,
-    blocked: f64,
-    service_level: Option<f64>,
-    service_level_answered: Option<f64>,
-    asa_s: Option<f64>,
-    abandon_rate: Option<f64>,
-    block_rate: Option<f64>,
-    prob_wait: Option<f64>,
-    aht_s: Option<f64>,
-}
-
-impl ContactKpis {
-    fn of(t: &IntervalTally) -> Self {
-        let offered = t.offered as f64;
-        let answered = t.answered as f64;
-        ContactKpis {
-            offered,
-            answered,
-            abandoned: t.abandoned as f64,
-            blocked: t.blocked as f64,
-            service_level: ratio(t.answered_within as f64, offered),
-            service_level_answered: ratio(t.answered_within as f64, answered),
-            asa_s: ratio(t.wait_answered_s, answered),
-            abandon_rate: ratio(t.abandoned as f64, offered),
-            block_rate: ratio(t.blocked as f64, offered),
-            prob_wait: ratio(t.waited as f64, offered),
-            aht_s: ratio(t.handle_s, answered),
-        }
-    }
-}
-
 /// Mean and CI over replications of one quantity.
-fn est<T>(reps: &[T], f: impl Fn(&T) -> Option<f64>) -> Estimate {
+fn est(reps: &[ReplicationTally], f: impl Fn(&ReplicationTally) -> Option<f64>) -> Estimate {
     Estimate::from_values(reps.iter().map(f))
 }
 
 impl Report {
     pub fn build(s: &Scenario, reps: &[ReplicationTally]) -> Report {
-        let n_int = s.intervals();
         let mut channels = IndexMap::new();
         let mut intervals = IndexMap::new();
         for (ci, c) in s.channels.iter().enumerate() {
@@ -152,35 +160,16 @@ impl Report {
                 .collect();
             let staffed =
                 |r: &ReplicationTally| serving.iter().map(|&g| r.groups[g].staffed_s).sum::<f64>();
-            let k: Vec<(ContactKpis, &ReplicationTally)> = reps
-                .iter()
-                .map(|r| (ContactKpis::of(&r.channels[ci].total), r))
-                .collect();
             channels.insert(
                 c.name.clone(),
                 ChannelKpis {
-                    offered: est(&k, |(x, _)| Some(x.offered)),
-                    answered: est(&k, |(x, _)| Some(x.answered)),
-                    abandoned: est(&k, |(x, _)| Some(x.abandoned)),
-                    blocked: est(&k, |(x, _)| Some(x.blocked)),
-                    service_level: est(&k, |(x, _)| x.service_level),
-                    service_level_answered: est(&k, |(x, _)| x.service_level_answered),
-                    asa_s: est(&k, |(x, _)| x.asa_s),
-                    abandon_rate: est(&k, |(x, _)| x.abandon_rate),
-                    block_rate: est(&k, |(x, _)| x.block_rate),
-                    prob_wait: est(&k, |(x, _)| x.prob_wait),
-                    occupancy: est(&k, |(_, r)| ratio(r.channels[ci].total.busy_s, staffed(r))),
-                    aht_s: est(&k, |(x, _)| x.aht_s),
-                    wait_p90_s: est(&k, |(_, r)| r.channels[ci].waits.quantile(0.9)),
-                    unfinished: est(&k, |(_, r)| Some(r.channels[ci].total.unfinished as f64)),
+                    contacts: ContactKpis::over(reps, |r| &r.channels[ci].total, staffed),
+                    wait_p90_s: est(reps, |r| r.channels[ci].waits.quantile(0.9)),
+                    unfinished: est(reps, |r| Some(r.channels[ci].total.unfinished as f64)),
                 },
             );
-            let rows = (0..n_int)
+            let rows = (0..s.intervals())
                 .map(|i| {
-                    let k: Vec<(ContactKpis, &ReplicationTally)> = reps
-                        .iter()
-                        .map(|r| (ContactKpis::of(&r.channels[ci].intervals[i]), r))
-                        .collect();
                     let staffed_i = |r: &ReplicationTally| {
                         serving
                             .iter()
@@ -188,21 +177,12 @@ impl Report {
                             .sum::<f64>()
                     };
                     IntervalKpis {
-                        offered: est(&k, |(x, _)| Some(x.offered)),
-                        answered: est(&k, |(x, _)| Some(x.answered)),
-                        abandoned: est(&k, |(x, _)| Some(x.abandoned)),
-                        blocked: est(&k, |(x, _)| Some(x.blocked)),
-                        service_level: est(&k, |(x, _)| x.service_level),
-                        service_level_answered: est(&k, |(x, _)| x.service_level_answered),
-                        asa_s: est(&k, |(x, _)| x.asa_s),
-                        abandon_rate: est(&k, |(x, _)| x.abandon_rate),
-                        block_rate: est(&k, |(x, _)| x.block_rate),
-                        prob_wait: est(&k, |(x, _)| x.prob_wait),
-                        occupancy: est(&k, |(_, r)| {
-                            ratio(r.channels[ci].intervals[i].busy_s, staffed_i(r))
-                        }),
-                        aht_s: est(&k, |(x, _)| x.aht_s),
-                        staffed_agents: est(&k, |(_, r)| Some(staffed_i(r) / s.interval_s)),
+                        contacts: ContactKpis::over(
+                            reps,
+                            |r| &r.channels[ci].intervals[i],
+                            staffed_i,
+                        ),
+                        staffed_agents: est(reps, |r| Some(staffed_i(r) / s.interval_s)),
                     }
                 })
                 .collect();

@@ -43,21 +43,21 @@ pub fn render(report: &Report) -> String {
     }
     t.set_header(header);
     let rows: [Row; 13] = [
-        ("offered", Unit::Count, |k| &k.offered),
-        ("answered", Unit::Count, |k| &k.answered),
-        ("abandoned", Unit::Count, |k| &k.abandoned),
-        ("blocked", Unit::Count, |k| &k.blocked),
-        ("service level", Unit::Share, |k| &k.service_level),
+        ("offered", Unit::Count, |k| &k.contacts.offered),
+        ("answered", Unit::Count, |k| &k.contacts.answered),
+        ("abandoned", Unit::Count, |k| &k.contacts.abandoned),
+        ("blocked", Unit::Count, |k| &k.contacts.blocked),
+        ("service level", Unit::Share, |k| &k.contacts.service_level),
         ("service level (of answered)", Unit::Share, |k| {
-            &k.service_level_answered
+            &k.contacts.service_level_answered
         }),
-        ("ASA", Unit::Seconds, |k| &k.asa_s),
+        ("ASA", Unit::Seconds, |k| &k.contacts.asa_s),
         ("wait p90", Unit::Seconds, |k| &k.wait_p90_s),
-        ("abandon rate", Unit::Share, |k| &k.abandon_rate),
-        ("block rate", Unit::Share, |k| &k.block_rate),
-        ("P(wait)", Unit::Share, |k| &k.prob_wait),
-        ("occupancy", Unit::Share, |k| &k.occupancy),
-        ("AHT", Unit::Seconds, |k| &k.aht_s),
+        ("abandon rate", Unit::Share, |k| &k.contacts.abandon_rate),
+        ("block rate", Unit::Share, |k| &k.contacts.block_rate),
+        ("P(wait)", Unit::Share, |k| &k.contacts.prob_wait),
+        ("occupancy", Unit::Share, |k| &k.contacts.occupancy),
+        ("AHT", Unit::Seconds, |k| &k.contacts.aht_s),
     ];
     for (label, unit, get) in rows {
         let mut row = vec![label.to_string()];
