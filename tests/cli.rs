@@ -383,63 +383,32 @@ fn check_reports_a_valid_scenario() {
 
 #[test]
 fn erlang_calculator() {
-    let o = bin()
-        .args([
-            "erlang",
-            "a",
-            "--per-hour",
-            "114",
-            "--aht",
-            "5m",
-            "--patience",
-            "10m",
-            "--agents",
-            "10",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("runs");
-    assert!(o.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    /// Runs `supportsim erlang ... --format json` and parses what it prints.
+    fn erlang_json(args: &str) -> serde_json::Value {
+        let o = bin()
+            .args(args.split_whitespace())
+            .args(["--format", "json"])
+            .output()
+            .expect("runs");
+        assert!(
+            o.status.success(),
+            "{args}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).expect("json")
+    }
+    let v = erlang_json("erlang a --per-hour 114 --aht 5m --patience 10m --agents 10");
     assert_eq!(v["agents"], 10);
     let sl = v["service_level"].as_f64().expect("number");
     assert!(sl > 0.5 && sl < 0.55, "{sl}");
     // the fewest agents for 80/20, and one fewer misses it
-    let o = bin()
-        .args([
-            "erlang",
-            "c",
-            "--per-hour",
-            "1000",
-            "--aht",
-            "180",
-            "--target",
-            "0.8",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("runs");
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let v = erlang_json("erlang c --per-hour 1000 --aht 180 --target 0.8");
     let n = v["agents"].as_u64().expect("agents");
     assert!(v["service_level"].as_f64().expect("sl") >= 0.8);
-    let o = bin()
-        .args([
-            "erlang",
-            "c",
-            "--per-hour",
-            "1000",
-            "--aht",
-            "180",
-            "--agents",
-            &(n - 1).to_string(),
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("runs");
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let v = erlang_json(&format!(
+        "erlang c --per-hour 1000 --aht 180 --agents {}",
+        n - 1
+    ));
     assert!(v["service_level"].as_f64().expect("sl") < 0.8);
 }
 
