@@ -342,6 +342,69 @@ fn skill_for_an_unknown_channel_and_bad_distribution_parameters() {
 }
 
 #[test]
+fn empirical_values_from_a_file_beside_the_scenario() {
+    let text = BASE.replace(
+        "{ dist = \"exponential\", mean = \"5m\" }",
+        "{ dist = \"empirical\", file = \"aht.txt\" }",
+    );
+    let (dir, path, out) = scenario("s.toml", &text);
+    std::fs::write(
+        dir.path().join("aht.txt"),
+        "# handle times\n120\n4m\n\n7.5m\n",
+    )
+    .expect("write");
+    // Run from another folder: the file is found relative to the scenario, not the working directory.
+    bin()
+        .current_dir(std::env::temp_dir())
+        .args([
+            "run",
+            path.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ])
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    let aht = summary["channels"]["phone"]["aht_s"]["mean"]
+        .as_f64()
+        .expect("aht");
+    assert!(
+        (aht - 270.0).abs() < 10.0,
+        "mean of 120, 240, 450 s is 270 s; got {aht}"
+    );
+    // The resolved scenario in the output folder still finds the file.
+    bin()
+        .current_dir(std::env::temp_dir())
+        .args(["check", out.join("scenario.toml").to_str().expect("utf-8")])
+        .assert()
+        .success();
+    // A bad line names the file and line.
+    std::fs::write(dir.path().join("aht.txt"), "120\nabc\n").expect("write");
+    let o = bin()
+        .args(["check", path.to_str().expect("utf-8")])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("aht.txt:2: \"abc\" is not a duration"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn runs_too_large_for_memory_are_refused() {
+    let err = rejected(
+        &BASE
+            .replace("replications = 8", "replications = 100000")
+            .replace("horizon = \"10h\"", "horizon = \"100d\""),
+    );
+    assert!(err.contains("replications = 100000 with 4800 intervals and 2 channels and groups: 960000000 per-interval results"), "{err}");
+}
+
+#[test]
 fn several_problems_are_reported_together() {
     let err = rejected(
         &BASE

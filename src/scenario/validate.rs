@@ -23,6 +23,8 @@ const DEFAULT_SEED: i64 = 1;
 /// Caps that keep a typo (a horizon of "100000d") from exhausting memory instead of failing clearly.
 const MAX_INTERVALS: usize = 1_000_000;
 const MAX_REPLICATIONS: i64 = 1_000_000;
+/// At most this many (replication × interval × channel-or-group) results: about 10 GB of tallies.
+const MAX_RESULT_CELLS: u64 = 100_000_000;
 
 pub(super) fn parse_and_validate(
     text: &str,
@@ -280,6 +282,22 @@ impl Validator<'_> {
                     ),
                 );
             }
+        }
+        // Per-interval results are kept for every replication: refuse sizes that would exhaust memory.
+        let cells =
+            u64::from(replications) * intervals as u64 * (f.channels.len() + f.groups.len()) as u64;
+        if cells > MAX_RESULT_CELLS {
+            let span = f
+                .replications
+                .as_ref()
+                .map_or(f.horizon.span(), |r| r.span());
+            self.err(
+                span,
+                format!(
+                    "replications = {replications} with {intervals} intervals and {} channels and groups: {cells} per-interval results, more than {MAX_RESULT_CELLS}; use fewer replications or a longer interval",
+                    f.channels.len() + f.groups.len()
+                ),
+            );
         }
         if !self.errors.is_empty() {
             return None;
@@ -620,6 +638,9 @@ impl Validator<'_> {
                     };
                     match read_values(&path) {
                         Ok(xs) => {
+                            // Kept absolute, so the resolved scenario written into the output folder
+                            // still finds the file.
+                            let path = std::fs::canonicalize(&path).unwrap_or(path);
                             self.dist_result(key, file.span(), Dist::empirical(xs, Some(path)))
                         }
                         Err(msg) => {
