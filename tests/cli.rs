@@ -328,7 +328,7 @@ fn skill_for_an_unknown_channel_and_bad_distribution_parameters() {
         "{ dist = \"hyperexponential\", mean = \"5m\", cv = 0.5 }",
     ));
     assert!(
-        err.contains("channels[0].handle_time.cv = 0.5: a hyperexponential needs cv > 1"),
+        err.contains("channels[0].handle_time.cv = 0.5: a hyperexponential needs 1 < cv <= 100"),
         "{err}"
     );
     let err = rejected(&BASE.replace(
@@ -401,7 +401,35 @@ fn runs_too_large_for_memory_are_refused() {
             .replace("replications = 8", "replications = 100000")
             .replace("horizon = \"10h\"", "horizon = \"100d\""),
     );
-    assert!(err.contains("replications = 100000 with 4800 intervals and 2 channels and groups: 960000000 per-interval results"), "{err}");
+    assert!(err.starts_with("error: bad.toml: 100000 replications of 4800 intervals would keep about 51.7 GB of results in memory, more than 4 GB; use fewer replications or a longer interval"), "{err}");
+    // The same limit applies after --replications overrides the file.
+    let o = bin()
+        .args([
+            "run",
+            "scenarios/erlang-a.toml",
+            "--replications",
+            "1000000",
+            "--out",
+            "/nonexistent/never",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("1000000 replications of 20 intervals would keep about"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    bin()
+        .args([
+            "run",
+            "scenarios/erlang-a.toml",
+            "--replications",
+            "2000000",
+        ])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -553,4 +581,60 @@ fn erlang_bad_input() {
         .args(["erlang", "c", "--per-hour", "100", "--aht", "3m"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn extreme_values_are_refused_before_they_can_hang_or_poison_a_run() {
+    for (from, to, message) in [
+        (
+            "warmup = \"2h\"",
+            "warmup = \"1e308d\"",
+            "warmup: \"1e308d\" is too long a duration: at most 1e9 s",
+        ),
+        (
+            "warmup = \"2h\"",
+            "warmup = inf",
+            "warmup: inf is too long a duration",
+        ),
+        (
+            "warmup = \"2h\"",
+            "warmup = \"11000d\"\ninterval = \"1s\"",
+            "warm-up and horizon span",
+        ),
+        (
+            "per_hour = 114.0",
+            "per_hour = 1e300",
+            "channels[0].arrivals.per_hour = 1e300: must be a rate between 0 and 1e7 contacts per hour",
+        ),
+        (
+            "{ dist = \"exponential\", mean = \"5m\" }",
+            "{ dist = \"lognormal\", mean = \"5m\", cv = 1e200 }",
+            "channels[0].handle_time.cv = 1e200: must be positive and at most 100",
+        ),
+        (
+            "{ dist = \"exponential\", mean = \"5m\" }",
+            "{ dist = \"weibull\", mean = \"5m\", shape = 0.001 }",
+            "channels[0].handle_time.shape = 0.001: must be between 0.1 and 100",
+        ),
+        (
+            "name = \"phone\"",
+            "name = \"phone \"",
+            "channels[0].name = \"phone \": remove the spaces at either end",
+        ),
+        (
+            "phone = 1.0 }",
+            "phone = 0.0001 }",
+            "groups[0].skills.phone = 0.0001: with the proficiency curve this makes handle time 1.000e4 times longer, more than 1000",
+        ),
+    ] {
+        let text = BASE.replace(from, to);
+        let text = if to.contains("interval") {
+            text.replace("interval = \"30m\"      # reporting interval\n", "")
+        } else {
+            text
+        };
+        assert_ne!(text, BASE, "{from} not found");
+        let err = rejected(&text);
+        assert!(err.contains(message), "{to}: {err}");
+    }
 }

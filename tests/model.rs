@@ -294,3 +294,30 @@ skills = { q = 1.0 }
         "{k:?}"
     );
 }
+
+#[test]
+fn an_agent_still_busy_when_the_run_stops_counts_as_busy_in_the_window() {
+    // One agent, contacts of 8 days: the first one answered is still in hand when the run stops
+    // (7 days after the window); its time inside the window is busy time all the same.
+    let s = scenario(
+        r#"
+name = "very long contacts"
+seed = 2
+replications = 1
+horizon = "10h"
+[[channels]]
+name = "q"
+kind = "voice"
+arrivals = { per_hour = 60 }
+handle_time = { dist = "fixed", mean = "8d" }
+[[groups]]
+name = "g"
+size = 1
+skills = { q = 1.0 }
+"#,
+    );
+    let t = simulate(&s, 0);
+    let occupancy = t.groups[0].busy_s / t.groups[0].staffed_s;
+    assert!(occupancy > 0.95 && occupancy <= 1.0, "{occupancy}");
+    assert_eq!(t.channels[0].total.answered, 1);
+}

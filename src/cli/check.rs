@@ -11,6 +11,8 @@ pub struct CheckArgs {
 
 pub fn run(a: CheckArgs) -> anyhow::Result<()> {
     let s = Scenario::load(&a.scenario)?;
+    supportsim::experiment::check_size(&s)
+        .map_err(|e| super::BadInput(format!("{}: {e}", a.scenario.display())))?;
     println!(
         "{}: ok: \"{}\", {} channel(s), {} group(s), {} interval(s) of {}, {} replication(s)",
         a.scenario.display(),

@@ -38,14 +38,16 @@ pub struct RunArgs {
 pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let mut s = Scenario::load(&a.scenario)?;
     if let Some(r) = a.replications {
-        if r == 0 {
-            return Err(BadInput("--replications 0: give at least 1".into()).into());
+        if !(1..=1_000_000).contains(&r) {
+            return Err(BadInput(format!("--replications {r}: give between 1 and 1000000")).into());
         }
         s.replications = r;
     }
     if let Some(seed) = a.seed {
         s.seed = seed;
     }
+    supportsim::experiment::check_size(&s)
+        .map_err(|e| BadInput(format!("{}: {e}", a.scenario.display())))?;
     if a.threads == Some(0) {
         return Err(BadInput(
             "--threads 0: give at least 1 (or leave it out for one per core)".into(),

@@ -7,8 +7,38 @@ pub mod seed;
 
 use crate::model::center::simulate;
 use crate::scenario::Scenario;
-use crate::stats::ReplicationTally;
+use crate::stats::{IntervalTally, ReplicationTally, WaitHistogram};
 use rayon::prelude::*;
+
+/// The most memory a run may use for its replication results (they are all kept until the report is built).
+pub const MAX_RESULT_BYTES: u64 = 4 << 30;
+
+/// Memory the replication results of `scenario` will hold: per replication, an interval tally per channel
+/// and interval, two time integrals per group and interval, and a wait histogram per channel.
+pub fn result_bytes(scenario: &Scenario) -> u64 {
+    let intervals = scenario.intervals() as u64;
+    let channels = scenario.channels.len() as u64;
+    let groups = scenario.groups.len() as u64;
+    let per_replication = intervals
+        * (channels * std::mem::size_of::<IntervalTally>() as u64 + groups * 16)
+        + channels * (WaitHistogram::BYTES + std::mem::size_of::<IntervalTally>()) as u64;
+    u64::from(scenario.replications) * per_replication
+}
+
+/// Refuses a run whose results would not fit in memory, saying how to shrink it.
+pub fn check_size(scenario: &Scenario) -> Result<(), String> {
+    let bytes = result_bytes(scenario);
+    if bytes > MAX_RESULT_BYTES {
+        return Err(format!(
+            "{} replications of {} intervals would keep about {:.1} GB of results in memory, more than {} GB; use fewer replications or a longer interval",
+            scenario.replications,
+            scenario.intervals(),
+            bytes as f64 / 1e9,
+            MAX_RESULT_BYTES >> 30
+        ));
+    }
+    Ok(())
+}
 
 /// Runs every replication of `scenario` on the current rayon pool.
 pub fn run_replications(scenario: &Scenario) -> Vec<ReplicationTally> {

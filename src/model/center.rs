@@ -187,6 +187,11 @@ impl<'a> Center<'a> {
         }
     }
 
+    /// Start of interval `index` in simulation time (negative indices lie in the warm-up).
+    fn interval_start(&self, index: i64) -> f64 {
+        self.bins.start + index as f64 * self.bins.width
+    }
+
     /// Interval index of an instant (negative in the warm-up).
     fn interval_index(&self, t: f64) -> i64 {
         ((t - self.bins.start) / self.bins.width).floor() as i64
@@ -201,7 +206,7 @@ impl<'a> Center<'a> {
         }
         if s.groups.iter().any(|g| !g.size.is_constant()) {
             self.events.schedule(
-                self.bins.start + (first + 1) as f64 * self.bins.width,
+                self.interval_start(first + 1),
                 Event::Staffing { index: first + 1 },
             );
         }
@@ -217,7 +222,8 @@ impl<'a> Center<'a> {
         let stop = end + (s.warmup_s + s.horizon_s).max(7.0 * 86_400.0);
         let mut now = 0.0;
         while let Some((t, event)) = self.events.pop() {
-            if t > stop {
+            // Written so that a NaN time (which validation rules out) would stop the run too.
+            if !(t <= stop) {
                 break;
             }
             now = t;
@@ -230,7 +236,8 @@ impl<'a> Center<'a> {
                     for g in 0..self.groups.len() {
                         self.set_head_count(g, s.groups[g].size.at(index), t);
                     }
-                    let next = t + self.bins.width;
+                    // From the index, not by adding widths: no drift off the interval edges.
+                    let next = self.interval_start(index + 1);
                     let work_left = self.busy_agents > 0
                         || (0..self.channels.len()).any(|c| self.room.waiting(c) > 0);
                     if next <= end || work_left {
@@ -240,10 +247,15 @@ impl<'a> Center<'a> {
                 }
             }
         }
-        // Close the staffed-time integrals at the end of the window (nothing changes head-counts after the
-        // last event before it).
+        // Close the time integrals. Staffed time: nothing changes head-counts between the last event and the
+        // end of the window. Busy time: agents still busy when the cap stopped the run were busy until then.
         for g in 0..self.groups.len() {
             self.account_on_duty(g, now.max(end));
+        }
+        for agent in 0..self.agents.len() {
+            if let Some(service) = self.agents[agent].service {
+                self.account_busy(agent, service, now.max(end));
+            }
         }
         for w in self.room.drain() {
             if let Some(i) = w.interval {
@@ -361,15 +373,7 @@ impl<'a> Center<'a> {
             .expect("a service end belongs to a busy agent");
         self.busy_agents -= 1;
         let g = self.agents[agent].group as usize;
-        let c = service.channel as usize;
-        // Agent time inside the window, spread over the intervals it fell in.
-        let (ch, gt) = (&mut self.tally.channels[c], &mut self.tally.groups[g]);
-        let busy = self.bins.spread(service.start, now, |i, dt| {
-            ch.intervals[i].busy_s += dt;
-            gt.busy_intervals[i] += dt;
-        });
-        ch.total.busy_s += busy;
-        gt.busy_s += busy;
+        self.account_busy(agent, service, now);
 
         if self.groups[g].leaving > 0 {
             self.groups[g].leaving -= 1;
@@ -379,6 +383,22 @@ impl<'a> Center<'a> {
             return;
         }
         self.seek_work(agent, g, now);
+    }
+
+    /// Adds an agent's busy time from the start of `service` to `until`, inside the window, to its channel
+    /// and group, spread over the intervals it fell in.
+    fn account_busy(&mut self, agent: usize, service: Service, until: SimTime) {
+        let g = self.agents[agent].group as usize;
+        let (ch, gt) = (
+            &mut self.tally.channels[service.channel as usize],
+            &mut self.tally.groups[g],
+        );
+        let busy = self.bins.spread(service.start, until, |i, dt| {
+            ch.intervals[i].busy_s += dt;
+            gt.busy_intervals[i] += dt;
+        });
+        ch.total.busy_s += busy;
+        gt.busy_s += busy;
     }
 
     /// A free agent takes the longest-waiting contact it is skilled for, or goes idle.

@@ -59,18 +59,34 @@ pub enum Dist {
     },
 }
 
+/// A number as messages show it: plain when it is of ordinary size, scientific notation otherwise
+/// (`1e300`, not three hundred digits).
+pub struct Num(pub f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = self.0.abs();
+        if a != 0.0 && (a >= 1e7 || a < 1e-4) {
+            write!(f, "{:e}", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
 /// Why a set of parameters does not make a distribution; the scenario validator adds file:line and the key.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DistError {
-    #[error("mean = {0}: must be a positive number of seconds")]
+    #[error("mean = {}: must be a positive number of seconds", Num(*.0))]
     Mean(f64),
-    #[error("cv = {0}: must be positive")]
+    #[error("cv = {}: must be positive and at most 100", Num(*.0))]
     Cv(f64),
     #[error(
-        "cv = {0}: a hyperexponential needs cv > 1 (use exponential for cv = 1, gamma or lognormal below)"
+        "cv = {}: a hyperexponential needs 1 < cv <= 100 (use exponential for cv = 1, gamma or lognormal below)",
+        Num(*.0)
     )]
     HyperCv(f64),
-    #[error("shape = {0}: must be positive")]
+    #[error("shape = {}: must be between 0.1 and 100", Num(*.0))]
     Shape(f64),
     #[error("k = {0}: must be a whole number >= 1")]
     K(i64),
@@ -86,8 +102,12 @@ fn check_mean(mean: f64) -> Result<(), DistError> {
     }
 }
 
+/// Largest coefficient of variation accepted: far beyond any observed handle time or patience, and small
+/// enough that every derived parameter (cv², σ, phase rates) stays finite.
+const MAX_CV: f64 = 100.0;
+
 fn check_cv(cv: f64) -> Result<(), DistError> {
-    if cv.is_finite() && cv > 0.0 {
+    if cv > 0.0 && cv <= MAX_CV {
         Ok(())
     } else {
         Err(DistError::Cv(cv))
@@ -122,7 +142,8 @@ impl Dist {
 
     pub fn weibull(mean: f64, shape: f64) -> Result<Self, DistError> {
         check_mean(mean)?;
-        if !(shape.is_finite() && shape > 0.0) {
+        // Shapes below 0.1 have tails (Γ(1 + 10) ≈ 3.6e6 times the scale) that no real duration has.
+        if !(0.1..=100.0).contains(&shape) {
             return Err(DistError::Shape(shape));
         }
         let scale = mean / statrs::function::gamma::gamma(1.0 + 1.0 / shape);
@@ -149,7 +170,7 @@ impl Dist {
 
     pub fn hyperexponential(mean: f64, cv: f64) -> Result<Self, DistError> {
         check_mean(mean)?;
-        if !(cv.is_finite() && cv > 1.0) {
+        if !(cv > 1.0 && cv <= MAX_CV) {
             return Err(DistError::HyperCv(cv));
         }
         let c2 = cv * cv;

@@ -28,18 +28,32 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     let value: f64 = number.trim().parse().map_err(|_| {
         format!("\"{text}\" is not a duration: write a number and a unit s, m, h or d (\"20s\", \"5m\", \"1.5h\", \"2d\") or a number of seconds")
     })?;
-    if !value.is_finite() {
-        return Err(format!("\"{text}\" is not a finite duration"));
-    }
-    Ok(value * factor)
+    checked_seconds(value * factor, &format!("\"{text}\""))
 }
 
-/// Formats seconds with the largest unit that keeps the number short (`1800` -> `"30m"`).
+/// The longest duration supportsim accepts anywhere (about 31.7 years): beyond it simulated time loses the
+/// sub-second precision the engine needs, and no contact-center question needs more.
+pub const MAX_DURATION_S: f64 = 1e9;
+
+/// Checks a duration in seconds is finite and within ±`MAX_DURATION_S` (signs are checked where used).
+fn checked_seconds(seconds: f64, text: &str) -> Result<f64, String> {
+    if seconds.is_finite() && seconds.abs() <= MAX_DURATION_S {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "{text} is too long a duration: at most {MAX_DURATION_S:e} s (about 31 years)"
+        ))
+    }
+}
+
+/// Formats seconds with the largest unit that keeps the number short (`1800` -> `"30m"`) and reads back
+/// as exactly the same number of seconds (so a resolved scenario reproduces its run bit for bit).
 pub fn format_duration(seconds: f64) -> String {
     for (unit, factor) in [("d", 86_400.0), ("h", 3600.0), ("m", 60.0)] {
         let v = seconds / factor;
-        if v >= 1.0 && (v * 1000.0).fract() == 0.0 {
-            return format!("{}{unit}", trim_float(v));
+        let text = format!("{}{unit}", trim_float(v));
+        if v >= 1.0 && (v * 1000.0).fract() == 0.0 && parse_duration(&text) == Ok(seconds) {
+            return text;
         }
     }
     format!("{}s", trim_float(seconds))
@@ -61,22 +75,15 @@ impl<'de> Deserialize<'de> for DurationValue {
                 )
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(DurationValue {
-                    seconds: v as f64,
-                    text: v.to_string(),
-                })
+                self.visit_f64(v as f64)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(DurationValue {
-                    seconds: v as f64,
-                    text: v.to_string(),
-                })
+                self.visit_f64(v as f64)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(DurationValue {
-                    seconds: v,
-                    text: v.to_string(),
-                })
+                let text = trim_float(v);
+                let seconds = checked_seconds(v, &text).map_err(E::custom)?;
+                Ok(DurationValue { seconds, text })
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 let seconds = parse_duration(v).map_err(E::custom)?;
@@ -109,11 +116,29 @@ mod tests {
         assert!(parse_duration("5 minutes").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("xs").is_err());
+        // finite before the unit, infinite after: refused
+        assert!(parse_duration("1e308d").is_err());
+        assert!(parse_duration("inf").is_err());
+        assert!(parse_duration("31y").is_err());
+        assert_eq!(parse_duration("1000000000s"), Ok(1e9));
+        assert!(parse_duration("1000000001s").is_err());
     }
 
     #[test]
     fn formatting_round_trips() {
-        for secs in [20.0, 300.0, 1800.0, 5400.0, 86_400.0, 0.5, 37.25] {
+        // 24.6 h: 1.025 d does not read back exactly, so it is written in hours
+        for secs in [
+            20.0,
+            300.0,
+            1800.0,
+            5400.0,
+            86_400.0,
+            0.5,
+            37.25,
+            88_560.0,
+            0.1 + 0.2,
+            1234.567_891,
+        ] {
             assert_eq!(parse_duration(&format_duration(secs)), Ok(secs));
         }
         assert_eq!(format_duration(1800.0), "30m");

@@ -9,7 +9,7 @@ use super::duration::{DurationValue, format_duration};
 use super::error::{ScenarioError, ScenarioErrors};
 use super::file::{ChannelFile, DistFile, GroupFile, OneOrPerInterval, ScenarioFile};
 use super::{Channel, ChannelKind, Group, Scenario, ServiceTarget, Skill};
-use crate::model::dist::Dist;
+use crate::model::dist::{Dist, Num};
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
 use std::ops::Range;
@@ -23,8 +23,11 @@ const DEFAULT_SEED: i64 = 1;
 /// Caps that keep a typo (a horizon of "100000d") from exhausting memory instead of failing clearly.
 const MAX_INTERVALS: usize = 1_000_000;
 const MAX_REPLICATIONS: i64 = 1_000_000;
-/// At most this many (replication × interval × channel-or-group) results: about 10 GB of tallies.
-const MAX_RESULT_CELLS: u64 = 100_000_000;
+/// Ten million contacts per hour (about 2800 a second) is beyond any single center.
+const MAX_RATE_PER_HOUR: f64 = 1e7;
+/// The slowest a low proficiency may make an agent: above this the scenario is almost surely a mistake,
+/// and handle times would leave the range where simulated time keeps sub-second precision.
+const MAX_HANDLE_TIME_MULTIPLIER: f64 = 1000.0;
 
 pub(super) fn parse_and_validate(
     text: &str,
@@ -97,8 +100,10 @@ fn key_path_at(text: &str, at: usize, with_key: bool) -> Option<String> {
         before.rfind('=').and_then(|eq| {
             let k = before[..eq].trim_end();
             let start = k
-                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let k = &k[start..];
             (!k.is_empty()).then(|| k.to_string())
         })
@@ -217,6 +222,13 @@ impl Validator<'_> {
             self.err(f.horizon.span(), format!("horizon = {}: gives {intervals} intervals, more than {MAX_INTERVALS}; use a longer interval", f.horizon.get_ref().text));
             return None;
         }
+        // The warm-up is walked interval by interval too (staffing changes, arrival-rate changes).
+        let simulated_intervals = ((warmup_s + horizon_s) / interval_s).ceil();
+        if simulated_intervals > 2.0 * MAX_INTERVALS as f64 {
+            let span = f.warmup.as_ref().map_or(f.horizon.span(), |w| w.span());
+            self.err(span, format!("warmup = \"{}\": warm-up and horizon span {simulated_intervals} intervals, more than {}; shorten the warm-up or use a longer interval", format_duration(warmup_s), 2 * MAX_INTERVALS));
+            return None;
+        }
 
         let proficiency = match &f.proficiency {
             None => ProficiencyCurve::default(),
@@ -261,7 +273,7 @@ impl Validator<'_> {
             {
                 self.err(g.get_ref().name.span(), format!("groups[{i}].name = \"{}\": groups[{prev}] has the same name; group names must be unique", g.get_ref().name.get_ref()));
             }
-            if let Some(gr) = self.group(i, g.get_ref(), intervals, &channel_names) {
+            if let Some(gr) = self.group(i, g.get_ref(), intervals, &channel_names, &proficiency) {
                 groups.push(gr);
             }
         }
@@ -282,22 +294,6 @@ impl Validator<'_> {
                     ),
                 );
             }
-        }
-        // Per-interval results are kept for every replication: refuse sizes that would exhaust memory.
-        let cells =
-            u64::from(replications) * intervals as u64 * (f.channels.len() + f.groups.len()) as u64;
-        if cells > MAX_RESULT_CELLS {
-            let span = f
-                .replications
-                .as_ref()
-                .map_or(f.horizon.span(), |r| r.span());
-            self.err(
-                span,
-                format!(
-                    "replications = {replications} with {intervals} intervals and {} channels and groups: {cells} per-interval results, more than {MAX_RESULT_CELLS}; use fewer replications or a longer interval",
-                    f.channels.len() + f.groups.len()
-                ),
-            );
         }
         if !self.errors.is_empty() {
             return None;
@@ -364,8 +360,11 @@ impl Validator<'_> {
     }
 
     fn channel(&mut self, i: usize, c: &ChannelFile, intervals: usize) -> Option<Channel> {
-        let name = c.name.get_ref().trim().to_string();
-        if name.is_empty() {
+        let name = c.name.get_ref().clone();
+        if name.trim() != name {
+            self.err(c.name.span(), format!("channels[{i}].name = \"{name}\": remove the spaces at either end (names are matched exactly)"));
+        }
+        if name.trim().is_empty() {
             self.err(
                 c.name.span(),
                 format!("channels[{i}].name = \"\": give the channel a name"),
@@ -477,7 +476,7 @@ impl Validator<'_> {
         if let Some((j, x)) = values
             .iter()
             .enumerate()
-            .find(|(_, x)| !(x.is_finite() && **x >= 0.0))
+            .find(|(_, x)| !(x.is_finite() && **x >= 0.0 && **x <= MAX_RATE_PER_HOUR))
         {
             let at = if values.len() > 1 {
                 format!("{key}[{j}]")
@@ -486,7 +485,7 @@ impl Validator<'_> {
             };
             self.err(
                 v.span(),
-                format!("{at} = {x}: must be a rate >= 0 (contacts per hour)"),
+                format!("{at} = {}: must be a rate between 0 and {MAX_RATE_PER_HOUR:e} contacts per hour", Num(*x)),
             );
             return None;
         }
@@ -499,9 +498,13 @@ impl Validator<'_> {
         g: &GroupFile,
         intervals: usize,
         channels: &[&str],
+        curve: &ProficiencyCurve,
     ) -> Option<Group> {
-        let name = g.name.get_ref().trim().to_string();
-        if name.is_empty() {
+        let name = g.name.get_ref().clone();
+        if name.trim() != name {
+            self.err(g.name.span(), format!("groups[{i}].name = \"{name}\": remove the spaces at either end (names are matched exactly)"));
+        }
+        if name.trim().is_empty() {
             self.err(
                 g.name.span(),
                 format!("groups[{i}].name = \"\": give the group a name"),
@@ -553,6 +556,11 @@ impl Validator<'_> {
             let proficiency = *p.get_ref();
             if !(proficiency > 0.0 && proficiency <= 1.0) {
                 self.err(p.span(), format!("groups[{i}].skills.{} = {proficiency}: proficiency must be in (0, 1]; 1.0 means the channel's stated handle time", toml_key(channel)));
+                continue;
+            }
+            let multiplier = curve.handle_time_multiplier(proficiency);
+            if !(multiplier <= MAX_HANDLE_TIME_MULTIPLIER) {
+                self.err(p.span(), format!("groups[{i}].skills.{} = {proficiency}: with the proficiency curve this makes handle time {multiplier:.3e} times longer, more than {MAX_HANDLE_TIME_MULTIPLIER}; raise the proficiency or soften the curve", toml_key(channel)));
                 continue;
             }
             skills.push(Skill {

@@ -42,7 +42,15 @@ pub enum ErlangError {
     Target(f64),
     #[error("the target cannot be met with up to {0} agents")]
     Unreachable(u32),
+    #[error(
+        "the queue of this overloaded system with long patience has more than {states} likely states: the exact sum is out of reach; shorten the patience or add agents"
+    )]
+    QueueTooLong { states: u64 },
 }
+
+/// How many queue states the Erlang A series may sum before giving up (under a second of work; enough for
+/// patience of weeks in a large overloaded center).
+const MAX_QUEUE_STATES: u64 = 10_000_000;
 
 /// Which model and its inputs (rates per second).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,7 +120,7 @@ impl QueueModel {
                 erlang_c_metrics(lambda, mu, agents, thresholds_s)
             }
             QueueModel::ErlangA { lambda, mu, theta } => {
-                Ok(erlang_a_metrics(lambda, mu, theta, agents, thresholds_s))
+                erlang_a_metrics(lambda, mu, theta, agents, thresholds_s)
             }
         }
     }
@@ -219,7 +227,7 @@ fn erlang_a_metrics(
     theta: f64,
     n: u32,
     thresholds: &[f64],
-) -> BTreeMap<String, f64> {
+) -> Result<BTreeMap<String, f64>, ErlangError> {
     let load = lambda / mu;
     let nf = f64::from(n);
     let a = nf * mu / theta;
@@ -271,8 +279,15 @@ fn erlang_a_metrics(
             w *= lambda / (nf * mu + j as f64 * theta);
             // The terms fall faster than geometrically once jθ > λ − nμ; run until they vanish (the tail
             // matters relative to small probabilities such as P(W > 60 s), not just to the total).
-            if w < 1e-300 || j > 100_000_000 {
+            if w < 1e-300 {
                 break;
+            }
+            if j >= MAX_QUEUE_STATES {
+                // The terms peak near j = (λ − nμ)/θ: very long patience in an overloaded system. Refuse
+                // rather than return a truncated, wrong answer.
+                return Err(ErlangError::QueueTooLong {
+                    states: MAX_QUEUE_STATES,
+                });
             }
             // Keep the running sums in range for heavily overloaded systems.
             if w > 1e200 {
@@ -360,7 +375,7 @@ fn erlang_a_metrics(
         m.insert(sl_key("sl_wait_le", s.t), 1.0 - wait_gt);
         m.insert(sl_key("sl_excl_short_ab", s.t), sl / (1.0 - abandon_within));
     }
-    m
+    Ok(m)
 }
 
 /// The fewest agents whose service level (answered within `within_s` / offered; for Erlang B the share not
@@ -495,6 +510,18 @@ mod tests {
         let n = agents_for_target(&m, 0.8, 20.0).unwrap();
         assert!(m.service_level(n, 20.0).unwrap() >= 0.8, "{n}");
         assert!(m.service_level(n - 1, 20.0).unwrap() < 0.8, "{n}");
+    }
+
+    #[test]
+    fn refuses_rather_than_truncates_the_queue_series() {
+        // 30 erlangs offered to 10 agents, patience of 10000 days: the queue's likely states run to ~8e8.
+        let m = QueueModel::new('a', 3600.0, 300.0, Some(864e6)).unwrap();
+        assert_eq!(
+            m.metrics(10, &[20.0]),
+            Err(ErlangError::QueueTooLong {
+                states: MAX_QUEUE_STATES
+            })
+        );
     }
 
     #[test]

@@ -52,6 +52,9 @@ fn edges(i: usize) -> (f64, f64) {
 }
 
 impl WaitHistogram {
+    /// Memory one histogram holds, in bytes.
+    pub const BYTES: usize = BUCKETS * std::mem::size_of::<u64>();
+
     #[inline]
     pub fn record(&mut self, wait_s: f64) {
         self.total += 1;
