@@ -223,6 +223,7 @@ impl<'a> Center<'a> {
         let mut now = 0.0;
         while let Some((t, event)) = self.events.pop() {
             // Written so that a NaN time (which validation rules out) would stop the run too.
+            #[allow(clippy::neg_cmp_op_on_partial_ord)]
             if !(t <= stop) {
                 break;
             }

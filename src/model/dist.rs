@@ -66,7 +66,7 @@ pub struct Num(pub f64);
 impl std::fmt::Display for Num {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let a = self.0.abs();
-        if a != 0.0 && (a >= 1e7 || a < 1e-4) {
+        if a != 0.0 && !(1e-4..1e7).contains(&a) {
             write!(f, "{:e}", self.0)
         } else {
             write!(f, "{}", self.0)

@@ -137,7 +137,7 @@ mod tests {
             37.25,
             88_560.0,
             0.1 + 0.2,
-            1234.567_891,
+            1_234.567_891,
         ] {
             assert_eq!(parse_duration(&format_duration(secs)), Ok(secs));
         }

@@ -67,6 +67,25 @@ fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> ScenarioError {
     ScenarioError::at(origin, text, span.start, message)
 }
 
+/// Byte offset of the last `=` in `line` that is not inside a quoted string.
+fn last_assignment(line: &str) -> Option<usize> {
+    let (mut quote, mut escaped, mut last) = (None::<char>, false, None);
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '=') => last = Some(i),
+            _ => {}
+        }
+        escaped = false;
+    }
+    last
+}
+
 /// The dotted key path at byte `at`, as the validator names keys (`groups[0].size`): the table from the last
 /// `[table]` or `[[array]]` header before it (arrays counted to give the index), then, if `with_key`, the
 /// key of the nearest `key =` before `at` on its line. Best effort: `None` when the text gives no clue.
@@ -96,8 +115,8 @@ fn key_path_at(text: &str, at: usize, with_key: bool) -> Option<String> {
     }
     let key = if with_key {
         let before = &text[line_start..at];
-        // The nearest `=` before the error; the key is the identifier just before it.
-        before.rfind('=').and_then(|eq| {
+        // The nearest `=` outside quotes before the error; the key is the identifier just before it.
+        last_assignment(before).and_then(|eq| {
             let k = before[..eq].trim_end();
             let start = k
                 .char_indices()
@@ -809,5 +828,14 @@ mod tests {
             key_path_at(text, at("\"x\""), true).as_deref(),
             Some("name")
         );
+        // A multi-byte character before the error must not be split (this used to panic), and an `=`
+        // inside a string is not an assignment.
+        let text = "name = \"Büro=\\q\"\n";
+        assert_eq!(
+            key_path_at(text, text.find("\\q").expect("needle"), true).as_deref(),
+            Some("name")
+        );
+        let text = "é= 1\n";
+        assert_eq!(key_path_at(text, text.len() - 2, true), None);
     }
 }
