@@ -176,3 +176,137 @@ fn simulation_agrees_with_exact_values() {
         failures.join("\n")
     );
 }
+
+/// Non-preemptive priority classes within one channel (`classes`), against the np_priority cases: the mean
+/// wait of each class (class 1 highest), and P(wait) and the overall mean wait where given. Same sizing and
+/// tolerance rules as above; relaxation is taken as 20 × the M/M/c scale AHT / (1 − √ρ)².
+#[test]
+fn priority_classes_agree_with_exact_values() {
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for (i, case) in reference_cases().iter().enumerate() {
+        if case["model"] != "np_priority" {
+            continue;
+        }
+        let id = case["id"].as_str().expect("id");
+        let inputs = &case["inputs"];
+        let outputs = &case["outputs"];
+        let rates: Vec<f64> = inputs["class_arrival_rates_per_hour"]
+            .as_array()
+            .expect("rates")
+            .iter()
+            .map(|v| v.as_f64().expect("rate"))
+            .collect();
+        let ahts: Vec<f64> = inputs["class_aht_seconds"]
+            .as_array()
+            .expect("ahts")
+            .iter()
+            .map(|v| v.as_f64().expect("aht"))
+            .collect();
+        assert!(
+            ahts.windows(2).all(|w| w[0] == w[1]),
+            "{id}: per-class handle times are not modelled by one channel"
+        );
+        let total: f64 = rates.iter().sum();
+        let lambda = total / 3600.0;
+        let guidance = &case["sample_size_guidance_z4"];
+        let needed = (1..=rates.len())
+            .filter_map(|k| {
+                guidance
+                    .get(format!("class_mean_wait_{k}"))?
+                    .get("customers_needed_z4")?
+                    .as_f64()
+            })
+            .fold(0.0, f64::max);
+        let customers = needed.clamp(MIN_CUSTOMERS, MAX_CUSTOMERS);
+        let rho = f(&case["derived"], "rho");
+        let relaxation = ahts[0] / (1.0 - rho.sqrt()).powi(2);
+        let horizon = (customers / f64::from(REPLICATIONS) / lambda).round();
+        let classes: Vec<String> = rates
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                format!(
+                    "{{ name = \"c{}\", share = {}, priority = {} }}",
+                    k + 1,
+                    r / total,
+                    rates.len() - k
+                )
+            })
+            .collect();
+        let toml = format!(
+            "name = \"{id}\"\nseed = {}\nreplications = {REPLICATIONS}\nhorizon = {horizon}\ninterval = {horizon}\nwarmup = {}\n\n\
+             [[channels]]\nname = \"q\"\nkind = \"voice\"\narrivals = {{ per_hour = {total} }}\nhandle_time = {{ dist = \"exponential\", mean = {} }}\nclasses = [{}]\n\n\
+             [[groups]]\nname = \"agents\"\nsize = {}\nskills = {{ q = 1.0 }}\n",
+            2000 + i,
+            (20.0 * relaxation).round(),
+            ahts[0],
+            classes.join(", "),
+            inputs["agents"]
+        );
+        let scenario =
+            Scenario::from_toml(&toml, id, None).unwrap_or_else(|e| panic!("{id}: {e}\n{toml}"));
+        let report = Report::build(&scenario, &run_replications(&scenario));
+        let kpis = serde_json::to_value(&report.channels["q"]).expect("serialisable");
+        let t = t_quantile_975(REPLICATIONS as usize - 1);
+        let mut checks: Vec<(String, &Value, f64, bool)> = outputs["class_mean_wait"]
+            .as_array()
+            .expect("class waits")
+            .iter()
+            .enumerate()
+            .map(|(k, w)| {
+                (
+                    format!("class c{} asa_s", k + 1),
+                    &kpis["classes"][format!("c{}", k + 1)]["asa_s"],
+                    w.as_f64().expect("wait"),
+                    false,
+                )
+            })
+            .collect();
+        if let Some(p) = outputs.get("p_wait_gt_0") {
+            checks.push((
+                "prob_wait".into(),
+                &kpis["prob_wait"],
+                p.as_f64().expect("p"),
+                true,
+            ));
+        }
+        if let Some(w) = outputs.get("mean_wait_all") {
+            checks.push((
+                "asa_s".into(),
+                &kpis["asa_s"],
+                w.as_f64().expect("w"),
+                false,
+            ));
+        }
+        for (name, kpi, exact, is_probability) in checks {
+            let mean = kpi["mean"]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{id}: {name} has no mean"));
+            let se = kpi["ci95"].as_f64().unwrap_or(0.0) / t;
+            let slack = if is_probability {
+                0.002
+            } else {
+                (0.01 * exact).max(0.01)
+            };
+            let tolerance = Z * se + slack;
+            let ok = (mean - exact).abs() <= tolerance;
+            println!(
+                "{id} {name:<16} sim {mean:>12.6} exact {exact:>12.6} tol {tolerance:>10.6} {}",
+                if ok { "ok" } else { "FAIL" }
+            );
+            compared += 1;
+            if !ok {
+                failures.push(format!(
+                    "{id} {name}: simulated {mean} vs exact {exact} (tolerance {tolerance})"
+                ));
+            }
+        }
+    }
+    assert!(compared >= 6, "only {compared} comparisons");
+    assert!(
+        failures.is_empty(),
+        "disagreements with exact theory:\n{}",
+        failures.join("\n")
+    );
+}

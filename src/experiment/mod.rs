@@ -19,9 +19,16 @@ pub fn result_bytes(scenario: &Scenario) -> u64 {
     let intervals = scenario.intervals() as u64;
     let channels = scenario.channels.len() as u64;
     let groups = scenario.groups.len() as u64;
-    let per_replication = intervals
-        * (channels * std::mem::size_of::<IntervalTally>() as u64 + groups * 16)
-        + channels * (WaitHistogram::BYTES + std::mem::size_of::<IntervalTally>()) as u64;
+    let tally = std::mem::size_of::<IntervalTally>() as u64;
+    // Per channel: one tally per interval, a total and one per class, and the wait histogram.
+    let per_replication = intervals * (channels * tally + groups * 16)
+        + scenario
+            .channels
+            .iter()
+            .map(|c| c.classes.len() as u64 + 1)
+            .sum::<u64>()
+            * tally
+        + channels * WaitHistogram::BYTES as u64;
     u64::from(scenario.replications) * per_replication
 }
 

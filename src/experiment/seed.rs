@@ -17,6 +17,8 @@ pub enum Purpose {
     Arrivals = 1,
     HandleTime = 2,
     Patience = 3,
+    /// Which priority class an arrival belongs to.
+    Class = 4,
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective mix with full avalanche.

@@ -6,29 +6,40 @@
 //!   arriving in the warm-up are served but not counted; contacts arriving in the window are followed until
 //!   they are answered, abandon or are blocked, even after the window ends (agent time is counted only
 //!   inside the window).
-//! - A contact's base handle time and patience are drawn at arrival from per-channel streams, whether or not
-//!   they are used, so two scenarios with the same channel see the same contacts.
+//! - A contact's base handle time, patience and class are drawn at arrival from per-channel streams, whether
+//!   or not they are used, so two scenarios with the same channel see the same contacts.
+//! - Routing (docs/scenario.md): an arriving contact goes to an idle agent of a primary group (longest idle,
+//!   or most proficient first); a chat may also go to an agent holding fewer chats than allowed (the least
+//!   loaded). A free agent takes the waiting work of its highest-priority channel, the highest class within
+//!   it, oldest first; overflow groups only take contacts that have waited the channel's overflow time.
 //! - When a group's head-count drops, idle agents leave at once (the most recently idle first) and busy
-//!   agents finish the contact in hand, then leave. When it rises, pending departures are cancelled first.
+//!   agents finish what they hold, taking no new work, then leave. When it rises, pending departures are
+//!   cancelled first.
 
 use crate::engine::{EventQueue, SimTime};
 use crate::experiment::seed::{Purpose, StreamRng, name_key, stream};
 use crate::model::arrivals::ArrivalProcess;
-use crate::model::dist::Dist;
+use crate::model::dist::{Dist, uniform01};
 use crate::model::queue::{Ticket, Waiting, WaitingRoom};
-use crate::routing::{IdleAgents, longest_idle_group, oldest_waiting};
-use crate::scenario::Scenario;
-use crate::stats::{ChannelTally, GroupTally, ReplicationTally, TimeBins};
+use crate::routing::{IdleAgents, longest_idle_group};
+use crate::scenario::{AgentSelection, ChannelKind, Scenario};
+use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
     Arrival {
         channel: u32,
     },
+    /// Service `service` of `agent` ends (an agent may hold several chats).
     ServiceEnd {
         agent: u32,
+        service: u32,
     },
     Abandon {
+        ticket: Ticket,
+    },
+    /// A waiting contact reaches its channel's overflow time: secondary groups may now take it.
+    Overflow {
         ticket: Ticket,
     },
     /// The start of reporting interval `index` (negative in the warm-up): head-counts may change.
@@ -37,41 +48,78 @@ enum Event {
     },
 }
 
-/// What an agent is doing.
+/// A contact in an agent's hands.
 #[derive(Debug, Clone, Copy)]
 struct Service {
+    id: u32,
     channel: u32,
     start: f64,
 }
 
 struct Agent {
     group: u32,
-    service: Option<Service>,
+    /// Contacts in hand: at most one, except chats.
+    services: Vec<Service>,
+    next_service_id: u32,
+    /// Since when the agent has held at least one contact, and the channel of the first one (engaged time is
+    /// attributed to it).
+    engaged_since: f64,
+    engaged_channel: u32,
+    /// How many chats the agent may hold now (the smallest `max` of the channels of the chats in hand).
+    chat_cap: u32,
+}
+
+/// One channel as a group sees it: where its waiting work is and what serving it costs.
+struct GroupChannel {
+    priority: i64,
+    /// 0 for a primary group; the channel's overflow time for a secondary group.
+    delay: f64,
+    /// The class queues, highest class priority first, with their class priorities.
+    queues: Vec<(i64, usize)>,
+    chat_max: Option<u32>,
 }
 
 struct GroupState {
     idle: IdleAgents,
+    /// Agents holding chats and able to take more.
+    partial: Vec<u32>,
     off_duty: Vec<u32>,
-    /// Agents present: idle, busy, or finishing a contact before leaving.
+    /// Agents present: idle, busy, or finishing what they hold before leaving.
     on_duty: u32,
-    /// Busy agents who leave when their contact ends.
+    /// Busy agents who leave when they are free.
     leaving: u32,
     /// Since when `on_duty` has had its current value (for the staffed-time integral).
     on_duty_since: f64,
-    /// (channel, handle-time multiplier) for each skill, in the order the file lists them.
-    skills: Vec<(usize, f64)>,
+    /// The channels the group serves, highest channel priority first (ties: the order of its skills).
+    work: Vec<GroupChannel>,
+}
+
+/// A group able to serve a channel.
+#[derive(Debug, Clone, Copy)]
+struct Eligible {
+    group: usize,
+    multiplier: f64,
+    /// 0 for a primary group; the overflow time for a secondary group.
+    delay: f64,
 }
 
 struct ChannelState {
+    kind: ChannelKind,
     arrivals: ArrivalProcess,
     handle_rng: StreamRng,
     patience_rng: StreamRng,
+    class_rng: StreamRng,
     handle_time: Dist,
     patience: Option<Dist>,
     target_s: f64,
     capacity: Option<u32>,
-    /// Groups skilled for the channel, with their handle-time multiplier.
-    groups: Vec<(usize, f64)>,
+    /// Cumulative class shares (the last is 1) and the queue of each class.
+    class_cumulative: Vec<f64>,
+    class_queues: Vec<usize>,
+    eligible: Vec<Eligible>,
+    overflow_after: Option<f64>,
+    chat_max: u32,
+    chat_stretch: f64,
 }
 
 struct Center<'a> {
@@ -101,23 +149,52 @@ impl<'a> Center<'a> {
             count: s.intervals(),
         };
         let end = bins.end();
+        // One queue per (channel, class).
+        let mut queue_of = Vec::new();
+        let mut queues = 0usize;
+        for c in &s.channels {
+            queue_of.push((queues..queues + c.classes.len()).collect::<Vec<_>>());
+            queues += c.classes.len();
+        }
         let channels = s
             .channels
             .iter()
             .enumerate()
             .map(|(ci, c)| {
                 let key = name_key(&c.name);
-                let groups =
-                    s.groups
-                        .iter()
-                        .enumerate()
-                        .flat_map(|(gi, g)| {
-                            g.skills.iter().filter(|k| k.channel == ci).map(move |k| {
-                                (gi, s.proficiency.handle_time_multiplier(k.proficiency))
-                            })
-                        })
-                        .collect();
+                let eligible = s
+                    .groups
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(gi, g)| {
+                        g.skills
+                            .iter()
+                            .filter(|k| k.channel == ci)
+                            .map(move |k| (gi, k.proficiency))
+                    })
+                    .map(|(gi, p)| Eligible {
+                        group: gi,
+                        multiplier: s.proficiency.handle_time_multiplier(p),
+                        delay: match &c.overflow {
+                            Some(o) if o.groups.contains(&gi) => o.after_s,
+                            _ => 0.0,
+                        },
+                    })
+                    .collect();
+                let mut acc = 0.0;
+                let mut class_cumulative: Vec<f64> = c
+                    .classes
+                    .iter()
+                    .map(|k| {
+                        acc += k.share;
+                        acc
+                    })
+                    .collect();
+                if let Some(last) = class_cumulative.last_mut() {
+                    *last = 1.0;
+                }
                 ChannelState {
+                    kind: c.kind,
                     arrivals: ArrivalProcess::new(
                         &c.arrivals_per_hour,
                         s.warmup_s,
@@ -127,14 +204,20 @@ impl<'a> Center<'a> {
                     ),
                     handle_rng: stream(s.seed, replication, key, Purpose::HandleTime),
                     patience_rng: stream(s.seed, replication, key, Purpose::Patience),
+                    class_rng: stream(s.seed, replication, key, Purpose::Class),
                     handle_time: c.handle_time.clone(),
                     patience: c.patience.clone(),
                     target_s: c.target.within_s,
                     capacity: c.queue_capacity,
-                    groups,
+                    class_cumulative,
+                    class_queues: queue_of[ci].clone(),
+                    eligible,
+                    overflow_after: c.overflow.as_ref().map(|o| o.after_s),
+                    chat_max: c.concurrency.max,
+                    chat_stretch: c.concurrency.stretch,
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
         let mut agents = Vec::new();
         let groups = s
             .groups
@@ -145,31 +228,57 @@ impl<'a> Center<'a> {
                 let first = agents.len() as u32;
                 agents.extend((0..slots).map(|_| Agent {
                     group: gi as u32,
-                    service: None,
+                    services: Vec::with_capacity(1),
+                    next_service_id: 0,
+                    engaged_since: 0.0,
+                    engaged_channel: 0,
+                    chat_cap: 1,
                 }));
+                let mut work: Vec<GroupChannel> = g
+                    .skills
+                    .iter()
+                    .map(|k| {
+                        let c = &s.channels[k.channel];
+                        let mut queues: Vec<(i64, usize)> = c
+                            .classes
+                            .iter()
+                            .zip(&queue_of[k.channel])
+                            .map(|(cl, &q)| (cl.priority, q))
+                            .collect();
+                        // Stable: classes of equal priority keep their order.
+                        queues.sort_by_key(|&(p, _)| std::cmp::Reverse(p));
+                        GroupChannel {
+                            priority: c.priority,
+                            delay: channels[k.channel]
+                                .eligible
+                                .iter()
+                                .find(|e| e.group == gi)
+                                .map_or(0.0, |e| e.delay),
+                            queues,
+                            chat_max: (c.kind == ChannelKind::Chat).then_some(c.concurrency.max),
+                        }
+                    })
+                    .collect();
+                work.sort_by_key(|w| std::cmp::Reverse(w.priority));
                 GroupState {
                     idle: IdleAgents::default(),
+                    partial: Vec::new(),
                     // Reversed so agents come on duty in index order (agent 0 first).
                     off_duty: (first..first + slots).rev().collect(),
                     on_duty: 0,
                     leaving: 0,
                     on_duty_since: 0.0,
-                    skills: g
-                        .skills
-                        .iter()
-                        .map(|k| {
-                            (
-                                k.channel,
-                                s.proficiency.handle_time_multiplier(k.proficiency),
-                            )
-                        })
-                        .collect(),
+                    work,
                 }
             })
             .collect();
         let n = bins.count;
         let tally = ReplicationTally {
-            channels: s.channels.iter().map(|_| ChannelTally::new(n)).collect(),
+            channels: s
+                .channels
+                .iter()
+                .map(|c| ChannelTally::new(n, c.classes.len()))
+                .collect(),
             groups: s.groups.iter().map(|_| GroupTally::new(n)).collect(),
             contacts_simulated: 0,
             events: 0,
@@ -181,7 +290,7 @@ impl<'a> Center<'a> {
             channels,
             groups,
             agents,
-            room: WaitingRoom::new(s.channels.len()),
+            room: WaitingRoom::new(queues, s.channels.len()),
             tally,
             busy_agents: 0,
         }
@@ -231,8 +340,11 @@ impl<'a> Center<'a> {
             self.tally.events += 1;
             match event {
                 Event::Arrival { channel } => self.on_arrival(channel as usize, t),
-                Event::ServiceEnd { agent } => self.on_service_end(agent as usize, t),
+                Event::ServiceEnd { agent, service } => {
+                    self.on_service_end(agent as usize, service, t)
+                }
                 Event::Abandon { ticket } => self.on_abandon(ticket, t),
+                Event::Overflow { ticket } => self.on_overflow(ticket, t),
                 Event::Staffing { index } => {
                     for g in 0..self.groups.len() {
                         self.set_head_count(g, s.groups[g].size.at(index), t);
@@ -250,19 +362,22 @@ impl<'a> Center<'a> {
         }
         // Close the time integrals. Staffed time: nothing changes head-counts between the last event and the
         // end of the window. Busy time: agents still busy when the cap stopped the run were busy until then.
+        let close = now.max(end);
         for g in 0..self.groups.len() {
-            self.account_on_duty(g, now.max(end));
+            self.account_on_duty(g, close);
         }
         for agent in 0..self.agents.len() {
-            if let Some(service) = self.agents[agent].service {
-                self.account_busy(agent, service, now.max(end));
+            if self.agents[agent].services.is_empty() {
+                continue;
             }
+            for service in std::mem::take(&mut self.agents[agent].services) {
+                self.account_work(service, close);
+            }
+            self.account_engaged(agent, close);
         }
         for w in self.room.drain() {
             if let Some(i) = w.interval {
-                let ch = &mut self.tally.channels[w.channel as usize];
-                ch.total.unfinished += 1;
-                ch.intervals[i as usize].unfinished += 1;
+                self.count(w.channel as usize, i, w.class, |t| t.unfinished += 1);
             }
         }
     }
@@ -274,127 +389,261 @@ impl<'a> Center<'a> {
             self.events
                 .schedule(t, Event::Arrival { channel: c as u32 });
         }
-        // Draw both, always, in arrival order: common random numbers across scenarios.
+        // Draw everything, always, in arrival order: common random numbers across scenarios.
         let base_handle = ch.handle_time.sample(&mut ch.handle_rng);
         let patience = ch.patience.as_ref().map(|p| p.sample(&mut ch.patience_rng));
+        let class = if ch.class_cumulative.len() > 1 {
+            let u = uniform01(&mut ch.class_rng);
+            ch.class_cumulative
+                .iter()
+                .position(|&c| u < c)
+                .unwrap_or(ch.class_cumulative.len() - 1)
+        } else {
+            0
+        };
+        let queue = ch.class_queues[class] as u32;
         let interval = self.bins.index(now).map(|i| i as u32);
         if let Some(i) = interval {
-            self.count(c, i, |t| t.offered += 1);
+            self.count(c, i, class as u16, |t| t.offered += 1);
         }
         let contact = Waiting {
             arrival: now,
             base_handle,
             interval,
             channel: c as u32,
+            class: class as u16,
+            queue,
             generation: 0,
         };
-        if let Some(g) = self.free_group_for(c) {
-            let agent = self.groups[g]
-                .idle
-                .take_longest()
-                .expect("the group has an idle agent");
-            self.start_service(agent as usize, contact, now);
+        if let Some(agent) = self.available_agent(c, false) {
+            self.start_service(agent, contact, now);
+            self.update_availability(agent, now);
             return;
         }
-        let ch = &self.channels[c];
-        if ch.capacity.is_some_and(|cap| self.room.waiting(c) >= cap) {
+        let (capacity, overflow_after) =
+            (self.channels[c].capacity, self.channels[c].overflow_after);
+        if capacity.is_some_and(|cap| self.room.waiting(c) >= cap) {
             if let Some(i) = interval {
-                self.count(c, i, |t| t.blocked += 1);
+                self.count(c, i, class as u16, |t| t.blocked += 1);
             }
             return;
         }
         if let Some(i) = interval {
-            self.count(c, i, |t| t.waited += 1);
+            self.count(c, i, class as u16, |t| t.waited += 1);
         }
         let ticket = self.room.push(contact);
         if let Some(p) = patience {
             self.events.schedule(now + p, Event::Abandon { ticket });
         }
-    }
-
-    /// The group with the longest-idle agent among those skilled for channel `c`.
-    #[inline]
-    fn free_group_for(&self, c: usize) -> Option<usize> {
-        let groups = &self.channels[c].groups;
-        if let [(g, _)] = groups[..] {
-            // The common single-group case, without the search.
-            return (!self.groups[g].idle.is_empty()).then_some(g);
+        if let Some(after) = overflow_after {
+            self.events
+                .schedule(now + after, Event::Overflow { ticket });
         }
-        longest_idle_group(
-            groups
-                .iter()
-                .map(|&(g, _)| (g, self.groups[g].idle.longest().map(|(_, since)| since))),
-        )
+    }
+
+    /// An agent who can take a contact of channel `c` right now: first an idle agent (by the selection
+    /// policy), then, for chats, the least-loaded agent holding chats below their cap. Only primary groups,
+    /// or only the overflow groups when `overflow` is set.
+    fn available_agent(&mut self, c: usize, overflow: bool) -> Option<usize> {
+        let ch = &self.channels[c];
+        let primary = |e: &Eligible| (e.delay > 0.0) == overflow;
+        if let [e] = ch.eligible[..]
+            && primary(&e)
+            && !self.groups[e.group].idle.is_empty()
+        {
+            // The common single-group case, without the search.
+            return self.groups[e.group].idle.take_longest().map(|a| a as usize);
+        }
+        let candidates = ch.eligible.iter().filter(|e| primary(e)).map(|e| {
+            (
+                e.group,
+                self.groups[e.group].idle.longest().map(|(_, since)| since),
+            )
+        });
+        let group = match self.scenario.agent_selection {
+            AgentSelection::LongestIdle => longest_idle_group(candidates),
+            AgentSelection::MostProficient => {
+                // Lowest handle-time multiplier = highest proficiency; among equals, the longest idle.
+                let mut best: Option<(f64, f64, usize)> = None;
+                for e in ch.eligible.iter().filter(|e| primary(e)) {
+                    if let Some((_, since)) = self.groups[e.group].idle.longest()
+                        && best.is_none_or(|(m, s, _)| {
+                            e.multiplier < m || (e.multiplier == m && since < s)
+                        })
+                    {
+                        best = Some((e.multiplier, since, e.group));
+                    }
+                }
+                best.map(|(_, _, g)| g)
+            }
+        };
+        if let Some(g) = group {
+            return self.groups[g].idle.take_longest().map(|a| a as usize);
+        }
+        if ch.kind != ChannelKind::Chat {
+            return None;
+        }
+        // Chats: the least-loaded agent with room, in a group not shedding agents.
+        let mut best: Option<(usize, usize)> = None;
+        for e in ch.eligible.iter().filter(|e| primary(e)) {
+            if self.groups[e.group].leaving > 0 {
+                continue;
+            }
+            for &a in &self.groups[e.group].partial {
+                let agent = &self.agents[a as usize];
+                let load = agent.services.len();
+                if (load as u32) < agent.chat_cap.min(ch.chat_max)
+                    && best.is_none_or(|(l, _)| load < l)
+                {
+                    best = Some((load, a as usize));
+                }
+            }
+        }
+        best.map(|(_, a)| a)
     }
 
     #[inline]
-    fn count(&mut self, c: usize, interval: u32, f: impl Fn(&mut crate::stats::IntervalTally)) {
+    fn count(&mut self, c: usize, interval: u32, class: u16, f: impl Fn(&mut IntervalTally)) {
         let ch = &mut self.tally.channels[c];
         f(&mut ch.total);
         f(&mut ch.intervals[interval as usize]);
+        f(&mut ch.classes[class as usize]);
     }
 
+    /// Puts contact `w` in `agent`'s hands (the caller has taken the agent out of the idle or partial lists
+    /// and calls `update_availability` afterwards).
     fn start_service(&mut self, agent: usize, w: Waiting, now: SimTime) {
         let c = w.channel as usize;
         let g = self.agents[agent].group as usize;
-        let multiplier = self.channels[c]
-            .groups
+        let ch = &self.channels[c];
+        let e = ch
+            .eligible
             .iter()
-            .find(|(gi, _)| *gi == g)
-            .map_or(1.0, |(_, m)| *m);
-        let handle = w.base_handle * multiplier;
-        self.agents[agent].service = Some(Service {
+            .find(|e| e.group == g)
+            .copied()
+            .expect("agents only take work they are skilled for");
+        let held = self.agents[agent].services.len();
+        // Each chat already in hand stretches the new one (docs/scenario.md, concurrency.stretch).
+        let stretch = if ch.kind == ChannelKind::Chat {
+            1.0 + ch.chat_stretch * held as f64
+        } else {
+            1.0
+        };
+        let handle = w.base_handle * e.multiplier * stretch;
+        let chat_max = ch.chat_max;
+        let a = &mut self.agents[agent];
+        if held == 0 {
+            a.engaged_since = now;
+            a.engaged_channel = w.channel;
+            a.chat_cap = chat_max;
+            self.busy_agents += 1;
+        } else {
+            a.chat_cap = a.chat_cap.min(chat_max);
+        }
+        let id = a.next_service_id;
+        a.next_service_id = a.next_service_id.wrapping_add(1);
+        a.services.push(Service {
+            id,
             channel: w.channel,
             start: now,
         });
-        self.busy_agents += 1;
         self.events.schedule(
             now + handle,
             Event::ServiceEnd {
                 agent: agent as u32,
+                service: id,
             },
         );
         if let Some(i) = w.interval {
             let wait = now - w.arrival;
             let within = wait <= self.channels[c].target_s;
-            self.count(c, i, |t| {
+            let overflowed = e.delay > 0.0;
+            self.count(c, i, w.class, |t| {
                 t.answered += 1;
                 t.answered_within += u64::from(within);
                 t.wait_answered_s += wait;
                 t.handle_s += handle;
+                t.overflowed += u64::from(overflowed);
             });
             self.tally.channels[c].waits.record(wait);
         }
     }
 
-    fn on_service_end(&mut self, agent: usize, now: SimTime) {
-        let service = self.agents[agent]
-            .service
-            .take()
-            .expect("a service end belongs to a busy agent");
-        self.busy_agents -= 1;
+    /// Keeps the partial-chat list right after an agent's load changed; an agent with nothing in hand
+    /// becomes idle.
+    fn update_availability(&mut self, agent: usize, now: SimTime) {
         let g = self.agents[agent].group as usize;
-        self.account_busy(agent, service, now);
-
-        if self.groups[g].leaving > 0 {
-            self.groups[g].leaving -= 1;
-            self.account_on_duty(g, now);
-            self.groups[g].on_duty -= 1;
-            self.groups[g].off_duty.push(agent as u32);
-            return;
+        let a = &self.agents[agent];
+        let can_take_more_chats = !a.services.is_empty()
+            && (a.services.len() as u32) < a.chat_cap
+            && self.channels[a.services[0].channel as usize].kind == ChannelKind::Chat
+            && self.groups[g].leaving == 0;
+        let partial = &mut self.groups[g].partial;
+        let listed = partial.iter().position(|&x| x as usize == agent);
+        match (can_take_more_chats, listed) {
+            (true, None) => partial.push(agent as u32),
+            (false, Some(i)) => {
+                partial.swap_remove(i);
+            }
+            _ => {}
         }
-        self.seek_work(agent, g, now);
+        if self.agents[agent].services.is_empty() {
+            self.groups[g].idle.push(agent as u32, now);
+        }
     }
 
-    /// Adds an agent's busy time from the start of `service` to `until`, inside the window, to its channel
-    /// and group, spread over the intervals it fell in.
-    fn account_busy(&mut self, agent: usize, service: Service, until: SimTime) {
-        let g = self.agents[agent].group as usize;
+    fn on_service_end(&mut self, agent: usize, service: u32, now: SimTime) {
+        let a = &mut self.agents[agent];
+        let pos = a
+            .services
+            .iter()
+            .position(|s| s.id == service)
+            .expect("a service end belongs to a contact in hand");
+        let service = a.services.swap_remove(pos);
+        let g = a.group as usize;
+        self.account_work(service, now);
+        if self.agents[agent].services.is_empty() {
+            self.busy_agents -= 1;
+            self.account_engaged(agent, now);
+            if self.groups[g].leaving > 0 {
+                self.groups[g].leaving -= 1;
+                self.account_on_duty(g, now);
+                self.groups[g].on_duty -= 1;
+                self.groups[g].off_duty.push(agent as u32);
+                if let Some(i) = self.groups[g]
+                    .partial
+                    .iter()
+                    .position(|&x| x as usize == agent)
+                {
+                    self.groups[g].partial.swap_remove(i);
+                }
+                return;
+            }
+        }
+        if self.groups[g].leaving == 0 {
+            self.seek_work(agent, now);
+        }
+        self.update_availability(agent, now);
+    }
+
+    /// Adds a contact's handling time, from its start to `until` and inside the window, to its channel.
+    fn account_work(&mut self, service: Service, until: SimTime) {
+        let ch = &mut self.tally.channels[service.channel as usize];
+        let work = self
+            .bins
+            .spread(service.start, until, |i, dt| ch.intervals[i].work_s += dt);
+        ch.total.work_s += work;
+    }
+
+    /// Adds an agent's engaged time (holding at least one contact) up to `until`, inside the window, to the
+    /// channel of its first contact and to its group, spread over the intervals it fell in.
+    fn account_engaged(&mut self, agent: usize, until: SimTime) {
+        let a = &self.agents[agent];
         let (ch, gt) = (
-            &mut self.tally.channels[service.channel as usize],
-            &mut self.tally.groups[g],
+            &mut self.tally.channels[a.engaged_channel as usize],
+            &mut self.tally.groups[a.group as usize],
         );
-        let busy = self.bins.spread(service.start, until, |i, dt| {
+        let busy = self.bins.spread(a.engaged_since, until, |i, dt| {
             ch.intervals[i].busy_s += dt;
             gt.busy_intervals[i] += dt;
         });
@@ -402,26 +651,65 @@ impl<'a> Center<'a> {
         gt.busy_s += busy;
     }
 
-    /// A free agent takes the longest-waiting contact it is skilled for, or goes idle.
-    fn seek_work(&mut self, agent: usize, g: usize, now: SimTime) {
-        let next = {
-            let room = &mut self.room;
-            oldest_waiting(
-                self.groups[g]
-                    .skills
-                    .iter()
-                    .map(|&(c, _)| (c, room.head_arrival(c))),
-            )
-        };
-        match next {
-            Some(c) => {
-                let w = self
-                    .room
-                    .pop(c)
-                    .expect("the chosen channel has a waiting contact");
-                self.start_service(agent, w, now);
+    /// The queue `agent` should serve next, if any: its highest-priority
+    /// channel with eligible waiting work, the highest class in it, the oldest contact among equals.
+    fn next_queue(&mut self, agent: usize, now: SimTime) -> Option<usize> {
+        let a = &self.agents[agent];
+        let g = a.group as usize;
+        let held = a.services.len() as u32;
+        let cap = a.chat_cap;
+        let room = &mut self.room;
+        let mut best: Option<(i64, usize)> = None; // (channel priority, queue)
+        let mut best_head = f64::INFINITY;
+        for gc in &self.groups[g].work {
+            if held > 0 && gc.chat_max.is_none_or(|max| held >= cap.min(max)) {
+                continue; // an agent holding contacts may only add chats, up to its cap
             }
-            None => self.groups[g].idle.push(agent as u32, now),
+            if let Some((p, _)) = best
+                && gc.priority < p
+            {
+                break; // channels are sorted by priority: nothing better follows
+            }
+            // The channel's best class with eligible work: highest class priority, then oldest.
+            let mut class_best: Option<(i64, usize, f64)> = None;
+            for &(cp, q) in &gc.queues {
+                if let Some((bp, _, _)) = class_best
+                    && cp < bp
+                {
+                    break;
+                }
+                if let Some(head) = room.head_arrival(q)
+                    && now - head >= gc.delay
+                    && class_best.is_none_or(|(_, _, h)| head < h)
+                {
+                    class_best = Some((cp, q, head));
+                }
+            }
+            // Among channels of equal priority, the oldest contact (first listed on ties).
+            if let Some((_, q, head)) = class_best
+                && head < best_head
+            {
+                best = Some((gc.priority, q));
+                best_head = head;
+            }
+        }
+        best.map(|(_, q)| q)
+    }
+
+    /// A free (or partly free) agent takes waiting work while it has room.
+    fn seek_work(&mut self, agent: usize, now: SimTime) {
+        while let Some(q) = self.next_queue(agent, now) {
+            let w = self
+                .room
+                .pop(q)
+                .expect("the chosen queue has a waiting contact");
+            self.start_service(agent, w, now);
+            let a = &self.agents[agent];
+            if self.channels[w.channel as usize].kind != ChannelKind::Chat
+                || a.services.len() as u32 >= a.chat_cap
+            {
+                break;
+            }
         }
     }
 
@@ -431,10 +719,22 @@ impl<'a> Center<'a> {
             && let Some(i) = w.interval
         {
             let waited = now - w.arrival;
-            self.count(w.channel as usize, i, |t| {
+            self.count(w.channel as usize, i, w.class, |t| {
                 t.abandoned += 1;
                 t.wait_abandoned_s += waited;
             });
+        }
+    }
+
+    /// A contact has waited its channel's overflow time: an available agent of an overflow group takes work.
+    fn on_overflow(&mut self, ticket: Ticket, now: SimTime) {
+        let Some(w) = self.room.get(ticket) else {
+            return;
+        };
+        let c = w.channel as usize;
+        if let Some(agent) = self.available_agent(c, true) {
+            self.seek_work(agent, now);
+            self.update_availability(agent, now);
         }
     }
 
@@ -471,7 +771,8 @@ impl<'a> Center<'a> {
                     .expect("agent slots cover the largest head-count")
                     as usize;
                 self.groups[g].on_duty += 1;
-                self.seek_work(agent, g, now);
+                self.seek_work(agent, now);
+                self.update_availability(agent, now);
             }
         } else {
             let mut excess = committed - target;
@@ -484,7 +785,11 @@ impl<'a> Center<'a> {
                 self.groups[g].on_duty -= 1;
                 excess -= 1;
             }
+            // Busy agents leave when free, and meanwhile take no new chats.
             self.groups[g].leaving += excess;
+            if excess > 0 {
+                self.groups[g].partial.clear();
+            }
         }
     }
 }

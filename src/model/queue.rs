@@ -1,5 +1,5 @@
-//! Waiting contacts: a FIFO queue per channel over a slab of records, with O(1) removal of a caller who
-//! hangs up (the record's generation is bumped and the queue skips it lazily when it reaches the front).
+//! Waiting contacts: a FIFO queue per (channel, class) over a slab of records, with O(1) removal of a caller
+//! who hangs up (the record's generation is bumped and the queue skips it lazily when it reaches the front).
 
 use std::collections::VecDeque;
 
@@ -13,6 +13,9 @@ pub struct Waiting {
     /// Interval of arrival in the measured window; `None` for warm-up contacts (not counted).
     pub interval: Option<u32>,
     pub channel: u32,
+    /// Class within the channel, and the queue of that (channel, class).
+    pub class: u16,
+    pub queue: u32,
     pub generation: u32,
 }
 
@@ -28,23 +31,25 @@ pub struct WaitingRoom {
     slab: Vec<Waiting>,
     free: Vec<u32>,
     queues: Vec<VecDeque<Ticket>>,
-    live: Vec<u32>,
+    live_in_queue: Vec<u32>,
+    live_in_channel: Vec<u32>,
 }
 
 impl WaitingRoom {
-    pub fn new(channels: usize) -> Self {
+    pub fn new(queues: usize, channels: usize) -> Self {
         WaitingRoom {
             slab: Vec::new(),
             free: Vec::new(),
-            queues: vec![VecDeque::new(); channels],
-            live: vec![0; channels],
+            queues: vec![VecDeque::new(); queues],
+            live_in_queue: vec![0; queues],
+            live_in_channel: vec![0; channels],
         }
     }
 
-    /// Contacts waiting on a channel.
+    /// Contacts waiting on a channel, all classes together.
     #[inline]
     pub fn waiting(&self, channel: usize) -> u32 {
-        self.live[channel]
+        self.live_in_channel[channel]
     }
 
     #[inline]
@@ -65,8 +70,9 @@ impl WaitingRoom {
             slot,
             generation: w.generation,
         };
-        self.queues[w.channel as usize].push_back(t);
-        self.live[w.channel as usize] += 1;
+        self.queues[w.queue as usize].push_back(t);
+        self.live_in_queue[w.queue as usize] += 1;
+        self.live_in_channel[w.channel as usize] += 1;
         t
     }
 
@@ -75,29 +81,36 @@ impl WaitingRoom {
         self.slab[t.slot as usize].generation == t.generation
     }
 
-    /// Arrival time of the oldest contact waiting on `channel`.
+    /// Arrival time of the oldest contact in `queue`.
     #[inline]
-    pub fn head_arrival(&mut self, channel: usize) -> Option<f64> {
-        if self.live[channel] == 0 {
+    pub fn head_arrival(&mut self, queue: usize) -> Option<f64> {
+        if self.live_in_queue[queue] == 0 {
             return None;
         }
-        while let Some(&t) = self.queues[channel].front() {
+        while let Some(&t) = self.queues[queue].front() {
             if self.is_current(t) {
                 return Some(self.slab[t.slot as usize].arrival);
             }
-            self.queues[channel].pop_front();
+            self.queues[queue].pop_front();
         }
         None
     }
 
-    /// Removes and returns the oldest contact waiting on `channel`.
+    /// Removes and returns the oldest contact in `queue`.
     #[inline]
-    pub fn pop(&mut self, channel: usize) -> Option<Waiting> {
-        self.head_arrival(channel)?;
-        let t = self.queues[channel]
+    pub fn pop(&mut self, queue: usize) -> Option<Waiting> {
+        self.head_arrival(queue)?;
+        let t = self.queues[queue]
             .pop_front()
             .expect("head_arrival found a current ticket");
         Some(self.release(t))
+    }
+
+    /// The contact behind `ticket` if it still waits.
+    #[inline]
+    pub fn get(&self, ticket: Ticket) -> Option<&Waiting> {
+        self.is_current(ticket)
+            .then(|| &self.slab[ticket.slot as usize])
     }
 
     /// Removes the contact behind `ticket` if it still waits (a caller hanging up).
@@ -114,15 +127,16 @@ impl WaitingRoom {
         let out = *rec;
         rec.generation = rec.generation.wrapping_add(1);
         self.free.push(t.slot);
-        self.live[out.channel as usize] -= 1;
+        self.live_in_queue[out.queue as usize] -= 1;
+        self.live_in_channel[out.channel as usize] -= 1;
         out
     }
 
     /// Drains every contact still waiting (end of run).
     pub fn drain(&mut self) -> Vec<Waiting> {
         let mut out = Vec::new();
-        for c in 0..self.queues.len() {
-            while let Some(w) = self.pop(c) {
+        for q in 0..self.queues.len() {
+            while let Some(w) = self.pop(q) {
                 out.push(w);
             }
         }
@@ -134,35 +148,42 @@ impl WaitingRoom {
 mod tests {
     use super::*;
 
-    fn w(arrival: f64, channel: u32) -> Waiting {
+    fn w(arrival: f64, channel: u32, queue: u32) -> Waiting {
         Waiting {
             arrival,
             base_handle: 1.0,
             interval: None,
             channel,
+            class: 0,
+            queue,
             generation: 0,
         }
     }
 
     #[test]
     fn fifo_with_cancellation_and_slot_reuse() {
-        let mut room = WaitingRoom::new(2);
-        let a = room.push(w(1.0, 0));
-        let _b = room.push(w(2.0, 0));
-        let _c = room.push(w(3.0, 1));
-        assert_eq!(room.waiting(0), 2);
+        let mut room = WaitingRoom::new(3, 2);
+        let a = room.push(w(1.0, 0, 0));
+        let _b = room.push(w(2.0, 0, 0));
+        let _c = room.push(w(3.0, 1, 2));
+        let _v = room.push(w(0.5, 0, 1)); // another class of channel 0
+        assert_eq!(room.waiting(0), 3);
         assert!(room.cancel(a).is_some());
         assert!(room.cancel(a).is_none(), "a ticket is good once");
+        assert_eq!(room.waiting(0), 2);
         assert_eq!(room.head_arrival(0), Some(2.0));
-        let d = room.push(w(4.0, 0)); // reuses a's slot with a new generation
+        let d = room.push(w(4.0, 0, 0)); // reuses a's slot with a new generation
         assert_eq!(d.slot, a.slot);
         assert!(
             room.cancel(a).is_none(),
             "an old ticket does not cancel the slot's new occupant"
         );
+        assert!(room.get(d).is_some());
         assert_eq!(room.pop(0).map(|x| x.arrival), Some(2.0));
         assert_eq!(room.pop(0).map(|x| x.arrival), Some(4.0));
         assert_eq!(room.pop(0).map(|x| x.arrival), None);
+        assert_eq!(room.pop(1).map(|x| x.arrival), Some(0.5));
         assert_eq!(room.drain().len(), 1);
+        assert_eq!((room.waiting(0), room.waiting(1)), (0, 0));
     }
 }

@@ -30,11 +30,15 @@ pub struct ContactKpis {
     pub prob_wait: Estimate,
     pub occupancy: Estimate,
     pub aht_s: Estimate,
+    /// Answered by an overflow (secondary) group.
+    pub overflowed: Estimate,
+    /// Contacts an engaged agent holds on average: handling time / engaged agent time (1 for voice).
+    pub chats_per_agent: Estimate,
 }
 
 impl ContactKpis {
     /// The KPIs with their JSON (and CSV column) names, in contract order.
-    pub fn fields(&self) -> [(&'static str, &Estimate); 12] {
+    pub fn fields(&self) -> [(&'static str, &Estimate); 14] {
         [
             ("offered", &self.offered),
             ("answered", &self.answered),
@@ -48,6 +52,8 @@ impl ContactKpis {
             ("prob_wait", &self.prob_wait),
             ("occupancy", &self.occupancy),
             ("aht_s", &self.aht_s),
+            ("overflowed", &self.overflowed),
+            ("chats_per_agent", &self.chats_per_agent),
         ]
     }
 
@@ -74,6 +80,8 @@ impl ContactKpis {
             prob_wait: est(&|t, _| ratio(t.waited as f64, t.offered as f64)),
             occupancy: est(&|t, r| ratio(t.busy_s, staffed_s(r))),
             aht_s: est(&|t, _| ratio(t.handle_s, t.answered as f64)),
+            overflowed: est(&|t, _| Some(t.overflowed as f64)),
+            chats_per_agent: est(&|t, _| ratio(t.work_s, t.busy_s)),
         }
     }
 }
@@ -85,6 +93,9 @@ pub struct ChannelKpis {
     pub contacts: ContactKpis,
     pub wait_p90_s: Estimate,
     pub unfinished: Estimate,
+    /// Per priority class, for channels with classes (occupancy is not split by class: null).
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub classes: IndexMap<String, ContactKpis>,
 }
 
 /// KPIs of one channel over one interval (contacts that arrived in it; agent time spent in it).
@@ -166,6 +177,24 @@ impl Report {
                     contacts: ContactKpis::over(reps, |r| &r.channels[ci].total, staffed),
                     wait_p90_s: est(reps, |r| r.channels[ci].waits.quantile(0.9)),
                     unfinished: est(reps, |r| Some(r.channels[ci].total.unfinished as f64)),
+                    classes: if c.classes.len() > 1 {
+                        c.classes
+                            .iter()
+                            .enumerate()
+                            .map(|(k, class)| {
+                                (
+                                    class.name.clone(),
+                                    ContactKpis::over(
+                                        reps,
+                                        |r| &r.channels[ci].classes[k],
+                                        |_| 0.0,
+                                    ),
+                                )
+                            })
+                            .collect()
+                    } else {
+                        IndexMap::new()
+                    },
                 },
             );
             let rows = (0..s.intervals())

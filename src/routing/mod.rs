@@ -1,10 +1,7 @@
 //! Which free agent takes an arriving contact, and which waiting contact a freed agent takes.
 //!
-//! Rules (the classic single-skill defaults, extended to several groups):
-//! - an arriving contact goes to the agent who has been idle longest among the groups skilled for its
-//!   channel (ties: the group listed first);
-//! - a freed agent takes, among the channels it is skilled for, the contact that has waited longest
-//!   (FIFO within a channel; ties: the skill listed first).
+//! This module holds the building blocks; the rules themselves (priorities, classes, overflow, chats) are
+//! applied in `model::center` and stated in docs/scenario.md ("Routing").
 
 use std::collections::VecDeque;
 
@@ -48,7 +45,7 @@ impl IdleAgents {
 
 /// The candidate with the earliest time (first listed wins ties); `None` among candidates with no time.
 #[inline]
-fn earliest(candidates: impl Iterator<Item = (usize, Option<f64>)>) -> Option<usize> {
+pub fn earliest(candidates: impl Iterator<Item = (usize, Option<f64>)>) -> Option<usize> {
     let mut best: Option<(usize, f64)> = None;
     for (k, time) in candidates {
         if let Some(t) = time
@@ -65,13 +62,6 @@ fn earliest(candidates: impl Iterator<Item = (usize, Option<f64>)>) -> Option<us
 #[inline]
 pub fn longest_idle_group(groups: impl Iterator<Item = (usize, Option<f64>)>) -> Option<usize> {
     earliest(groups)
-}
-
-/// Among candidate channels given as (channel, arrival time of its oldest waiting contact), the one whose
-/// contact has waited longest.
-#[inline]
-pub fn oldest_waiting(heads: impl Iterator<Item = (usize, Option<f64>)>) -> Option<usize> {
-    earliest(heads)
 }
 
 #[cfg(test)]
@@ -93,14 +83,5 @@ mod tests {
         assert_eq!(idle[1].take_longest(), Some(7));
         assert_eq!(longest_idle_group(heads(&idle).into_iter()), Some(0));
         assert_eq!(longest_idle_group(std::iter::empty()), None);
-    }
-
-    #[test]
-    fn oldest_contact_wins_across_channels() {
-        assert_eq!(
-            oldest_waiting([(0, Some(5.0)), (1, None), (2, Some(3.0))].into_iter()),
-            Some(2)
-        );
-        assert_eq!(oldest_waiting([(0, None)].into_iter()), None);
     }
 }

@@ -22,6 +22,7 @@ pub struct ScenarioFile {
     pub warmup: Option<Spanned<DurationValue>>,
     pub interval: Option<Spanned<DurationValue>>,
     pub proficiency: Option<Spanned<ProficiencyFile>>,
+    pub routing: Option<Spanned<RoutingFile>>,
     #[serde(default)]
     pub channels: Vec<Spanned<ChannelFile>>,
     #[serde(default)]
@@ -38,6 +39,34 @@ pub struct ProficiencyFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RoutingFile {
+    pub agent_selection: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassFile {
+    pub name: Spanned<String>,
+    pub share: Spanned<f64>,
+    pub priority: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverflowFile {
+    pub after: Spanned<DurationValue>,
+    pub to: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConcurrencyFile {
+    pub max: Spanned<i64>,
+    pub stretch: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChannelFile {
     pub name: Spanned<String>,
     pub kind: Spanned<String>,
@@ -46,6 +75,10 @@ pub struct ChannelFile {
     pub patience: Option<Spanned<DistFile>>,
     pub target: Option<Spanned<TargetFile>>,
     pub queue_capacity: Option<Spanned<i64>>,
+    pub priority: Option<Spanned<i64>>,
+    pub classes: Option<Spanned<Vec<Spanned<ClassFile>>>>,
+    pub overflow: Option<Spanned<OverflowFile>>,
+    pub concurrency: Option<Spanned<ConcurrencyFile>>,
 }
 
 #[derive(Debug, Deserialize)]

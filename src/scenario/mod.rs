@@ -29,21 +29,80 @@ pub struct Scenario {
     /// Reporting interval (seconds); the horizon is a whole number of them.
     pub interval_s: f64,
     pub proficiency: ProficiencyCurve,
+    /// Which idle agent takes an arriving contact when several could.
+    pub agent_selection: AgentSelection,
     pub channels: Vec<Channel>,
     pub groups: Vec<Group>,
 }
 
-/// What a channel is; later kinds (chat, deferred, callback, self-service) plug in here.
+/// What a channel is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChannelKind {
     /// Synchronous, one contact per agent; callers abandon by their patience.
     Voice,
+    /// Synchronous with concurrency: an agent holds up to `Concurrency::max` chats at once.
+    Chat,
 }
 
 impl ChannelKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ChannelKind::Voice => "voice",
+            ChannelKind::Chat => "chat",
+        }
+    }
+}
+
+/// Which idle agent takes an arriving contact when agents of several groups are free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgentSelection {
+    /// The agent idle longest (spreads work evenly).
+    #[default]
+    LongestIdle,
+    /// The agent with the highest proficiency on the channel; ties: idle longest.
+    MostProficient,
+}
+
+impl AgentSelection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentSelection::LongestIdle => "longest-idle",
+            AgentSelection::MostProficient => "most-proficient",
+        }
+    }
+}
+
+/// A non-preemptive priority class of contacts within a channel (VIP customers, say).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactClass {
+    pub name: String,
+    /// Share of the channel's arrivals in this class.
+    pub share: f64,
+    /// Higher is served first within the channel.
+    pub priority: i64,
+}
+
+/// Secondary groups that may take a channel's contacts once they have waited `after_s`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overflow {
+    pub after_s: f64,
+    /// Indices into `Scenario::groups`.
+    pub groups: Vec<usize>,
+}
+
+/// Chat concurrency: up to `max` chats per agent; a chat started while the agent holds n chats in all
+/// (itself included) takes handle time × (1 + stretch × (n − 1)).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Concurrency {
+    pub max: u32,
+    pub stretch: f64,
+}
+
+impl Default for Concurrency {
+    fn default() -> Self {
+        Concurrency {
+            max: 1,
+            stretch: 0.0,
         }
     }
 }
@@ -61,7 +120,17 @@ pub struct Channel {
     pub target: ServiceTarget,
     /// Most contacts that may wait; an arrival finding the queue full is blocked. `None`: unlimited.
     pub queue_capacity: Option<u32>,
+    /// Agents take waiting work of higher-priority channels first.
+    pub priority: i64,
+    /// Priority classes; a channel without classes has one class, named after the channel.
+    pub classes: Vec<ContactClass>,
+    pub overflow: Option<Overflow>,
+    /// Chat concurrency (voice: always one contact per agent).
+    pub concurrency: Concurrency,
 }
+
+/// Default channel priority: synchronous channels before deferred work.
+pub const SYNCHRONOUS_PRIORITY: i64 = 2;
 
 /// The service-level goal "share answered within `within_s`", e.g. 80/20.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,8 +1,8 @@
 //! Writes a [`Scenario`] back as TOML with every default made explicit: the "scenario as resolved" that a
 //! run stores beside its results, and that runs again unchanged to give the same results.
 
-use super::Scenario;
 use super::duration::format_duration;
+use super::{ChannelKind, Scenario};
 use crate::model::dist::Dist;
 use crate::model::proficiency::ProficiencyCurve;
 use std::fmt::Write;
@@ -22,6 +22,11 @@ pub fn to_toml(s: &Scenario) -> String {
     let _ = writeln!(o, "horizon = \"{}\"", format_duration(s.horizon_s));
     let _ = writeln!(o, "warmup = \"{}\"", format_duration(s.warmup_s));
     let _ = writeln!(o, "interval = \"{}\"", format_duration(s.interval_s));
+    let _ = writeln!(
+        o,
+        "\n[routing]\nagent_selection = \"{}\"",
+        s.agent_selection.as_str()
+    );
     let _ = writeln!(o, "\n[proficiency]");
     match s.proficiency {
         ProficiencyCurve::Power { exponent } => {
@@ -58,6 +63,43 @@ pub fn to_toml(s: &Scenario) -> String {
         );
         if let Some(q) = c.queue_capacity {
             let _ = writeln!(o, "queue_capacity = {q}");
+        }
+        let _ = writeln!(o, "priority = {}", c.priority);
+        if c.classes.len() > 1 {
+            let classes: Vec<String> = c
+                .classes
+                .iter()
+                .map(|k| {
+                    format!(
+                        "{{ name = {}, share = {}, priority = {} }}",
+                        quote(&k.name),
+                        num(k.share),
+                        k.priority
+                    )
+                })
+                .collect();
+            let _ = writeln!(o, "classes = [{}]", classes.join(", "));
+        }
+        if let Some(ov) = &c.overflow {
+            let to: Vec<String> = ov
+                .groups
+                .iter()
+                .map(|&g| quote(&s.groups[g].name))
+                .collect();
+            let _ = writeln!(
+                o,
+                "overflow = {{ after = \"{}\", to = [{}] }}",
+                format_duration(ov.after_s),
+                to.join(", ")
+            );
+        }
+        if c.kind == ChannelKind::Chat {
+            let _ = writeln!(
+                o,
+                "concurrency = {{ max = {}, stretch = {} }}",
+                c.concurrency.max,
+                num(c.concurrency.stretch)
+            );
         }
     }
     for g in &s.groups {

@@ -8,7 +8,10 @@
 use super::duration::{DurationValue, format_duration};
 use super::error::{ScenarioError, ScenarioErrors};
 use super::file::{ChannelFile, DistFile, GroupFile, OneOrPerInterval, ScenarioFile};
-use super::{Channel, ChannelKind, Group, Scenario, ServiceTarget, Skill};
+use super::{
+    AgentSelection, Channel, ChannelKind, Concurrency, ContactClass, Group, Overflow, Scenario,
+    ServiceTarget, Skill,
+};
 use crate::model::dist::{Dist, Num};
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
@@ -253,6 +256,17 @@ impl Validator<'_> {
             None => ProficiencyCurve::default(),
             Some(p) => self.proficiency(p),
         };
+        let agent_selection = match &f.routing {
+            None => AgentSelection::default(),
+            Some(r) => match r.get_ref().agent_selection.get_ref().as_str() {
+                "longest-idle" => AgentSelection::LongestIdle,
+                "most-proficient" => AgentSelection::MostProficient,
+                other => {
+                    self.err(r.get_ref().agent_selection.span(), format!("routing.agent_selection = \"{other}\": use \"longest-idle\" or \"most-proficient\""));
+                    AgentSelection::default()
+                }
+            },
+        };
 
         if f.channels.is_empty() {
             self.err(
@@ -314,6 +328,13 @@ impl Validator<'_> {
                 );
             }
         }
+        if self.errors.is_empty() {
+            for (ci, c) in f.channels.iter().enumerate() {
+                if let Some(o) = self.overflow(ci, c.get_ref(), &f.groups) {
+                    channels[ci].overflow = o;
+                }
+            }
+        }
         if !self.errors.is_empty() {
             return None;
         }
@@ -325,6 +346,7 @@ impl Validator<'_> {
             warmup_s,
             interval_s,
             proficiency,
+            agent_selection,
             channels,
             groups,
         })
@@ -391,21 +413,28 @@ impl Validator<'_> {
         }
         let kind = match c.kind.get_ref().as_str() {
             "voice" => Some(ChannelKind::Voice),
+            "chat" => Some(ChannelKind::Chat),
             other => {
-                let msg = if ["chat", "deferred", "email", "callback", "self-service"]
-                    .contains(&other)
-                {
+                let msg = if ["deferred", "email", "callback", "self-service"].contains(&other) {
                     format!(
-                        "channels[{i}].kind = \"{other}\": this kind is not available yet in supportsim {}; use \"voice\"",
+                        "channels[{i}].kind = \"{other}\": this kind is not available yet in supportsim {}; use \"voice\" or \"chat\"",
                         env!("CARGO_PKG_VERSION")
                     )
                 } else {
-                    format!("channels[{i}].kind = \"{other}\": unknown kind; use \"voice\"")
+                    format!(
+                        "channels[{i}].kind = \"{other}\": unknown kind; use \"voice\" or \"chat\""
+                    )
                 };
                 self.err(c.kind.span(), msg);
                 None
             }
         };
+        let concurrency = self.concurrency(i, c, kind);
+        let classes = self.classes(i, c, &name);
+        let priority = c
+            .priority
+            .as_ref()
+            .map_or(super::SYNCHRONOUS_PRIORITY, |p| *p.get_ref());
         let arrivals = self.per_interval_rates(
             &format!("channels[{i}].arrivals.per_hour"),
             &c.arrivals.get_ref().per_hour,
@@ -447,7 +476,150 @@ impl Validator<'_> {
             patience: patience.map_or(Some(None), |p| p.map(Some))?,
             target: target?,
             queue_capacity: queue_capacity?,
+            priority,
+            classes: classes?,
+            // Resolved once the groups are known (see `overflow`).
+            overflow: None,
+            concurrency,
         })
+    }
+
+    fn concurrency(&mut self, i: usize, c: &ChannelFile, kind: Option<ChannelKind>) -> Concurrency {
+        let Some(conc) = &c.concurrency else {
+            return Concurrency::default();
+        };
+        if kind != Some(ChannelKind::Chat) {
+            self.err(conc.span(), format!("channels[{i}].concurrency: only chat channels hold several contacts at once; remove it or use kind = \"chat\""));
+            return Concurrency::default();
+        }
+        let conc = conc.get_ref();
+        let max = *conc.max.get_ref();
+        if !(1..=10).contains(&max) {
+            self.err(conc.max.span(), format!("channels[{i}].concurrency.max = {max}: must be a whole number from 1 to 10 (chats one agent holds at once)"));
+        }
+        let stretch = conc.stretch.as_ref().map_or(0.0, |s| *s.get_ref());
+        if !(0.0..=10.0).contains(&stretch) {
+            let span = conc.stretch.as_ref().map_or(conc.max.span(), |s| s.span());
+            self.err(span, format!("channels[{i}].concurrency.stretch = {stretch}: must be between 0 and 10 (0.25: each extra chat in hand makes a new chat 25% longer)"));
+        }
+        Concurrency {
+            max: max.clamp(1, 10) as u32,
+            stretch,
+        }
+    }
+
+    fn classes(&mut self, i: usize, c: &ChannelFile, channel: &str) -> Option<Vec<ContactClass>> {
+        let Some(list) = &c.classes else {
+            return Some(vec![ContactClass {
+                name: channel.to_string(),
+                share: 1.0,
+                priority: 0,
+            }]);
+        };
+        if list.get_ref().is_empty() {
+            self.err(
+                list.span(),
+                format!(
+                    "channels[{i}].classes = []: give at least one class, or leave the key out"
+                ),
+            );
+            return None;
+        }
+        let mut out: Vec<ContactClass> = Vec::new();
+        for (k, class) in list.get_ref().iter().enumerate() {
+            let class = class.get_ref();
+            let name = class.name.get_ref().clone();
+            if name.trim().is_empty() || name.trim() != name {
+                self.err(class.name.span(), format!("channels[{i}].classes[{k}].name = \"{name}\": give a name without spaces at either end"));
+            }
+            if out.iter().any(|o| o.name == name) {
+                self.err(class.name.span(), format!("channels[{i}].classes[{k}].name = \"{name}\": class names must be unique within the channel"));
+            }
+            let share = *class.share.get_ref();
+            if !(share > 0.0 && share <= 1.0) {
+                self.err(
+                    class.share.span(),
+                    format!(
+                        "channels[{i}].classes[{k}].share = {}: must be in (0, 1]",
+                        Num(share)
+                    ),
+                );
+            }
+            let priority = class.priority.as_ref().map_or(0, |p| *p.get_ref());
+            out.push(ContactClass {
+                name,
+                share,
+                priority,
+            });
+        }
+        let total: f64 = out.iter().map(|c| c.share).sum();
+        if (total - 1.0).abs() > 1e-6 {
+            self.err(
+                list.span(),
+                format!(
+                    "channels[{i}].classes: the shares add up to {total}; they must add up to 1"
+                ),
+            );
+            return None;
+        }
+        Some(out)
+    }
+
+    /// Resolves `channels[i].overflow` once the groups are known: the groups named must exist and be skilled
+    /// for the channel.
+    fn overflow(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        groups: &[Spanned<GroupFile>],
+    ) -> Option<Option<Overflow>> {
+        let Some(o) = &c.overflow else {
+            return Some(None);
+        };
+        let o = o.get_ref();
+        let after_s = self.positive_duration(&format!("channels[{i}].overflow.after"), &o.after)?;
+        if o.to.get_ref().is_empty() {
+            self.err(
+                o.to.span(),
+                format!("channels[{i}].overflow.to = []: name at least one group"),
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        for name in o.to.get_ref() {
+            let Some(g) = groups
+                .iter()
+                .position(|g| g.get_ref().name.get_ref() == name.get_ref())
+            else {
+                let names: Vec<&str> = groups
+                    .iter()
+                    .map(|g| g.get_ref().name.get_ref().as_str())
+                    .collect();
+                self.err(
+                    name.span(),
+                    format!(
+                        "channels[{i}].overflow.to: no group is named \"{}\"; groups: {}",
+                        name.get_ref(),
+                        quoted_list(&names)
+                    ),
+                );
+                continue;
+            };
+            if !groups[g]
+                .get_ref()
+                .skills
+                .get_ref()
+                .contains_key(c.name.get_ref().as_str())
+            {
+                self.err(name.span(), format!("channels[{i}].overflow.to: group \"{}\" has no skill for this channel; add `{} = <proficiency>` to its skills", name.get_ref(), toml_key(c.name.get_ref())));
+                continue;
+            }
+            out.push(g);
+        }
+        Some(Some(Overflow {
+            after_s,
+            groups: out,
+        }))
     }
 
     /// Checks that a per-interval array fits the horizon: its length must divide the number of intervals.

@@ -28,8 +28,14 @@ pub struct IntervalTally {
     pub wait_abandoned_s: f64,
     /// Sum of the handle times of answered contacts (s).
     pub handle_s: f64,
-    /// Agent time spent on this channel's contacts within the window or interval (s).
+    /// Answered by an overflow (secondary) group.
+    pub overflowed: u64,
+    /// Agent time engaged by this channel (an agent holding at least one of its contacts) within the window
+    /// or interval (s): the numerator of occupancy.
     pub busy_s: f64,
+    /// Contact-handling time within the window or interval (s), each chat counted separately: with
+    /// concurrency it exceeds `busy_s`, and their ratio is the number of chats an agent holds.
+    pub work_s: f64,
 }
 
 impl IntervalTally {
@@ -44,7 +50,9 @@ impl IntervalTally {
         self.wait_answered_s += o.wait_answered_s;
         self.wait_abandoned_s += o.wait_abandoned_s;
         self.handle_s += o.handle_s;
+        self.overflowed += o.overflowed;
         self.busy_s += o.busy_s;
+        self.work_s += o.work_s;
     }
 }
 
@@ -52,15 +60,18 @@ impl IntervalTally {
 pub struct ChannelTally {
     pub total: IntervalTally,
     pub intervals: Vec<IntervalTally>,
+    /// Totals per priority class (one entry when the channel has no classes).
+    pub classes: Vec<IntervalTally>,
     /// Waits of answered contacts, for percentiles.
     pub waits: WaitHistogram,
 }
 
 impl ChannelTally {
-    pub fn new(intervals: usize) -> Self {
+    pub fn new(intervals: usize, classes: usize) -> Self {
         ChannelTally {
             total: IntervalTally::default(),
             intervals: vec![IntervalTally::default(); intervals],
+            classes: vec![IntervalTally::default(); classes.max(1)],
             waits: WaitHistogram::default(),
         }
     }
