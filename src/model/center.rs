@@ -92,6 +92,9 @@ struct GroupState {
     on_duty_since: f64,
     /// The channels the group serves, highest channel priority first (ties: the order of its skills).
     work: Vec<GroupChannel>,
+    /// The one queue a group serving a single one-class, non-chat channel as a primary group takes work
+    /// from: the common case, routed without the general search.
+    single_queue: Option<usize>,
 }
 
 /// A group able to serve a channel.
@@ -260,6 +263,12 @@ impl<'a> Center<'a> {
                     })
                     .collect();
                 work.sort_by_key(|w| std::cmp::Reverse(w.priority));
+                let single_queue = match &work[..] {
+                    [w] if w.queues.len() == 1 && w.delay == 0.0 && w.chat_max.is_none() => {
+                        Some(w.queues[0].1)
+                    }
+                    _ => None,
+                };
                 GroupState {
                     idle: IdleAgents::default(),
                     partial: Vec::new(),
@@ -269,6 +278,7 @@ impl<'a> Center<'a> {
                     leaving: 0,
                     on_duty_since: 0.0,
                     work,
+                    single_queue,
                 }
             })
             .collect();
@@ -507,7 +517,10 @@ impl<'a> Center<'a> {
         let ch = &mut self.tally.channels[c];
         f(&mut ch.total);
         f(&mut ch.intervals[interval as usize]);
-        f(&mut ch.classes[class as usize]);
+        // Per-class totals only exist for channels with several classes.
+        if let Some(k) = ch.classes.get_mut(class as usize) {
+            f(k);
+        }
     }
 
     /// Puts contact `w` in `agent`'s hands (the caller has taken the agent out of the idle or partial lists
@@ -601,10 +614,17 @@ impl<'a> Center<'a> {
             .expect("a service end belongs to a contact in hand");
         let service = a.services.swap_remove(pos);
         let g = a.group as usize;
-        self.account_work(service, now);
+        if a.services.is_empty() && a.engaged_since == service.start {
+            // The contact spanned the whole engagement (always so for voice): one pass for both integrals.
+            self.account_engaged_and_work(agent, service, now);
+        } else {
+            self.account_work(service, now);
+            if self.agents[agent].services.is_empty() {
+                self.account_engaged(agent, now);
+            }
+        }
         if self.agents[agent].services.is_empty() {
             self.busy_agents -= 1;
-            self.account_engaged(agent, now);
             if self.groups[g].leaving > 0 {
                 self.groups[g].leaving -= 1;
                 self.account_on_duty(g, now);
@@ -624,6 +644,23 @@ impl<'a> Center<'a> {
             self.seek_work(agent, now);
         }
         self.update_availability(agent, now);
+    }
+
+    /// `account_work` and `account_engaged` together, for a contact whose span is the engagement's.
+    fn account_engaged_and_work(&mut self, agent: usize, service: Service, until: SimTime) {
+        let g = self.agents[agent].group as usize;
+        let (ch, gt) = (
+            &mut self.tally.channels[service.channel as usize],
+            &mut self.tally.groups[g],
+        );
+        let span = self.bins.spread(service.start, until, |i, dt| {
+            ch.intervals[i].busy_s += dt;
+            ch.intervals[i].work_s += dt;
+            gt.busy_intervals[i] += dt;
+        });
+        ch.total.busy_s += span;
+        ch.total.work_s += span;
+        gt.busy_s += span;
     }
 
     /// Adds a contact's handling time, from its start to `until` and inside the window, to its channel.
@@ -698,6 +735,14 @@ impl<'a> Center<'a> {
 
     /// A free (or partly free) agent takes waiting work while it has room.
     fn seek_work(&mut self, agent: usize, now: SimTime) {
+        if let Some(q) = self.groups[self.agents[agent].group as usize].single_queue {
+            if self.agents[agent].services.is_empty()
+                && let Some(w) = self.room.pop(q)
+            {
+                self.start_service(agent, w, now);
+            }
+            return;
+        }
         while let Some(q) = self.next_queue(agent, now) {
             let w = self
                 .room

@@ -60,7 +60,7 @@ impl IntervalTally {
 pub struct ChannelTally {
     pub total: IntervalTally,
     pub intervals: Vec<IntervalTally>,
-    /// Totals per priority class (one entry when the channel has no classes).
+    /// Totals per priority class; empty when the channel has a single class.
     pub classes: Vec<IntervalTally>,
     /// Waits of answered contacts, for percentiles.
     pub waits: WaitHistogram,
@@ -71,7 +71,12 @@ impl ChannelTally {
         ChannelTally {
             total: IntervalTally::default(),
             intervals: vec![IntervalTally::default(); intervals],
-            classes: vec![IntervalTally::default(); classes.max(1)],
+            // One class: the total is the class's tally, so none is kept apart.
+            classes: if classes > 1 {
+                vec![IntervalTally::default(); classes]
+            } else {
+                Vec::new()
+            },
             waits: WaitHistogram::default(),
         }
     }
