@@ -102,15 +102,23 @@ fn every_example_scenario_runs_and_writes_its_files() {
         assert!(
             csv.lines().count() > 1
                 && csv.starts_with("channel,interval,start,start_s,offered,offered_ci95")
-        );
-        // The resolved scenario runs again, unchanged.
+        ); // The resolved scenario runs again, unchanged, to the same results.
+        let again = tempfile::tempdir().expect("temp dir");
         bin()
             .args([
-                "check",
+                "run",
                 out.path().join("scenario.toml").to_str().expect("utf-8"),
+                "--out",
+                again.path().to_str().expect("utf-8"),
             ])
             .assert()
             .success();
+        assert_eq!(
+            std::fs::read(out.path().join("summary.json")).expect("summary"),
+            std::fs::read(again.path().join("summary.json")).expect("summary again"),
+            "{}: the resolved scenario gives different results",
+            path.display()
+        );
     }
     assert!(count >= 1);
 }

@@ -20,6 +20,7 @@ use crate::engine::{EventQueue, SimTime};
 use crate::experiment::seed::{Purpose, StreamRng, name_key, stream};
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::dist::{Dist, uniform01};
+use crate::model::profile::PerInterval;
 use crate::model::queue::{Ticket, Waiting, WaitingRoom};
 use crate::routing::{IdleAgents, longest_idle_group};
 use crate::scenario::{AgentSelection, ChannelKind, Scenario};
@@ -42,8 +43,9 @@ enum Event {
     Overflow {
         ticket: Ticket,
     },
-    /// The start of reporting interval `index` (negative in the warm-up): head-counts may change.
-    Staffing {
+    /// The start of reporting interval `index` (negative in the warm-up): backlogs are recorded, head-counts
+    /// may change, deferred channels may open.
+    Boundary {
         index: i64,
     },
 }
@@ -77,6 +79,9 @@ struct GroupChannel {
     /// The class queues, highest class priority first, with their class priorities.
     queues: Vec<(i64, usize)>,
     chat_max: Option<u32>,
+    /// Deferred work is only taken while the channel is open.
+    deferred: bool,
+    channel: usize,
 }
 
 struct GroupState {
@@ -123,6 +128,48 @@ struct ChannelState {
     overflow_after: Option<f64>,
     chat_max: u32,
     chat_stretch: f64,
+    deferred: bool,
+    open: PerInterval<bool>,
+    /// Set when the target counts business hours only.
+    business: Option<BusinessClock>,
+}
+
+/// Opening-hours time: B(t) = seconds the channel was open between the end of the warm-up and t, so that
+/// B(t₂) − B(t₁) is the business time between two instants (per-interval prefix sums over the cycle).
+struct BusinessClock {
+    origin: f64,
+    width: f64,
+    open: Vec<bool>,
+    /// cumulative[k] = open seconds in intervals 0..k of the cycle.
+    cumulative: Vec<f64>,
+}
+
+impl BusinessClock {
+    fn new(open: &PerInterval<bool>, origin: f64, width: f64) -> Self {
+        let open = open.values().to_vec();
+        let mut cumulative = Vec::with_capacity(open.len() + 1);
+        cumulative.push(0.0);
+        for &o in &open {
+            cumulative
+                .push(cumulative.last().copied().unwrap_or(0.0) + if o { width } else { 0.0 });
+        }
+        BusinessClock {
+            origin,
+            width,
+            open,
+            cumulative,
+        }
+    }
+
+    fn at(&self, t: f64) -> f64 {
+        let n = self.open.len() as i64;
+        let k = ((t - self.origin) / self.width).floor() as i64;
+        let (cycles, r) = (k.div_euclid(n), k.rem_euclid(n) as usize);
+        let into = t - (self.origin + k as f64 * self.width);
+        cycles as f64 * self.cumulative[n as usize]
+            + self.cumulative[r]
+            + if self.open[r] { into } else { 0.0 }
+    }
 }
 
 struct Center<'a> {
@@ -218,6 +265,12 @@ impl<'a> Center<'a> {
                     overflow_after: c.overflow.as_ref().map(|o| o.after_s),
                     chat_max: c.concurrency.max,
                     chat_stretch: c.concurrency.stretch,
+                    deferred: c.kind == ChannelKind::Deferred,
+                    open: c.open.clone(),
+                    business: c
+                        .target
+                        .business_hours
+                        .then(|| BusinessClock::new(&c.open, s.warmup_s, s.interval_s)),
                 }
             })
             .collect::<Vec<_>>();
@@ -259,12 +312,18 @@ impl<'a> Center<'a> {
                                 .map_or(0.0, |e| e.delay),
                             queues,
                             chat_max: (c.kind == ChannelKind::Chat).then_some(c.concurrency.max),
+                            deferred: c.kind == ChannelKind::Deferred,
+                            channel: k.channel,
                         }
                     })
                     .collect();
                 work.sort_by_key(|w| std::cmp::Reverse(w.priority));
                 let single_queue = match &work[..] {
-                    [w] if w.queues.len() == 1 && w.delay == 0.0 && w.chat_max.is_none() => {
+                    [w] if w.queues.len() == 1
+                        && w.delay == 0.0
+                        && w.chat_max.is_none()
+                        && !w.deferred =>
+                    {
                         Some(w.queues[0].1)
                     }
                     _ => None,
@@ -323,12 +382,10 @@ impl<'a> Center<'a> {
         for g in 0..self.groups.len() {
             self.set_head_count(g, s.groups[g].size.at(first), 0.0);
         }
-        if s.groups.iter().any(|g| !g.size.is_constant()) {
-            self.events.schedule(
-                self.interval_start(first + 1),
-                Event::Staffing { index: first + 1 },
-            );
-        }
+        self.events.schedule(
+            self.interval_start(first + 1),
+            Event::Boundary { index: first + 1 },
+        );
         for c in 0..self.channels.len() {
             if let Some(t) = self.channels[c].arrivals.next_after(0.0) {
                 self.events
@@ -355,17 +412,15 @@ impl<'a> Center<'a> {
                 }
                 Event::Abandon { ticket } => self.on_abandon(ticket, t),
                 Event::Overflow { ticket } => self.on_overflow(ticket, t),
-                Event::Staffing { index } => {
-                    for g in 0..self.groups.len() {
-                        self.set_head_count(g, s.groups[g].size.at(index), t);
-                    }
+                Event::Boundary { index } => {
+                    self.on_boundary(index, t);
                     // From the index, not by adding widths: no drift off the interval edges.
                     let next = self.interval_start(index + 1);
                     let work_left = self.busy_agents > 0
                         || (0..self.channels.len()).any(|c| self.room.waiting(c) > 0);
                     if next <= end || work_left {
                         self.events
-                            .schedule(next, Event::Staffing { index: index + 1 });
+                            .schedule(next, Event::Boundary { index: index + 1 });
                     }
                 }
             }
@@ -390,6 +445,39 @@ impl<'a> Center<'a> {
                 self.count(w.channel as usize, i, w.class, |t| t.unfinished += 1);
             }
         }
+    }
+
+    /// The start of interval `index`: record the backlog at the end of the previous interval, apply the
+    /// head-counts of this one, and let idle agents start on deferred channels that open now.
+    fn on_boundary(&mut self, index: i64, now: SimTime) {
+        if (1..=self.bins.count as i64).contains(&index) {
+            for c in 0..self.channels.len() {
+                self.tally.channels[c].backlog[(index - 1) as usize] = self.room.waiting(c);
+            }
+        }
+        for g in 0..self.groups.len() {
+            self.set_head_count(g, self.scenario.groups[g].size.at(index), now);
+        }
+        for c in 0..self.channels.len() {
+            let ch = &self.channels[c];
+            if ch.deferred
+                && ch.open.at(index)
+                && !ch.open.at(index - 1)
+                && self.room.waiting(c) > 0
+            {
+                while self.room.waiting(c) > 0 {
+                    let Some(agent) = self.available_agent(c, false) else {
+                        break;
+                    };
+                    self.seek_work(agent, now);
+                    self.update_availability(agent, now);
+                }
+            }
+        }
+    }
+
+    fn is_open(&self, c: usize, now: SimTime) -> bool {
+        self.channels[c].open.at(self.interval_index(now))
     }
 
     fn on_arrival(&mut self, c: usize, now: SimTime) {
@@ -425,7 +513,8 @@ impl<'a> Center<'a> {
             queue,
             generation: 0,
         };
-        if let Some(agent) = self.available_agent(c, false) {
+        let servable = !self.channels[c].deferred || self.is_open(c, now);
+        if servable && let Some(agent) = self.available_agent(c, false) {
             self.start_service(agent, contact, now);
             self.update_availability(agent, now);
             return;
@@ -569,7 +658,11 @@ impl<'a> Center<'a> {
         );
         if let Some(i) = w.interval {
             let wait = now - w.arrival;
-            let within = wait <= self.channels[c].target_s;
+            let response = match &self.channels[c].business {
+                Some(clock) => clock.at(now) - clock.at(w.arrival),
+                None => wait,
+            };
+            let within = response <= self.channels[c].target_s;
             let overflowed = e.delay > 0.0;
             self.count(c, i, w.class, |t| {
                 t.answered += 1;
@@ -706,6 +799,13 @@ impl<'a> Center<'a> {
                 && gc.priority < p
             {
                 break; // channels are sorted by priority: nothing better follows
+            }
+            if gc.deferred
+                && !self.channels[gc.channel]
+                    .open
+                    .at(((now - self.bins.start) / self.bins.width).floor() as i64)
+            {
+                continue; // deferred work waits for opening hours
             }
             // The channel's best class with eligible work: highest class priority, then oldest.
             let mut class_best: Option<(i64, usize, f64)> = None;

@@ -43,12 +43,10 @@ pub fn intervals_csv(report: &Report) -> String {
                 format!("{start_s}"),
             ];
             let first = rows.is_empty();
-            for (name, e) in k
-                .contacts
-                .fields()
-                .into_iter()
-                .chain([("staffed_agents", &k.staffed_agents)])
-            {
+            for (name, e) in k.contacts.fields().into_iter().chain([
+                ("staffed_agents", &k.staffed_agents),
+                ("backlog", &k.backlog),
+            ]) {
                 push(&mut header, &mut row, name, e, first);
             }
             rows.push(row);
@@ -64,12 +62,12 @@ pub fn summary_csv(report: &Report) -> String {
     for (channel, k) in &report.channels {
         let mut row = vec![channel.clone()];
         let first = rows.is_empty();
-        for (name, e) in k
-            .contacts
-            .fields()
-            .into_iter()
-            .chain([("wait_p90_s", &k.wait_p90_s), ("unfinished", &k.unfinished)])
-        {
+        for (name, e) in k.contacts.fields().into_iter().chain([
+            ("wait_p90_s", &k.wait_p90_s),
+            ("unfinished", &k.unfinished),
+            ("backlog_end", &k.backlog_end),
+            ("backlog_end_of_day", &k.backlog_end_of_day),
+        ]) {
             push(&mut header, &mut row, name, e, first);
         }
         rows.push(row);

@@ -93,6 +93,11 @@ pub struct ChannelKpis {
     pub contacts: ContactKpis,
     pub wait_p90_s: Estimate,
     pub unfinished: Estimate,
+    /// Contacts waiting at the end of the horizon (the backlog carried forward).
+    pub backlog_end: Estimate,
+    /// Mean over the horizon's days of the contacts waiting at midnight (null unless the interval divides
+    /// a day and the horizon is whole days).
+    pub backlog_end_of_day: Estimate,
     /// Per priority class, for channels with classes (occupancy is not split by class: null).
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub classes: IndexMap<String, ContactKpis>,
@@ -105,6 +110,8 @@ pub struct IntervalKpis {
     pub contacts: ContactKpis,
     /// Mean number of agents on duty in the groups that serve the channel.
     pub staffed_agents: Estimate,
+    /// Contacts waiting at the end of the interval.
+    pub backlog: Estimate,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,6 +184,27 @@ impl Report {
                     contacts: ContactKpis::over(reps, |r| &r.channels[ci].total, staffed),
                     wait_p90_s: est(reps, |r| r.channels[ci].waits.quantile(0.9)),
                     unfinished: est(reps, |r| Some(r.channels[ci].total.unfinished as f64)),
+                    backlog_end: est(reps, |r| {
+                        r.channels[ci].backlog.last().map(|&b| f64::from(b))
+                    }),
+                    backlog_end_of_day: est(reps, |r| {
+                        // Only when intervals tile whole days (an interval longer than a day has none inside).
+                        let per_day = (86_400.0 / s.interval_s).round() as usize;
+                        let backlog = &r.channels[ci].backlog;
+                        if 86_400.0 % s.interval_s != 0.0
+                            || per_day == 0
+                            || backlog.len() % per_day != 0
+                        {
+                            return None;
+                        }
+                        let ends: Vec<f64> = backlog
+                            .iter()
+                            .skip(per_day - 1)
+                            .step_by(per_day)
+                            .map(|&b| f64::from(b))
+                            .collect();
+                        (!ends.is_empty()).then(|| ends.iter().sum::<f64>() / ends.len() as f64)
+                    }),
                     classes: if c.classes.len() > 1 {
                         c.classes
                             .iter()
@@ -212,6 +240,7 @@ impl Report {
                             staffed_i,
                         ),
                         staffed_agents: est(reps, |r| Some(staffed_i(r) / s.interval_s)),
+                        backlog: est(reps, |r| Some(f64::from(r.channels[ci].backlog[i]))),
                     }
                 })
                 .collect();

@@ -23,6 +23,10 @@ pub struct ScenarioFile {
     pub interval: Option<Spanned<DurationValue>>,
     pub proficiency: Option<Spanned<ProficiencyFile>>,
     pub routing: Option<Spanned<RoutingFile>>,
+    /// Weekday of the first day of the horizon.
+    pub start: Option<Spanned<String>>,
+    /// Days of the horizon (0 = the first) that are holidays: every channel closed, no shifts.
+    pub holidays: Option<Spanned<Vec<i64>>>,
     #[serde(default)]
     pub channels: Vec<Spanned<ChannelFile>>,
     #[serde(default)]
@@ -79,12 +83,50 @@ pub struct ChannelFile {
     pub classes: Option<Spanned<Vec<Spanned<ClassFile>>>>,
     pub overflow: Option<Spanned<OverflowFile>>,
     pub concurrency: Option<Spanned<ConcurrencyFile>>,
+    /// Opening hours per day type.
+    pub open: Option<Spanned<IndexMap<String, Spanned<HoursFile>>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsFile {
-    pub per_hour: Spanned<OneOrPerInterval<f64>>,
+    pub per_hour: Option<Spanned<OneOrPerInterval<f64>>>,
+    pub per_day: Option<Spanned<OneOrPerInterval<f64>>>,
+    /// Intraday weights per day type (`weekday`, `saturday`, `sunday`, `holiday`, or `all`).
+    pub profile: Option<Spanned<ProfileFile>>,
+}
+
+/// Intraday weights keyed by day type.
+pub type ProfileFile = IndexMap<String, Spanned<Vec<f64>>>;
+
+/// Opening hours of one day type: `"closed"`, `"24h"`, or `["08:00", "20:00"]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HoursFile {
+    Word(String),
+    Span(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for HoursFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = HoursFile;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("\"closed\", \"24h\" or a pair of times such as [\"08:00\", \"20:00\"]")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(HoursFile::Word(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(x) = seq.next_element::<String>()? {
+                    out.push(x);
+                }
+                Ok(HoursFile::Span(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +134,7 @@ pub struct ArrivalsFile {
 pub struct TargetFile {
     pub within: Spanned<DurationValue>,
     pub share: Spanned<f64>,
+    pub business_hours: Option<Spanned<bool>>,
 }
 
 /// A distribution: `dist` names the family, the other keys are its parameters.

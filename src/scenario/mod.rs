@@ -31,6 +31,7 @@ pub struct Scenario {
     pub proficiency: ProficiencyCurve,
     /// Which idle agent takes an arriving contact when several could.
     pub agent_selection: AgentSelection,
+    pub calendar: Calendar,
     pub channels: Vec<Channel>,
     pub groups: Vec<Group>,
 }
@@ -42,6 +43,9 @@ pub enum ChannelKind {
     Voice,
     /// Synchronous with concurrency: an agent holds up to `Concurrency::max` chats at once.
     Chat,
+    /// Deferred work (email, web form, social media): no abandonment; waits in a backlog worked while the
+    /// channel is open.
+    Deferred,
 }
 
 impl ChannelKind {
@@ -49,6 +53,76 @@ impl ChannelKind {
         match self {
             ChannelKind::Voice => "voice",
             ChannelKind::Chat => "chat",
+            ChannelKind::Deferred => "deferred",
+        }
+    }
+
+    /// Synchronous channels have a customer on the line: no arrivals while closed.
+    pub fn is_synchronous(self) -> bool {
+        self != ChannelKind::Deferred
+    }
+}
+
+/// Days of the week, day 0 of the horizon being `start_weekday`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Calendar {
+    /// 0 = Monday ... 6 = Sunday.
+    pub start_weekday: u8,
+    /// Days of the horizon (0 = the first) that are holidays.
+    pub holidays: Vec<i64>,
+}
+
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// What kind of day a day is, for opening hours, arrival profiles and shifts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayType {
+    Weekday,
+    Saturday,
+    Sunday,
+    Holiday,
+}
+
+impl DayType {
+    pub const ALL: [DayType; 4] = [
+        DayType::Weekday,
+        DayType::Saturday,
+        DayType::Sunday,
+        DayType::Holiday,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayType::Weekday => "weekday",
+            DayType::Saturday => "saturday",
+            DayType::Sunday => "sunday",
+            DayType::Holiday => "holiday",
+        }
+    }
+}
+
+impl Calendar {
+    /// Weekday (0 = Monday) of horizon day `day` (negative: before the horizon).
+    pub fn weekday(&self, day: i64) -> u8 {
+        (i64::from(self.start_weekday) + day).rem_euclid(7) as u8
+    }
+
+    pub fn day_type(&self, day: i64) -> DayType {
+        if self.holidays.contains(&day) {
+            return DayType::Holiday;
+        }
+        match self.weekday(day) {
+            5 => DayType::Saturday,
+            6 => DayType::Sunday,
+            _ => DayType::Weekday,
         }
     }
 }
@@ -120,6 +194,8 @@ pub struct Channel {
     pub target: ServiceTarget,
     /// Most contacts that may wait; an arrival finding the queue full is blocked. `None`: unlimited.
     pub queue_capacity: Option<u32>,
+    /// Whether the channel is open, per interval (repeating like the other per-interval values).
+    pub open: PerInterval<bool>,
     /// Agents take waiting work of higher-priority channels first.
     pub priority: i64,
     /// Priority classes; a channel without classes has one class, named after the channel.
@@ -131,12 +207,15 @@ pub struct Channel {
 
 /// Default channel priority: synchronous channels before deferred work.
 pub const SYNCHRONOUS_PRIORITY: i64 = 2;
+pub const DEFERRED_PRIORITY: i64 = 1;
 
 /// The service-level goal "share answered within `within_s`", e.g. 80/20.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ServiceTarget {
     pub within_s: f64,
     pub share: f64,
+    /// Count only the channel's opening hours in the response time (deferred work: "24 business hours").
+    pub business_hours: bool,
 }
 
 impl Default for ServiceTarget {
@@ -144,6 +223,7 @@ impl Default for ServiceTarget {
         ServiceTarget {
             within_s: 20.0,
             share: 0.80,
+            business_hours: false,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! run stores beside its results, and that runs again unchanged to give the same results.
 
 use super::duration::format_duration;
-use super::{ChannelKind, Scenario};
+use super::{Channel, ChannelKind, DayType, Scenario, WEEKDAYS};
 use crate::model::dist::Dist;
 use crate::model::proficiency::ProficiencyCurve;
 use std::fmt::Write;
@@ -22,6 +22,15 @@ pub fn to_toml(s: &Scenario) -> String {
     let _ = writeln!(o, "horizon = \"{}\"", format_duration(s.horizon_s));
     let _ = writeln!(o, "warmup = \"{}\"", format_duration(s.warmup_s));
     let _ = writeln!(o, "interval = \"{}\"", format_duration(s.interval_s));
+    let _ = writeln!(
+        o,
+        "start = \"{}\"",
+        WEEKDAYS[usize::from(s.calendar.start_weekday)]
+    );
+    if !s.calendar.holidays.is_empty() {
+        let days: Vec<String> = s.calendar.holidays.iter().map(|d| d.to_string()).collect();
+        let _ = writeln!(o, "holidays = [{}]", days.join(", "));
+    }
     let _ = writeln!(
         o,
         "\n[routing]\nagent_selection = \"{}\"",
@@ -57,14 +66,18 @@ pub fn to_toml(s: &Scenario) -> String {
         }
         let _ = writeln!(
             o,
-            "target = {{ within = \"{}\", share = {} }}",
+            "target = {{ within = \"{}\", share = {}, business_hours = {} }}",
             format_duration(c.target.within_s),
-            num(c.target.share)
+            num(c.target.share),
+            c.target.business_hours
         );
         if let Some(q) = c.queue_capacity {
             let _ = writeln!(o, "queue_capacity = {q}");
         }
         let _ = writeln!(o, "priority = {}", c.priority);
+        if let Some(open) = open_hours(s, c) {
+            let _ = writeln!(o, "open = {{ {open} }}");
+        }
         if c.classes.len() > 1 {
             let classes: Vec<String> = c
                 .classes
@@ -125,6 +138,41 @@ pub fn to_toml(s: &Scenario) -> String {
         let _ = writeln!(o, "skills = {{ {} }}", skills.join(", "));
     }
     o
+}
+
+/// The channel's opening hours per day type, read back from its per-interval flags (they were built
+/// from one span per day type); `None` when it is always open.
+fn open_hours(s: &Scenario, c: &Channel) -> Option<String> {
+    if c.open.is_constant() && c.open.at(0) {
+        return None;
+    }
+    let per_day = (86_400.0 / s.interval_s).round() as usize;
+    let days = c.open.values().len() / per_day.max(1);
+    let mut parts = Vec::new();
+    for t in [DayType::Weekday, DayType::Saturday, DayType::Sunday] {
+        let Some(d) = (0..days).find(|&d| s.calendar.day_type(d as i64) == t) else {
+            continue;
+        };
+        let slots: Vec<bool> = (0..per_day)
+            .map(|k| c.open.at((d * per_day + k) as i64))
+            .collect();
+        let hours = match (
+            slots.iter().position(|&o| o),
+            slots.iter().rposition(|&o| o),
+        ) {
+            (None, _) | (_, None) => "\"closed\"".to_string(),
+            (Some(0), Some(b)) if b + 1 == per_day => "\"24h\"".to_string(),
+            (Some(a), Some(b)) => {
+                let clock = |k: usize| {
+                    let m = (k as f64 * s.interval_s / 60.0).round() as usize;
+                    format!("{:02}:{:02}", m / 60, m % 60)
+                };
+                format!("[\"{}\", \"{}\"]", clock(a), clock(b + 1))
+            }
+        };
+        parts.push(format!("{} = {hours}", t.as_str()));
+    }
+    Some(parts.join(", "))
 }
 
 fn dist(d: &Dist) -> String {

@@ -8,16 +8,35 @@
 use super::duration::{DurationValue, format_duration};
 use super::error::{ScenarioError, ScenarioErrors};
 use super::file::{ChannelFile, DistFile, GroupFile, OneOrPerInterval, ScenarioFile};
+use super::file::{HoursFile, ProfileFile};
 use super::{
-    AgentSelection, Channel, ChannelKind, Concurrency, ContactClass, Group, Overflow, Scenario,
-    ServiceTarget, Skill,
+    AgentSelection, Calendar, Channel, ChannelKind, Concurrency, ContactClass, DayType, Group,
+    Overflow, Scenario, ServiceTarget, Skill, WEEKDAYS,
 };
 use crate::model::dist::{Dist, Num};
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
+use indexmap::IndexMap;
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
+
+/// Seconds in a day.
+const DAY_S: f64 = 86_400.0;
+
+/// How the horizon divides into days, when it does (calendar features need it).
+#[derive(Debug, Clone, Copy)]
+struct Days {
+    intervals_per_day: usize,
+    count: usize,
+}
+
+/// A time of day "HH:MM" (00:00 to 24:00) in seconds from midnight.
+fn parse_clock(text: &str) -> Option<f64> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then(|| f64::from(h * 3600 + m * 60))
+}
 
 /// Default reporting interval when the file gives none.
 const DEFAULT_INTERVAL_S: f64 = 1800.0;
@@ -256,6 +275,12 @@ impl Validator<'_> {
             None => ProficiencyCurve::default(),
             Some(p) => self.proficiency(p),
         };
+        let calendar = self.calendar(&f, Some(horizon_s));
+        // Calendar features (opening hours, arrivals per day, shifts) need whole days of whole intervals.
+        let days = (DAY_S % interval_s == 0.0 && horizon_s % DAY_S == 0.0).then(|| Days {
+            intervals_per_day: (DAY_S / interval_s).round() as usize,
+            count: (horizon_s / DAY_S).round() as usize,
+        });
         let agent_selection = match &f.routing {
             None => AgentSelection::default(),
             Some(r) => match r.get_ref().agent_selection.get_ref().as_str() {
@@ -282,7 +307,7 @@ impl Validator<'_> {
             {
                 self.err(c.get_ref().name.span(), format!("channels[{i}].name = \"{}\": channels[{prev}] has the same name; channel names must be unique", c.get_ref().name.get_ref()));
             }
-            if let Some(ch) = self.channel(i, c.get_ref(), intervals) {
+            if let Some(ch) = self.channel(i, c.get_ref(), intervals, &calendar, days) {
                 channels.push(ch);
             }
         }
@@ -347,6 +372,7 @@ impl Validator<'_> {
             interval_s,
             proficiency,
             agent_selection,
+            calendar,
             channels,
             groups,
         })
@@ -400,7 +426,14 @@ impl Validator<'_> {
         }
     }
 
-    fn channel(&mut self, i: usize, c: &ChannelFile, intervals: usize) -> Option<Channel> {
+    fn channel(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        intervals: usize,
+        calendar: &Calendar,
+        days: Option<Days>,
+    ) -> Option<Channel> {
         let name = c.name.get_ref().clone();
         if name.trim() != name {
             self.err(c.name.span(), format!("channels[{i}].name = \"{name}\": remove the spaces at either end (names are matched exactly)"));
@@ -414,15 +447,20 @@ impl Validator<'_> {
         let kind = match c.kind.get_ref().as_str() {
             "voice" => Some(ChannelKind::Voice),
             "chat" => Some(ChannelKind::Chat),
+            "deferred" => Some(ChannelKind::Deferred),
             other => {
-                let msg = if ["deferred", "email", "callback", "self-service"].contains(&other) {
+                let msg = if ["email", "web form", "social", "social media"].contains(&other) {
                     format!(
-                        "channels[{i}].kind = \"{other}\": this kind is not available yet in supportsim {}; use \"voice\" or \"chat\"",
+                        "channels[{i}].kind = \"{other}\": email, web forms and social media are kind = \"deferred\" (name the channel \"{other}\")"
+                    )
+                } else if ["callback", "self-service"].contains(&other) {
+                    format!(
+                        "channels[{i}].kind = \"{other}\": this kind is not available yet in supportsim {}; use \"voice\", \"chat\" or \"deferred\"",
                         env!("CARGO_PKG_VERSION")
                     )
                 } else {
                     format!(
-                        "channels[{i}].kind = \"{other}\": unknown kind; use \"voice\" or \"chat\""
+                        "channels[{i}].kind = \"{other}\": unknown kind; use \"voice\", \"chat\" or \"deferred\""
                     )
                 };
                 self.err(c.kind.span(), msg);
@@ -431,15 +469,43 @@ impl Validator<'_> {
         };
         let concurrency = self.concurrency(i, c, kind);
         let classes = self.classes(i, c, &name);
+        let default_priority = if kind == Some(ChannelKind::Deferred) {
+            super::DEFERRED_PRIORITY
+        } else {
+            super::SYNCHRONOUS_PRIORITY
+        };
         let priority = c
             .priority
             .as_ref()
-            .map_or(super::SYNCHRONOUS_PRIORITY, |p| *p.get_ref());
-        let arrivals = self.per_interval_rates(
-            &format!("channels[{i}].arrivals.per_hour"),
-            &c.arrivals.get_ref().per_hour,
-            intervals,
-        );
+            .map_or(default_priority, |p| *p.get_ref());
+        if kind == Some(ChannelKind::Deferred) {
+            if let Some(p) = &c.patience {
+                self.err(
+                    p.span(),
+                    format!("channels[{i}].patience: deferred work does not abandon; remove it"),
+                );
+            }
+            if let Some(q) = &c.queue_capacity {
+                self.err(q.span(), format!("channels[{i}].queue_capacity: deferred work waits in an unlimited backlog; remove it"));
+            }
+        }
+        let open = self.open_hours(i, c, calendar, days, intervals);
+        let arrivals =
+            self.arrivals(i, c, intervals, calendar, days)
+                .map(|rates| match (&open, kind) {
+                    // A synchronous channel has no arrivals while closed.
+                    (Some(open), Some(k)) if k.is_synchronous() && !open.is_constant() => {
+                        let n = rates.values().len().max(open.values().len());
+                        let values = (0..n as i64)
+                            .map(|k| if open.at(k) { rates.at(k) } else { 0.0 })
+                            .collect();
+                        PerInterval::new(values).expect("not empty")
+                    }
+                    (Some(open), Some(k)) if k.is_synchronous() && !open.at(0) => {
+                        PerInterval::constant(0.0)
+                    }
+                    _ => rates,
+                });
         let handle_time = self.dist(&format!("channels[{i}].handle_time"), &c.handle_time);
         let patience = c
             .patience
@@ -455,7 +521,12 @@ impl Validator<'_> {
                 if !(share > 0.0 && share <= 1.0) {
                     self.err(t.share.span(), format!("channels[{i}].target.share = {share}: must be in (0, 1], e.g. 0.80 for \"80% within\""));
                 }
-                within.map(|within_s| ServiceTarget { within_s, share })
+                let business_hours = t.business_hours.as_ref().is_some_and(|b| *b.get_ref());
+                within.map(|within_s| ServiceTarget {
+                    within_s,
+                    share,
+                    business_hours,
+                })
             }
         };
         let queue_capacity = match &c.queue_capacity {
@@ -476,12 +547,255 @@ impl Validator<'_> {
             patience: patience.map_or(Some(None), |p| p.map(Some))?,
             target: target?,
             queue_capacity: queue_capacity?,
+            open: open?,
             priority,
             classes: classes?,
             // Resolved once the groups are known (see `overflow`).
             overflow: None,
             concurrency,
         })
+    }
+
+    fn calendar(&mut self, f: &ScenarioFile, horizon_s: Option<f64>) -> Calendar {
+        let start_weekday = match &f.start {
+            None => 0,
+            Some(s) => match WEEKDAYS
+                .iter()
+                .position(|d| *d == s.get_ref().to_lowercase())
+            {
+                Some(d) => d as u8,
+                None => {
+                    self.err(
+                        s.span(),
+                        format!(
+                            "start = \"{}\": give a weekday, \"monday\" to \"sunday\"",
+                            s.get_ref()
+                        ),
+                    );
+                    0
+                }
+            },
+        };
+        let mut holidays = Vec::new();
+        if let Some(h) = &f.holidays {
+            let days = horizon_s.map_or(0, |s| (s / DAY_S).ceil() as i64);
+            for &d in h.get_ref() {
+                if !(0..days).contains(&d) {
+                    self.err(h.span(), format!("holidays: day {d} is outside the horizon; give day numbers from 0 (the first day) to {}", days - 1));
+                } else {
+                    holidays.push(d);
+                }
+            }
+        }
+        Calendar {
+            start_weekday,
+            holidays,
+        }
+    }
+
+    /// Checks that a calendar feature can be used: the interval divides a day and the horizon is whole days.
+    fn need_days(&mut self, key: &str, span: Range<usize>, days: Option<Days>) -> Option<Days> {
+        if days.is_none() {
+            self.err(span, format!("{key}: calendar features need an interval that divides a day (such as \"30m\") and a horizon of whole days (such as \"7d\")"));
+        }
+        days
+    }
+
+    /// The channel's arrival rates per interval, in contacts per hour: `per_hour` as given, or `per_day`
+    /// spread over each day by the profile of its day type.
+    fn arrivals(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        intervals: usize,
+        calendar: &Calendar,
+        days: Option<Days>,
+    ) -> Option<PerInterval<f64>> {
+        let a = c.arrivals.get_ref();
+        let key = format!("channels[{i}].arrivals");
+        match (&a.per_hour, &a.per_day) {
+            (Some(_), Some(d)) => {
+                self.err(
+                    d.span(),
+                    format!("{key}: give either per_hour or per_day, not both"),
+                );
+                None
+            }
+            (None, None) => {
+                self.err(c.arrivals.span(), format!("{key}: give per_hour (a rate, or one per interval) or per_day (with an optional profile)"));
+                None
+            }
+            (Some(per_hour), None) => {
+                if let Some(p) = &a.profile {
+                    self.err(p.span(), format!("{key}.profile: spreads per_day over the day; with per_hour give the rates per interval instead"));
+                }
+                self.per_interval_rates(&format!("{key}.per_hour"), per_hour, intervals)
+            }
+            (None, Some(per_day)) => {
+                let d = self.need_days(&format!("{key}.per_day"), per_day.span(), days)?;
+                let daily = match per_day.get_ref() {
+                    OneOrPerInterval::One(x) => vec![*x],
+                    OneOrPerInterval::PerInterval(xs) => xs.clone(),
+                };
+                if daily.is_empty() || daily.len() > d.count || d.count % daily.len() != 0 {
+                    self.err(per_day.span(), format!("{key}.per_day: has {} values but the horizon has {} days; give 1 value, {} values, or a number that divides {}", daily.len(), d.count, d.count, d.count));
+                    return None;
+                }
+                if let Some(x) = daily
+                    .iter()
+                    .find(|x| !(x.is_finite() && **x >= 0.0 && **x <= MAX_RATE_PER_HOUR * 24.0))
+                {
+                    self.err(per_day.span(), format!("{key}.per_day = {}: must be a number of contacts between 0 and {:e} per day", Num(*x), MAX_RATE_PER_HOUR * 24.0));
+                    return None;
+                }
+                let profiles = self.profiles(&key, a.profile.as_ref(), d)?;
+                let interval_h = DAY_S / d.intervals_per_day as f64 / 3600.0;
+                let mut rates = Vec::with_capacity(intervals);
+                for day in 0..d.count {
+                    let weights = &profiles[calendar.day_type(day as i64) as usize];
+                    let volume = daily[day % daily.len()];
+                    rates.extend(weights.iter().map(|w| volume * w / interval_h));
+                }
+                PerInterval::new(rates)
+            }
+        }
+    }
+
+    /// Normalised intraday weights for each day type (indexed like `DayType::ALL`); uniform without a profile.
+    fn profiles(
+        &mut self,
+        key: &str,
+        profile: Option<&Spanned<ProfileFile>>,
+        d: Days,
+    ) -> Option<Vec<Vec<f64>>> {
+        let uniform = vec![1.0 / d.intervals_per_day as f64; d.intervals_per_day];
+        let Some(profile) = profile else {
+            return Some(vec![uniform; 4]);
+        };
+        let mut given: Vec<Option<Vec<f64>>> = vec![None; 4];
+        let mut all: Option<Vec<f64>> = None;
+        let mut ok = true;
+        for (name, weights) in profile.get_ref() {
+            let w = weights.get_ref();
+            let sum: f64 = w.iter().sum();
+            if w.len() != d.intervals_per_day
+                || w.iter().any(|x| !(x.is_finite() && *x >= 0.0))
+                || !(sum > 0.0)
+            {
+                self.err(weights.span(), format!("{key}.profile.{name}: give {} weights >= 0 (one per interval of the day), not all zero", d.intervals_per_day));
+                ok = false;
+                continue;
+            }
+            let normalised: Vec<f64> = w.iter().map(|x| x / sum).collect();
+            match (
+                name.as_str(),
+                DayType::ALL.iter().position(|t| t.as_str() == name),
+            ) {
+                ("all", _) => all = Some(normalised),
+                (_, Some(t)) => given[t] = Some(normalised),
+                _ => {
+                    self.err(weights.span(), format!("{key}.profile.{name}: unknown day type; use weekday, saturday, sunday, holiday or all"));
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        // Holidays default to Sunday's profile; any type not given falls back to `all`.
+        let mut out = Vec::with_capacity(4);
+        for (t, day_type) in DayType::ALL.iter().enumerate() {
+            let fallback = if *day_type == DayType::Holiday {
+                given[2].clone()
+            } else {
+                None
+            };
+            match given[t].clone().or(fallback).or_else(|| all.clone()) {
+                Some(w) => out.push(w),
+                None => {
+                    self.err(profile.span(), format!("{key}.profile: no weights for {} days; add `{} = [...]` or `all = [...]`", day_type.as_str(), day_type.as_str()));
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Opening hours per interval: always open without `open`; holidays are always closed.
+    fn open_hours(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        calendar: &Calendar,
+        days: Option<Days>,
+        intervals: usize,
+    ) -> Option<PerInterval<bool>> {
+        let key = format!("channels[{i}].open");
+        let Some(open) = &c.open else {
+            if calendar.holidays.is_empty() {
+                return Some(PerInterval::constant(true));
+            }
+            let d = days?;
+            let values = (0..intervals)
+                .map(|k| calendar.day_type((k / d.intervals_per_day) as i64) != DayType::Holiday)
+                .collect();
+            return PerInterval::new(values);
+        };
+        let d = self.need_days(&key, open.span(), days)?;
+        // Open slots of the day for each day type; a type not listed is closed.
+        let mut slots: Vec<(usize, usize)> = vec![(0, 0); 4];
+        for (name, hours) in open.get_ref() {
+            let Some(t) = DayType::ALL.iter().position(|t| t.as_str() == name) else {
+                self.err(
+                    hours.span(),
+                    format!("{key}.{name}: unknown day type; use weekday, saturday or sunday"),
+                );
+                continue;
+            };
+            if DayType::ALL[t] == DayType::Holiday {
+                self.err(
+                    hours.span(),
+                    format!("{key}.holiday: holidays are closed; remove this key"),
+                );
+                continue;
+            }
+            let width = DAY_S / d.intervals_per_day as f64;
+            let slot = |v: &mut Self, text: &str| -> Option<usize> {
+                let s = parse_clock(text).filter(|s| (s / width).fract() == 0.0);
+                if s.is_none() {
+                    v.err(hours.span(), format!("{key}.{name}: \"{text}\" is not a time of day on an interval boundary (\"HH:MM\" from 00:00 to 24:00, a multiple of {})", format_duration(width)));
+                }
+                s.map(|s| (s / width).round() as usize)
+            };
+            slots[t] = match hours.get_ref() {
+                HoursFile::Word(w) if w == "closed" => (0, 0),
+                HoursFile::Word(w) if w == "24h" => (0, d.intervals_per_day),
+                HoursFile::Span(span) if span.len() == 2 => {
+                    let (Some(a), Some(b)) = (slot(self, &span[0]), slot(self, &span[1])) else {
+                        continue;
+                    };
+                    if a >= b {
+                        self.err(hours.span(), format!("{key}.{name}: opens at {} and closes at {}; the closing time must be later", span[0], span[1]));
+                        continue;
+                    }
+                    (a, b)
+                }
+                _ => {
+                    self.err(
+                        hours.span(),
+                        format!("{key}.{name}: give \"closed\", \"24h\" or [\"08:00\", \"20:00\"]"),
+                    );
+                    continue;
+                }
+            };
+        }
+        let values = (0..intervals)
+            .map(|k| {
+                let (a, b) = slots[calendar.day_type((k / d.intervals_per_day) as i64) as usize];
+                (a..b).contains(&(k % d.intervals_per_day))
+            })
+            .collect();
+        PerInterval::new(values)
     }
 
     fn concurrency(&mut self, i: usize, c: &ChannelFile, kind: Option<ChannelKind>) -> Concurrency {

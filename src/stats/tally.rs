@@ -64,6 +64,8 @@ pub struct ChannelTally {
     pub classes: Vec<IntervalTally>,
     /// Waits of answered contacts, for percentiles.
     pub waits: WaitHistogram,
+    /// Contacts waiting at the end of each interval (the backlog, for deferred work).
+    pub backlog: Vec<u32>,
 }
 
 impl ChannelTally {
@@ -78,6 +80,7 @@ impl ChannelTally {
                 Vec::new()
             },
             waits: WaitHistogram::default(),
+            backlog: vec![0; intervals],
         }
     }
 }
