@@ -16,7 +16,6 @@ use super::{
 use crate::model::dist::{Dist, Num};
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
-use indexmap::IndexMap;
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
