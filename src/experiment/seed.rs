@@ -19,6 +19,8 @@ pub enum Purpose {
     Patience = 3,
     /// Which priority class an arrival belongs to.
     Class = 4,
+    /// Which scheduled agents are absent (shrinkage), keyed by group name.
+    Absence = 5,
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective mix with full avalanche.

@@ -23,8 +23,9 @@ use crate::model::dist::{Dist, uniform01};
 use crate::model::profile::PerInterval;
 use crate::model::queue::{Ticket, Waiting, WaitingRoom};
 use crate::routing::{IdleAgents, longest_idle_group};
-use crate::scenario::{AgentSelection, ChannelKind, Scenario};
+use crate::scenario::{AgentSelection, ChannelKind, DayType, Scenario};
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
+use std::collections::VecDeque;
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
@@ -47,6 +48,10 @@ enum Event {
     /// may change, deferred channels may open.
     Boundary {
         index: i64,
+    },
+    /// A shift or break starts or ends in `group`.
+    Shift {
+        group: u32,
     },
 }
 
@@ -100,7 +105,30 @@ struct GroupState {
     /// The one queue a group serving a single one-class, non-chat channel as a primary group takes work
     /// from: the common case, routed without the general search.
     single_queue: Option<usize>,
+    schedule: Schedule,
 }
+
+/// Where a group's head-count comes from.
+enum Schedule {
+    /// `size` per interval. With shrinkage, each agent slot is absent for a whole day with that
+    /// probability (drawn per day, in slot order, from the group's absence stream).
+    Size {
+        shrinkage: f64,
+        rng: StreamRng,
+        day: i64,
+        present: Vec<bool>,
+    },
+    /// Shifts: head-count changes at exact times, generated a day at a time (`pending` holds every change
+    /// before the start of `next_day`, sorted).
+    Shifts {
+        pending: VecDeque<(f64, i64)>,
+        next_day: i64,
+        scheduled: i64,
+        rng: StreamRng,
+    },
+}
+
+const DAY_S: f64 = 86_400.0;
 
 /// A group able to serve a channel.
 #[derive(Debug, Clone, Copy)]
@@ -280,7 +308,23 @@ impl<'a> Center<'a> {
             .iter()
             .enumerate()
             .map(|(gi, g)| {
-                let slots = g.size.values().iter().copied().max().unwrap_or(0);
+                let slots = g.max_agents();
+                let rng = stream(s.seed, replication, name_key(&g.name), Purpose::Absence);
+                let schedule = if g.shifts.is_empty() {
+                    Schedule::Size {
+                        shrinkage: g.shrinkage,
+                        rng,
+                        day: i64::MIN,
+                        present: Vec::new(),
+                    }
+                } else {
+                    Schedule::Shifts {
+                        pending: VecDeque::new(),
+                        next_day: 0,
+                        scheduled: 0,
+                        rng,
+                    }
+                };
                 let first = agents.len() as u32;
                 agents.extend((0..slots).map(|_| Agent {
                     group: gi as u32,
@@ -338,6 +382,7 @@ impl<'a> Center<'a> {
                     on_duty_since: 0.0,
                     work,
                     single_queue,
+                    schedule,
                 }
             })
             .collect();
@@ -377,10 +422,13 @@ impl<'a> Center<'a> {
 
     fn run(&mut self) {
         let s = self.scenario;
-        // Head-counts at time 0, then a staffing event at each interval boundary if any plan varies.
+        // Head-counts at time 0, then a boundary event at each interval start (size plans) and shift events.
         let first = self.interval_index(0.0);
         for g in 0..self.groups.len() {
-            self.set_head_count(g, s.groups[g].size.at(first), 0.0);
+            match self.groups[g].schedule {
+                Schedule::Size { .. } => self.apply_size_plan(g, first, 0.0),
+                Schedule::Shifts { .. } => self.start_shifts(g),
+            }
         }
         self.events.schedule(
             self.interval_start(first + 1),
@@ -412,6 +460,7 @@ impl<'a> Center<'a> {
                 }
                 Event::Abandon { ticket } => self.on_abandon(ticket, t),
                 Event::Overflow { ticket } => self.on_overflow(ticket, t),
+                Event::Shift { group } => self.on_shift(group as usize, t, end, stop),
                 Event::Boundary { index } => {
                     self.on_boundary(index, t);
                     // From the index, not by adding widths: no drift off the interval edges.
@@ -456,7 +505,9 @@ impl<'a> Center<'a> {
             }
         }
         for g in 0..self.groups.len() {
-            self.set_head_count(g, self.scenario.groups[g].size.at(index), now);
+            if let Schedule::Size { .. } = self.groups[g].schedule {
+                self.apply_size_plan(g, index, now);
+            }
         }
         for c in 0..self.channels.len() {
             let ch = &self.channels[c];
@@ -472,6 +523,176 @@ impl<'a> Center<'a> {
                     self.seek_work(agent, now);
                     self.update_availability(agent, now);
                 }
+            }
+        }
+    }
+
+    /// Applies a size plan's head-count for interval `index`, less the agents absent that day, and counts
+    /// their time as shrinkage.
+    fn apply_size_plan(&mut self, g: usize, index: i64, now: SimTime) {
+        let planned = self.scenario.groups[g].size.at(index);
+        let start = self.interval_start(index);
+        let day = ((start - self.bins.start) / DAY_S).floor() as i64;
+        let slots = self.agents.iter().filter(|a| a.group as usize == g).count();
+        let present = match &mut self.groups[g].schedule {
+            Schedule::Size { shrinkage, .. } if *shrinkage == 0.0 => planned,
+            Schedule::Size {
+                shrinkage,
+                rng,
+                day: drawn,
+                present,
+            } => {
+                if *drawn != day {
+                    *drawn = day;
+                    present.clear();
+                    present.extend((0..slots).map(|_| uniform01(rng) >= *shrinkage));
+                }
+                present
+                    .iter()
+                    .take(planned as usize)
+                    .filter(|&&p| p)
+                    .count() as u32
+            }
+            Schedule::Shifts { .. } => unreachable!("size plans only"),
+        };
+        if present < planned {
+            let absent = f64::from(planned - present);
+            let gt = &mut self.tally.groups[g];
+            let span = self.bins.spread(start, start + self.bins.width, |i, dt| {
+                gt.shrinkage_intervals[i] += absent * dt
+            });
+            gt.shrinkage_s += absent * span;
+        }
+        self.set_head_count(g, present, now);
+    }
+
+    /// Head-count at time 0 from the shifts under way, and the first shift event.
+    fn start_shifts(&mut self, g: usize) {
+        // Start the day before the first simulated day: a night shift may still be running at time 0.
+        let first_day = (-self.bins.start / DAY_S).floor() as i64 - 1;
+        if let Schedule::Shifts { next_day, .. } = &mut self.groups[g].schedule {
+            *next_day = first_day;
+        }
+        let end = self.bins.end();
+        let stop = end + (self.scenario.warmup_s + self.scenario.horizon_s).max(7.0 * DAY_S);
+        self.on_shift(g, 0.0, end, stop);
+    }
+
+    /// Generates shift changes until `pending` holds every change before the next ungenerated day.
+    fn generate_shift_days(&mut self, g: usize, stop: f64) {
+        loop {
+            let Schedule::Shifts {
+                pending, next_day, ..
+            } = &self.groups[g].schedule
+            else {
+                return;
+            };
+            let day = *next_day;
+            let day_start = self.bins.start + day as f64 * DAY_S;
+            if pending.front().is_some_and(|&(t, _)| t < day_start) || day_start > stop {
+                return;
+            }
+            self.generate_shift_day(g, day);
+        }
+    }
+
+    /// Appends day `day`'s shift and break changes of group `g`, drawing absences, and counts scheduled break
+    /// and absence time.
+    fn generate_shift_day(&mut self, g: usize, day: i64) {
+        let s = self.scenario;
+        let day_start = self.bins.start + day as f64 * DAY_S;
+        let (weekday, holiday) = (
+            usize::from(s.calendar.weekday(day)),
+            s.calendar.day_type(day) == DayType::Holiday,
+        );
+        let shrinkage = s.groups[g].shrinkage;
+        let bins = self.bins;
+        let gt = &mut self.tally.groups[g];
+        let Schedule::Shifts {
+            pending,
+            next_day,
+            rng,
+            ..
+        } = &mut self.groups[g].schedule
+        else {
+            return;
+        };
+        *next_day = day + 1;
+        let mut new: Vec<(f64, i64)> = Vec::new();
+        for shift in s.groups[g]
+            .shifts
+            .iter()
+            .filter(|sh| sh.weekdays[weekday] && !holiday)
+        {
+            let present = if shrinkage > 0.0 {
+                (0..shift.agents)
+                    .filter(|_| uniform01(rng) >= shrinkage)
+                    .count() as u32
+            } else {
+                shift.agents
+            };
+            let (start, end) = (
+                day_start + shift.start_s,
+                day_start + shift.start_s + shift.duration_s,
+            );
+            new.push((start, i64::from(present)));
+            new.push((end, -i64::from(present)));
+            let absent = f64::from(shift.agents - present);
+            if absent > 0.0 {
+                let span =
+                    bins.spread(start, end, |i, dt| gt.shrinkage_intervals[i] += absent * dt);
+                gt.shrinkage_s += absent * span;
+            }
+            for b in &shift.breaks {
+                // Staggered evenly over the window, first agent at its start, last at its end.
+                for i in 0..present {
+                    let frac = if present > 1 {
+                        f64::from(i) / f64::from(present - 1)
+                    } else {
+                        0.0
+                    };
+                    let t0 = day_start + b.earliest_s + (b.latest_s - b.earliest_s) * frac;
+                    new.push((t0, -1));
+                    new.push((t0 + b.duration_s, 1));
+                    let span =
+                        bins.spread(t0, t0 + b.duration_s, |i, dt| gt.break_intervals[i] += dt);
+                    gt.break_s += span;
+                }
+            }
+        }
+        pending.extend(new);
+        pending
+            .make_contiguous()
+            .sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+
+    /// Applies every shift change due by `now`, then schedules the group's next one.
+    fn on_shift(&mut self, g: usize, now: SimTime, end: f64, stop: f64) {
+        self.generate_shift_days(g, stop);
+        let Schedule::Shifts {
+            pending, scheduled, ..
+        } = &mut self.groups[g].schedule
+        else {
+            return;
+        };
+        while let Some(&(t, delta)) = pending.front()
+            && t <= now
+        {
+            *scheduled += delta;
+            pending.pop_front();
+        }
+        let target = (*scheduled).max(0) as u32;
+        self.set_head_count(g, target, now);
+        self.generate_shift_days(g, stop);
+        let Schedule::Shifts { pending, .. } = &self.groups[g].schedule else {
+            return;
+        };
+        if let Some(&(t, _)) = pending.front() {
+            let work_left =
+                self.busy_agents > 0 || (0..self.channels.len()).any(|c| self.room.waiting(c) > 0);
+            if t <= end || work_left {
+                self.events
+                    .schedule(t.max(now), Event::Shift { group: g as u32 });
             }
         }
     }

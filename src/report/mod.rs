@@ -119,6 +119,12 @@ pub struct GroupKpis {
     pub occupancy: Estimate,
     pub staffed_hours: Estimate,
     pub busy_hours: Estimate,
+    /// Time in each state, agent-hours: handling contacts, idle on duty, on break (as scheduled), and lost
+    /// to absence (shrinkage).
+    pub handling_hours: Estimate,
+    pub idle_hours: Estimate,
+    pub break_hours: Estimate,
+    pub shrinkage_hours: Estimate,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -255,6 +261,12 @@ impl Report {
                     occupancy: est(reps, |r| ratio(r.groups[gi].busy_s, r.groups[gi].staffed_s)),
                     staffed_hours: est(reps, |r| Some(r.groups[gi].staffed_s / 3600.0)),
                     busy_hours: est(reps, |r| Some(r.groups[gi].busy_s / 3600.0)),
+                    handling_hours: est(reps, |r| Some(r.groups[gi].busy_s / 3600.0)),
+                    idle_hours: est(reps, |r| {
+                        Some((r.groups[gi].staffed_s - r.groups[gi].busy_s).max(0.0) / 3600.0)
+                    }),
+                    break_hours: est(reps, |r| Some(r.groups[gi].break_s / 3600.0)),
+                    shrinkage_hours: est(reps, |r| Some(r.groups[gi].shrinkage_s / 3600.0)),
                 };
                 (g.name.clone(), kpis)
             })

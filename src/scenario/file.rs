@@ -156,8 +156,38 @@ pub struct DistFile {
 #[serde(deny_unknown_fields)]
 pub struct GroupFile {
     pub name: Spanned<String>,
-    pub size: Spanned<OneOrPerInterval<i64>>,
+    pub size: Option<Spanned<OneOrPerInterval<i64>>>,
+    pub shifts: Option<Spanned<Vec<Spanned<ShiftFile>>>>,
+    pub shrinkage: Option<Spanned<f64>>,
     pub skills: Spanned<IndexMap<String, Spanned<f64>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftFile {
+    /// A day type, a weekday name, "all", or a list of them.
+    pub days: Spanned<OneOrMany<String>>,
+    pub start: Spanned<String>,
+    pub end: Spanned<String>,
+    pub agents: Spanned<i64>,
+    #[serde(default)]
+    pub breaks: Vec<Spanned<BreakFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakFile {
+    pub at: Option<Spanned<String>>,
+    pub within: Option<Spanned<Vec<String>>>,
+    pub duration: Spanned<DurationValue>,
+}
+
+/// A value or a list of values.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
 }
 
 /// A number, or an array with one number per reporting interval.

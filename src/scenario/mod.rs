@@ -231,9 +231,46 @@ impl Default for ServiceTarget {
 #[derive(Debug, Clone)]
 pub struct Group {
     pub name: String,
-    /// Scheduled head-count per interval.
+    /// Scheduled head-count per interval (a constant 0 when the group works `shifts`).
     pub size: PerInterval<u32>,
+    /// Shifts, when the group is scheduled by shifts rather than `size`.
+    pub shifts: Vec<Shift>,
+    /// Probability that a scheduled agent is absent for a day (or a shift): the shrinkage.
+    pub shrinkage: f64,
     pub skills: Vec<Skill>,
+}
+
+/// A shift pattern: on the days it applies, `agents` agents work from `start_s` for `duration_s` (past
+/// midnight if need be), with breaks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shift {
+    /// Weekdays it applies to, 0 = Monday (never on holidays).
+    pub weekdays: [bool; 7],
+    /// Start, in seconds after midnight.
+    pub start_s: f64,
+    pub duration_s: f64,
+    pub agents: u32,
+    pub breaks: Vec<Break>,
+}
+
+/// A break of `duration_s` starting in [earliest_s, latest_s] (seconds after the shift day's midnight).
+/// A break `at` a time has earliest = latest; within a window the agents' starts are staggered evenly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    pub earliest_s: f64,
+    pub latest_s: f64,
+    pub duration_s: f64,
+}
+
+impl Group {
+    /// The most agents that can be on duty at once (agent slots the engine keeps).
+    pub fn max_agents(&self) -> u32 {
+        if self.shifts.is_empty() {
+            self.size.values().iter().copied().max().unwrap_or(0)
+        } else {
+            self.shifts.iter().map(|s| s.agents).sum()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -118,11 +118,51 @@ pub fn to_toml(s: &Scenario) -> String {
     for g in &s.groups {
         let _ = writeln!(o, "\n[[groups]]");
         let _ = writeln!(o, "name = {}", quote(&g.name));
-        if g.size.is_constant() {
+        if !g.shifts.is_empty() {
+            let _ = writeln!(o, "shifts = [");
+            for sh in &g.shifts {
+                let days: Vec<String> = (0..7)
+                    .filter(|&d| sh.weekdays[d])
+                    .map(|d| quote(WEEKDAYS[d]))
+                    .collect();
+                let breaks: Vec<String> = sh
+                    .breaks
+                    .iter()
+                    .map(|b| {
+                        let duration = format_duration(b.duration_s);
+                        if b.earliest_s == b.latest_s {
+                            format!(
+                                "{{ at = \"{}\", duration = \"{duration}\" }}",
+                                clock(b.earliest_s)
+                            )
+                        } else {
+                            format!(
+                                "{{ within = [\"{}\", \"{}\"], duration = \"{duration}\" }}",
+                                clock(b.earliest_s),
+                                clock(b.latest_s + b.duration_s)
+                            )
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(
+                    o,
+                    "  {{ days = [{}], start = \"{}\", end = \"{}\", agents = {}, breaks = [{}] }},",
+                    days.join(", "),
+                    clock(sh.start_s),
+                    clock(sh.start_s + sh.duration_s),
+                    sh.agents,
+                    breaks.join(", ")
+                );
+            }
+            let _ = writeln!(o, "]");
+        } else if g.size.is_constant() {
             let _ = writeln!(o, "size = {}", g.size.values()[0]);
         } else {
             let v: Vec<String> = g.size.values().iter().map(|x| x.to_string()).collect();
             let _ = writeln!(o, "size = [{}]", v.join(", "));
+        }
+        if g.shrinkage > 0.0 {
+            let _ = writeln!(o, "shrinkage = {}", num(g.shrinkage));
         }
         let skills: Vec<String> = g
             .skills
@@ -173,6 +213,12 @@ fn open_hours(s: &Scenario, c: &Channel) -> Option<String> {
         parts.push(format!("{} = {hours}", t.as_str()));
     }
     Some(parts.join(", "))
+}
+
+/// A time of day "HH:MM" from seconds after a midnight (past 24:00 wraps: night shifts).
+fn clock(seconds: f64) -> String {
+    let m = (seconds / 60.0).round() as i64 % (24 * 60);
+    format!("{:02}:{:02}", m / 60, m % 60)
 }
 
 fn dist(d: &Dist) -> String {

@@ -91,8 +91,14 @@ pub struct GroupTally {
     pub staffed_s: f64,
     /// Agent time handling contacts in the window (s).
     pub busy_s: f64,
+    /// Scheduled agent time on break in the window (s).
+    pub break_s: f64,
+    /// Scheduled agent time lost to absence (shrinkage) in the window (s).
+    pub shrinkage_s: f64,
     pub staffed_intervals: Vec<f64>,
     pub busy_intervals: Vec<f64>,
+    pub break_intervals: Vec<f64>,
+    pub shrinkage_intervals: Vec<f64>,
 }
 
 impl GroupTally {
@@ -100,8 +106,12 @@ impl GroupTally {
         GroupTally {
             staffed_s: 0.0,
             busy_s: 0.0,
+            break_s: 0.0,
+            shrinkage_s: 0.0,
             staffed_intervals: vec![0.0; intervals],
             busy_intervals: vec![0.0; intervals],
+            break_intervals: vec![0.0; intervals],
+            shrinkage_intervals: vec![0.0; intervals],
         }
     }
 }
