@@ -21,7 +21,8 @@ pub fn result_bytes(scenario: &Scenario) -> u64 {
     let groups = scenario.groups.len() as u64;
     let tally = std::mem::size_of::<IntervalTally>() as u64;
     // Per channel: one tally per interval, a total and one per class, and the wait histogram.
-    let per_replication = intervals * (channels * tally + groups * 16)
+    // Per group and interval: staffed, busy, break and shrinkage time.
+    let per_replication = intervals * (channels * (tally + 4) + groups * 32)
         + scenario
             .channels
             .iter()

@@ -21,6 +21,12 @@ pub enum Purpose {
     Class = 4,
     /// Which scheduled agents are absent (shrinkage), keyed by group name.
     Absence = 5,
+    /// Callback acceptance, reach and handle time.
+    Callback = 6,
+    /// Whether a waiting customer hears the announcement.
+    Announce = 7,
+    /// Self-service containment and time.
+    SelfService = 8,
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective mix with full avalanche.

@@ -21,9 +21,11 @@ use crate::experiment::seed::{Purpose, StreamRng, name_key, stream};
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::dist::{Dist, uniform01};
 use crate::model::profile::PerInterval;
-use crate::model::queue::{Ticket, Waiting, WaitingRoom};
+use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
 use crate::routing::{IdleAgents, longest_idle_group};
-use crate::scenario::{AgentSelection, ChannelKind, DayType, Scenario};
+use crate::scenario::{
+    AgentSelection, Announce, Callback, ChannelKind, DayType, Scenario, SelfService,
+};
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
 use std::collections::VecDeque;
 
@@ -52,6 +54,10 @@ enum Event {
     /// A shift or break starts or ends in `group`.
     Shift {
         group: u32,
+    },
+    /// A contact leaves self-service channel `from` without resolution and arrives at its assisted channel.
+    FallThrough {
+        from: u32,
     },
 }
 
@@ -158,6 +164,12 @@ struct ChannelState {
     chat_stretch: f64,
     deferred: bool,
     open: PerInterval<bool>,
+    callback: Option<Callback>,
+    callback_rng: StreamRng,
+    announce: Option<Announce>,
+    announce_rng: StreamRng,
+    self_service: Option<SelfService>,
+    self_service_rng: StreamRng,
     /// Set when the target counts business hours only.
     business: Option<BusinessClock>,
 }
@@ -260,7 +272,12 @@ impl<'a> Center<'a> {
                     })
                     .collect();
                 let mut acc = 0.0;
-                let mut class_cumulative: Vec<f64> = c
+                // A self-service stage draws classes for its fall-throughs with the assisted channel's shares.
+                let class_source = c
+                    .self_service
+                    .as_ref()
+                    .map_or(c, |ss| &s.channels[ss.falls_to]);
+                let mut class_cumulative: Vec<f64> = class_source
                     .classes
                     .iter()
                     .map(|k| {
@@ -295,6 +312,12 @@ impl<'a> Center<'a> {
                     chat_stretch: c.concurrency.stretch,
                     deferred: c.kind == ChannelKind::Deferred,
                     open: c.open.clone(),
+                    callback: c.callback.clone(),
+                    callback_rng: stream(s.seed, replication, key, Purpose::Callback),
+                    announce: c.announce,
+                    announce_rng: stream(s.seed, replication, key, Purpose::Announce),
+                    self_service: c.self_service.clone(),
+                    self_service_rng: stream(s.seed, replication, key, Purpose::SelfService),
                     business: c
                         .target
                         .business_hours
@@ -461,6 +484,14 @@ impl<'a> Center<'a> {
                 Event::Abandon { ticket } => self.on_abandon(ticket, t),
                 Event::Overflow { ticket } => self.on_overflow(ticket, t),
                 Event::Shift { group } => self.on_shift(group as usize, t, end, stop),
+                Event::FallThrough { from } => {
+                    let to = self.channels[from as usize]
+                        .self_service
+                        .as_ref()
+                        .expect("only self-service channels fall through")
+                        .falls_to;
+                    self.admit(to, from as usize, t);
+                }
                 Event::Boundary { index } => {
                     self.on_boundary(index, t);
                     // From the index, not by adding widths: no drift off the interval edges.
@@ -708,57 +739,152 @@ impl<'a> Center<'a> {
             self.events
                 .schedule(t, Event::Arrival { channel: c as u32 });
         }
+        if let Some(ss) = &ch.self_service {
+            // A self-service stage: resolved there, or on to the assisted channel after the time spent.
+            let contained = uniform01(&mut ch.self_service_rng) < ss.containment;
+            let time = ss.time.sample(&mut ch.self_service_rng);
+            if let Some(i) = self.bins.index(now).map(|i| i as u32) {
+                self.count(c, i, 0, |t| {
+                    t.offered += 1;
+                    t.contained += u64::from(contained);
+                    t.fell_through += u64::from(!contained);
+                });
+            }
+            if !contained {
+                self.events
+                    .schedule(now + time, Event::FallThrough { from: c as u32 });
+            }
+            return;
+        }
+        self.admit(c, c, now);
+    }
+
+    /// A contact arrives at channel `to`; its random draws come from channel `from`'s streams (itself, or the
+    /// self-service stage it fell through from, whose distributions are those of `to`).
+    fn admit(&mut self, to: usize, from: usize, now: SimTime) {
         // Draw everything, always, in arrival order: common random numbers across scenarios.
-        let base_handle = ch.handle_time.sample(&mut ch.handle_rng);
-        let patience = ch.patience.as_ref().map(|p| p.sample(&mut ch.patience_rng));
-        let class = if ch.class_cumulative.len() > 1 {
-            let u = uniform01(&mut ch.class_rng);
-            ch.class_cumulative
+        let src = &mut self.channels[from];
+        let base_handle = src.handle_time.sample(&mut src.handle_rng);
+        let patience = src
+            .patience
+            .as_ref()
+            .map(|p| p.sample(&mut src.patience_rng));
+        let class = if src.class_cumulative.len() > 1 {
+            let u = uniform01(&mut src.class_rng);
+            src.class_cumulative
                 .iter()
                 .position(|&c| u < c)
-                .unwrap_or(ch.class_cumulative.len() - 1)
+                .unwrap_or(src.class_cumulative.len() - 1)
         } else {
             0
         };
+        let ch = &mut self.channels[to];
+        let callback = ch.callback.as_ref().map(|cb| {
+            let (accept, no_answer) = (
+                uniform01(&mut ch.callback_rng),
+                uniform01(&mut ch.callback_rng),
+            );
+            (
+                accept < cb.accept,
+                no_answer < cb.no_answer,
+                cb.handle_time.sample(&mut ch.callback_rng),
+            )
+        });
+        let informed = ch
+            .announce
+            .map(|a| (uniform01(&mut ch.announce_rng) < a.share, a.patience_factor));
         let queue = ch.class_queues[class] as u32;
         let interval = self.bins.index(now).map(|i| i as u32);
         if let Some(i) = interval {
-            self.count(c, i, class as u16, |t| t.offered += 1);
+            self.count(to, i, class as u16, |t| t.offered += 1);
         }
-        let contact = Waiting {
+        let mut contact = Waiting {
             arrival: now,
             base_handle,
             interval,
-            channel: c as u32,
+            channel: to as u32,
             class: class as u16,
             queue,
             generation: 0,
+            callback: CallbackState::None,
+            callback_handle: 0.0,
         };
-        let servable = !self.channels[c].deferred || self.is_open(c, now);
-        if servable && let Some(agent) = self.available_agent(c, false) {
+        let servable = !self.channels[to].deferred || self.is_open(to, now);
+        if servable && let Some(agent) = self.available_agent(to, false) {
             self.start_service(agent, contact, now);
             self.update_availability(agent, now);
             return;
         }
         let (capacity, overflow_after) =
-            (self.channels[c].capacity, self.channels[c].overflow_after);
-        if capacity.is_some_and(|cap| self.room.waiting(c) >= cap) {
+            (self.channels[to].capacity, self.channels[to].overflow_after);
+        if capacity.is_some_and(|cap| self.room.waiting(to) >= cap) {
             if let Some(i) = interval {
-                self.count(c, i, class as u16, |t| t.blocked += 1);
+                self.count(to, i, class as u16, |t| t.blocked += 1);
             }
             return;
         }
+        // The caller must wait: offered a callback if the expected wait is too long, told the expected wait
+        // where the channel announces it.
+        let mut accepted = false;
+        if let (Some((accept, no_answer, handle)), Some(cb)) =
+            (callback, &self.channels[to].callback)
+            && self.expected_wait(to) > cb.offer_after_s
+        {
+            accepted = accept;
+            if accepted {
+                contact.callback = if no_answer {
+                    CallbackState::NoAnswer
+                } else {
+                    CallbackState::Reached
+                };
+                contact.callback_handle = handle;
+            }
+            if let Some(i) = interval {
+                self.count(to, i, class as u16, |t| {
+                    t.callbacks_offered += 1;
+                    t.callbacks_accepted += u64::from(accepted);
+                });
+            }
+        }
+        let (told, factor) = match informed {
+            Some((true, factor)) => (true, factor),
+            _ => (false, 1.0),
+        };
         if let Some(i) = interval {
-            self.count(c, i, class as u16, |t| t.waited += 1);
+            self.count(to, i, class as u16, |t| {
+                t.waited += 1;
+                t.informed += u64::from(told);
+            });
         }
         let ticket = self.room.push(contact);
-        if let Some(p) = patience {
-            self.events.schedule(now + p, Event::Abandon { ticket });
+        // A caller waiting for a callback is off the line: no abandonment.
+        if let Some(p) = patience
+            && !accepted
+        {
+            self.events
+                .schedule(now + p * factor, Event::Abandon { ticket });
         }
         if let Some(after) = overflow_after {
             self.events
                 .schedule(now + after, Event::Overflow { ticket });
         }
+    }
+
+    /// The expected wait of a caller joining channel `c`'s queue now: the contacts ahead of it, plus itself,
+    /// times the mean handle time, shared over the agents on duty in the channel's primary groups (the
+    /// announcement systems' usual estimate).
+    fn expected_wait(&self, c: usize) -> f64 {
+        let ch = &self.channels[c];
+        let agents: u32 = ch
+            .eligible
+            .iter()
+            .filter(|e| e.delay == 0.0)
+            .map(|e| self.groups[e.group].on_duty)
+            .sum();
+        if agents == 0 {
+            return f64::INFINITY;
+        }
+        f64::from(self.room.waiting(c) + 1) * ch.handle_time.mean() / f64::from(agents)
     }
 
     /// An agent who can take a contact of channel `c` right now: first an idle agent (by the selection
@@ -852,7 +978,15 @@ impl<'a> Center<'a> {
         } else {
             1.0
         };
-        let handle = w.base_handle * e.multiplier * stretch;
+        let handle = match w.callback {
+            CallbackState::None => w.base_handle * e.multiplier * stretch,
+            CallbackState::Reached => w.callback_handle * e.multiplier,
+            // The attempt that reaches nobody takes a fixed time, whoever dials.
+            CallbackState::NoAnswer => self.channels[c]
+                .callback
+                .as_ref()
+                .map_or(0.0, |cb| cb.no_answer_time_s),
+        };
         let chat_max = ch.chat_max;
         let a = &mut self.agents[agent];
         if held == 0 {
@@ -885,14 +1019,21 @@ impl<'a> Center<'a> {
             };
             let within = response <= self.channels[c].target_s;
             let overflowed = e.delay > 0.0;
-            self.count(c, i, w.class, |t| {
-                t.answered += 1;
-                t.answered_within += u64::from(within);
-                t.wait_answered_s += wait;
-                t.handle_s += handle;
-                t.overflowed += u64::from(overflowed);
-            });
-            self.tally.channels[c].waits.record(wait);
+            if w.callback == CallbackState::NoAnswer {
+                // Not answered: the customer was not there when called back.
+                self.count(c, i, w.class, |t| t.callbacks_unreached += 1);
+            } else {
+                let completed = w.callback == CallbackState::Reached;
+                self.count(c, i, w.class, |t| {
+                    t.answered += 1;
+                    t.answered_within += u64::from(within);
+                    t.wait_answered_s += wait;
+                    t.handle_s += handle;
+                    t.overflowed += u64::from(overflowed);
+                    t.callbacks_completed += u64::from(completed);
+                });
+                self.tally.channels[c].waits.record(wait);
+            }
         }
     }
 

@@ -17,6 +17,20 @@ pub struct Waiting {
     pub class: u16,
     pub queue: u32,
     pub generation: u32,
+    /// Whether the caller accepted a callback, and whether it will reach them.
+    pub callback: CallbackState,
+    /// Handle time of the callback at proficiency 1 (drawn at arrival).
+    pub callback_handle: f64,
+}
+
+/// A waiting caller's callback, if they accepted one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackState {
+    None,
+    /// Called back and reached.
+    Reached,
+    /// Called back, nobody answers.
+    NoAnswer,
 }
 
 /// A handle on a waiting contact that stays valid only while that contact waits.
@@ -157,6 +171,8 @@ mod tests {
             class: 0,
             queue,
             generation: 0,
+            callback: CallbackState::None,
+            callback_handle: 0.0,
         }
     }
 

@@ -34,11 +34,21 @@ pub struct ContactKpis {
     pub overflowed: Estimate,
     /// Contacts an engaged agent holds on average: handling time / engaged agent time (1 for voice).
     pub chats_per_agent: Estimate,
+    /// Self-service: contacts resolved without an agent, and their share of those offered.
+    pub contained: Estimate,
+    pub containment_rate: Estimate,
+    /// Callbacks offered, accepted, completed (reached) and unreached.
+    pub callbacks_offered: Estimate,
+    pub callbacks_accepted: Estimate,
+    pub callbacks_completed: Estimate,
+    pub callbacks_unreached: Estimate,
+    /// Share of waiting contacts told the expected wait.
+    pub informed_share: Estimate,
 }
 
 impl ContactKpis {
     /// The KPIs with their JSON (and CSV column) names, in contract order.
-    pub fn fields(&self) -> [(&'static str, &Estimate); 14] {
+    pub fn fields(&self) -> [(&'static str, &Estimate); 21] {
         [
             ("offered", &self.offered),
             ("answered", &self.answered),
@@ -54,6 +64,13 @@ impl ContactKpis {
             ("aht_s", &self.aht_s),
             ("overflowed", &self.overflowed),
             ("chats_per_agent", &self.chats_per_agent),
+            ("contained", &self.contained),
+            ("containment_rate", &self.containment_rate),
+            ("callbacks_offered", &self.callbacks_offered),
+            ("callbacks_accepted", &self.callbacks_accepted),
+            ("callbacks_completed", &self.callbacks_completed),
+            ("callbacks_unreached", &self.callbacks_unreached),
+            ("informed_share", &self.informed_share),
         ]
     }
 
@@ -82,6 +99,13 @@ impl ContactKpis {
             aht_s: est(&|t, _| ratio(t.handle_s, t.answered as f64)),
             overflowed: est(&|t, _| Some(t.overflowed as f64)),
             chats_per_agent: est(&|t, _| ratio(t.work_s, t.busy_s)),
+            contained: est(&|t, _| Some(t.contained as f64)),
+            containment_rate: est(&|t, _| ratio(t.contained as f64, t.offered as f64)),
+            callbacks_offered: est(&|t, _| Some(t.callbacks_offered as f64)),
+            callbacks_accepted: est(&|t, _| Some(t.callbacks_accepted as f64)),
+            callbacks_completed: est(&|t, _| Some(t.callbacks_completed as f64)),
+            callbacks_unreached: est(&|t, _| Some(t.callbacks_unreached as f64)),
+            informed_share: est(&|t, _| ratio(t.informed as f64, t.waited as f64)),
         }
     }
 }

@@ -75,7 +75,7 @@ pub struct ChannelFile {
     pub name: Spanned<String>,
     pub kind: Spanned<String>,
     pub arrivals: Spanned<ArrivalsFile>,
-    pub handle_time: Spanned<DistFile>,
+    pub handle_time: Option<Spanned<DistFile>>,
     pub patience: Option<Spanned<DistFile>>,
     pub target: Option<Spanned<TargetFile>>,
     pub queue_capacity: Option<Spanned<i64>>,
@@ -85,6 +85,30 @@ pub struct ChannelFile {
     pub concurrency: Option<Spanned<ConcurrencyFile>>,
     /// Opening hours per day type.
     pub open: Option<Spanned<IndexMap<String, Spanned<HoursFile>>>>,
+    pub announce: Option<Spanned<AnnounceFile>>,
+    pub callback: Option<Spanned<CallbackFile>>,
+    /// Self-service channels: the share resolved without an agent, the time spent there, and the channel
+    /// the rest fall through to.
+    pub containment: Option<Spanned<f64>>,
+    pub time: Option<Spanned<DistFile>>,
+    pub falls_to: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnounceFile {
+    pub share: Option<Spanned<f64>>,
+    pub patience_factor: Spanned<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackFile {
+    pub offer_after: Spanned<DurationValue>,
+    pub accept: Spanned<f64>,
+    pub handle_time: Option<Spanned<DistFile>>,
+    pub no_answer: Option<Spanned<f64>>,
+    pub no_answer_time: Option<Spanned<DurationValue>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -46,6 +46,9 @@ pub enum ChannelKind {
     /// Deferred work (email, web form, social media): no abandonment; waits in a backlog worked while the
     /// channel is open.
     Deferred,
+    /// A deflection stage (bot, IVR, help center): some contacts are resolved there, the rest fall through
+    /// to an assisted channel.
+    SelfService,
 }
 
 impl ChannelKind {
@@ -54,6 +57,7 @@ impl ChannelKind {
             ChannelKind::Voice => "voice",
             ChannelKind::Chat => "chat",
             ChannelKind::Deferred => "deferred",
+            ChannelKind::SelfService => "self-service",
         }
     }
 
@@ -203,6 +207,42 @@ pub struct Channel {
     pub overflow: Option<Overflow>,
     /// Chat concurrency (voice: always one contact per agent).
     pub concurrency: Concurrency,
+    pub announce: Option<Announce>,
+    pub callback: Option<Callback>,
+    pub self_service: Option<SelfService>,
+}
+
+/// Transparency: waiting customers told the expected wait or their place in the queue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Announce {
+    /// Share of waiting customers who hear it.
+    pub share: f64,
+    /// Their patience is multiplied by this (above 1: informed customers wait longer).
+    pub patience_factor: f64,
+}
+
+/// Callbacks offered to callers whose expected wait exceeds `offer_after_s`.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    pub offer_after_s: f64,
+    /// Probability an offered caller accepts.
+    pub accept: f64,
+    /// Handle time of a callback that reaches the customer (at proficiency 1).
+    pub handle_time: Dist,
+    /// Share of callbacks that reach nobody, and the agent time such an attempt takes.
+    pub no_answer: f64,
+    pub no_answer_time_s: f64,
+}
+
+/// A self-service stage.
+#[derive(Debug, Clone)]
+pub struct SelfService {
+    /// Share of contacts resolved without an agent.
+    pub containment: f64,
+    /// Time spent in self-service before resolving or falling through.
+    pub time: Dist,
+    /// Index of the assisted channel the rest fall through to.
+    pub falls_to: usize,
 }
 
 /// Default channel priority: synchronous channels before deferred work.

@@ -60,9 +60,38 @@ pub fn to_toml(s: &Scenario) -> String {
         } else {
             let _ = writeln!(o, "arrivals = {{ per_hour = [{}] }}", rates.join(", "));
         }
+        if let Some(ss) = &c.self_service {
+            // Self-service: no agents, so none of the keys below; fall-throughs take the assisted channel's.
+            let _ = writeln!(o, "containment = {}", num(ss.containment));
+            let _ = writeln!(o, "time = {}", dist(&ss.time));
+            let _ = writeln!(o, "falls_to = {}", quote(&s.channels[ss.falls_to].name));
+            if let Some(open) = open_hours(s, c) {
+                let _ = writeln!(o, "open = {{ {open} }}");
+            }
+            continue;
+        }
         let _ = writeln!(o, "handle_time = {}", dist(&c.handle_time));
         if let Some(p) = &c.patience {
             let _ = writeln!(o, "patience = {}", dist(p));
+        }
+        if let Some(a) = &c.announce {
+            let _ = writeln!(
+                o,
+                "announce = {{ share = {}, patience_factor = {} }}",
+                num(a.share),
+                num(a.patience_factor)
+            );
+        }
+        if let Some(cb) = &c.callback {
+            let _ = writeln!(
+                o,
+                "callback = {{ offer_after = \"{}\", accept = {}, handle_time = {}, no_answer = {}, no_answer_time = \"{}\" }}",
+                format_duration(cb.offer_after_s),
+                num(cb.accept),
+                dist(&cb.handle_time),
+                num(cb.no_answer),
+                format_duration(cb.no_answer_time_s)
+            );
         }
         let _ = writeln!(
             o,

@@ -13,7 +13,7 @@ use super::{
     AgentSelection, Calendar, Channel, ChannelKind, Concurrency, ContactClass, DayType, Group,
     Overflow, Scenario, ServiceTarget, Skill, WEEKDAYS,
 };
-use super::{Break, Shift};
+use super::{Announce, Break, Callback, SelfService, Shift};
 use crate::model::dist::{Dist, Num};
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
@@ -343,6 +343,19 @@ impl Validator<'_> {
             }
         }
         for (ci, c) in f.channels.iter().enumerate() {
+            if c.get_ref().kind.get_ref() == "self-service" {
+                for (gi, g) in f.groups.iter().enumerate() {
+                    if let Some(p) = g
+                        .get_ref()
+                        .skills
+                        .get_ref()
+                        .get(c.get_ref().name.get_ref().as_str())
+                    {
+                        self.err(p.span(), format!("groups[{gi}].skills.{}: a self-service channel is not served by agents; give the skill for the channel it falls to", toml_key(c.get_ref().name.get_ref())));
+                    }
+                }
+                continue;
+            }
             let served = f.groups.iter().any(|g| {
                 g.get_ref()
                     .skills
@@ -364,6 +377,14 @@ impl Validator<'_> {
             for (ci, c) in f.channels.iter().enumerate() {
                 if let Some(o) = self.overflow(ci, c.get_ref(), &f.groups) {
                     channels[ci].overflow = o;
+                }
+                if channels[ci].kind == ChannelKind::SelfService
+                    && let Some((ss, assisted)) = self.self_service(ci, c.get_ref(), &channels)
+                {
+                    // Fall-throughs are contacts of the assisted channel: its handle times and patience.
+                    channels[ci].handle_time = assisted.handle_time;
+                    channels[ci].patience = assisted.patience;
+                    channels[ci].self_service = Some(ss);
                 }
             }
         }
@@ -455,19 +476,19 @@ impl Validator<'_> {
             "voice" => Some(ChannelKind::Voice),
             "chat" => Some(ChannelKind::Chat),
             "deferred" => Some(ChannelKind::Deferred),
+            "self-service" => Some(ChannelKind::SelfService),
             other => {
                 let msg = if ["email", "web form", "social", "social media"].contains(&other) {
                     format!(
                         "channels[{i}].kind = \"{other}\": email, web forms and social media are kind = \"deferred\" (name the channel \"{other}\")"
                     )
-                } else if ["callback", "self-service"].contains(&other) {
+                } else if other == "callback" {
                     format!(
-                        "channels[{i}].kind = \"{other}\": this kind is not available yet in supportsim {}; use \"voice\", \"chat\" or \"deferred\"",
-                        env!("CARGO_PKG_VERSION")
+                        "channels[{i}].kind = \"callback\": callbacks are an option of a voice channel: add callback = {{ offer_after = \"2m\", accept = 0.6 }} to it"
                     )
                 } else {
                     format!(
-                        "channels[{i}].kind = \"{other}\": unknown kind; use \"voice\", \"chat\" or \"deferred\""
+                        "channels[{i}].kind = \"{other}\": unknown kind; use \"voice\", \"chat\", \"deferred\" or \"self-service\""
                     )
                 };
                 self.err(c.kind.span(), msg);
@@ -513,7 +534,52 @@ impl Validator<'_> {
                     }
                     _ => rates,
                 });
-        let handle_time = self.dist(&format!("channels[{i}].handle_time"), &c.handle_time);
+        let self_service = kind == Some(ChannelKind::SelfService);
+        let handle_time = match (&c.handle_time, self_service) {
+            (Some(h), false) => self.dist(&format!("channels[{i}].handle_time"), h),
+            (None, false) => {
+                self.err(c.name.span(), format!("channels[{i}]: missing field `handle_time`: add it, e.g. handle_time = {{ dist = \"exponential\", mean = \"5m\" }}"));
+                None
+            }
+            (Some(h), true) => {
+                self.err(h.span(), format!("channels[{i}].handle_time: a self-service channel has no agents; its contacts that fall through take the handle time of the channel they fall to"));
+                None
+            }
+            // Replaced by the assisted channel's once every channel is known (see `self_service`).
+            (None, true) => Dist::fixed(1.0).ok(),
+        };
+        let (announce, callback) = (self.announce(i, c, kind), self.callback(i, c, kind));
+        if self_service {
+            let forbidden: [(&str, Option<Range<usize>>); 9] = [
+                ("patience", c.patience.as_ref().map(|x| x.span())),
+                ("target", c.target.as_ref().map(|x| x.span())),
+                (
+                    "queue_capacity",
+                    c.queue_capacity.as_ref().map(|x| x.span()),
+                ),
+                ("priority", c.priority.as_ref().map(|x| x.span())),
+                ("classes", c.classes.as_ref().map(|x| x.span())),
+                ("overflow", c.overflow.as_ref().map(|x| x.span())),
+                ("concurrency", c.concurrency.as_ref().map(|x| x.span())),
+                ("announce", c.announce.as_ref().map(|x| x.span())),
+                ("callback", c.callback.as_ref().map(|x| x.span())),
+            ];
+            for (key, span) in forbidden {
+                if let Some(span) = span {
+                    self.err(span, format!("channels[{i}].{key}: does not apply to a self-service channel (it has no agents); set it on the channel it falls to"));
+                }
+            }
+        } else {
+            for (key, span) in [
+                ("containment", c.containment.as_ref().map(|x| x.span())),
+                ("time", c.time.as_ref().map(|x| x.span())),
+                ("falls_to", c.falls_to.as_ref().map(|x| x.span())),
+            ] {
+                if let Some(span) = span {
+                    self.err(span, format!("channels[{i}].{key}: is a key of self-service channels only; remove it or use kind = \"self-service\""));
+                }
+            }
+        }
         let patience = c
             .patience
             .as_ref()
@@ -560,7 +626,154 @@ impl Validator<'_> {
             // Resolved once the groups are known (see `overflow`).
             overflow: None,
             concurrency,
+            announce,
+            callback: callback?,
+            // Resolved once every channel is known (see `self_service`).
+            self_service: None,
         })
+    }
+
+    fn announce(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        kind: Option<ChannelKind>,
+    ) -> Option<Announce> {
+        let a = c.announce.as_ref()?;
+        if !kind.is_some_and(|k| k == ChannelKind::Voice || k == ChannelKind::Chat) {
+            self.err(a.span(), format!("channels[{i}].announce: only voice and chat customers wait on the line to hear it; remove it"));
+            return None;
+        }
+        let a = a.get_ref();
+        let share = a.share.as_ref().map_or(1.0, |s| *s.get_ref());
+        if !(0.0..=1.0).contains(&share) {
+            self.err(a.share.as_ref().map_or(0..0, |s| s.span()), format!("channels[{i}].announce.share = {}: must be between 0 and 1 (the share of waiting customers who hear the announcement)", Num(share)));
+        }
+        let factor = *a.patience_factor.get_ref();
+        if !(factor > 0.0 && factor <= 10.0) {
+            self.err(a.patience_factor.span(), format!("channels[{i}].announce.patience_factor = {}: must be in (0, 10] (1.3: informed customers wait 30% longer)", Num(factor)));
+        }
+        Some(Announce {
+            share,
+            patience_factor: factor,
+        })
+    }
+
+    fn callback(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        kind: Option<ChannelKind>,
+    ) -> Option<Option<Callback>> {
+        let Some(cb) = &c.callback else {
+            return Some(None);
+        };
+        if kind != Some(ChannelKind::Voice) {
+            self.err(cb.span(), format!("channels[{i}].callback: callbacks are a voice option; remove it or use kind = \"voice\""));
+            return None;
+        }
+        let cb = cb.get_ref();
+        let key = format!("channels[{i}].callback");
+        let offer_after_s =
+            self.positive_duration(&format!("{key}.offer_after"), &cb.offer_after)?;
+        let share = |v: &mut Self,
+                     name: &str,
+                     x: Option<&Spanned<f64>>,
+                     default: f64,
+                     max_exclusive: bool|
+         -> f64 {
+            let value = x.map_or(default, |x| *x.get_ref());
+            let ok = value >= 0.0
+                && if max_exclusive {
+                    value < 1.0
+                } else {
+                    value <= 1.0
+                };
+            if !ok {
+                v.err(
+                    x.map_or(0..0, |x| x.span()),
+                    format!(
+                        "{key}.{name} = {}: must be a share between 0 and 1{}",
+                        Num(value),
+                        if max_exclusive { " (below 1)" } else { "" }
+                    ),
+                );
+            }
+            value
+        };
+        let accept = share(self, "accept", Some(&cb.accept), 0.0, false);
+        let no_answer = share(self, "no_answer", cb.no_answer.as_ref(), 0.0, true);
+        let no_answer_time_s = match &cb.no_answer_time {
+            Some(t) => self.positive_duration(&format!("{key}.no_answer_time"), t)?,
+            None => 30.0,
+        };
+        let handle_time = match (&cb.handle_time, &c.handle_time) {
+            (Some(h), _) => self.dist(&format!("{key}.handle_time"), h)?,
+            (None, Some(h)) => self.dist(&format!("channels[{i}].handle_time"), h)?,
+            (None, None) => return None,
+        };
+        Some(Some(Callback {
+            offer_after_s,
+            accept,
+            handle_time,
+            no_answer,
+            no_answer_time_s,
+        }))
+    }
+
+    /// Resolves a self-service channel once every channel is known: its share contained, its time, and the
+    /// assisted channel it falls to (whose handle time, patience and classes its fall-throughs take).
+    fn self_service(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        channels: &[Channel],
+    ) -> Option<(SelfService, Channel)> {
+        let key = format!("channels[{i}]");
+        let containment = match &c.containment {
+            Some(x) if (0.0..=1.0).contains(x.get_ref()) => *x.get_ref(),
+            Some(x) => {
+                self.err(x.span(), format!("{key}.containment = {}: must be a share between 0 and 1 (resolved without an agent)", Num(*x.get_ref())));
+                return None;
+            }
+            None => {
+                self.err(c.name.span(), format!("{key}: a self-service channel needs `containment`, the share resolved without an agent, e.g. containment = 0.3"));
+                return None;
+            }
+        };
+        let Some(time) = &c.time else {
+            self.err(c.name.span(), format!("{key}: a self-service channel needs `time`, the time spent in self-service, e.g. time = {{ dist = \"exponential\", mean = \"2m\" }}"));
+            return None;
+        };
+        let time = self.dist(&format!("{key}.time"), time)?;
+        let Some(to) = &c.falls_to else {
+            self.err(c.name.span(), format!("{key}: a self-service channel needs `falls_to`, the assisted channel the rest go to"));
+            return None;
+        };
+        let Some(falls_to) = channels.iter().position(|ch| ch.name == *to.get_ref()) else {
+            let names: Vec<&str> = channels.iter().map(|ch| ch.name.as_str()).collect();
+            self.err(
+                to.span(),
+                format!(
+                    "{key}.falls_to = \"{}\": no channel has that name; channels: {}",
+                    to.get_ref(),
+                    quoted_list(&names)
+                ),
+            );
+            return None;
+        };
+        if channels[falls_to].kind == ChannelKind::SelfService {
+            self.err(to.span(), format!("{key}.falls_to = \"{}\": must be an assisted channel (voice, chat or deferred), not another self-service stage", to.get_ref()));
+            return None;
+        }
+        Some((
+            SelfService {
+                containment,
+                time,
+                falls_to,
+            },
+            channels[falls_to].clone(),
+        ))
     }
 
     fn calendar(&mut self, f: &ScenarioFile, horizon_s: Option<f64>) -> Calendar {

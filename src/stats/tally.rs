@@ -30,6 +30,16 @@ pub struct IntervalTally {
     pub handle_s: f64,
     /// Answered by an overflow (secondary) group.
     pub overflowed: u64,
+    /// Self-service: resolved without an agent, or passed on to the assisted channel.
+    pub contained: u64,
+    pub fell_through: u64,
+    /// Callbacks offered, accepted, completed (reached) and unreached (nobody answered).
+    pub callbacks_offered: u64,
+    pub callbacks_accepted: u64,
+    pub callbacks_completed: u64,
+    pub callbacks_unreached: u64,
+    /// Waiting contacts told the expected wait (announcement).
+    pub informed: u64,
     /// Agent time engaged by this channel (an agent holding at least one of its contacts) within the window
     /// or interval (s): the numerator of occupancy.
     pub busy_s: f64,
@@ -51,6 +61,13 @@ impl IntervalTally {
         self.wait_abandoned_s += o.wait_abandoned_s;
         self.handle_s += o.handle_s;
         self.overflowed += o.overflowed;
+        self.contained += o.contained;
+        self.fell_through += o.fell_through;
+        self.callbacks_offered += o.callbacks_offered;
+        self.callbacks_accepted += o.callbacks_accepted;
+        self.callbacks_completed += o.callbacks_completed;
+        self.callbacks_unreached += o.callbacks_unreached;
+        self.informed += o.informed;
         self.busy_s += o.busy_s;
         self.work_s += o.work_s;
     }
