@@ -27,6 +27,8 @@ pub enum Purpose {
     Announce = 7,
     /// Self-service containment and time.
     SelfService = 8,
+    /// Day-level forecast multipliers of a channel's volume.
+    Forecast = 9,
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective mix with full avalanche.

@@ -5,10 +5,14 @@
 //! λ_k × (time left in interval k) from E is exact: no arrival is lost or shifted when the rate changes, and a
 //! one-interval peak gets exactly its expected load. One draw per arrival keeps streams aligned for common
 //! random numbers.
+//!
+//! Forecast uncertainty: with a coefficient of variation cv, each day's rates are multiplied by M ~ Gamma(1/cv²,
+//! cv²) (mean 1, cv), drawn per replication and day from the channel's forecast stream. The day's count is
+//! then Poisson-gamma (negative binomial): variance λ + cv²λ², the over-dispersion real forecasts show.
 
 use crate::experiment::seed::StreamRng;
 use crate::model::profile::PerInterval;
-use rand_distr::{Distribution, Exp1};
+use rand_distr::{Distribution, Exp1, Gamma};
 
 pub struct ArrivalProcess {
     /// Rates in contacts per second, per interval.
@@ -19,6 +23,31 @@ pub struct ArrivalProcess {
     /// No arrivals at or after this time (end of the horizon).
     end: f64,
     rng: StreamRng,
+    forecast: Option<Forecast>,
+}
+
+/// Day-level volume multipliers, drawn lazily day by day (arrivals only move forward in time).
+struct Forecast {
+    sampler: Gamma<f64>,
+    rng: StreamRng,
+    /// Intervals per day, and the multipliers of days `first_day`, `first_day + 1`, ...
+    per_day: i64,
+    first_day: i64,
+    multipliers: Vec<f64>,
+}
+
+impl Forecast {
+    fn multiplier(&mut self, interval: i64) -> f64 {
+        let day = interval.div_euclid(self.per_day);
+        if self.multipliers.is_empty() {
+            self.first_day = day;
+        }
+        let index = (day - self.first_day).max(0) as usize;
+        while self.multipliers.len() <= index {
+            self.multipliers.push(self.sampler.sample(&mut self.rng));
+        }
+        self.multipliers[index]
+    }
 }
 
 impl ArrivalProcess {
@@ -37,6 +66,30 @@ impl ArrivalProcess {
             width,
             end,
             rng,
+            forecast: None,
+        }
+    }
+
+    /// Adds day-level forecast uncertainty with coefficient of variation `cv` (> 0); `width` must divide a day.
+    pub fn with_forecast(mut self, cv: f64, rng: StreamRng) -> Self {
+        let shape = 1.0 / (cv * cv);
+        let sampler = Gamma::new(shape, 1.0 / shape).expect("validated: 0 < cv <= 2");
+        let per_day = (86_400.0 / self.width).round() as i64;
+        self.forecast = Some(Forecast {
+            sampler,
+            rng,
+            per_day,
+            first_day: 0,
+            multipliers: Vec::new(),
+        });
+        self
+    }
+
+    fn rate(&mut self, interval: i64) -> f64 {
+        let base = self.rates.at(interval);
+        match &mut self.forecast {
+            Some(f) if base > 0.0 => base * f.multiplier(interval),
+            _ => base,
         }
     }
 
@@ -44,7 +97,7 @@ impl ArrivalProcess {
     #[inline]
     pub fn next_after(&mut self, t: f64) -> Option<f64> {
         let mut e: f64 = Exp1.sample(&mut self.rng);
-        if self.rates.is_constant() {
+        if self.rates.is_constant() && self.forecast.is_none() {
             let rate = self.rates.at(0);
             if rate <= 0.0 {
                 return None;
@@ -56,7 +109,7 @@ impl ArrivalProcess {
         let mut k = ((t - self.origin) / self.width).floor() as i64;
         loop {
             let boundary = self.origin + (k + 1) as f64 * self.width;
-            let rate = self.rates.at(k);
+            let rate = self.rate(k);
             let room = rate * (boundary - t);
             if e < room {
                 let s = t + e / rate;

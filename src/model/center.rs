@@ -290,13 +290,23 @@ impl<'a> Center<'a> {
                 }
                 ChannelState {
                     kind: c.kind,
-                    arrivals: ArrivalProcess::new(
-                        &c.arrivals_per_hour,
-                        s.warmup_s,
-                        s.interval_s,
-                        end,
-                        stream(s.seed, replication, key, Purpose::Arrivals),
-                    ),
+                    arrivals: {
+                        let process = ArrivalProcess::new(
+                            &c.arrivals_per_hour,
+                            s.warmup_s,
+                            s.interval_s,
+                            end,
+                            stream(s.seed, replication, key, Purpose::Arrivals),
+                        );
+                        if c.forecast_cv > 0.0 {
+                            process.with_forecast(
+                                c.forecast_cv,
+                                stream(s.seed, replication, key, Purpose::Forecast),
+                            )
+                        } else {
+                            process
+                        }
+                    },
                     handle_rng: stream(s.seed, replication, key, Purpose::HandleTime),
                     patience_rng: stream(s.seed, replication, key, Purpose::Patience),
                     class_rng: stream(s.seed, replication, key, Purpose::Class),

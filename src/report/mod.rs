@@ -44,11 +44,14 @@ pub struct ContactKpis {
     pub callbacks_unreached: Estimate,
     /// Share of waiting contacts told the expected wait.
     pub informed_share: Estimate,
+    /// Probability that the service level misses the target share (the share of replications in which it
+    /// did): with forecast uncertainty, the risk a plan runs on a plausible day.
+    pub p_target_missed: Estimate,
 }
 
 impl ContactKpis {
     /// The KPIs with their JSON (and CSV column) names, in contract order.
-    pub fn fields(&self) -> [(&'static str, &Estimate); 21] {
+    pub fn fields(&self) -> [(&'static str, &Estimate); 22] {
         [
             ("offered", &self.offered),
             ("answered", &self.answered),
@@ -71,6 +74,7 @@ impl ContactKpis {
             ("callbacks_completed", &self.callbacks_completed),
             ("callbacks_unreached", &self.callbacks_unreached),
             ("informed_share", &self.informed_share),
+            ("p_target_missed", &self.p_target_missed),
         ]
     }
 
@@ -80,6 +84,7 @@ impl ContactKpis {
         reps: &[ReplicationTally],
         tally: impl Fn(&ReplicationTally) -> &IntervalTally,
         staffed_s: impl Fn(&ReplicationTally) -> f64,
+        target_share: f64,
     ) -> Self {
         let est = |f: &dyn Fn(&IntervalTally, &ReplicationTally) -> Option<f64>| {
             Estimate::from_values(reps.iter().map(|r| f(tally(r), r)))
@@ -106,6 +111,11 @@ impl ContactKpis {
             callbacks_completed: est(&|t, _| Some(t.callbacks_completed as f64)),
             callbacks_unreached: est(&|t, _| Some(t.callbacks_unreached as f64)),
             informed_share: est(&|t, _| ratio(t.informed as f64, t.waited as f64)),
+            // Per replication: 1 if its service level fell short of the target. The mean is the probability.
+            p_target_missed: est(&|t, _| {
+                ratio(t.answered_within as f64, t.offered as f64)
+                    .map(|sl| if sl < target_share { 1.0 } else { 0.0 })
+            }),
         }
     }
 }
@@ -211,7 +221,12 @@ impl Report {
             channels.insert(
                 c.name.clone(),
                 ChannelKpis {
-                    contacts: ContactKpis::over(reps, |r| &r.channels[ci].total, staffed),
+                    contacts: ContactKpis::over(
+                        reps,
+                        |r| &r.channels[ci].total,
+                        staffed,
+                        c.target.share,
+                    ),
                     wait_p90_s: est(reps, |r| r.channels[ci].waits.quantile(0.9)),
                     unfinished: est(reps, |r| Some(r.channels[ci].total.unfinished as f64)),
                     backlog_end: est(reps, |r| {
@@ -246,6 +261,7 @@ impl Report {
                                         reps,
                                         |r| &r.channels[ci].classes[k],
                                         |_| 0.0,
+                                        c.target.share,
                                     ),
                                 )
                             })
@@ -268,6 +284,7 @@ impl Report {
                             reps,
                             |r| &r.channels[ci].intervals[i],
                             staffed_i,
+                            c.target.share,
                         ),
                         staffed_agents: est(reps, |r| Some(staffed_i(r) / s.interval_s)),
                         backlog: est(reps, |r| Some(f64::from(r.channels[ci].backlog[i]))),

@@ -8,6 +8,15 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 /// A row of the table: label, unit, and which KPI it shows.
 type Row = (&'static str, Unit, fn(&super::ChannelKpis) -> &Estimate);
 
+/// Rows shown only when some channel has something to show in them (a contact center without callbacks
+/// need not read about them).
+fn shown(report: &Report, get: fn(&super::ChannelKpis) -> &Estimate) -> bool {
+    report
+        .channels
+        .values()
+        .any(|k| get(k).mean.is_some_and(|m| m != 0.0))
+}
+
 enum Unit {
     Count,
     Share,
@@ -59,6 +68,55 @@ pub fn render(report: &Report) -> String {
         ("occupancy", Unit::Share, |k| &k.contacts.occupancy),
         ("AHT", Unit::Seconds, |k| &k.contacts.aht_s),
     ];
+    // Feature rows, shown when some channel uses the feature.
+    let optional: [Row; 11] = [
+        ("P(target missed)", Unit::Share, |k| {
+            &k.contacts.p_target_missed
+        }),
+        ("overflowed", Unit::Count, |k| &k.contacts.overflowed),
+        ("self-service contained", Unit::Count, |k| {
+            &k.contacts.contained
+        }),
+        ("containment rate", Unit::Share, |k| {
+            &k.contacts.containment_rate
+        }),
+        ("callbacks offered", Unit::Count, |k| {
+            &k.contacts.callbacks_offered
+        }),
+        ("callbacks accepted", Unit::Count, |k| {
+            &k.contacts.callbacks_accepted
+        }),
+        ("callbacks completed", Unit::Count, |k| {
+            &k.contacts.callbacks_completed
+        }),
+        ("callbacks unreached", Unit::Count, |k| {
+            &k.contacts.callbacks_unreached
+        }),
+        ("informed of the wait", Unit::Share, |k| {
+            &k.contacts.informed_share
+        }),
+        ("backlog at end", Unit::Count, |k| &k.backlog_end),
+        ("backlog at midnight", Unit::Count, |k| {
+            &k.backlog_end_of_day
+        }),
+    ];
+    let chats: Row = ("chats per agent", Unit::Count, |k| {
+        &k.contacts.chats_per_agent
+    });
+    let rows = rows
+        .into_iter()
+        .chain(
+            optional
+                .into_iter()
+                .filter(|(label, _, get)| *label == "P(target missed)" || shown(report, *get)),
+        )
+        .chain(
+            report
+                .channels
+                .values()
+                .any(|k| k.contacts.chats_per_agent.mean.is_some_and(|m| m > 1.0))
+                .then_some(chats),
+        );
     for (label, unit, get) in rows {
         let mut row = vec![label.to_string()];
         row.extend(report.channels.values().map(|k| fmt(get(k), &unit)));
@@ -74,9 +132,13 @@ pub fn render(report: &Report) -> String {
     );
     for (name, g) in &report.groups {
         out.push_str(&format!(
-            "group {name}: occupancy {}, staffed {} agent-hours\n",
+            "group {name}: occupancy {}, staffed {} agent-hours (handling {}, idle {}, break {}, absent {})\n",
             fmt(&g.occupancy, &Unit::Share),
-            fmt(&g.staffed_hours, &Unit::Count)
+            fmt(&g.staffed_hours, &Unit::Count),
+            fmt(&g.handling_hours, &Unit::Count),
+            fmt(&g.idle_hours, &Unit::Count),
+            fmt(&g.break_hours, &Unit::Count),
+            fmt(&g.shrinkage_hours, &Unit::Count)
         ));
     }
     out

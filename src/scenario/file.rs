@@ -118,6 +118,8 @@ pub struct ArrivalsFile {
     pub per_day: Option<Spanned<OneOrPerInterval<f64>>>,
     /// Intraday weights per day type (`weekday`, `saturday`, `sunday`, `holiday`, or `all`).
     pub profile: Option<Spanned<ProfileFile>>,
+    /// Coefficient of variation of the day's volume around the forecast.
+    pub forecast_cv: Option<Spanned<f64>>,
 }
 
 /// Intraday weights keyed by day type.

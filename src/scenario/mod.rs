@@ -191,6 +191,8 @@ pub struct Channel {
     pub kind: ChannelKind,
     /// Poisson arrival rate per interval, in contacts per hour.
     pub arrivals_per_hour: PerInterval<f64>,
+    /// Forecast uncertainty: the coefficient of variation of each day's volume multiplier (0: none).
+    pub forecast_cv: f64,
     /// Handle time at proficiency 1 (talk + hold + wrap-up), seconds.
     pub handle_time: Dist,
     /// Time a caller is willing to wait; `None`: nobody abandons.

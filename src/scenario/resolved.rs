@@ -55,10 +55,19 @@ pub fn to_toml(s: &Scenario) -> String {
             .iter()
             .map(|r| num(*r))
             .collect();
-        if c.arrivals_per_hour.is_constant() {
-            let _ = writeln!(o, "arrivals = {{ per_hour = {} }}", rates[0]);
+        let forecast = if c.forecast_cv > 0.0 {
+            format!(", forecast_cv = {}", num(c.forecast_cv))
         } else {
-            let _ = writeln!(o, "arrivals = {{ per_hour = [{}] }}", rates.join(", "));
+            String::new()
+        };
+        if c.arrivals_per_hour.is_constant() {
+            let _ = writeln!(o, "arrivals = {{ per_hour = {}{forecast} }}", rates[0]);
+        } else {
+            let _ = writeln!(
+                o,
+                "arrivals = {{ per_hour = [{}]{forecast} }}",
+                rates.join(", ")
+            );
         }
         if let Some(ss) = &c.self_service {
             // Self-service: no agents, so none of the keys below; fall-throughs take the assisted channel's.

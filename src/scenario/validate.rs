@@ -307,7 +307,7 @@ impl Validator<'_> {
             {
                 self.err(c.get_ref().name.span(), format!("channels[{i}].name = \"{}\": channels[{prev}] has the same name; channel names must be unique", c.get_ref().name.get_ref()));
             }
-            if let Some(ch) = self.channel(i, c.get_ref(), intervals, &calendar, days) {
+            if let Some(ch) = self.channel(i, c.get_ref(), intervals, interval_s, &calendar, days) {
                 channels.push(ch);
             }
         }
@@ -453,12 +453,12 @@ impl Validator<'_> {
             }
         }
     }
-
     fn channel(
         &mut self,
         i: usize,
         c: &ChannelFile,
         intervals: usize,
+        interval_s: f64,
         calendar: &Calendar,
         days: Option<Days>,
     ) -> Option<Channel> {
@@ -621,6 +621,7 @@ impl Validator<'_> {
             target: target?,
             queue_capacity: queue_capacity?,
             open: open?,
+            forecast_cv: self.forecast_cv(i, c, interval_s)?,
             priority,
             classes: classes?,
             // Resolved once the groups are known (see `overflow`).
@@ -631,6 +632,23 @@ impl Validator<'_> {
             // Resolved once every channel is known (see `self_service`).
             self_service: None,
         })
+    }
+    /// `arrivals.forecast_cv`: 0 (no uncertainty) to 2; needs intervals that tile a day (the multiplier
+    /// changes at midnight).
+    fn forecast_cv(&mut self, i: usize, c: &ChannelFile, interval_s: f64) -> Option<f64> {
+        let Some(cv) = &c.arrivals.get_ref().forecast_cv else {
+            return Some(0.0);
+        };
+        let value = *cv.get_ref();
+        if !(0.0..=2.0).contains(&value) {
+            self.err(cv.span(), format!("channels[{i}].arrivals.forecast_cv = {}: must be between 0 and 2 (0.1: a day's volume is typically within 10% of the forecast)", Num(value)));
+            return None;
+        }
+        if value > 0.0 && DAY_S % interval_s != 0.0 {
+            self.err(cv.span(), format!("channels[{i}].arrivals.forecast_cv: the day's multiplier changes at midnight, so the interval must divide a day (such as \"30m\")"));
+            return None;
+        }
+        Some(value)
     }
 
     fn announce(
