@@ -819,7 +819,16 @@ impl<'a> Center<'a> {
             callback: CallbackState::None,
             callback_handle: 0.0,
         };
-        let servable = !self.channels[to].deferred || self.is_open(to, now);
+        let open = self.is_open(to, now);
+        if !open && !self.channels[to].deferred {
+            // Only a self-service fall-through reaches a closed synchronous channel (its own arrivals stop at
+            // closing time): the caller is told the line is closed, counted as blocked.
+            if let Some(i) = interval {
+                self.count(to, i, class as u16, |t| t.blocked += 1);
+            }
+            return;
+        }
+        let servable = !self.channels[to].deferred || open;
         if servable && let Some(agent) = self.available_agent(to, false) {
             self.start_service(agent, contact, now);
             self.update_availability(agent, now);

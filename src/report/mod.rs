@@ -9,7 +9,7 @@ pub mod json;
 pub mod table;
 pub mod write;
 
-use crate::scenario::Scenario;
+use crate::scenario::{ChannelKind, Scenario};
 use crate::stats::{Estimate, IntervalTally, ReplicationTally};
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -86,6 +86,21 @@ impl ContactKpis {
         staffed_s: impl Fn(&ReplicationTally) -> f64,
         target_share: f64,
     ) -> Self {
+        Self::over_channel(reps, tally, staffed_s, Some(target_share))
+    }
+
+    /// As `over`; `target_share` is `None` for a self-service stage, which has no agents: its service level,
+    /// waits, handle times and occupancy are undefined rather than zero.
+    fn over_channel(
+        reps: &[ReplicationTally],
+        tally: impl Fn(&ReplicationTally) -> &IntervalTally,
+        staffed_s: impl Fn(&ReplicationTally) -> f64,
+        target_share: Option<f64>,
+    ) -> Self {
+        let served = target_share.is_some();
+        let target_share = target_share.unwrap_or(0.0);
+        // Ratios about agents' service; counts and the containment rate stay defined.
+        let agent_ratio = |num: f64, den: f64| if served { ratio(num, den) } else { None };
         let est = |f: &dyn Fn(&IntervalTally, &ReplicationTally) -> Option<f64>| {
             Estimate::from_values(reps.iter().map(|r| f(tally(r), r)))
         };
@@ -94,26 +109,28 @@ impl ContactKpis {
             answered: est(&|t, _| Some(t.answered as f64)),
             abandoned: est(&|t, _| Some(t.abandoned as f64)),
             blocked: est(&|t, _| Some(t.blocked as f64)),
-            service_level: est(&|t, _| ratio(t.answered_within as f64, t.offered as f64)),
-            service_level_answered: est(&|t, _| ratio(t.answered_within as f64, t.answered as f64)),
-            asa_s: est(&|t, _| ratio(t.wait_answered_s, t.answered as f64)),
-            abandon_rate: est(&|t, _| ratio(t.abandoned as f64, t.offered as f64)),
-            block_rate: est(&|t, _| ratio(t.blocked as f64, t.offered as f64)),
-            prob_wait: est(&|t, _| ratio(t.waited as f64, t.offered as f64)),
-            occupancy: est(&|t, r| ratio(t.busy_s, staffed_s(r))),
-            aht_s: est(&|t, _| ratio(t.handle_s, t.answered as f64)),
+            service_level: est(&|t, _| agent_ratio(t.answered_within as f64, t.offered as f64)),
+            service_level_answered: est(&|t, _| {
+                agent_ratio(t.answered_within as f64, t.answered as f64)
+            }),
+            asa_s: est(&|t, _| agent_ratio(t.wait_answered_s, t.answered as f64)),
+            abandon_rate: est(&|t, _| agent_ratio(t.abandoned as f64, t.offered as f64)),
+            block_rate: est(&|t, _| agent_ratio(t.blocked as f64, t.offered as f64)),
+            prob_wait: est(&|t, _| agent_ratio(t.waited as f64, t.offered as f64)),
+            occupancy: est(&|t, r| agent_ratio(t.busy_s, staffed_s(r))),
+            aht_s: est(&|t, _| agent_ratio(t.handle_s, t.answered as f64)),
             overflowed: est(&|t, _| Some(t.overflowed as f64)),
-            chats_per_agent: est(&|t, _| ratio(t.work_s, t.busy_s)),
+            chats_per_agent: est(&|t, _| agent_ratio(t.work_s, t.busy_s)),
             contained: est(&|t, _| Some(t.contained as f64)),
             containment_rate: est(&|t, _| ratio(t.contained as f64, t.offered as f64)),
             callbacks_offered: est(&|t, _| Some(t.callbacks_offered as f64)),
             callbacks_accepted: est(&|t, _| Some(t.callbacks_accepted as f64)),
             callbacks_completed: est(&|t, _| Some(t.callbacks_completed as f64)),
             callbacks_unreached: est(&|t, _| Some(t.callbacks_unreached as f64)),
-            informed_share: est(&|t, _| ratio(t.informed as f64, t.waited as f64)),
+            informed_share: est(&|t, _| agent_ratio(t.informed as f64, t.waited as f64)),
             // Per replication: 1 if its service level fell short of the target. The mean is the probability.
             p_target_missed: est(&|t, _| {
-                ratio(t.answered_within as f64, t.offered as f64)
+                agent_ratio(t.answered_within as f64, t.offered as f64)
                     .map(|sl| if sl < target_share { 1.0 } else { 0.0 })
             }),
         }
@@ -163,8 +180,11 @@ pub struct GroupKpis {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChannelTarget {
+    /// The channel's kind: voice, chat, deferred or self-service.
+    pub kind: &'static str,
     pub within_s: f64,
     pub share: f64,
+    pub business_hours: bool,
 }
 
 /// Settings that shaped the run, echoed in summary.json.
@@ -216,16 +236,18 @@ impl Report {
                 .filter(|(_, g)| g.skills.iter().any(|k| k.channel == ci))
                 .map(|(gi, _)| gi)
                 .collect();
+            // A self-service stage has no agents: no target, no service level.
+            let target = (c.kind != ChannelKind::SelfService).then_some(c.target.share);
             let staffed =
                 |r: &ReplicationTally| serving.iter().map(|&g| r.groups[g].staffed_s).sum::<f64>();
             channels.insert(
                 c.name.clone(),
                 ChannelKpis {
-                    contacts: ContactKpis::over(
+                    contacts: ContactKpis::over_channel(
                         reps,
                         |r| &r.channels[ci].total,
                         staffed,
-                        c.target.share,
+                        target,
                     ),
                     wait_p90_s: est(reps, |r| r.channels[ci].waits.quantile(0.9)),
                     unfinished: est(reps, |r| Some(r.channels[ci].total.unfinished as f64)),
@@ -280,11 +302,11 @@ impl Report {
                             .sum::<f64>()
                     };
                     IntervalKpis {
-                        contacts: ContactKpis::over(
+                        contacts: ContactKpis::over_channel(
                             reps,
                             |r| &r.channels[ci].intervals[i],
                             staffed_i,
-                            c.target.share,
+                            target,
                         ),
                         staffed_agents: est(reps, |r| Some(staffed_i(r) / s.interval_s)),
                         backlog: est(reps, |r| Some(f64::from(r.channels[ci].backlog[i]))),
@@ -329,8 +351,10 @@ impl Report {
                         (
                             c.name.clone(),
                             ChannelTarget {
+                                kind: c.kind.as_str(),
                                 within_s: c.target.within_s,
                                 share: c.target.share,
+                                business_hours: c.target.business_hours,
                             },
                         )
                     })

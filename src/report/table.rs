@@ -44,11 +44,20 @@ pub fn render(report: &Report) -> String {
     t.load_style(UTF8_FULL_CONDENSED);
     let mut header = vec!["KPI (mean ± 95% CI)".to_string()];
     for (name, target) in &report.run.targets {
-        header.push(format!(
-            "{name}\ntarget {:.0}% in {}",
-            100.0 * target.share,
-            format_duration(target.within_s)
-        ));
+        header.push(if target.kind == "self-service" {
+            format!("{name}\nself-service")
+        } else {
+            format!(
+                "{name}\ntarget {:.0}% in {}{}",
+                100.0 * target.share,
+                format_duration(target.within_s),
+                if target.business_hours {
+                    " business"
+                } else {
+                    ""
+                }
+            )
+        });
     }
     t.set_header(header);
     let rows: [Row; 13] = [
