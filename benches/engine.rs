@@ -40,6 +40,33 @@ fn env(name: &str, default: f64) -> f64 {
         .unwrap_or(default)
 }
 
+/// Contacts per second on one core for the shipped omnichannel week (scenarios/omnichannel.toml): five
+/// channels of four kinds, three teams on shifts, forecast uncertainty.
+fn omnichannel(runs: u64) {
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/omnichannel.toml"));
+    let s = Scenario::load(path).expect("the example scenario is valid");
+    let mut rates = Vec::new();
+    let mut contacts = 0;
+    for r in 0..runs * 4 {
+        let t0 = Instant::now();
+        let tally = simulate(&s, r);
+        rates.push(tally.contacts_simulated as f64 / t0.elapsed().as_secs_f64());
+        contacts = tally.contacts_simulated;
+    }
+    println!(
+        "omnichannel week: one core: median {:.2} million contacts/s ({contacts} contacts per replication, median of {} replications)",
+        median(rates) / 1e6,
+        runs * 4
+    );
+    let t0 = Instant::now();
+    let reps = run_replications_on(&s, None).expect("pool");
+    println!(
+        "omnichannel week: {} replications on all cores (the README's command): {:.3} s",
+        reps.len(),
+        t0.elapsed().as_secs_f64()
+    );
+}
+
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` would pass nothing useful: run either way.
     let customers = env("BENCH_CUSTOMERS", 5e6);
@@ -49,6 +76,7 @@ fn main() {
         "supportsim {} engine benchmark: 100 agents, 95% load, {customers:.0} contacts per run, {runs} runs, {cores} cores",
         env!("CARGO_PKG_VERSION")
     );
+    omnichannel(runs);
     for (name, patience) in [("Erlang C", false), ("Erlang A", true)] {
         let s = model(patience, customers, 1);
         let mut rates = Vec::new();

@@ -73,6 +73,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let files = [
         ("summary.json", summary.clone()),
         ("intervals.csv", csv::intervals_csv(&report)),
+        ("groups.csv", csv::groups_csv(&report)),
         ("scenario.toml", resolved::to_toml(&s)),
     ];
     std::fs::create_dir_all(&out)
@@ -84,12 +85,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     }
     match a.format {
         Format::Table => {
-            print!("{}", table::render(&report));
-            println!(
-                "wrote {}/{{summary.json, intervals.csv, scenario.toml}}",
-                out.display()
-            );
-        }
+            print!("{}", table::render(&report));            println!("wrote {}/{{summary.json, intervals.csv, groups.csv, scenario.toml}}", out.display());}
         Format::Json => print!("{summary}"),
         Format::Csv => print!("{}", csv::summary_csv(&report)),
     }

@@ -738,8 +738,11 @@ impl<'a> Center<'a> {
         }
     }
 
+    #[inline]
     fn is_open(&self, c: usize, now: SimTime) -> bool {
-        self.channels[c].open.at(self.interval_index(now))
+        let open = &self.channels[c].open;
+        // Most channels never close: skip the interval lookup.
+        (open.is_constant() && open.at(0)) || open.at(self.interval_index(now))
     }
 
     fn on_arrival(&mut self, c: usize, now: SimTime) {

@@ -55,6 +55,24 @@ pub fn intervals_csv(report: &Report) -> String {
     to_csv(header, rows)
 }
 
+/// One row per group and interval: agents in each state and occupancy.
+pub fn groups_csv(report: &Report) -> String {
+    let mut header: Vec<String> = ["group", "interval", "start", "start_s"].map(String::from).to_vec();
+    let mut rows = Vec::new();
+    for (group, ints) in &report.group_intervals {
+        for (i, k) in ints.iter().enumerate() {
+            let start_s = i as f64 * report.run.interval_s;
+            let mut row = vec![group.clone(), i.to_string(), clock(start_s), format!("{start_s}")];
+            let first = rows.is_empty();
+            for (name, e) in k.fields() {
+                push(&mut header, &mut row, name, e, first);
+            }
+            rows.push(row);
+        }
+    }
+    to_csv(header, rows)
+}
+
 /// One row per channel with every summary KPI.
 pub fn summary_csv(report: &Report) -> String {
     let mut header = vec!["channel".to_string()];

@@ -178,6 +178,30 @@ pub struct GroupKpis {
     pub shrinkage_hours: Estimate,
 }
 
+/// A group over one interval: agents in each state (time-averaged head-counts) and occupancy.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupIntervalKpis {
+    pub occupancy: Estimate,
+    pub staffed_agents: Estimate,
+    pub handling_agents: Estimate,
+    pub idle_agents: Estimate,
+    pub break_agents: Estimate,
+    pub absent_agents: Estimate,
+}
+
+impl GroupIntervalKpis {
+    pub fn fields(&self) -> [(&'static str, &Estimate); 6] {
+        [
+            ("occupancy", &self.occupancy),
+            ("staffed_agents", &self.staffed_agents),
+            ("handling_agents", &self.handling_agents),
+            ("idle_agents", &self.idle_agents),
+            ("break_agents", &self.break_agents),
+            ("absent_agents", &self.absent_agents),
+        ]
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ChannelTarget {
     /// The channel's kind: voice, chat, deferred or self-service.
@@ -208,6 +232,9 @@ pub struct Report {
     /// Per channel, one row per interval (written to intervals.csv, not to summary.json).
     #[serde(skip)]
     pub intervals: IndexMap<String, Vec<IntervalKpis>>,
+    /// Per group, one row per interval (written to groups.csv).
+    #[serde(skip)]
+    pub group_intervals: IndexMap<String, Vec<GroupIntervalKpis>>,
     /// Contacts and events simulated over all replications, warm-up included.
     #[serde(skip)]
     pub contacts_simulated: u64,
@@ -334,6 +361,28 @@ impl Report {
                 (g.name.clone(), kpis)
             })
             .collect();
+        let width = s.interval_s;
+        let group_intervals = s
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| {
+                let rows = (0..s.intervals())
+                    .map(|i| {
+                        let per = |f: fn(&crate::stats::GroupTally, usize) -> f64| est(reps, move |r| Some(f(&r.groups[gi], i) / width));
+                        GroupIntervalKpis {
+                            occupancy: est(reps, |r| ratio(r.groups[gi].busy_intervals[i], r.groups[gi].staffed_intervals[i])),
+                            staffed_agents: per(|t, i| t.staffed_intervals[i]),
+                            handling_agents: per(|t, i| t.busy_intervals[i]),
+                            idle_agents: per(|t, i| (t.staffed_intervals[i] - t.busy_intervals[i]).max(0.0)),
+                            break_agents: per(|t, i| t.break_intervals[i]),
+                            absent_agents: per(|t, i| t.shrinkage_intervals[i]),
+                        }
+                    })
+                    .collect();
+                (g.name.clone(), rows)
+            })
+            .collect();
         Report {
             scenario: s.name.clone(),
             seed: s.seed,
@@ -362,6 +411,7 @@ impl Report {
                 supportsim_version: env!("CARGO_PKG_VERSION"),
             },
             intervals,
+            group_intervals,
             contacts_simulated: reps.iter().map(|r| r.contacts_simulated).sum(),
             events: reps.iter().map(|r| r.events).sum(),
         }
