@@ -43,7 +43,10 @@ fn env(name: &str, default: f64) -> f64 {
 /// Contacts per second on one core for the shipped omnichannel week (scenarios/omnichannel.toml): five
 /// channels of four kinds, three teams on shifts, forecast uncertainty.
 fn omnichannel(runs: u64) {
-    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/omnichannel.toml"));
+    let path = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/omnichannel.toml"
+    ));
     let s = Scenario::load(path).expect("the example scenario is valid");
     let mut rates = Vec::new();
     let mut contacts = 0;

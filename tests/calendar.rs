@@ -1,23 +1,18 @@
 //! The week: deferred backlogs, opening hours, business-hours targets, arrivals per day with intraday
 //! profiles, weekdays and holidays.
 
+mod common;
+use common::{mean, scenario};
+
 use supportsim::experiment::run_replications;
 use supportsim::model::center::simulate;
 use supportsim::report::Report;
 use supportsim::scenario::Scenario;
 
-fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml(text, "test.toml", None).unwrap_or_else(|e| panic!("{e}"))
-}
-
 fn rejected(text: &str) -> String {
     Scenario::from_toml(text, "test.toml", None)
         .expect_err("should be rejected")
         .to_string()
-}
-
-fn mean(e: &supportsim::stats::Estimate) -> f64 {
-    e.mean.expect("defined")
 }
 
 #[test]

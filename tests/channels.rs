@@ -1,23 +1,11 @@
 //! Self-service deflection, callbacks and announcements: each does what it says, keeps the contacts'
 //! accounting whole, and survives a round trip through the resolved scenario.
 
-use supportsim::experiment::run_replications;
+mod common;
+use common::{mean, run, scenario};
+
 use supportsim::model::center::simulate;
-use supportsim::report::Report;
 use supportsim::scenario::Scenario;
-
-fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml(text, "test.toml", None).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn run(text: &str) -> Report {
-    let s = scenario(text);
-    Report::build(&s, &run_replications(&s))
-}
-
-fn mean(e: &supportsim::stats::Estimate) -> f64 {
-    e.mean.expect("defined")
-}
 
 const CENTER: &str = r#"
 name = "front door"

@@ -97,10 +97,19 @@ fn every_example_scenario_runs_and_writes_its_files() {
                     path.display()
                 );
             }
-        }        let csv = std::fs::read_to_string(out.path().join("intervals.csv")).expect("intervals.csv");
-        assert!(csv.lines().count() > 1 && csv.starts_with("channel,interval,start,start_s,offered,offered_ci95"));
+        }
+        let csv = std::fs::read_to_string(out.path().join("intervals.csv")).expect("intervals.csv");
+        assert!(
+            csv.lines().count() > 1
+                && csv.starts_with("channel,interval,start,start_s,offered,offered_ci95")
+        );
         let groups = std::fs::read_to_string(out.path().join("groups.csv")).expect("groups.csv");
-        assert!(groups.lines().count() > 1 && groups.starts_with("group,interval,start,start_s,occupancy,occupancy_ci95,staffed_agents"));// The resolved scenario runs again, unchanged, to the same results.
+        assert!(
+            groups.lines().count() > 1
+                && groups.starts_with(
+                    "group,interval,start,start_s,occupancy,occupancy_ci95,staffed_agents"
+                )
+        ); // The resolved scenario runs again, unchanged, to the same results.
         let again = tempfile::tempdir().expect("temp dir");
         bin()
             .args([

@@ -1,13 +1,12 @@
 //! Forecast uncertainty: day volumes are Poisson-gamma around the forecast, and P(target missed) shows the
 //! risk a staffing plan runs.
 
+mod common;
+use common::scenario;
+
 use supportsim::experiment::run_replications;
 use supportsim::report::Report;
 use supportsim::scenario::Scenario;
-
-fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml(text, "test.toml", None).unwrap_or_else(|e| panic!("{e}"))
-}
 
 const DAY: &str = r#"
 name = "forecast"

@@ -1,14 +1,12 @@
 //! Behaviour of the model beyond steady-state theory: conservation of contacts, common random numbers,
 //! staffing plans that change head-count, proficiency, time-varying arrivals, routing across groups.
 
+mod common;
+use common::scenario;
+
 use supportsim::experiment::run_replications;
 use supportsim::model::center::simulate;
 use supportsim::report::Report;
-use supportsim::scenario::Scenario;
-
-fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml(text, "test.toml", None).unwrap_or_else(|e| panic!("{e}"))
-}
 
 const DAY: &str = r#"
 name = "a day with a staffing plan"

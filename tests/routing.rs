@@ -1,22 +1,10 @@
 //! Routing and channel behaviour: chat concurrency, channel priorities, overflow to secondary groups and
 //! the agent-selection policy.
 
-use supportsim::experiment::run_replications;
+mod common;
+use common::{mean, run};
+
 use supportsim::report::{ContactKpis, Report};
-use supportsim::scenario::Scenario;
-
-fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml(text, "test.toml", None).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn run(text: &str) -> Report {
-    let s = scenario(text);
-    Report::build(&s, &run_replications(&s))
-}
-
-fn mean(e: &supportsim::stats::Estimate) -> f64 {
-    e.mean.expect("defined")
-}
 
 const CHAT: &str = r#"
 name = "chat"

@@ -66,6 +66,39 @@ fn handle_time(case: &Value) -> String {
     }
 }
 
+/// Whether a simulated KPI ({"mean", "ci95"} over REPLICATIONS replications) agrees with its exact value
+/// within Z standard errors plus the stated slack; prints the comparison and records a failure.
+fn agrees(
+    what: &str,
+    kpi: &Value,
+    exact: f64,
+    is_probability: bool,
+    failures: &mut Vec<String>,
+) -> bool {
+    let mean = kpi["mean"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what} has no mean"));
+    let se = kpi["ci95"].as_f64().unwrap_or(0.0) / t_quantile_975(REPLICATIONS as usize - 1);
+    let slack = if is_probability {
+        0.002
+    } else {
+        (0.01 * exact).max(0.01)
+    };
+    let tolerance = Z * se + slack;
+    let ok = (mean - exact).abs() <= tolerance;
+    println!(
+        "{what:<30} sim {mean:>12.6} exact {exact:>12.6} |diff| {:>10.6} tol {tolerance:>10.6} {}",
+        (mean - exact).abs(),
+        if ok { "ok" } else { "FAIL" }
+    );
+    if !ok {
+        failures.push(format!(
+            "{what}: simulated {mean} vs exact {exact} (tolerance {tolerance})"
+        ));
+    }
+    ok
+}
+
 #[test]
 fn simulation_agrees_with_exact_values() {
     let mut failures = Vec::new();
@@ -141,31 +174,16 @@ fn simulation_agrees_with_exact_values() {
         let reps = run_replications(&scenario);
         let report = Report::build(&scenario, &reps);
         let kpis = serde_json::to_value(&report.channels["q"]).expect("serialisable");
-        let t = t_quantile_975(REPLICATIONS as usize - 1);
         for (kpi, key, is_probability) in &metrics {
             let exact = f(outputs, key);
-            let mean = kpis[kpi]["mean"]
-                .as_f64()
-                .unwrap_or_else(|| panic!("{id}: {kpi} has no mean"));
-            let se = kpis[kpi]["ci95"].as_f64().unwrap_or(0.0) / t;
-            let slack = if *is_probability {
-                0.002
-            } else {
-                (0.01 * exact).max(0.01)
-            };
-            let tolerance = Z * se + slack;
-            let ok = (mean - exact).abs() <= tolerance;
-            println!(
-                "{id} {kpi:<24} sim {mean:>12.6} exact {exact:>12.6} |diff| {:>10.6} tol {tolerance:>10.6} {}",
-                (mean - exact).abs(),
-                if ok { "ok" } else { "FAIL" }
-            );
             compared += 1;
-            if !ok {
-                failures.push(format!(
-                    "{id} {kpi}: simulated {mean} vs exact {exact} (tolerance {tolerance})"
-                ));
-            }
+            agrees(
+                &format!("{id} {kpi}"),
+                &kpis[kpi],
+                exact,
+                *is_probability,
+                &mut failures,
+            );
         }
     }
     println!("{compared} comparisons, {total_customers:.0} customers");
@@ -248,7 +266,6 @@ fn priority_classes_agree_with_exact_values() {
             Scenario::from_toml(&toml, id, None).unwrap_or_else(|e| panic!("{id}: {e}\n{toml}"));
         let report = Report::build(&scenario, &run_replications(&scenario));
         let kpis = serde_json::to_value(&report.channels["q"]).expect("serialisable");
-        let t = t_quantile_975(REPLICATIONS as usize - 1);
         let mut checks: Vec<(String, &Value, f64, bool)> = outputs["class_mean_wait"]
             .as_array()
             .expect("class waits")
@@ -280,27 +297,14 @@ fn priority_classes_agree_with_exact_values() {
             ));
         }
         for (name, kpi, exact, is_probability) in checks {
-            let mean = kpi["mean"]
-                .as_f64()
-                .unwrap_or_else(|| panic!("{id}: {name} has no mean"));
-            let se = kpi["ci95"].as_f64().unwrap_or(0.0) / t;
-            let slack = if is_probability {
-                0.002
-            } else {
-                (0.01 * exact).max(0.01)
-            };
-            let tolerance = Z * se + slack;
-            let ok = (mean - exact).abs() <= tolerance;
-            println!(
-                "{id} {name:<16} sim {mean:>12.6} exact {exact:>12.6} tol {tolerance:>10.6} {}",
-                if ok { "ok" } else { "FAIL" }
-            );
             compared += 1;
-            if !ok {
-                failures.push(format!(
-                    "{id} {name}: simulated {mean} vs exact {exact} (tolerance {tolerance})"
-                ));
-            }
+            agrees(
+                &format!("{id} {name}"),
+                kpi,
+                exact,
+                is_probability,
+                &mut failures,
+            );
         }
     }
     assert!(compared >= 6, "only {compared} comparisons");

@@ -1,18 +1,13 @@
 //! Shifts, breaks and shrinkage: the staffed time follows the schedule, breaks and absence show as group
 //! states, night shifts cross midnight, and agents finish what they hold when a shift or break starts.
 
+mod common;
+use common::{mean, scenario};
+
 use supportsim::experiment::run_replications;
 use supportsim::model::center::simulate;
 use supportsim::report::Report;
 use supportsim::scenario::Scenario;
-
-fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml(text, "test.toml", None).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn mean(e: &supportsim::stats::Estimate) -> f64 {
-    e.mean.expect("defined")
-}
 
 const WEEK: &str = r#"
 name = "shifts"

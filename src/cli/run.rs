@@ -85,7 +85,12 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     }
     match a.format {
         Format::Table => {
-            print!("{}", table::render(&report));            println!("wrote {}/{{summary.json, intervals.csv, groups.csv, scenario.toml}}", out.display());}
+            print!("{}", table::render(&report));
+            println!(
+                "wrote {}/{{summary.json, intervals.csv, groups.csv, scenario.toml}}",
+                out.display()
+            );
+        }
         Format::Json => print!("{summary}"),
         Format::Csv => print!("{}", csv::summary_csv(&report)),
     }

@@ -57,12 +57,19 @@ pub fn intervals_csv(report: &Report) -> String {
 
 /// One row per group and interval: agents in each state and occupancy.
 pub fn groups_csv(report: &Report) -> String {
-    let mut header: Vec<String> = ["group", "interval", "start", "start_s"].map(String::from).to_vec();
+    let mut header: Vec<String> = ["group", "interval", "start", "start_s"]
+        .map(String::from)
+        .to_vec();
     let mut rows = Vec::new();
     for (group, ints) in &report.group_intervals {
         for (i, k) in ints.iter().enumerate() {
             let start_s = i as f64 * report.run.interval_s;
-            let mut row = vec![group.clone(), i.to_string(), clock(start_s), format!("{start_s}")];
+            let mut row = vec![
+                group.clone(),
+                i.to_string(),
+                clock(start_s),
+                format!("{start_s}"),
+            ];
             let first = rows.is_empty();
             for (name, e) in k.fields() {
                 push(&mut header, &mut row, name, e, first);

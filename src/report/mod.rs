@@ -369,12 +369,21 @@ impl Report {
             .map(|(gi, g)| {
                 let rows = (0..s.intervals())
                     .map(|i| {
-                        let per = |f: fn(&crate::stats::GroupTally, usize) -> f64| est(reps, move |r| Some(f(&r.groups[gi], i) / width));
+                        let per = |f: fn(&crate::stats::GroupTally, usize) -> f64| {
+                            est(reps, move |r| Some(f(&r.groups[gi], i) / width))
+                        };
                         GroupIntervalKpis {
-                            occupancy: est(reps, |r| ratio(r.groups[gi].busy_intervals[i], r.groups[gi].staffed_intervals[i])),
+                            occupancy: est(reps, |r| {
+                                ratio(
+                                    r.groups[gi].busy_intervals[i],
+                                    r.groups[gi].staffed_intervals[i],
+                                )
+                            }),
                             staffed_agents: per(|t, i| t.staffed_intervals[i]),
                             handling_agents: per(|t, i| t.busy_intervals[i]),
-                            idle_agents: per(|t, i| (t.staffed_intervals[i] - t.busy_intervals[i]).max(0.0)),
+                            idle_agents: per(|t, i| {
+                                (t.staffed_intervals[i] - t.busy_intervals[i]).max(0.0)
+                            }),
                             break_agents: per(|t, i| t.break_intervals[i]),
                             absent_agents: per(|t, i| t.shrinkage_intervals[i]),
                         }

@@ -32,3 +32,20 @@ pub fn f(v: &Value, key: &str) -> f64 {
         .as_f64()
         .unwrap_or_else(|| panic!("{key} is not a number in {v}"))
 }
+
+/// A scenario from TOML text, panicking with the validation message if it is rejected.
+pub fn scenario(text: &str) -> supportsim::scenario::Scenario {
+    supportsim::scenario::Scenario::from_toml(text, "test.toml", None)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs every replication of a scenario given as TOML text and builds its report.
+pub fn run(text: &str) -> supportsim::report::Report {
+    let s = scenario(text);
+    supportsim::report::Report::build(&s, &supportsim::experiment::run_replications(&s))
+}
+
+/// The mean of an estimate that must be defined.
+pub fn mean(e: &supportsim::stats::Estimate) -> f64 {
+    e.mean.expect("defined")
+}
