@@ -107,11 +107,11 @@ fn forecast_mistakes_are_explained() {
     for (forecast, message) in [
         (
             ", forecast_cv = -0.1",
-            "channels[0].arrivals.forecast_cv = -0.1: must be between 0 and 2",
+            "channels[0].arrivals.forecast_cv = -0.1: must be 0 (no uncertainty) or between 0.001 and 2",
         ),
         (
             ", forecast_cv = 3",
-            "channels[0].arrivals.forecast_cv = 3: must be between 0 and 2",
+            "channels[0].arrivals.forecast_cv = 3: must be 0 (no uncertainty) or between 0.001 and 2",
         ),
     ] {
         let err = Scenario::from_toml(

@@ -39,9 +39,6 @@ struct Forecast {
 impl Forecast {
     fn multiplier(&mut self, interval: i64) -> f64 {
         let day = interval.div_euclid(self.per_day);
-        if self.multipliers.is_empty() {
-            self.first_day = day;
-        }
         let index = (day - self.first_day).max(0) as usize;
         while self.multipliers.len() <= index {
             self.multipliers.push(self.sampler.sample(&mut self.rng));
@@ -75,11 +72,15 @@ impl ArrivalProcess {
         let shape = 1.0 / (cv * cv);
         let sampler = Gamma::new(shape, 1.0 / shape).expect("validated: 0 < cv <= 2");
         let per_day = (86_400.0 / self.width).round() as i64;
+        // Days are numbered from the first simulated one, whatever its rate, so a day's multiplier does not
+        // depend on which earlier days had arrivals.
+        let first_day = ((0.0 - self.origin) / self.width).floor() as i64;
+        let first_day = first_day.div_euclid(per_day);
         self.forecast = Some(Forecast {
             sampler,
             rng,
             per_day,
-            first_day: 0,
+            first_day,
             multipliers: Vec::new(),
         });
         self

@@ -67,6 +67,8 @@ struct Service {
     id: u32,
     channel: u32,
     start: f64,
+    /// When it will end (its `ServiceEnd` event).
+    end: f64,
 }
 
 struct Agent {
@@ -80,6 +82,8 @@ struct Agent {
     engaged_channel: u32,
     /// How many chats the agent may hold now (the smallest `max` of the channels of the chats in hand).
     chat_cap: u32,
+    /// Finishes what it holds, takes no new work, then goes off duty (its head-count dropped).
+    leaving: bool,
 }
 
 /// One channel as a group sees it: where its waiting work is and what serving it costs.
@@ -102,8 +106,11 @@ struct GroupState {
     off_duty: Vec<u32>,
     /// Agents present: idle, busy, or finishing what they hold before leaving.
     on_duty: u32,
-    /// Busy agents who leave when they are free.
+    /// Busy agents marked to leave when they are free.
     leaving: u32,
+    /// The group's agent slots: `first_agent..first_agent + slots`.
+    first_agent: u32,
+    slots: u32,
     /// Since when `on_duty` has had its current value (for the staffed-time integral).
     on_duty_since: f64,
     /// The channels the group serves, highest channel priority first (ties: the order of its skills).
@@ -125,12 +132,13 @@ enum Schedule {
         present: Vec<bool>,
     },
     /// Shifts: head-count changes at exact times, generated a day at a time (`pending` holds every change
-    /// before the start of `next_day`, sorted).
+    /// before the start of `next_day`, sorted). `armed`: a shift event is scheduled.
     Shifts {
         pending: VecDeque<(f64, i64)>,
         next_day: i64,
         scheduled: i64,
         rng: StreamRng,
+        armed: bool,
     },
 }
 
@@ -222,6 +230,9 @@ struct Center<'a> {
     room: WaitingRoom,
     tally: ReplicationTally,
     busy_agents: u32,
+    /// The reporting interval the clock is in (updated at each boundary event: exact, unlike a division).
+    current_index: i64,
+    boundary_armed: bool,
 }
 
 /// Runs replication `replication` of `scenario` and returns what it measured.
@@ -356,6 +367,7 @@ impl<'a> Center<'a> {
                         next_day: 0,
                         scheduled: 0,
                         rng,
+                        armed: false,
                     }
                 };
                 let first = agents.len() as u32;
@@ -366,6 +378,7 @@ impl<'a> Center<'a> {
                     engaged_since: 0.0,
                     engaged_channel: 0,
                     chat_cap: 1,
+                    leaving: false,
                 }));
                 let mut work: Vec<GroupChannel> = g
                     .skills
@@ -412,6 +425,8 @@ impl<'a> Center<'a> {
                     off_duty: (first..first + slots).rev().collect(),
                     on_duty: 0,
                     leaving: 0,
+                    first_agent: first,
+                    slots,
                     on_duty_since: 0.0,
                     work,
                     single_queue,
@@ -440,6 +455,8 @@ impl<'a> Center<'a> {
             room: WaitingRoom::new(queues, s.channels.len()),
             tally,
             busy_agents: 0,
+            current_index: 0,
+            boundary_armed: false,
         }
     }
 
@@ -463,10 +480,12 @@ impl<'a> Center<'a> {
                 Schedule::Shifts { .. } => self.start_shifts(g),
             }
         }
+        self.current_index = first;
         self.events.schedule(
             self.interval_start(first + 1),
             Event::Boundary { index: first + 1 },
         );
+        self.boundary_armed = true;
         for c in 0..self.channels.len() {
             if let Some(t) = self.channels[c].arrivals.next_after(0.0) {
                 self.events
@@ -506,9 +525,8 @@ impl<'a> Center<'a> {
                     self.on_boundary(index, t);
                     // From the index, not by adding widths: no drift off the interval edges.
                     let next = self.interval_start(index + 1);
-                    let work_left = self.busy_agents > 0
-                        || (0..self.channels.len()).any(|c| self.room.waiting(c) > 0);
-                    if next <= end || work_left {
+                    self.boundary_armed = next <= end || self.work_left();
+                    if self.boundary_armed {
                         self.events
                             .schedule(next, Event::Boundary { index: index + 1 });
                     }
@@ -540,6 +558,7 @@ impl<'a> Center<'a> {
     /// The start of interval `index`: record the backlog at the end of the previous interval, apply the
     /// head-counts of this one, and let idle agents start on deferred channels that open now.
     fn on_boundary(&mut self, index: i64, now: SimTime) {
+        self.current_index = index;
         if (1..=self.bins.count as i64).contains(&index) {
             for c in 0..self.channels.len() {
                 self.tally.channels[c].backlog[(index - 1) as usize] = self.room.waiting(c);
@@ -557,12 +576,21 @@ impl<'a> Center<'a> {
                 && !ch.open.at(index - 1)
                 && self.room.waiting(c) > 0
             {
-                while self.room.waiting(c) > 0 {
-                    let Some(agent) = self.available_agent(c, false) else {
-                        break;
-                    };
-                    self.seek_work(agent, now);
-                    self.update_availability(agent, now);
+                // Primary groups first, then overflow groups for contacts that have waited long enough;
+                // stop as soon as an agent finds nothing to start.
+                for overflow in [false, true] {
+                    while self.room.waiting(c) > 0 {
+                        let Some(agent) = self.available_agent(c, overflow) else {
+                            break;
+                        };
+                        let before = self.agents[agent].services.len();
+                        self.seek_work(agent, now);
+                        let started = self.agents[agent].services.len() > before;
+                        self.update_availability(agent, now);
+                        if !started {
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -640,11 +668,14 @@ impl<'a> Center<'a> {
     /// Appends day `day`'s shift and break changes of group `g`, drawing absences, and counts scheduled break
     /// and absence time.
     fn generate_shift_day(&mut self, g: usize, day: i64) {
-        let s = self.scenario;
-        let day_start = self.bins.start + day as f64 * DAY_S;
+        let s = self.scenario; // Offsets are added before the origin, so equal times on successive days compare equal exactly.
+        let at = |offset: f64| self.bins.start + (day as f64 * DAY_S + offset);
+        // Outside the horizon the week repeats like every per-interval value (holidays included).
+        let horizon_days = (s.horizon_s / DAY_S).round().max(1.0) as i64;
+        let cycle_day = day.rem_euclid(horizon_days);
         let (weekday, holiday) = (
-            usize::from(s.calendar.weekday(day)),
-            s.calendar.day_type(day) == DayType::Holiday,
+            usize::from(s.calendar.weekday(cycle_day)),
+            s.calendar.day_type(cycle_day) == DayType::Holiday,
         );
         let shrinkage = s.groups[g].shrinkage;
         let bins = self.bins;
@@ -672,10 +703,7 @@ impl<'a> Center<'a> {
             } else {
                 shift.agents
             };
-            let (start, end) = (
-                day_start + shift.start_s,
-                day_start + shift.start_s + shift.duration_s,
-            );
+            let (start, end) = (at(shift.start_s), at(shift.start_s + shift.duration_s));
             new.push((start, i64::from(present)));
             new.push((end, -i64::from(present)));
             let absent = f64::from(shift.agents - present);
@@ -692,9 +720,10 @@ impl<'a> Center<'a> {
                     } else {
                         0.0
                     };
-                    let t0 = day_start + b.earliest_s + (b.latest_s - b.earliest_s) * frac;
+                    let offset = b.earliest_s + (b.latest_s - b.earliest_s) * frac;
+                    let t0 = at(offset);
                     new.push((t0, -1));
-                    new.push((t0 + b.duration_s, 1));
+                    new.push((at(offset + b.duration_s), 1));
                     let span =
                         bins.spread(t0, t0 + b.duration_s, |i, dt| gt.break_intervals[i] += dt);
                     gt.break_s += span;
@@ -728,21 +757,52 @@ impl<'a> Center<'a> {
         let Schedule::Shifts { pending, .. } = &self.groups[g].schedule else {
             return;
         };
-        if let Some(&(t, _)) = pending.front() {
-            let work_left =
-                self.busy_agents > 0 || (0..self.channels.len()).any(|c| self.room.waiting(c) > 0);
-            if t <= end || work_left {
+        let next = pending.front().map(|&(t, _)| t);
+        let armed = match next {
+            // Inside the horizon the schedule always goes on (work may still arrive); after it, only while
+            // work is left (`rearm` restarts it if a late contact arrives).
+            Some(t) if now <= end || t <= end || self.work_left() => {
                 self.events
                     .schedule(t.max(now), Event::Shift { group: g as u32 });
+                true
+            }
+            _ => false,
+        };
+        if let Schedule::Shifts { armed: a, .. } = &mut self.groups[g].schedule {
+            *a = armed;
+        }
+    }
+
+    fn work_left(&self) -> bool {
+        self.busy_agents > 0 || (0..self.channels.len()).any(|c| self.room.waiting(c) > 0)
+    }
+
+    /// After the horizon the boundary and shift events stop once no work is left. A contact that arrives
+    /// later still (a self-service fall-through) restarts them, so head-counts keep following the plan.
+    fn rearm(&mut self, now: SimTime) {
+        if !self.boundary_armed {
+            let next = self.current_index + 1;
+            self.events.schedule(
+                self.interval_start(next).max(now),
+                Event::Boundary { index: next },
+            );
+            self.boundary_armed = true;
+        }
+        let end = self.bins.end();
+        let stop = end + (self.scenario.warmup_s + self.scenario.horizon_s).max(7.0 * DAY_S);
+        for g in 0..self.groups.len() {
+            if matches!(
+                self.groups[g].schedule,
+                Schedule::Shifts { armed: false, .. }
+            ) {
+                self.on_shift(g, now, end, stop);
             }
         }
     }
 
     #[inline]
-    fn is_open(&self, c: usize, now: SimTime) -> bool {
-        let open = &self.channels[c].open;
-        // Most channels never close: skip the interval lookup.
-        (open.is_constant() && open.at(0)) || open.at(self.interval_index(now))
+    fn is_open(&self, c: usize) -> bool {
+        self.channels[c].open.at(self.current_index)
     }
 
     fn on_arrival(&mut self, c: usize, now: SimTime) {
@@ -791,8 +851,14 @@ impl<'a> Center<'a> {
         } else {
             0
         };
-        let ch = &mut self.channels[to];
-        let callback = ch.callback.as_ref().map(|cb| {
+        // Callback and announcement draws also come from the stream owner's streams (`from`), so adding a
+        // self-service stage in front does not change what direct callers draw.
+        let (callback_config, announce) = (
+            self.channels[to].callback.clone(),
+            self.channels[to].announce,
+        );
+        let ch = &mut self.channels[from];
+        let callback = callback_config.as_ref().map(|cb| {
             let (accept, no_answer) = (
                 uniform01(&mut ch.callback_rng),
                 uniform01(&mut ch.callback_rng),
@@ -803,10 +869,9 @@ impl<'a> Center<'a> {
                 cb.handle_time.sample(&mut ch.callback_rng),
             )
         });
-        let informed = ch
-            .announce
-            .map(|a| (uniform01(&mut ch.announce_rng) < a.share, a.patience_factor));
-        let queue = ch.class_queues[class] as u32;
+        let informed =
+            announce.map(|a| (uniform01(&mut ch.announce_rng) < a.share, a.patience_factor));
+        let queue = self.channels[to].class_queues[class] as u32;
         let interval = self.bins.index(now).map(|i| i as u32);
         if let Some(i) = interval {
             self.count(to, i, class as u16, |t| t.offered += 1);
@@ -822,7 +887,7 @@ impl<'a> Center<'a> {
             callback: CallbackState::None,
             callback_handle: 0.0,
         };
-        let open = self.is_open(to, now);
+        let open = self.is_open(to);
         if !open && !self.channels[to].deferred {
             // Only a self-service fall-through reaches a closed synchronous channel (its own arrivals stop at
             // closing time): the caller is told the line is closed, counted as blocked.
@@ -879,6 +944,9 @@ impl<'a> Center<'a> {
             });
         }
         let ticket = self.room.push(contact);
+        if now > self.bins.end() {
+            self.rearm(now);
+        }
         // A caller waiting for a callback is off the line: no abandonment.
         if let Some(p) = patience
             && !accepted
@@ -951,12 +1019,9 @@ impl<'a> Center<'a> {
         if ch.kind != ChannelKind::Chat {
             return None;
         }
-        // Chats: the least-loaded agent with room, in a group not shedding agents.
+        // Chats: the least-loaded agent with room (agents about to leave are not on the list).
         let mut best: Option<(usize, usize)> = None;
         for e in ch.eligible.iter().filter(|e| primary(e)) {
-            if self.groups[e.group].leaving > 0 {
-                continue;
-            }
             for &a in &self.groups[e.group].partial {
                 let agent = &self.agents[a as usize];
                 let load = agent.services.len();
@@ -1025,6 +1090,7 @@ impl<'a> Center<'a> {
             id,
             channel: w.channel,
             start: now,
+            end: now + handle,
         });
         self.events.schedule(
             now + handle,
@@ -1067,7 +1133,7 @@ impl<'a> Center<'a> {
         let can_take_more_chats = !a.services.is_empty()
             && (a.services.len() as u32) < a.chat_cap
             && self.channels[a.services[0].channel as usize].kind == ChannelKind::Chat
-            && self.groups[g].leaving == 0;
+            && !a.leaving;
         let partial = &mut self.groups[g].partial;
         let listed = partial.iter().position(|&x| x as usize == agent);
         match (can_take_more_chats, listed) {
@@ -1077,7 +1143,7 @@ impl<'a> Center<'a> {
             }
             _ => {}
         }
-        if self.agents[agent].services.is_empty() {
+        if self.agents[agent].services.is_empty() && !self.agents[agent].leaving {
             self.groups[g].idle.push(agent as u32, now);
         }
     }
@@ -1091,7 +1157,10 @@ impl<'a> Center<'a> {
             .expect("a service end belongs to a contact in hand");
         let service = a.services.swap_remove(pos);
         let g = a.group as usize;
-        if a.services.is_empty() && a.engaged_since == service.start {
+        if a.services.is_empty()
+            && a.engaged_since == service.start
+            && a.engaged_channel == service.channel
+        {
             // The contact spanned the whole engagement (always so for voice): one pass for both integrals.
             self.account_engaged_and_work(agent, service, now);
         } else {
@@ -1100,24 +1169,27 @@ impl<'a> Center<'a> {
                 self.account_engaged(agent, now);
             }
         }
+        // The chat cap follows the chats still in hand.
+        if let Some(cap) = self.agents[agent]
+            .services
+            .iter()
+            .map(|s| self.channels[s.channel as usize].chat_max)
+            .min()
+        {
+            self.agents[agent].chat_cap = cap;
+        }
         if self.agents[agent].services.is_empty() {
             self.busy_agents -= 1;
-            if self.groups[g].leaving > 0 {
+            if self.agents[agent].leaving {
+                self.agents[agent].leaving = false;
                 self.groups[g].leaving -= 1;
                 self.account_on_duty(g, now);
                 self.groups[g].on_duty -= 1;
                 self.groups[g].off_duty.push(agent as u32);
-                if let Some(i) = self.groups[g]
-                    .partial
-                    .iter()
-                    .position(|&x| x as usize == agent)
-                {
-                    self.groups[g].partial.swap_remove(i);
-                }
                 return;
             }
         }
-        if self.groups[g].leaving == 0 {
+        if !self.agents[agent].leaving {
             self.seek_work(agent, now);
         }
         self.update_availability(agent, now);
@@ -1184,11 +1256,7 @@ impl<'a> Center<'a> {
             {
                 break; // channels are sorted by priority: nothing better follows
             }
-            if gc.deferred
-                && !self.channels[gc.channel]
-                    .open
-                    .at(((now - self.bins.start) / self.bins.width).floor() as i64)
-            {
+            if gc.deferred && !self.channels[gc.channel].open.at(self.current_index) {
                 continue; // deferred work waits for opening hours
             }
             // The channel's best class with eligible work: highest class priority, then oldest.
@@ -1200,7 +1268,7 @@ impl<'a> Center<'a> {
                     break;
                 }
                 if let Some(head) = room.head_arrival(q)
-                    && now - head >= gc.delay
+                    && now >= head + gc.delay
                     && class_best.is_none_or(|(_, _, h)| head < h)
                 {
                     class_best = Some((cp, q, head));
@@ -1288,17 +1356,29 @@ impl<'a> Center<'a> {
             return;
         }
         self.account_on_duty(g, now);
+        let slots = self.groups[g].first_agent as usize
+            ..(self.groups[g].first_agent + self.groups[g].slots) as usize;
         if target > committed {
             let mut need = target - committed;
-            let cancel = need.min(self.groups[g].leaving);
-            self.groups[g].leaving -= cancel;
-            need -= cancel;
+            // First, agents about to leave stay after all.
+            for agent in slots {
+                if need == 0 || self.groups[g].leaving == 0 {
+                    break;
+                }
+                if self.agents[agent].leaving {
+                    self.agents[agent].leaving = false;
+                    self.groups[g].leaving -= 1;
+                    need -= 1;
+                    self.seek_work(agent, now);
+                    self.update_availability(agent, now);
+                }
+            }
             for _ in 0..need {
-                let agent = self.groups[g]
-                    .off_duty
-                    .pop()
-                    .expect("agent slots cover the largest head-count")
-                    as usize;
+                // Slots cover the largest head-count; should a plan ever ask for more, the extra is not staffed.
+                let Some(agent) = self.groups[g].off_duty.pop() else {
+                    break;
+                };
+                let agent = agent as usize;
                 self.groups[g].on_duty += 1;
                 self.seek_work(agent, now);
                 self.update_availability(agent, now);
@@ -1314,10 +1394,29 @@ impl<'a> Center<'a> {
                 self.groups[g].on_duty -= 1;
                 excess -= 1;
             }
-            // Busy agents leave when free, and meanwhile take no new chats.
-            self.groups[g].leaving += excess;
-            if excess > 0 {
-                self.groups[g].partial.clear();
+            // The rest are busy: those who will be free soonest finish what they hold, take no new work, then
+            // leave (for single contacts this is "the first to finish goes").
+            while excess > 0 {
+                let Some(agent) = slots
+                    .clone()
+                    .filter(|&a| !self.agents[a].leaving && !self.agents[a].services.is_empty())
+                    .min_by(|&a, &b| {
+                        let free_at = |agent: usize| {
+                            self.agents[agent]
+                                .services
+                                .iter()
+                                .map(|s| s.end)
+                                .fold(f64::NEG_INFINITY, f64::max)
+                        };
+                        free_at(a).total_cmp(&free_at(b))
+                    })
+                else {
+                    break;
+                };
+                self.agents[agent].leaving = true;
+                self.groups[g].leaving += 1;
+                excess -= 1;
+                self.update_availability(agent, now);
             }
         }
     }

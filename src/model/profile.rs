@@ -29,6 +29,10 @@ impl<T: Copy> PerInterval<T> {
     /// The value on interval `index` (negative during the warm-up), repeating with the cycle.
     #[inline]
     pub fn at(&self, index: i64) -> T {
+        // A constant (the common case) needs no division.
+        if let [v] = self.values[..] {
+            return v;
+        }
         self.values[index.rem_euclid(self.values.len() as i64) as usize]
     }
 

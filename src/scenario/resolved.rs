@@ -116,7 +116,7 @@ pub fn to_toml(s: &Scenario) -> String {
         if let Some(open) = open_hours(s, c) {
             let _ = writeln!(o, "open = {{ {open} }}");
         }
-        if c.classes.len() > 1 {
+        if c.classes.len() > 1 || c.classes.first().is_some_and(|k| k.name != c.name) {
             let classes: Vec<String> = c
                 .classes
                 .iter()
@@ -253,9 +253,14 @@ fn open_hours(s: &Scenario, c: &Channel) -> Option<String> {
     Some(parts.join(", "))
 }
 
-/// A time of day "HH:MM" from seconds after a midnight (past 24:00 wraps: night shifts).
+/// A time of day "HH:MM" from seconds after a midnight (past 24:00 wraps: night shifts). The end of a day
+/// is written "24:00", which reads back as the end of that day rather than its start.
 fn clock(seconds: f64) -> String {
-    let m = (seconds / 60.0).round() as i64 % (24 * 60);
+    let total = (seconds / 60.0).round() as i64;
+    if total > 0 && total % (24 * 60) == 0 {
+        return "24:00".into();
+    }
+    let m = total % (24 * 60);
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 

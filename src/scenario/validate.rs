@@ -640,8 +640,8 @@ impl Validator<'_> {
             return Some(0.0);
         };
         let value = *cv.get_ref();
-        if !(0.0..=2.0).contains(&value) {
-            self.err(cv.span(), format!("channels[{i}].arrivals.forecast_cv = {}: must be between 0 and 2 (0.1: a day's volume is typically within 10% of the forecast)", Num(value)));
+        if !(value == 0.0 || (0.001..=2.0).contains(&value)) {
+            self.err(cv.span(), format!("channels[{i}].arrivals.forecast_cv = {}: must be 0 (no uncertainty) or between 0.001 and 2 (0.1: a day's volume is typically within 10% of the forecast)", Num(value)));
             return None;
         }
         if value > 0.0 && DAY_S % interval_s != 0.0 {
@@ -815,6 +815,13 @@ impl Validator<'_> {
             },
         };
         let mut holidays = Vec::new();
+        if let Some(h) = &f.holidays
+            && let Some(hz) = horizon_s
+            && !h.get_ref().is_empty()
+            && hz % DAY_S != 0.0
+        {
+            self.err(h.span(), "holidays: calendar features need a horizon of whole days (such as \"7d\") and an interval that divides a day".into());
+        }
         if let Some(h) = &f.holidays {
             let days = horizon_s.map_or(0, |s| (s / DAY_S).ceil() as i64);
             for &d in h.get_ref() {
@@ -893,6 +900,12 @@ impl Validator<'_> {
                     let weights = &profiles[calendar.day_type(day as i64) as usize];
                     let volume = daily[day % daily.len()];
                     rates.extend(weights.iter().map(|w| volume * w / interval_h));
+                }
+                if let Some(max) = rates.iter().copied().reduce(f64::max)
+                    && max > MAX_RATE_PER_HOUR
+                {
+                    self.err(per_day.span(), format!("{key}.per_day: the profile puts {} contacts per hour in its busiest interval, more than {MAX_RATE_PER_HOUR:e}; spread the profile or lower the volume", Num(max)));
+                    return None;
                 }
                 PerInterval::new(rates)
             }
@@ -973,7 +986,10 @@ impl Validator<'_> {
             if calendar.holidays.is_empty() {
                 return Some(PerInterval::constant(true));
             }
-            let d = days?;
+            // Holidays need the calendar (checked with `holidays`); without it the channel is always open.
+            let Some(d) = days else {
+                return Some(PerInterval::constant(true));
+            };
             let values = (0..intervals)
                 .map(|k| calendar.day_type((k / d.intervals_per_day) as i64) != DayType::Holiday)
                 .collect();
@@ -1385,7 +1401,8 @@ impl Validator<'_> {
                     },
                 }
             }
-            let start = parse_clock(sh.start.get_ref());
+            // A shift starts before midnight: "24:00" is "00:00" of the next day.
+            let start = parse_clock(sh.start.get_ref()).filter(|s| *s < DAY_S);
             let end = parse_clock(sh.end.get_ref());
             if start.is_none() {
                 self.err(
@@ -1434,7 +1451,14 @@ impl Validator<'_> {
                     }
                     (None, Some(w)) if w.get_ref().len() == 2 => {
                         match (parse_clock(&w.get_ref()[0]), parse_clock(&w.get_ref()[1])) {
-                            (Some(a), Some(z)) => Some((in_shift(a), in_shift(z) - duration_s)),
+                            (Some(a), Some(z)) => {
+                                // A window ending at or before its start ends the next day ("20:00" to "00:00").
+                                let (a, mut z) = (in_shift(a), in_shift(z));
+                                if z <= a {
+                                    z += DAY_S;
+                                }
+                                Some((a, z - duration_s))
+                            }
                             _ => None,
                         }
                     }
