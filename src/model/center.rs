@@ -602,7 +602,7 @@ impl<'a> Center<'a> {
         let planned = self.scenario.groups[g].size.at(index);
         let start = self.interval_start(index);
         let day = ((start - self.bins.start) / DAY_S).floor() as i64;
-        let slots = self.agents.iter().filter(|a| a.group as usize == g).count();
+        let slots = self.groups[g].slots as usize;
         let present = match &mut self.groups[g].schedule {
             Schedule::Size { shrinkage, .. } if *shrinkage == 0.0 => planned,
             Schedule::Size {
