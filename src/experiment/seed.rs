@@ -29,6 +29,8 @@ pub enum Purpose {
     SelfService = 8,
     /// Day-level forecast multipliers of a channel's volume.
     Forecast = 9,
+    /// A customer's journey: resolution, accuracy, giving up, repeat delay and channel, retries.
+    Journey = 10,
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective mix with full avalanche.

@@ -24,7 +24,8 @@ use crate::model::profile::PerInterval;
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
 use crate::routing::{IdleAgents, longest_idle_group};
 use crate::scenario::{
-    AgentSelection, Announce, Callback, ChannelKind, DayType, Scenario, SelfService,
+    AgentSelection, Announce, Callback, ChannelKind, DayType, Repeat, Resolution, Retry, Scenario,
+    SelfService,
 };
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
 use std::collections::VecDeque;
@@ -58,8 +59,76 @@ enum Event {
     /// A contact leaves self-service channel `from` without resolution and arrives at its assisted channel.
     FallThrough {
         from: u32,
+        case: u32,
+    },
+    /// A customer whose case is still open contacts channel `channel` again.
+    Repeat {
+        case: u32,
+        channel: u32,
     },
 }
+
+/// A customer's case: opened by a first contact, closed when resolved, given up or abandoned for good.
+#[derive(Debug, Clone, Copy)]
+struct Case {
+    start: f64,
+    /// Channel of the first contact (case KPIs are reported by it).
+    first_channel: u32,
+    /// Interval of the first contact in the measured window; `None`: a warm-up case, not counted.
+    interval: Option<u32>,
+    contacts: u16,
+}
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseEnd {
+    Resolved,
+    GaveUp,
+    /// Abandoned, blocked or unreached without trying again.
+    LeftUnserved,
+}
+
+/// A contact's draws at arrival.
+struct Draws {
+    base_handle: f64,
+    patience: Option<f64>,
+    class: usize,
+    callback: Option<(bool, bool, f64)>,
+    informed: Option<(bool, f64)>,
+}
+
+/// Where a contact's draws come from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// The first-contact streams of a channel (the contact's own, or its self-service stage's).
+    First(usize),
+    /// The repeat-contact streams of the channel it arrives at.
+    Repeat,
+}
+
+/// The per-contact streams of a channel: one set for first contacts, one for repeat contacts.
+struct ContactStreams {
+    handle: StreamRng,
+    patience: StreamRng,
+    class: StreamRng,
+    callback: StreamRng,
+    announce: StreamRng,
+}
+
+impl ContactStreams {
+    fn new(seed: u64, replication: u64, key: u64) -> Self {
+        ContactStreams {
+            handle: stream(seed, replication, key, Purpose::HandleTime),
+            patience: stream(seed, replication, key, Purpose::Patience),
+            class: stream(seed, replication, key, Purpose::Class),
+            callback: stream(seed, replication, key, Purpose::Callback),
+            announce: stream(seed, replication, key, Purpose::Announce),
+        }
+    }
+}
+
+/// Mixed into a channel's key for its repeat-contact streams.
+const REPEAT_KEY: u64 = 0x7e9e_a7c0_47ac_7500;
 
 /// A contact in an agent's hands.
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +138,11 @@ struct Service {
     start: f64,
     /// When it will end (its `ServiceEnd` event).
     end: f64,
+    case: u32,
+    /// The agent's proficiency on the channel (resolution and accuracy depend on it).
+    proficiency: f64,
+    /// False for a callback attempt that reaches nobody.
+    reached: bool,
 }
 
 struct Agent {
@@ -149,6 +223,7 @@ const DAY_S: f64 = 86_400.0;
 struct Eligible {
     group: usize,
     multiplier: f64,
+    proficiency: f64,
     /// 0 for a primary group; the overflow time for a secondary group.
     delay: f64,
 }
@@ -156,9 +231,13 @@ struct Eligible {
 struct ChannelState {
     kind: ChannelKind,
     arrivals: ArrivalProcess,
-    handle_rng: StreamRng,
-    patience_rng: StreamRng,
-    class_rng: StreamRng,
+    first_streams: ContactStreams,
+    repeat_streams: ContactStreams,
+    /// Resolution, accuracy, give-up, repeat delay and channel, retry: the customer's journey.
+    journey_rng: StreamRng,
+    resolution: Resolution,
+    repeat: Option<Repeat>,
+    retry: Option<Retry>,
     handle_time: Dist,
     patience: Option<Dist>,
     target_s: f64,
@@ -173,9 +252,7 @@ struct ChannelState {
     deferred: bool,
     open: PerInterval<bool>,
     callback: Option<Callback>,
-    callback_rng: StreamRng,
     announce: Option<Announce>,
-    announce_rng: StreamRng,
     self_service: Option<SelfService>,
     self_service_rng: StreamRng,
     /// Set when the target counts business hours only.
@@ -232,6 +309,8 @@ struct Center<'a> {
     busy_agents: u32,
     /// The reporting interval the clock is in (updated at each boundary event: exact, unlike a division).
     current_index: i64,
+    cases: Vec<Case>,
+    free_cases: Vec<u32>,
     boundary_armed: bool,
 }
 
@@ -276,6 +355,7 @@ impl<'a> Center<'a> {
                     .map(|(gi, p)| Eligible {
                         group: gi,
                         multiplier: s.proficiency.handle_time_multiplier(p),
+                        proficiency: p,
                         delay: match &c.overflow {
                             Some(o) if o.groups.contains(&gi) => o.after_s,
                             _ => 0.0,
@@ -318,9 +398,12 @@ impl<'a> Center<'a> {
                             process
                         }
                     },
-                    handle_rng: stream(s.seed, replication, key, Purpose::HandleTime),
-                    patience_rng: stream(s.seed, replication, key, Purpose::Patience),
-                    class_rng: stream(s.seed, replication, key, Purpose::Class),
+                    first_streams: ContactStreams::new(s.seed, replication, key),
+                    repeat_streams: ContactStreams::new(s.seed, replication, key ^ REPEAT_KEY),
+                    journey_rng: stream(s.seed, replication, key, Purpose::Journey),
+                    resolution: c.resolution,
+                    repeat: c.repeat.clone(),
+                    retry: c.retry.clone(),
                     handle_time: c.handle_time.clone(),
                     patience: c.patience.clone(),
                     target_s: c.target.within_s,
@@ -334,9 +417,7 @@ impl<'a> Center<'a> {
                     deferred: c.kind == ChannelKind::Deferred,
                     open: c.open.clone(),
                     callback: c.callback.clone(),
-                    callback_rng: stream(s.seed, replication, key, Purpose::Callback),
                     announce: c.announce,
-                    announce_rng: stream(s.seed, replication, key, Purpose::Announce),
                     self_service: c.self_service.clone(),
                     self_service_rng: stream(s.seed, replication, key, Purpose::SelfService),
                     business: c
@@ -457,6 +538,8 @@ impl<'a> Center<'a> {
             busy_agents: 0,
             current_index: 0,
             boundary_armed: false,
+            cases: Vec::new(),
+            free_cases: Vec::new(),
         }
     }
 
@@ -513,13 +596,16 @@ impl<'a> Center<'a> {
                 Event::Abandon { ticket } => self.on_abandon(ticket, t),
                 Event::Overflow { ticket } => self.on_overflow(ticket, t),
                 Event::Shift { group } => self.on_shift(group as usize, t, end, stop),
-                Event::FallThrough { from } => {
+                Event::Repeat { case, channel } => {
+                    self.admit(channel as usize, Source::Repeat, Some(case), t)
+                }
+                Event::FallThrough { from, case } => {
                     let to = self.channels[from as usize]
                         .self_service
                         .as_ref()
                         .expect("only self-service channels fall through")
                         .falls_to;
-                    self.admit(to, from as usize, t);
+                    self.admit(to, Source::First(from as usize), Some(case), t);
                 }
                 Event::Boundary { index } => {
                     self.on_boundary(index, t);
@@ -551,6 +637,19 @@ impl<'a> Center<'a> {
         for w in self.room.drain() {
             if let Some(i) = w.interval {
                 self.count(w.channel as usize, i, w.class, |t| t.unfinished += 1);
+            }
+        }
+        // Cases still open when the run stopped (a repeat due after the cap, or a contact left waiting).
+        let mut free = vec![false; self.cases.len()];
+        for &k in &self.free_cases {
+            free[k as usize] = true;
+        }
+        for (k, case) in self.cases.iter().enumerate() {
+            if !free[k] && case.interval.is_some() {
+                let t = &mut self.tally.channels[case.first_channel as usize].cases;
+                t.cases += 1;
+                t.contacts += u64::from(case.contacts);
+                t.open += 1;
             }
         }
     }
@@ -823,54 +922,231 @@ impl<'a> Center<'a> {
                     t.fell_through += u64::from(!contained);
                 });
             }
-            if !contained {
-                self.events
-                    .schedule(now + time, Event::FallThrough { from: c as u32 });
+            // Each arrival opens a case; a contained one is resolved there, at its first contact.
+            let case = self.open_case(c, now);
+            self.cases[case as usize].contacts += 1;
+            if contained {
+                self.finish_case(case, CaseEnd::Resolved, now + time);
+            } else {
+                self.events.schedule(
+                    now + time,
+                    Event::FallThrough {
+                        from: c as u32,
+                        case,
+                    },
+                );
             }
             return;
         }
-        self.admit(c, c, now);
+        self.admit(c, Source::First(c), None, now);
     }
 
-    /// A contact arrives at channel `to`; its random draws come from channel `from`'s streams (itself, or the
-    /// self-service stage it fell through from, whose distributions are those of `to`).
-    fn admit(&mut self, to: usize, from: usize, now: SimTime) {
-        // Draw everything, always, in arrival order: common random numbers across scenarios.
-        let src = &mut self.channels[from];
-        let base_handle = src.handle_time.sample(&mut src.handle_rng);
-        let patience = src
-            .patience
-            .as_ref()
-            .map(|p| p.sample(&mut src.patience_rng));
-        let class = if src.class_cumulative.len() > 1 {
-            let u = uniform01(&mut src.class_rng);
-            src.class_cumulative
-                .iter()
-                .position(|&c| u < c)
-                .unwrap_or(src.class_cumulative.len() - 1)
-        } else {
-            0
+    /// Opens a case for a first contact arriving at channel `c`.
+    fn open_case(&mut self, c: usize, now: SimTime) -> u32 {
+        let case = Case {
+            start: now,
+            first_channel: c as u32,
+            interval: self.bins.index(now).map(|i| i as u32),
+            contacts: 0,
         };
-        // Callback and announcement draws also come from the stream owner's streams (`from`), so adding a
-        // self-service stage in front does not change what direct callers draw.
+        match self.free_cases.pop() {
+            Some(k) => {
+                self.cases[k as usize] = case;
+                k
+            }
+            None => {
+                self.cases.push(case);
+                (self.cases.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Closes a case and counts it under the channel of its first contact.
+    fn finish_case(&mut self, case: u32, end: CaseEnd, at: SimTime) {
+        let k = self.cases[case as usize];
+        self.free_cases.push(case);
+        let Some(_) = k.interval else { return };
+        let t = &mut self.tally.channels[k.first_channel as usize].cases;
+        t.cases += 1;
+        t.contacts += u64::from(k.contacts);
+        match end {
+            CaseEnd::Resolved => {
+                t.resolved += 1;
+                t.resolved_first += u64::from(k.contacts == 1);
+                t.resolution_time_s += at - k.start;
+            }
+            CaseEnd::GaveUp => t.gave_up += 1,
+            CaseEnd::LeftUnserved => t.left_unserved += 1,
+        }
+    }
+
+    /// An agent finished a contact: the case is resolved, correctly or not, with probabilities that fall with
+    /// the agent's proficiency; if not (or wrongly, which the customer finds out later) it comes back.
+    fn contact_handled(&mut self, service: Service, now: SimTime) {
+        let c = service.channel as usize;
+        if !service.reached {
+            self.contact_failed(service.case, c, now);
+            return;
+        }
+        let effects = self.scenario.proficiency_effects;
+        let ch = &mut self.channels[c];
+        let base = ch.resolution;
+        if base.first_contact >= 1.0 && base.accuracy >= 1.0 {
+            // Certain resolution: no draws, so scenarios without journeys keep their streams.
+            self.finish_case(service.case, CaseEnd::Resolved, now);
+            return;
+        }
+        let (u_resolved, u_correct) = (
+            uniform01(&mut ch.journey_rng),
+            uniform01(&mut ch.journey_rng),
+        );
+        let resolved = u_resolved < effects.resolution(base.first_contact, service.proficiency);
+        let correct = u_correct < effects.accuracy(base.accuracy, service.proficiency);
+        if resolved && correct {
+            self.finish_case(service.case, CaseEnd::Resolved, now);
+        } else {
+            self.come_back(service.case, c, now);
+        }
+    }
+
+    /// A case is not resolved after a contact on channel `c`: the customer gives up, or contacts again after
+    /// the repeat delay, on the same channel or, by the switch shares, another.
+    fn come_back(&mut self, case: u32, c: usize, now: SimTime) {
+        let ch = &mut self.channels[c];
+        let Some(repeat) = &ch.repeat else {
+            // Validation requires `repeat` wherever resolution is imperfect; without it nobody comes back.
+            self.finish_case(case, CaseEnd::GaveUp, now);
+            return;
+        };
+        let (u_give_up, u_switch) = (
+            uniform01(&mut ch.journey_rng),
+            uniform01(&mut ch.journey_rng),
+        );
+        let delay = repeat.delay.sample(&mut ch.journey_rng);
+        if u_give_up < repeat.give_up
+            || u32::from(self.cases[case as usize].contacts) >= repeat.max_contacts
+        {
+            self.finish_case(case, CaseEnd::GaveUp, now);
+            return;
+        }
+        let mut to = c;
+        let mut acc = 0.0;
+        for &(other, share) in &repeat.switch {
+            acc += share;
+            if u_switch < acc {
+                to = other;
+                break;
+            }
+        }
+        self.events.schedule(
+            now + delay,
+            Event::Repeat {
+                case,
+                channel: to as u32,
+            },
+        );
+    }
+
+    /// A contact ended without service (abandoned, blocked, or a callback that reached nobody): the customer
+    /// tries again by the channel's `retry`, or the case ends unserved.
+    fn contact_failed(&mut self, case: u32, c: usize, now: SimTime) {
+        let ch = &mut self.channels[c];
+        let max_contacts = ch.repeat.as_ref().map_or(10, |r| r.max_contacts);
+        if let Some(retry) = &ch.retry {
+            let u = uniform01(&mut ch.journey_rng);
+            let delay = retry.delay.sample(&mut ch.journey_rng);
+            if u < retry.share && u32::from(self.cases[case as usize].contacts) < max_contacts {
+                self.events.schedule(
+                    now + delay,
+                    Event::Repeat {
+                        case,
+                        channel: c as u32,
+                    },
+                );
+                return;
+            }
+        }
+        self.finish_case(case, CaseEnd::LeftUnserved, now);
+    }
+
+    /// A contact's random draws, made when it arrives, always and in a fixed order (common random numbers).
+    fn draw_contact(&mut self, to: usize, source: Source) -> Draws {
         let (callback_config, announce) = (
             self.channels[to].callback.clone(),
             self.channels[to].announce,
         );
-        let ch = &mut self.channels[from];
+        let owner = match source {
+            Source::First(from) => from,
+            Source::Repeat => to,
+        };
+        // Disjoint borrows of the owner channel: its distributions (those of `to`: a self-service stage
+        // carries its assisted channel's) and the streams the draws come from.
+        let ChannelState {
+            handle_time,
+            patience,
+            class_cumulative,
+            first_streams,
+            repeat_streams,
+            ..
+        } = &mut self.channels[owner];
+        let streams = match source {
+            Source::First(_) => first_streams,
+            Source::Repeat => repeat_streams,
+        };
+        let base_handle = handle_time.sample(&mut streams.handle);
+        let patience = patience.as_ref().map(|p| p.sample(&mut streams.patience));
+        let class = if class_cumulative.len() > 1 {
+            let u = uniform01(&mut streams.class);
+            class_cumulative
+                .iter()
+                .position(|&c| u < c)
+                .unwrap_or(class_cumulative.len() - 1)
+        } else {
+            0
+        };
         let callback = callback_config.as_ref().map(|cb| {
             let (accept, no_answer) = (
-                uniform01(&mut ch.callback_rng),
-                uniform01(&mut ch.callback_rng),
+                uniform01(&mut streams.callback),
+                uniform01(&mut streams.callback),
             );
             (
                 accept < cb.accept,
                 no_answer < cb.no_answer,
-                cb.handle_time.sample(&mut ch.callback_rng),
+                cb.handle_time.sample(&mut streams.callback),
             )
         });
-        let informed =
-            announce.map(|a| (uniform01(&mut ch.announce_rng) < a.share, a.patience_factor));
+        let informed = announce.map(|a| {
+            (
+                uniform01(&mut streams.announce) < a.share,
+                a.patience_factor,
+            )
+        });
+        Draws {
+            base_handle,
+            patience,
+            class,
+            callback,
+            informed,
+        }
+    }
+
+    /// A contact arrives at channel `to`, as the first contact of a new case or a later contact of `case`.
+    /// Its draws come from `source`: the first-contact streams of `to` (or of the self-service stage it fell
+    /// through from), or `to`'s repeat-contact streams, so a scenario with more repeats leaves everyone
+    /// else's draws unchanged.
+    fn admit(&mut self, to: usize, source: Source, case: Option<u32>, now: SimTime) {
+        let Draws {
+            base_handle,
+            patience,
+            class,
+            callback,
+            informed,
+        } = self.draw_contact(to, source);
+        let case = match case {
+            Some(k) => k,
+            None => self.open_case(to, now),
+        };
+        self.cases[case as usize].contacts += 1;
         let queue = self.channels[to].class_queues[class] as u32;
         let interval = self.bins.index(now).map(|i| i as u32);
         if let Some(i) = interval {
@@ -886,6 +1162,7 @@ impl<'a> Center<'a> {
             generation: 0,
             callback: CallbackState::None,
             callback_handle: 0.0,
+            case,
         };
         let open = self.is_open(to);
         if !open && !self.channels[to].deferred {
@@ -894,6 +1171,7 @@ impl<'a> Center<'a> {
             if let Some(i) = interval {
                 self.count(to, i, class as u16, |t| t.blocked += 1);
             }
+            self.contact_failed(case, to, now);
             return;
         }
         let servable = !self.channels[to].deferred || open;
@@ -908,6 +1186,7 @@ impl<'a> Center<'a> {
             if let Some(i) = interval {
                 self.count(to, i, class as u16, |t| t.blocked += 1);
             }
+            self.contact_failed(case, to, now);
             return;
         }
         // The caller must wait: offered a callback if the expected wait is too long, told the expected wait
@@ -1091,6 +1370,9 @@ impl<'a> Center<'a> {
             channel: w.channel,
             start: now,
             end: now + handle,
+            case: w.case,
+            proficiency: e.proficiency,
+            reached: w.callback != CallbackState::NoAnswer,
         });
         self.events.schedule(
             now + handle,
@@ -1169,6 +1451,7 @@ impl<'a> Center<'a> {
                 self.account_engaged(agent, now);
             }
         }
+        self.contact_handled(service, now);
         // The chat cap follows the chats still in hand.
         if let Some(cap) = self.agents[agent]
             .services
@@ -1312,14 +1595,15 @@ impl<'a> Center<'a> {
 
     fn on_abandon(&mut self, ticket: Ticket, now: SimTime) {
         // A ticket that no longer matches belongs to a contact already answered: nothing to do.
-        if let Some(w) = self.room.cancel(ticket)
-            && let Some(i) = w.interval
-        {
-            let waited = now - w.arrival;
-            self.count(w.channel as usize, i, w.class, |t| {
-                t.abandoned += 1;
-                t.wait_abandoned_s += waited;
-            });
+        if let Some(w) = self.room.cancel(ticket) {
+            if let Some(i) = w.interval {
+                let waited = now - w.arrival;
+                self.count(w.channel as usize, i, w.class, |t| {
+                    t.abandoned += 1;
+                    t.wait_abandoned_s += waited;
+                });
+            }
+            self.contact_failed(w.case, w.channel as usize, now);
         }
     }
 

@@ -21,6 +21,8 @@ pub struct Waiting {
     pub callback: CallbackState,
     /// Handle time of the callback at proficiency 1 (drawn at arrival).
     pub callback_handle: f64,
+    /// The customer's case.
+    pub case: u32,
 }
 
 /// A waiting caller's callback, if they accepted one.
@@ -173,6 +175,7 @@ mod tests {
             generation: 0,
             callback: CallbackState::None,
             callback_handle: 0.0,
+            case: 0,
         }
     }
 

@@ -137,6 +137,47 @@ impl ContactKpis {
     }
 }
 
+/// Case KPIs: the customer's issue from first contact to resolution (docs/output.md, "Cases").
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseKpis {
+    /// Cases opened in the window (by a first contact).
+    pub cases: Estimate,
+    /// Resolved (correctly) at the first contact / cases.
+    pub fcr_rate: Estimate,
+    /// Resolved (correctly), at any contact / cases.
+    pub resolution_rate: Estimate,
+    /// Contacts per case, all channels, counting contacts that abandoned or were blocked.
+    pub contacts_per_case: Estimate,
+    /// Mean time from the first contact to the resolution, resolved cases (s).
+    pub time_to_resolution_s: Estimate,
+    /// Ended unresolved because the customer gave up / after a contact left unserved and not retried.
+    pub gave_up_rate: Estimate,
+    pub left_unserved_rate: Estimate,
+    /// Still open when the run stopped.
+    pub open: Estimate,
+}
+
+impl CaseKpis {
+    fn over(
+        reps: &[ReplicationTally],
+        tally: impl Fn(&ReplicationTally) -> crate::stats::CaseTally,
+    ) -> Self {
+        let e = |f: &dyn Fn(&crate::stats::CaseTally) -> Option<f64>| {
+            Estimate::from_values(reps.iter().map(|r| f(&tally(r))))
+        };
+        CaseKpis {
+            cases: e(&|t| Some(t.cases as f64)),
+            fcr_rate: e(&|t| ratio(t.resolved_first as f64, t.cases as f64)),
+            resolution_rate: e(&|t| ratio(t.resolved as f64, t.cases as f64)),
+            contacts_per_case: e(&|t| ratio(t.contacts as f64, t.cases as f64)),
+            time_to_resolution_s: e(&|t| ratio(t.resolution_time_s, t.resolved as f64)),
+            gave_up_rate: e(&|t| ratio(t.gave_up as f64, t.cases as f64)),
+            left_unserved_rate: e(&|t| ratio(t.left_unserved as f64, t.cases as f64)),
+            open: e(&|t| Some(t.open as f64)),
+        }
+    }
+}
+
 /// KPIs of one channel over the horizon.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChannelKpis {
@@ -152,6 +193,8 @@ pub struct ChannelKpis {
     /// Per priority class, for channels with classes (occupancy is not split by class: null).
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub classes: IndexMap<String, ContactKpis>,
+    /// Cases whose first contact came on this channel.
+    pub cases: CaseKpis,
 }
 
 /// KPIs of one channel over one interval (contacts that arrived in it; agent time spent in it).
@@ -226,6 +269,8 @@ pub struct Report {
     pub scenario: String,
     pub seed: u64,
     pub replications: u32,
+    /// Cases over all channels.
+    pub cases: CaseKpis,
     pub channels: IndexMap<String, ChannelKpis>,
     pub groups: IndexMap<String, GroupKpis>,
     pub run: RunInfo,
@@ -299,6 +344,7 @@ impl Report {
                             .collect();
                         (!ends.is_empty()).then(|| ends.iter().sum::<f64>() / ends.len() as f64)
                     }),
+                    cases: CaseKpis::over(reps, |r| r.channels[ci].cases),
                     classes: if c.classes.len() > 1 {
                         c.classes
                             .iter()
@@ -392,10 +438,18 @@ impl Report {
                 (g.name.clone(), rows)
             })
             .collect();
+        let all_cases = |r: &ReplicationTally| {
+            let mut t = crate::stats::CaseTally::default();
+            for c in &r.channels {
+                t.add(&c.cases);
+            }
+            t
+        };
         Report {
             scenario: s.name.clone(),
             seed: s.seed,
             replications: s.replications,
+            cases: CaseKpis::over(reps, all_cases),
             channels,
             groups,
             run: RunInfo {

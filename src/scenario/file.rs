@@ -36,7 +36,10 @@ pub struct ScenarioFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProficiencyFile {
-    pub curve: Spanned<String>,
+    pub curve: Option<Spanned<String>>,
+    /// How proficiency lowers first-contact resolution and accuracy: P = base × p^exponent.
+    pub resolution_exponent: Option<Spanned<f64>>,
+    pub accuracy_exponent: Option<Spanned<f64>>,
     pub exponent: Option<Spanned<f64>>,
     pub slowest: Option<Spanned<f64>>,
 }
@@ -92,6 +95,32 @@ pub struct ChannelFile {
     pub containment: Option<Spanned<f64>>,
     pub time: Option<Spanned<DistFile>>,
     pub falls_to: Option<Spanned<String>>,
+    pub resolution: Option<Spanned<ResolutionFile>>,
+    pub repeat: Option<Spanned<RepeatFile>>,
+    pub retry: Option<Spanned<RetryFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolutionFile {
+    pub first_contact: Spanned<f64>,
+    pub accuracy: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepeatFile {
+    pub delay: Spanned<DistFile>,
+    pub switch: Option<Spanned<IndexMap<String, Spanned<f64>>>>,
+    pub give_up: Option<Spanned<f64>>,
+    pub max_contacts: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryFile {
+    pub share: Spanned<f64>,
+    pub delay: Spanned<DistFile>,
 }
 
 #[derive(Debug, Deserialize)]

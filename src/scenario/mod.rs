@@ -29,6 +29,8 @@ pub struct Scenario {
     /// Reporting interval (seconds); the horizon is a whole number of them.
     pub interval_s: f64,
     pub proficiency: ProficiencyCurve,
+    /// How proficiency lowers resolution and accuracy.
+    pub proficiency_effects: ProficiencyEffects,
     /// Which idle agent takes an arriving contact when several could.
     pub agent_selection: AgentSelection,
     pub calendar: Calendar,
@@ -212,6 +214,74 @@ pub struct Channel {
     pub announce: Option<Announce>,
     pub callback: Option<Callback>,
     pub self_service: Option<SelfService>,
+    /// First-contact resolution and accuracy at proficiency 1 (both 1 unless the scenario says otherwise).
+    pub resolution: Resolution,
+    /// What an unresolved (or wrongly resolved) case does next; required when resolution is imperfect.
+    pub repeat: Option<Repeat>,
+    /// Customers who abandon (or are blocked, or miss their callback) try again.
+    pub retry: Option<Retry>,
+}
+
+/// P(resolved) = first_contact × p^resolution_exponent; a resolution is correct with probability
+/// accuracy × p^accuracy_exponent (p: the agent's proficiency on the channel).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolution {
+    pub first_contact: f64,
+    pub accuracy: f64,
+}
+
+impl Default for Resolution {
+    fn default() -> Self {
+        Resolution {
+            first_contact: 1.0,
+            accuracy: 1.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProficiencyEffects {
+    pub resolution_exponent: f64,
+    pub accuracy_exponent: f64,
+}
+
+impl Default for ProficiencyEffects {
+    fn default() -> Self {
+        ProficiencyEffects {
+            resolution_exponent: 0.5,
+            accuracy_exponent: 0.5,
+        }
+    }
+}
+
+impl ProficiencyEffects {
+    pub fn resolution(&self, base: f64, proficiency: f64) -> f64 {
+        base * proficiency.powf(self.resolution_exponent)
+    }
+
+    pub fn accuracy(&self, base: f64, proficiency: f64) -> f64 {
+        base * proficiency.powf(self.accuracy_exponent)
+    }
+}
+
+/// Repeat contacts of an unresolved case.
+#[derive(Debug, Clone)]
+pub struct Repeat {
+    /// Time until the customer comes back.
+    pub delay: Dist,
+    /// Shares of repeat contacts that come on other channels (index, share); the rest on the same channel.
+    pub switch: Vec<(usize, f64)>,
+    /// Probability the customer gives up after a contact that did not resolve the case.
+    pub give_up: f64,
+    /// The case ends unresolved after this many contacts.
+    pub max_contacts: u32,
+}
+
+/// Customers who abandon (or are blocked, or miss their callback) try again with probability `share`.
+#[derive(Debug, Clone)]
+pub struct Retry {
+    pub share: f64,
+    pub delay: Dist,
 }
 
 /// Transparency: waiting customers told the expected wait or their place in the queue.

@@ -45,6 +45,12 @@ pub fn to_toml(s: &Scenario) -> String {
             let _ = writeln!(o, "curve = \"linear\"\nslowest = {}", num(slowest));
         }
     }
+    let _ = writeln!(
+        o,
+        "resolution_exponent = {}\naccuracy_exponent = {}",
+        num(s.proficiency_effects.resolution_exponent),
+        num(s.proficiency_effects.accuracy_exponent)
+    );
     for c in &s.channels {
         let _ = writeln!(o, "\n[[channels]]");
         let _ = writeln!(o, "name = {}", quote(&c.name));
@@ -82,6 +88,37 @@ pub fn to_toml(s: &Scenario) -> String {
         let _ = writeln!(o, "handle_time = {}", dist(&c.handle_time));
         if let Some(p) = &c.patience {
             let _ = writeln!(o, "patience = {}", dist(p));
+        }
+        if c.resolution.first_contact < 1.0 || c.resolution.accuracy < 1.0 {
+            let _ = writeln!(
+                o,
+                "resolution = {{ first_contact = {}, accuracy = {} }}",
+                num(c.resolution.first_contact),
+                num(c.resolution.accuracy)
+            );
+        }
+        if let Some(r) = &c.repeat {
+            let switch: Vec<String> = r
+                .switch
+                .iter()
+                .map(|&(to, share)| format!("{} = {}", quote(&s.channels[to].name), num(share)))
+                .collect();
+            let _ = writeln!(
+                o,
+                "repeat = {{ delay = {}, switch = {{ {} }}, give_up = {}, max_contacts = {} }}",
+                dist(&r.delay),
+                switch.join(", "),
+                num(r.give_up),
+                r.max_contacts
+            );
+        }
+        if let Some(r) = &c.retry {
+            let _ = writeln!(
+                o,
+                "retry = {{ share = {}, delay = {} }}",
+                num(r.share),
+                dist(&r.delay)
+            );
         }
         if let Some(a) = &c.announce {
             let _ = writeln!(

@@ -13,7 +13,9 @@ use super::{
     AgentSelection, Calendar, Channel, ChannelKind, Concurrency, ContactClass, DayType, Group,
     Overflow, Scenario, ServiceTarget, Skill, WEEKDAYS,
 };
-use super::{Announce, Break, Callback, SelfService, Shift};
+use super::{
+    Announce, Break, Callback, ProficiencyEffects, Repeat, Resolution, Retry, SelfService, Shift,
+};
 use crate::model::dist::{Dist, Num};
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
@@ -271,8 +273,8 @@ impl Validator<'_> {
             return None;
         }
 
-        let proficiency = match &f.proficiency {
-            None => ProficiencyCurve::default(),
+        let (proficiency, proficiency_effects) = match &f.proficiency {
+            None => (ProficiencyCurve::default(), ProficiencyEffects::default()),
             Some(p) => self.proficiency(p),
         };
         let calendar = self.calendar(&f, Some(horizon_s));
@@ -378,6 +380,11 @@ impl Validator<'_> {
                 if let Some(o) = self.overflow(ci, c.get_ref(), &f.groups) {
                     channels[ci].overflow = o;
                 }
+                if let Some(switch) = self.repeat_switch(ci, c.get_ref(), &channels)
+                    && let Some(r) = &mut channels[ci].repeat
+                {
+                    r.switch = switch;
+                }
                 if channels[ci].kind == ChannelKind::SelfService
                     && let Some((ss, assisted)) = self.self_service(ci, c.get_ref(), &channels)
                 {
@@ -399,6 +406,7 @@ impl Validator<'_> {
             warmup_s,
             interval_s,
             proficiency,
+            proficiency_effects,
             agent_selection,
             calendar,
             channels,
@@ -422,16 +430,20 @@ impl Validator<'_> {
         }
     }
 
-    fn proficiency(&mut self, p: &Spanned<super::file::ProficiencyFile>) -> ProficiencyCurve {
+    fn proficiency(
+        &mut self,
+        p: &Spanned<super::file::ProficiencyFile>,
+    ) -> (ProficiencyCurve, ProficiencyEffects) {
         let p = p.get_ref();
-        match p.curve.get_ref().as_str() {
+        let curve_span = p.curve.as_ref().map_or(0..0, |c| c.span());
+        let curve = match p.curve.as_ref().map_or("power", |c| c.get_ref().as_str()) {
             "power" => {
                 if let Some(s) = &p.slowest {
                     self.err(s.span(), "proficiency.slowest: is used by curve = \"linear\" only; remove it or use `exponent`".into());
                 }
                 let exponent = p.exponent.as_ref().map_or(1.0, |e| *e.get_ref());
                 if !(exponent.is_finite() && exponent > 0.0) {
-                    let span = p.exponent.as_ref().map_or(p.curve.span(), |e| e.span());
+                    let span = p.exponent.as_ref().map_or(curve_span.clone(), |e| e.span());
                     self.err(span, format!("proficiency.exponent = {exponent}: must be positive (1.0: half the proficiency, twice the handle time)"));
                 }
                 ProficiencyCurve::Power { exponent }
@@ -442,17 +454,196 @@ impl Validator<'_> {
                 }
                 let slowest = p.slowest.as_ref().map_or(2.0, |s| *s.get_ref());
                 if !(slowest.is_finite() && slowest >= 1.0) {
-                    let span = p.slowest.as_ref().map_or(p.curve.span(), |s| s.span());
+                    let span = p.slowest.as_ref().map_or(curve_span.clone(), |s| s.span());
                     self.err(span, format!("proficiency.slowest = {slowest}: must be >= 1 (the handle-time multiplier as proficiency nears 0)"));
                 }
                 ProficiencyCurve::Linear { slowest }
             }
             other => {
-                self.err(p.curve.span(), format!("proficiency.curve = \"{other}\": unknown curve; use \"power\" or \"linear\""));
+                self.err(curve_span.clone(), format!("proficiency.curve = \"{other}\": unknown curve; use \"power\" or \"linear\""));
                 ProficiencyCurve::default()
             }
+        };
+        let mut effects = ProficiencyEffects::default();
+        for (key, value, slot) in [
+            (
+                "resolution_exponent",
+                &p.resolution_exponent,
+                &mut effects.resolution_exponent,
+            ),
+            (
+                "accuracy_exponent",
+                &p.accuracy_exponent,
+                &mut effects.accuracy_exponent,
+            ),
+        ] {
+            if let Some(v) = value {
+                let x = *v.get_ref();
+                if (0.0..=5.0).contains(&x) {
+                    *slot = x;
+                } else {
+                    self.err(v.span(), format!("proficiency.{key} = {}: must be between 0 (proficiency does not matter) and 5", Num(x)));
+                }
+            }
         }
+        (curve, effects)
     }
+
+    /// `resolution`, `repeat` (its `switch` is resolved once every channel is known) and `retry`.
+    fn journeys(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        kind: Option<ChannelKind>,
+    ) -> Option<(Resolution, Option<Repeat>, Option<Retry>)> {
+        let key = format!("channels[{i}]");
+        if kind == Some(ChannelKind::SelfService) {
+            for (k, span) in [
+                ("resolution", c.resolution.as_ref().map(|x| x.span())),
+                ("repeat", c.repeat.as_ref().map(|x| x.span())),
+                ("retry", c.retry.as_ref().map(|x| x.span())),
+            ] {
+                if let Some(span) = span {
+                    self.err(span, format!("{key}.{k}: does not apply to a self-service channel; set it on the channel it falls to"));
+                }
+            }
+            return Some((Resolution::default(), None, None));
+        }
+        let share = |v: &mut Self,
+                     name: &str,
+                     x: &Spanned<f64>,
+                     lo_open: bool,
+                     hi_open: bool|
+         -> Option<f64> {
+            let value = *x.get_ref();
+            let ok = (if lo_open { value > 0.0 } else { value >= 0.0 })
+                && (if hi_open { value < 1.0 } else { value <= 1.0 });
+            if !ok {
+                let range = format!(
+                    "{}0, 1{}",
+                    if lo_open { "(" } else { "[" },
+                    if hi_open { ")" } else { "]" }
+                );
+                v.err(
+                    x.span(),
+                    format!("{key}.{name} = {}: must be in {range}", Num(value)),
+                );
+            }
+            ok.then_some(value)
+        };
+        let resolution = match &c.resolution {
+            None => Resolution::default(),
+            Some(r) => {
+                let r = r.get_ref();
+                let first_contact = share(
+                    self,
+                    "resolution.first_contact",
+                    &r.first_contact,
+                    true,
+                    false,
+                )?;
+                let accuracy = match &r.accuracy {
+                    Some(a) => share(self, "resolution.accuracy", a, true, false)?,
+                    None => 1.0,
+                };
+                Resolution {
+                    first_contact,
+                    accuracy,
+                }
+            }
+        };
+        let repeat = match &c.repeat {
+            None => None,
+            Some(r) => {
+                let r = r.get_ref();
+                let delay = self.dist(&format!("{key}.repeat.delay"), &r.delay)?;
+                let give_up = match &r.give_up {
+                    Some(g) => share(self, "repeat.give_up", g, false, true)?,
+                    None => 0.0,
+                };
+                let max_contacts = match &r.max_contacts {
+                    Some(m) if (1..=100).contains(m.get_ref()) => *m.get_ref() as u32,
+                    Some(m) => {
+                        self.err(m.span(), format!("{key}.repeat.max_contacts = {}: must be a whole number from 1 to 100", m.get_ref()));
+                        return None;
+                    }
+                    None => 10,
+                };
+                Some(Repeat {
+                    delay,
+                    switch: Vec::new(),
+                    give_up,
+                    max_contacts,
+                })
+            }
+        };
+        if repeat.is_none() && (resolution.first_contact < 1.0 || resolution.accuracy < 1.0) {
+            let span = c.resolution.as_ref().map_or(0..0, |r| r.span());
+            self.err(span, format!("{key}.resolution: customers whose case is not resolved come back; say when with repeat = {{ delay = {{ dist = \"exponential\", mean = \"1d\" }} }}"));
+            return None;
+        }
+        let retry = match &c.retry {
+            None => None,
+            Some(r) => {
+                let r = r.get_ref();
+                let s = share(self, "retry.share", &r.share, false, false)?;
+                let delay = self.dist(&format!("{key}.retry.delay"), &r.delay)?;
+                Some(Retry { share: s, delay })
+            }
+        };
+        Some((resolution, repeat, retry))
+    }
+
+    /// The channels a repeat contact may switch to: existing, assisted channels, shares adding up to at most 1.
+    fn repeat_switch(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        channels: &[Channel],
+    ) -> Option<Vec<(usize, f64)>> {
+        let Some(r) = &c.repeat else {
+            return Some(Vec::new());
+        };
+        let Some(switch) = &r.get_ref().switch else {
+            return Some(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (name, share) in switch.get_ref() {
+            let Some(to) = channels
+                .iter()
+                .position(|ch| ch.name == *name && ch.kind != ChannelKind::SelfService)
+            else {
+                self.err(
+                    share.span(),
+                    format!(
+                        "channels[{i}].repeat.switch.{}: no assisted channel is named \"{name}\"",
+                        toml_key(name)
+                    ),
+                );
+                return None;
+            };
+            let s = *share.get_ref();
+            if !(0.0..=1.0).contains(&s) {
+                self.err(
+                    share.span(),
+                    format!(
+                        "channels[{i}].repeat.switch.{} = {}: must be a share between 0 and 1",
+                        toml_key(name),
+                        Num(s)
+                    ),
+                );
+                return None;
+            }
+            out.push((to, s));
+        }
+        let total: f64 = out.iter().map(|(_, s)| s).sum();
+        if total > 1.0 + 1e-9 {
+            self.err(switch.span(), format!("channels[{i}].repeat.switch: the shares add up to {total}; at most 1 (the rest come back on the same channel)"));
+            return None;
+        }
+        Some(out)
+    }
+
     fn channel(
         &mut self,
         i: usize,
@@ -549,6 +740,7 @@ impl Validator<'_> {
             (None, true) => Dist::fixed(1.0).ok(),
         };
         let (announce, callback) = (self.announce(i, c, kind), self.callback(i, c, kind));
+        let journeys = self.journeys(i, c, kind);
         if self_service {
             let forbidden: [(&str, Option<Range<usize>>); 9] = [
                 ("patience", c.patience.as_ref().map(|x| x.span())),
@@ -631,6 +823,9 @@ impl Validator<'_> {
             callback: callback?,
             // Resolved once every channel is known (see `self_service`).
             self_service: None,
+            resolution: journeys.as_ref()?.0,
+            repeat: journeys.as_ref()?.1.clone(),
+            retry: journeys?.2,
         })
     }
     /// `arrivals.forecast_cv`: 0 (no uncertainty) to 2; needs intervals that tile a day (the multiplier

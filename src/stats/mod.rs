@@ -5,7 +5,7 @@ pub mod histogram;
 pub mod tally;
 
 pub use histogram::WaitHistogram;
-pub use tally::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
+pub use tally::{CaseTally, ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};

@@ -83,6 +83,40 @@ pub struct ChannelTally {
     pub waits: WaitHistogram,
     /// Contacts waiting at the end of each interval (the backlog, for deferred work).
     pub backlog: Vec<u32>,
+    /// Cases whose first contact came on this channel.
+    pub cases: CaseTally,
+}
+
+/// Cases counted by the channel of their first contact (cases starting in the measured window).
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct CaseTally {
+    pub cases: u64,
+    /// Contacts the cases took, all channels.
+    pub contacts: u64,
+    /// Resolved (correctly), and resolved at the first contact.
+    pub resolved: u64,
+    pub resolved_first: u64,
+    /// From the first contact to the resolution, summed over resolved cases (s).
+    pub resolution_time_s: f64,
+    /// Ended unresolved: the customer gave up (or reached the maximum number of contacts).
+    pub gave_up: u64,
+    /// Ended after an abandoned, blocked or unreached contact that was not tried again.
+    pub left_unserved: u64,
+    /// Still open when the run stopped.
+    pub open: u64,
+}
+
+impl CaseTally {
+    pub fn add(&mut self, o: &CaseTally) {
+        self.cases += o.cases;
+        self.contacts += o.contacts;
+        self.resolved += o.resolved;
+        self.resolved_first += o.resolved_first;
+        self.resolution_time_s += o.resolution_time_s;
+        self.gave_up += o.gave_up;
+        self.left_unserved += o.left_unserved;
+        self.open += o.open;
+    }
 }
 
 impl ChannelTally {
@@ -98,6 +132,7 @@ impl ChannelTally {
             },
             waits: WaitHistogram::default(),
             backlog: vec![0; intervals],
+            cases: CaseTally::default(),
         }
     }
 }
