@@ -112,6 +112,21 @@ pub fn render(report: &Report) -> String {
     let chats: Row = ("chats per agent", Unit::Count, |k| {
         &k.contacts.chats_per_agent
     });
+    // Case rows, when some channel's customers come back.
+    let journeys = report
+        .channels
+        .values()
+        .any(|k| k.cases.contacts_per_case.mean.is_some_and(|m| m > 1.0));
+    let case_rows: [Row; 4] = [
+        ("FCR (cases)", Unit::Share, |k| &k.cases.fcr_rate),
+        ("contacts per case", Unit::Count, |k| {
+            &k.cases.contacts_per_case
+        }),
+        ("resolution rate", Unit::Share, |k| &k.cases.resolution_rate),
+        ("time to resolution", Unit::Seconds, |k| {
+            &k.cases.time_to_resolution_s
+        }),
+    ];
     let rows = rows
         .into_iter()
         .chain(
@@ -125,7 +140,8 @@ pub fn render(report: &Report) -> String {
                 .values()
                 .any(|k| k.contacts.chats_per_agent.mean.is_some_and(|m| m > 1.0))
                 .then_some(chats),
-        );
+        )
+        .chain(case_rows.into_iter().filter(|_| journeys));
     for (label, unit, get) in rows {
         let mut row = vec![label.to_string()];
         row.extend(report.channels.values().map(|k| fmt(get(k), &unit)));
