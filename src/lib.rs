@@ -17,8 +17,10 @@
 //! - [`experiment`]: replications on rayon and their seeding (common random numbers).
 //! - [`report`]: the report and its exporters.
 //! - [`staffing`]: exact Erlang B, C and A and the agents needed for a target.
+//! - [`experience`]: the six service levels a case ends at, and what held it down.
 
 pub mod engine;
+pub mod experience;
 pub mod experiment;
 pub mod model;
 pub mod report;

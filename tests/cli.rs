@@ -247,7 +247,7 @@ fn csv_and_table_formats() {
 #[test]
 fn unknown_key() {
     let err = rejected(&BASE.replace("size = 10", "sze = 10"));
-    assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`, expected one of `name`, `size`, `shifts`, `shrinkage`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
+    assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`, expected one of `name`, `size`, `shifts`, `shrinkage`, `friendliness`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
     assert!(err.contains("18 | sze = 10"), "{err}");
 }
 

@@ -22,7 +22,8 @@ pub fn result_bytes(scenario: &Scenario) -> u64 {
     let tally = std::mem::size_of::<IntervalTally>() as u64;
     // Per channel: one tally per interval, a total and one per class, and the wait histogram.
     // Per group and interval: staffed, busy, break and shrinkage time.
-    let per_replication = intervals * (channels * (tally + 4) + groups * 32)
+    // Per channel and interval: the tally, the backlog and the case levels.
+    let per_replication = intervals * (channels * (tally + 4 + 48) + groups * 32)
         + scenario
             .channels
             .iter()

@@ -17,6 +17,7 @@
 //!   cancelled first.
 
 use crate::engine::{EventQueue, SimTime};
+use crate::experience::{Factor, Journey};
 use crate::experiment::seed::{Purpose, StreamRng, name_key, stream};
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::dist::{Dist, uniform01};
@@ -77,6 +78,8 @@ struct Case {
     /// Interval of the first contact in the measured window; `None`: a warm-up case, not counted.
     interval: Option<u32>,
     contacts: u16,
+    /// What the case went through, for its service level.
+    journey: Journey,
 }
 
 /// How a case ended.
@@ -605,6 +608,9 @@ impl<'a> Center<'a> {
                         .as_ref()
                         .expect("only self-service channels fall through")
                         .falls_to;
+                    // The self-service stage is a step before the contact, not a contact of its own: a
+                    // fall-through reaching an agent is the case's first contact.
+                    self.cases[case as usize].contacts -= 1;
                     self.admit(to, Source::First(from as usize), Some(case), t);
                 }
                 Event::Boundary { index } => {
@@ -948,6 +954,7 @@ impl<'a> Center<'a> {
             first_channel: c as u32,
             interval: self.bins.index(now).map(|i| i as u32),
             contacts: 0,
+            journey: Journey::default(),
         };
         match self.free_cases.pop() {
             Some(k) => {
@@ -965,8 +972,24 @@ impl<'a> Center<'a> {
     fn finish_case(&mut self, case: u32, end: CaseEnd, at: SimTime) {
         let k = self.cases[case as usize];
         self.free_cases.push(case);
-        let Some(_) = k.interval else { return };
-        let t = &mut self.tally.channels[k.first_channel as usize].cases;
+        let Some(interval) = k.interval else { return };
+        let mut journey = k.journey;
+        journey.contacts = u32::from(k.contacts);
+        let resolved_after = (end == CaseEnd::Resolved).then_some(at - k.start);
+        let (level, factor) =
+            self.scenario
+                .experience
+                .classify(&journey, resolved_after, end == CaseEnd::GaveUp);
+        let ch = &mut self.tally.channels[k.first_channel as usize];
+        ch.level_intervals[interval as usize][usize::from(level - 1)] += 1;
+        let t = &mut ch.cases;
+        t.levels[usize::from(level - 1)] += 1;
+        if let Some(f) = factor {
+            t.held_down[Factor::ALL
+                .iter()
+                .position(|x| *x == f)
+                .expect("every factor is listed")] += 1;
+        }
         t.cases += 1;
         t.contacts += u64::from(k.contacts);
         match end {
@@ -1005,6 +1028,7 @@ impl<'a> Center<'a> {
         if resolved && correct {
             self.finish_case(service.case, CaseEnd::Resolved, now);
         } else {
+            self.cases[service.case as usize].journey.wrong_resolution |= resolved;
             self.come_back(service.case, c, now);
         }
     }
@@ -1050,6 +1074,7 @@ impl<'a> Center<'a> {
     /// A contact ended without service (abandoned, blocked, or a callback that reached nobody): the customer
     /// tries again by the channel's `retry`, or the case ends unserved.
     fn contact_failed(&mut self, case: u32, c: usize, now: SimTime) {
+        self.cases[case as usize].journey.failures += 1;
         let ch = &mut self.channels[c];
         let max_contacts = ch.repeat.as_ref().map_or(10, |r| r.max_contacts);
         if let Some(retry) = &ch.retry {
@@ -1163,6 +1188,7 @@ impl<'a> Center<'a> {
             callback: CallbackState::None,
             callback_handle: 0.0,
             case,
+            informed: false,
         };
         let open = self.is_open(to);
         if !open && !self.channels[to].deferred {
@@ -1222,6 +1248,7 @@ impl<'a> Center<'a> {
                 t.informed += u64::from(told);
             });
         }
+        contact.informed = told;
         let ticket = self.room.push(contact);
         if now > self.bins.end() {
             self.rearm(now);
@@ -1381,12 +1408,23 @@ impl<'a> Center<'a> {
                 service: id,
             },
         );
+        let wait = now - w.arrival;
+        let response = match &self.channels[c].business {
+            Some(clock) => clock.at(now) - clock.at(w.arrival),
+            None => wait,
+        };
+        if w.callback != CallbackState::NoAnswer {
+            let target = self.channels[c].target_s;
+            let friendliness = self.scenario.groups[g].friendliness;
+            let j = &mut self.cases[w.case as usize].journey;
+            j.worst_wait_ratio = j.worst_wait_ratio.max(response / target);
+            j.never_waited &= wait <= 0.0;
+            j.uninformed_long_wait |= response > target && !w.informed;
+            j.min_proficiency = j.min_proficiency.min(e.proficiency);
+            j.min_friendliness = j.min_friendliness.min(friendliness);
+            j.handled_by_agent = true;
+        }
         if let Some(i) = w.interval {
-            let wait = now - w.arrival;
-            let response = match &self.channels[c].business {
-                Some(clock) => clock.at(now) - clock.at(w.arrival),
-                None => wait,
-            };
             let within = response <= self.channels[c].target_s;
             let overflowed = e.delay > 0.0;
             if w.callback == CallbackState::NoAnswer {
@@ -1603,6 +1641,10 @@ impl<'a> Center<'a> {
                     t.wait_abandoned_s += waited;
                 });
             }
+            let target = self.channels[w.channel as usize].target_s;
+            let j = &mut self.cases[w.case as usize].journey;
+            j.worst_wait_ratio = j.worst_wait_ratio.max((now - w.arrival) / target);
+            j.uninformed_long_wait |= now - w.arrival > target && !w.informed;
             self.contact_failed(w.case, w.channel as usize, now);
         }
     }

@@ -23,6 +23,8 @@ pub struct Waiting {
     pub callback_handle: f64,
     /// The customer's case.
     pub case: u32,
+    /// Told the expected wait while waiting (announcement).
+    pub informed: bool,
 }
 
 /// A waiting caller's callback, if they accepted one.
@@ -176,6 +178,7 @@ mod tests {
             callback: CallbackState::None,
             callback_handle: 0.0,
             case: 0,
+            informed: false,
         }
     }
 

@@ -27,6 +27,16 @@ fn to_csv(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// Column names of the level shares per interval.
+const LEVEL_COLUMNS: [&str; 6] = [
+    "level_1_share",
+    "level_2_share",
+    "level_3_share",
+    "level_4_share",
+    "level_5_share",
+    "level_6_share",
+];
+
 /// One row per channel and interval of the horizon.
 pub fn intervals_csv(report: &Report) -> String {
     let mut header: Vec<String> = ["channel", "interval", "start", "start_s"]
@@ -43,10 +53,16 @@ pub fn intervals_csv(report: &Report) -> String {
                 format!("{start_s}"),
             ];
             let first = rows.is_empty();
-            for (name, e) in k.contacts.fields().into_iter().chain([
-                ("staffed_agents", &k.staffed_agents),
-                ("backlog", &k.backlog),
-            ]) {
+            for (name, e) in k
+                .contacts
+                .fields()
+                .into_iter()
+                .chain([
+                    ("staffed_agents", &k.staffed_agents),
+                    ("backlog", &k.backlog),
+                ])
+                .chain(LEVEL_COLUMNS.iter().zip(&k.levels).map(|(n, e)| (*n, e)))
+            {
                 push(&mut header, &mut row, name, e, first);
             }
             rows.push(row);

@@ -178,6 +178,51 @@ impl CaseKpis {
     }
 }
 
+/// The service levels cases ended at: shares of ended cases (open cases are left out), with 95% intervals.
+#[derive(Debug, Clone, Serialize)]
+pub struct Experience {
+    /// Share of ended cases at each level, `1_disappointing` to `6_amazing` (they add up to 1).
+    pub levels: IndexMap<&'static str, Estimate>,
+    /// Share at level 4 (meets expectations) or above.
+    pub level_4_or_above: Estimate,
+    /// Share of ended cases held below level 4 mainly by each factor (they add up to the share below 4).
+    pub held_down_by: IndexMap<&'static str, Estimate>,
+}
+
+impl Experience {
+    fn over(
+        reps: &[ReplicationTally],
+        tally: impl Fn(&ReplicationTally) -> crate::stats::CaseTally,
+    ) -> Self {
+        let share = |f: &dyn Fn(&crate::stats::CaseTally) -> u64| {
+            Estimate::from_values(reps.iter().map(|r| {
+                let t = tally(r);
+                ratio(f(&t) as f64, t.levels.iter().sum::<u64>() as f64)
+            }))
+        };
+        Experience {
+            levels: crate::experience::LEVELS
+                .iter()
+                .enumerate()
+                .map(|(l, name)| (*name, share(&|t| t.levels[l])))
+                .collect(),
+            level_4_or_above: share(&|t| t.levels[3..].iter().sum()),
+            held_down_by: crate::experience::Factor::ALL
+                .iter()
+                .enumerate()
+                .map(|(k, f)| (f.as_str(), share(&|t| t.held_down[k])))
+                .collect(),
+        }
+    }
+}
+
+/// Experience overall and by the channel of the cases' first contact.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExperienceReport {
+    pub overall: Experience,
+    pub by_first_channel: IndexMap<String, Experience>,
+}
+
 /// KPIs of one channel over the horizon.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChannelKpis {
@@ -206,6 +251,8 @@ pub struct IntervalKpis {
     pub staffed_agents: Estimate,
     /// Contacts waiting at the end of the interval.
     pub backlog: Estimate,
+    /// Share of the cases that started in the interval (first contact on this channel) at each level.
+    pub levels: [Estimate; 6],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -271,6 +318,8 @@ pub struct Report {
     pub replications: u32,
     /// Cases over all channels.
     pub cases: CaseKpis,
+    /// The six service levels.
+    pub experience: ExperienceReport,
     pub channels: IndexMap<String, ChannelKpis>,
     pub groups: IndexMap<String, GroupKpis>,
     pub run: RunInfo,
@@ -383,6 +432,12 @@ impl Report {
                         ),
                         staffed_agents: est(reps, |r| Some(staffed_i(r) / s.interval_s)),
                         backlog: est(reps, |r| Some(f64::from(r.channels[ci].backlog[i]))),
+                        levels: std::array::from_fn(|l| {
+                            est(reps, |r| {
+                                let counts = r.channels[ci].level_intervals[i];
+                                ratio(counts[l] as f64, counts.iter().sum::<u64>() as f64)
+                            })
+                        }),
                     }
                 })
                 .collect();
@@ -450,6 +505,20 @@ impl Report {
             seed: s.seed,
             replications: s.replications,
             cases: CaseKpis::over(reps, all_cases),
+            experience: ExperienceReport {
+                overall: Experience::over(reps, all_cases),
+                by_first_channel: s
+                    .channels
+                    .iter()
+                    .enumerate()
+                    .map(|(ci, c)| {
+                        (
+                            c.name.clone(),
+                            Experience::over(reps, |r| r.channels[ci].cases),
+                        )
+                    })
+                    .collect(),
+            },
             channels,
             groups,
             run: RunInfo {

@@ -155,6 +155,50 @@ pub fn render(report: &Report) -> String {
         format_duration(report.run.horizon_s),
         format_duration(report.run.warmup_s)
     );
+    // The six service levels, by channel of first contact and overall.
+    let mut levels = Table::new();
+    levels.load_style(UTF8_FULL_CONDENSED);
+    let mut header = vec!["service level (share of cases)".to_string()];
+    header.extend(report.experience.by_first_channel.keys().cloned());
+    header.push("all".into());
+    levels.set_header(header);
+    for (l, name) in crate::experience::LEVELS.iter().enumerate() {
+        let mut row = vec![name.replace('_', " ")];
+        row.extend(
+            report
+                .experience
+                .by_first_channel
+                .values()
+                .chain([&report.experience.overall])
+                .map(|e| fmt(&e.levels[l], &Unit::Share)),
+        );
+        levels.add_row(row);
+    }
+    let mut row = vec!["level 4 or above".to_string()];
+    row.extend(
+        report
+            .experience
+            .by_first_channel
+            .values()
+            .chain([&report.experience.overall])
+            .map(|e| fmt(&e.level_4_or_above, &Unit::Share)),
+    );
+    levels.add_row(row);
+    out.push_str(&format!("{levels}\n"));
+    let below: Vec<String> = report
+        .experience
+        .overall
+        .held_down_by
+        .iter()
+        .filter(|(_, e)| e.mean.is_some_and(|m| m > 0.0005))
+        .map(|(f, e)| format!("{} {}", f.replace('_', " "), fmt(e, &Unit::Share)))
+        .collect();
+    if !below.is_empty() {
+        out.push_str(&format!(
+            "held below level 4 mainly by: {}\n",
+            below.join(", ")
+        ));
+    }
     for (name, g) in &report.groups {
         out.push_str(&format!(
             "group {name}: occupancy {}, staffed {} agent-hours (handling {}, idle {}, break {}, absent {})\n",

@@ -23,6 +23,7 @@ pub struct ScenarioFile {
     pub interval: Option<Spanned<DurationValue>>,
     pub proficiency: Option<Spanned<ProficiencyFile>>,
     pub routing: Option<Spanned<RoutingFile>>,
+    pub experience: Option<Spanned<ExperienceFile>>,
     /// Weekday of the first day of the horizon.
     pub start: Option<Spanned<String>>,
     /// Days of the horizon (0 = the first) that are holidays: every channel closed, no shifts.
@@ -42,6 +43,24 @@ pub struct ProficiencyFile {
     pub accuracy_exponent: Option<Spanned<f64>>,
     pub exponent: Option<Spanned<f64>>,
     pub slowest: Option<Spanned<f64>>,
+}
+
+/// Thresholds of the six-level experience rules (docs/experience.md).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperienceFile {
+    pub wait_missed: Option<Spanned<f64>>,
+    pub wait_poor: Option<Spanned<f64>>,
+    pub wait_unbearable: Option<Spanned<f64>>,
+    pub repeat_poor: Option<Spanned<i64>>,
+    pub slow_resolution: Option<Spanned<DurationValue>>,
+    pub very_slow_resolution: Option<Spanned<DurationValue>>,
+    pub low_skill: Option<Spanned<f64>>,
+    pub unfriendly: Option<Spanned<f64>>,
+    pub rude: Option<Spanned<f64>>,
+    pub exceed_friendliness: Option<Spanned<f64>>,
+    pub exceed_skill: Option<Spanned<f64>>,
+    pub amaze_friendliness: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -214,6 +233,8 @@ pub struct GroupFile {
     pub size: Option<Spanned<OneOrPerInterval<i64>>>,
     pub shifts: Option<Spanned<Vec<Spanned<ShiftFile>>>>,
     pub shrinkage: Option<Spanned<f64>>,
+    /// Soft skill, 0..1: how warm and professional the group's handling is.
+    pub friendliness: Option<Spanned<f64>>,
     pub skills: Spanned<IndexMap<String, Spanned<f64>>>,
 }
 

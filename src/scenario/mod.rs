@@ -31,6 +31,8 @@ pub struct Scenario {
     pub proficiency: ProficiencyCurve,
     /// How proficiency lowers resolution and accuracy.
     pub proficiency_effects: ProficiencyEffects,
+    /// The rules that place each case at one of the six service levels.
+    pub experience: crate::experience::ExperienceRules,
     /// Which idle agent takes an arriving contact when several could.
     pub agent_selection: AgentSelection,
     pub calendar: Calendar,
@@ -349,6 +351,8 @@ pub struct Group {
     pub shifts: Vec<Shift>,
     /// Probability that a scheduled agent is absent for a day (or a shift): the shrinkage.
     pub shrinkage: f64,
+    /// Soft skill 0..1 (default 0.7): how warm and professional the group's handling is.
+    pub friendliness: f64,
     pub skills: Vec<Skill>,
 }
 

@@ -8,7 +8,7 @@
 use super::duration::{DurationValue, format_duration};
 use super::error::{ScenarioError, ScenarioErrors};
 use super::file::{ChannelFile, DistFile, GroupFile, OneOrPerInterval, ScenarioFile};
-use super::file::{HoursFile, OneOrMany, ProfileFile, ShiftFile};
+use super::file::{ExperienceFile, HoursFile, OneOrMany, ProfileFile, ShiftFile};
 use super::{
     AgentSelection, Calendar, Channel, ChannelKind, Concurrency, ContactClass, DayType, Group,
     Overflow, Scenario, ServiceTarget, Skill, WEEKDAYS,
@@ -16,6 +16,7 @@ use super::{
 use super::{
     Announce, Break, Callback, ProficiencyEffects, Repeat, Resolution, Retry, SelfService, Shift,
 };
+use crate::experience::ExperienceRules;
 use crate::model::dist::{Dist, Num};
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
@@ -278,6 +279,7 @@ impl Validator<'_> {
             Some(p) => self.proficiency(p),
         };
         let calendar = self.calendar(&f, Some(horizon_s));
+        let experience = self.experience(f.experience.as_ref());
         // Calendar features (opening hours, arrivals per day, shifts) need whole days of whole intervals.
         let days = (DAY_S % interval_s == 0.0 && horizon_s % DAY_S == 0.0).then(|| Days {
             intervals_per_day: (DAY_S / interval_s).round() as usize,
@@ -407,6 +409,7 @@ impl Validator<'_> {
             interval_s,
             proficiency,
             proficiency_effects,
+            experience,
             agent_selection,
             calendar,
             channels,
@@ -487,6 +490,103 @@ impl Validator<'_> {
             }
         }
         (curve, effects)
+    }
+
+    /// The `[experience]` thresholds, defaults where not given (docs/experience.md).
+    fn experience(&mut self, e: Option<&Spanned<ExperienceFile>>) -> ExperienceRules {
+        let mut r = ExperienceRules::default();
+        let Some(e) = e else { return r };
+        let e = e.get_ref();
+        let ratio =
+            |v: &mut Self, key: &str, x: &Option<Spanned<f64>>, slot: &mut f64, max: f64| {
+                if let Some(x) = x {
+                    let value = *x.get_ref();
+                    if (0.0..=max).contains(&value) {
+                        *slot = value;
+                    } else {
+                        v.err(
+                            x.span(),
+                            format!(
+                                "experience.{key} = {}: must be between 0 and {max}",
+                                Num(value)
+                            ),
+                        );
+                    }
+                }
+            };
+        ratio(
+            self,
+            "wait_missed",
+            &e.wait_missed,
+            &mut r.wait_missed,
+            1000.0,
+        );
+        ratio(self, "wait_poor", &e.wait_poor, &mut r.wait_poor, 1000.0);
+        ratio(
+            self,
+            "wait_unbearable",
+            &e.wait_unbearable,
+            &mut r.wait_unbearable,
+            1000.0,
+        );
+        ratio(self, "low_skill", &e.low_skill, &mut r.low_skill, 1.0);
+        ratio(self, "unfriendly", &e.unfriendly, &mut r.unfriendly, 1.0);
+        ratio(self, "rude", &e.rude, &mut r.rude, 1.0);
+        ratio(
+            self,
+            "exceed_friendliness",
+            &e.exceed_friendliness,
+            &mut r.exceed_friendliness,
+            1.0,
+        );
+        ratio(
+            self,
+            "exceed_skill",
+            &e.exceed_skill,
+            &mut r.exceed_skill,
+            1.0,
+        );
+        ratio(
+            self,
+            "amaze_friendliness",
+            &e.amaze_friendliness,
+            &mut r.amaze_friendliness,
+            1.0,
+        );
+        if let Some(n) = &e.repeat_poor {
+            match *n.get_ref() {
+                v @ 2..=100 => r.repeat_poor = v as u32,
+                v => self.err(
+                    n.span(),
+                    format!(
+                        "experience.repeat_poor = {v}: must be a number of contacts from 2 to 100"
+                    ),
+                ),
+            }
+        }
+        if let Some(d) = &e.slow_resolution {
+            r.slow_resolution_s = self
+                .positive_duration("experience.slow_resolution", d)
+                .unwrap_or(r.slow_resolution_s);
+        }
+        if let Some(d) = &e.very_slow_resolution {
+            r.very_slow_resolution_s = self
+                .positive_duration("experience.very_slow_resolution", d)
+                .unwrap_or(r.very_slow_resolution_s);
+        }
+        if !(r.wait_missed <= r.wait_poor && r.wait_poor <= r.wait_unbearable) {
+            self.err(0..0, format!("experience: the wait thresholds must rise: wait_missed ({}) <= wait_poor ({}) <= wait_unbearable ({})", r.wait_missed, r.wait_poor, r.wait_unbearable));
+        }
+        if r.slow_resolution_s > r.very_slow_resolution_s {
+            self.err(
+                0..0,
+                "experience: slow_resolution must not exceed very_slow_resolution".into(),
+            );
+        }
+        if r.rude > r.unfriendly {
+            self.err(0..0, "experience: rude must not exceed unfriendly".into());
+        }
+        r
     }
 
     /// `resolution`, `repeat` (its `switch` is resolved once every channel is known) and `retry`.
@@ -1483,6 +1583,14 @@ impl Validator<'_> {
                 (vec![0], self.shifts(i, sh)?)
             }
         };
+        let friendliness = match &g.friendliness {
+            None => 0.7,
+            Some(x) if (0.0..=1.0).contains(x.get_ref()) => *x.get_ref(),
+            Some(x) => {
+                self.err(x.span(), format!("groups[{i}].friendliness = {}: must be between 0 (rude) and 1 (delightful)", Num(*x.get_ref())));
+                return None;
+            }
+        };
         let shrinkage = match &g.shrinkage {
             None => 0.0,
             Some(x) if (0.0..1.0).contains(x.get_ref()) => *x.get_ref(),
@@ -1528,6 +1636,7 @@ impl Validator<'_> {
             size: PerInterval::new(size)?,
             shifts,
             shrinkage,
+            friendliness,
             skills,
         })
     }

@@ -85,6 +85,8 @@ pub struct ChannelTally {
     pub backlog: Vec<u32>,
     /// Cases whose first contact came on this channel.
     pub cases: CaseTally,
+    /// Ended cases at each level, by the interval in which they started.
+    pub level_intervals: Vec<[u64; 6]>,
 }
 
 /// Cases counted by the channel of their first contact (cases starting in the measured window).
@@ -104,6 +106,10 @@ pub struct CaseTally {
     pub left_unserved: u64,
     /// Still open when the run stopped.
     pub open: u64,
+    /// Ended cases at each service level, 1 to 6.
+    pub levels: [u64; 6],
+    /// Ended cases below level 4 by the factor that held them down (`experience::Factor::ALL` order).
+    pub held_down: [u64; 8],
 }
 
 impl CaseTally {
@@ -116,6 +122,12 @@ impl CaseTally {
         self.gave_up += o.gave_up;
         self.left_unserved += o.left_unserved;
         self.open += o.open;
+        for (a, b) in self.levels.iter_mut().zip(o.levels) {
+            *a += b;
+        }
+        for (a, b) in self.held_down.iter_mut().zip(o.held_down) {
+            *a += b;
+        }
     }
 }
 
@@ -133,6 +145,7 @@ impl ChannelTally {
             waits: WaitHistogram::default(),
             backlog: vec![0; intervals],
             cases: CaseTally::default(),
+            level_intervals: vec![[0; 6]; intervals],
         }
     }
 }
