@@ -121,3 +121,72 @@ fn friendlier_and_more_proficient_teams_lift_customers() {
     assert!(mean(&novice.experience.overall.held_down_by["low_skill"]) > 0.2);
     assert!(mean(&novice.cases.fcr_rate) < mean(&plain.cases.fcr_rate));
 }
+
+#[test]
+fn the_scorecard_judges_each_standard_against_its_target() {
+    let base = center(6, 0.7, 1.0);
+    let r = run(&base);
+    assert_eq!(r.standards.len(), 8);
+    for (name, row) in &r.standards {
+        if let Some(m) = row.value.mean {
+            let expect = if row.direction == "at_least" {
+                m >= row.target
+            } else {
+                m <= row.target
+            };
+            assert_eq!(row.met, Some(expect), "{name}");
+        }
+    }
+    // Targets come from [standards].
+    let strict = run(&format!(
+        "{base}\n[standards]\nspeed = 0.99\nefficiency = 1.0\n"
+    ));
+    assert_eq!(strict.standards["speed"].met, Some(false));
+    assert_eq!(strict.standards["speed"].target, 0.99);
+    // Announcements raise the transparency share.
+    let told = run(&base.replace(
+        "patience = { dist",
+        "announce = { patience_factor = 1.2 }\npatience = { dist",
+    ));
+    assert_eq!(mean(&r.standards["transparency"].value), 0.0);
+    assert!(mean(&told.standards["transparency"].value) > 0.99);
+    assert_eq!(
+        r.standards["action"].met, None,
+        "no complaints channel: nothing to judge"
+    );
+}
+
+#[test]
+fn disappointed_customers_complain_and_complaints_are_answered() {
+    let text = format!(
+        "{}\n[[channels]]\nname = \"complaints\"\nkind = \"deferred\"\narrivals = {{ per_hour = 0 }}\nhandle_time = {{ dist = \"exponential\", mean = \"10m\" }}\ntarget = {{ within = \"4h\", share = 0.9 }}\n\n[complaints]\nshare = 0.5\nchannel = \"complaints\"\n",
+        center(4, 0.7, 1.0).replace(
+            "skills = { phone = 1.0 }",
+            "skills = { phone = 1.0, complaints = 1.0 }"
+        )
+    );
+    let r = run(&text);
+    let disappointed = mean(&r.experience.by_first_channel["phone"].levels["1_disappointing"])
+        * mean(&r.channels["phone"].cases.cases);
+    let filed = mean(&r.standards["action"].measures["complaints"]);
+    assert!(
+        (filed / disappointed - 0.5).abs() < 0.05,
+        "{filed} of {disappointed}"
+    );
+    // They arrive as work on the complaints channel and are judged by its target.
+    assert!(mean(&r.channels["complaints"].contacts.offered) > 0.9 * filed);
+    assert!(r.standards["action"].met.is_some());
+    let err = supportsim::scenario::Scenario::from_toml(
+        &text.replace("channel = \"complaints\"", "channel = \"phone\""),
+        "t.toml",
+        None,
+    )
+    .expect_err("rejected")
+    .to_string();
+    assert!(
+        err.contains(
+            "complaints.channel = \"phone\": complaints are written work: name a deferred channel"
+        ),
+        "{err}"
+    );
+}

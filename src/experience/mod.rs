@@ -104,6 +104,87 @@ impl Default for ExperienceRules {
     }
 }
 
+/// The eight service standards of DOMAIN.md, each judged on one headline measure against a target.
+pub const STANDARDS: [&str; 8] = [
+    "speed",
+    "time",
+    "transparency",
+    "accuracy",
+    "efficiency",
+    "accessibility",
+    "friendliness",
+    "action",
+];
+
+/// Targets of the standards' headline measures: at least (speed, time, transparency, accuracy, friendliness,
+/// action) or at most (efficiency, accessibility).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StandardTargets {
+    /// First-contact resolution rate, at least.
+    pub speed: f64,
+    /// Share answered within the channels' wait targets (all channels), at least.
+    pub time: f64,
+    /// Share of waiting customers told the expected wait, at least.
+    pub transparency: f64,
+    /// Share of resolutions that were correct, at least.
+    pub accuracy: f64,
+    /// Contacts per case, at most.
+    pub efficiency: f64,
+    /// Share of contacts abandoned or blocked, at most.
+    pub accessibility: f64,
+    /// Share of handled contacts handled in a friendly way (group friendliness at least `unfriendly`), at least.
+    pub friendliness: f64,
+    /// Share of complaints answered within their channel's target, at least.
+    pub action: f64,
+}
+
+impl Default for StandardTargets {
+    fn default() -> Self {
+        StandardTargets {
+            speed: 0.70,
+            time: 0.80,
+            transparency: 0.50,
+            accuracy: 0.95,
+            efficiency: 1.3,
+            accessibility: 0.05,
+            friendliness: 0.90,
+            action: 0.90,
+        }
+    }
+}
+
+impl StandardTargets {
+    /// (target, higher is better) of a standard by name.
+    pub fn get(&self, standard: &str) -> (f64, bool) {
+        match standard {
+            "speed" => (self.speed, true),
+            "time" => (self.time, true),
+            "transparency" => (self.transparency, true),
+            "accuracy" => (self.accuracy, true),
+            "efficiency" => (self.efficiency, false),
+            "accessibility" => (self.accessibility, false),
+            "friendliness" => (self.friendliness, true),
+            _ => (self.action, true),
+        }
+    }
+
+    pub fn set(&mut self, standard: &str, value: f64) -> bool {
+        let slot = match standard {
+            "speed" => &mut self.speed,
+            "time" => &mut self.time,
+            "transparency" => &mut self.transparency,
+            "accuracy" => &mut self.accuracy,
+            "efficiency" => &mut self.efficiency,
+            "accessibility" => &mut self.accessibility,
+            "friendliness" => &mut self.friendliness,
+            "action" => &mut self.action,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
+}
+
 /// What a case went through, gathered contact by contact.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Journey {

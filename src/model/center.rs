@@ -67,6 +67,10 @@ enum Event {
         case: u32,
         channel: u32,
     },
+    /// A disappointed customer's complaint arrives on the complaints channel (a new case there).
+    Complaint {
+        channel: u32,
+    },
 }
 
 /// A customer's case: opened by a first contact, closed when resolved, given up or abandoned for good.
@@ -602,6 +606,9 @@ impl<'a> Center<'a> {
                 Event::Repeat { case, channel } => {
                     self.admit(channel as usize, Source::Repeat, Some(case), t)
                 }
+                Event::Complaint { channel } => {
+                    self.admit(channel as usize, Source::Repeat, None, t)
+                }
                 Event::FallThrough { from, case } => {
                     let to = self.channels[from as usize]
                         .self_service
@@ -982,8 +989,23 @@ impl<'a> Center<'a> {
                 .classify(&journey, resolved_after, end == CaseEnd::GaveUp);
         let ch = &mut self.tally.channels[k.first_channel as usize];
         ch.level_intervals[interval as usize][usize::from(level - 1)] += 1;
-        let t = &mut ch.cases;
-        t.levels[usize::from(level - 1)] += 1;
+        ch.cases.levels[usize::from(level - 1)] += 1;
+        // A disappointed customer may complain: written work on the complaints channel, with its own target.
+        if level == 1
+            && let Some((share, channel)) = self.scenario.complaints
+            && uniform01(&mut self.channels[k.first_channel as usize].journey_rng) < share
+        {
+            self.tally.channels[k.first_channel as usize]
+                .cases
+                .complaints += 1;
+            self.events.schedule(
+                at,
+                Event::Complaint {
+                    channel: channel as u32,
+                },
+            );
+        }
+        let t = &mut self.tally.channels[k.first_channel as usize].cases;
         if let Some(f) = factor {
             t.held_down[Factor::ALL
                 .iter()
@@ -1029,6 +1051,12 @@ impl<'a> Center<'a> {
             self.finish_case(service.case, CaseEnd::Resolved, now);
         } else {
             self.cases[service.case as usize].journey.wrong_resolution |= resolved;
+            let k = self.cases[service.case as usize];
+            if resolved && k.interval.is_some() {
+                self.tally.channels[k.first_channel as usize]
+                    .cases
+                    .wrong_resolutions += 1;
+            }
             self.come_back(service.case, c, now);
         }
     }
@@ -1432,6 +1460,8 @@ impl<'a> Center<'a> {
                 self.count(c, i, w.class, |t| t.callbacks_unreached += 1);
             } else {
                 let completed = w.callback == CallbackState::Reached;
+                let friendly =
+                    self.scenario.groups[g].friendliness >= self.scenario.experience.unfriendly;
                 self.count(c, i, w.class, |t| {
                     t.answered += 1;
                     t.answered_within += u64::from(within);
@@ -1439,6 +1469,7 @@ impl<'a> Center<'a> {
                     t.handle_s += handle;
                     t.overflowed += u64::from(overflowed);
                     t.callbacks_completed += u64::from(completed);
+                    t.friendly += u64::from(friendly);
                 });
                 self.tally.channels[c].waits.record(wait);
             }

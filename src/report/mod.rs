@@ -216,6 +216,195 @@ impl Experience {
     }
 }
 
+/// One row of the service-standards scorecard.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardRow {
+    /// The measure the standard is judged on, its value, and the target.
+    pub headline: &'static str,
+    pub value: Estimate,
+    pub target: f64,
+    /// "at_least" or "at_most".
+    pub direction: &'static str,
+    /// Whether the mean meets the target (null when the measure is undefined, e.g. no complaints).
+    pub met: Option<bool>,
+    /// The standard's other measures.
+    pub measures: IndexMap<&'static str, Estimate>,
+}
+
+/// The eight standards of DOMAIN.md, over all channels (pooled per replication).
+fn standards(s: &Scenario, reps: &[ReplicationTally]) -> IndexMap<&'static str, StandardRow> {
+    // Pooled tallies of the assisted channels, per replication.
+    let pooled = |r: &ReplicationTally| {
+        let mut t = IntervalTally::default();
+        for (c, ch) in s.channels.iter().zip(&r.channels) {
+            if c.kind != ChannelKind::SelfService {
+                t.add(&ch.total);
+            }
+        }
+        t
+    };
+    let cases = |r: &ReplicationTally| {
+        let mut t = crate::stats::CaseTally::default();
+        for c in &r.channels {
+            t.add(&c.cases);
+        }
+        t
+    };
+    let e =
+        |f: &dyn Fn(&ReplicationTally) -> Option<f64>| Estimate::from_values(reps.iter().map(f));
+    let complaints = s.complaints.map(|(_, c)| c);
+    let mut rows = IndexMap::new();
+    let mut row = |name: &'static str,
+                   headline: &'static str,
+                   value: Estimate,
+                   measures: Vec<(&'static str, Estimate)>| {
+        let (target, at_least) = s.standards.get(name);
+        let met = value
+            .mean
+            .map(|m| if at_least { m >= target } else { m <= target });
+        rows.insert(
+            name,
+            StandardRow {
+                headline,
+                value,
+                target,
+                direction: if at_least { "at_least" } else { "at_most" },
+                met,
+                measures: measures.into_iter().collect(),
+            },
+        );
+    };
+    row(
+        "speed",
+        "fcr_rate",
+        e(&|r| {
+            let t = cases(r);
+            ratio(t.resolved_first as f64, t.cases as f64)
+        }),
+        vec![
+            (
+                "first_response_s",
+                e(&|r| {
+                    let t = pooled(r);
+                    ratio(t.wait_answered_s, t.answered as f64)
+                }),
+            ),
+            (
+                "time_to_resolution_s",
+                e(&|r| {
+                    let t = cases(r);
+                    ratio(t.resolution_time_s, t.resolved as f64)
+                }),
+            ),
+        ],
+    );
+    row(
+        "time",
+        "service_level",
+        e(&|r| {
+            let t = pooled(r);
+            ratio(t.answered_within as f64, t.offered as f64)
+        }),
+        vec![(
+            "asa_s",
+            e(&|r| {
+                let t = pooled(r);
+                ratio(t.wait_answered_s, t.answered as f64)
+            }),
+        )],
+    );
+    row(
+        "transparency",
+        "informed_share",
+        e(&|r| {
+            let t = pooled(r);
+            ratio(t.informed as f64, t.waited as f64)
+        }),
+        vec![],
+    );
+    row(
+        "accuracy",
+        "correct_resolution_share",
+        e(&|r| {
+            let t = cases(r);
+            ratio(t.resolved as f64, (t.resolved + t.wrong_resolutions) as f64)
+        }),
+        vec![(
+            "wrong_resolutions",
+            e(&|r| Some(cases(r).wrong_resolutions as f64)),
+        )],
+    );
+    row(
+        "efficiency",
+        "contacts_per_case",
+        e(&|r| {
+            let t = cases(r);
+            ratio(t.contacts as f64, t.cases as f64)
+        }),
+        vec![
+            (
+                "agent_minutes_per_case",
+                e(&|r| ratio(pooled(r).handle_s / 60.0, cases(r).cases as f64)),
+            ),
+            (
+                "aht_s",
+                e(&|r| {
+                    let t = pooled(r);
+                    ratio(t.handle_s, t.answered as f64)
+                }),
+            ),
+        ],
+    );
+    row(
+        "accessibility",
+        "abandoned_or_blocked_share",
+        e(&|r| {
+            let t = pooled(r);
+            ratio((t.abandoned + t.blocked) as f64, t.offered as f64)
+        }),
+        vec![
+            (
+                "abandon_rate",
+                e(&|r| {
+                    let t = pooled(r);
+                    ratio(t.abandoned as f64, t.offered as f64)
+                }),
+            ),
+            (
+                "block_rate",
+                e(&|r| {
+                    let t = pooled(r);
+                    ratio(t.blocked as f64, t.offered as f64)
+                }),
+            ),
+            ("channels", e(&|_| Some(s.channels.len() as f64))),
+        ],
+    );
+    row(
+        "friendliness",
+        "friendly_handling_share",
+        e(&|r| {
+            let t = pooled(r);
+            ratio(t.friendly as f64, t.answered as f64)
+        }),
+        vec![],
+    );
+    row(
+        "action",
+        "complaints_answered_within_target",
+        e(&|r| {
+            complaints.and_then(|c| {
+                ratio(
+                    r.channels[c].total.answered_within as f64,
+                    r.channels[c].total.offered as f64,
+                )
+            })
+        }),
+        vec![("complaints", e(&|r| Some(cases(r).complaints as f64)))],
+    );
+    rows
+}
+
 /// Experience overall and by the channel of the cases' first contact.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExperienceReport {
@@ -320,6 +509,8 @@ pub struct Report {
     pub cases: CaseKpis,
     /// The six service levels.
     pub experience: ExperienceReport,
+    /// The eight service standards, each met or missed.
+    pub standards: IndexMap<&'static str, StandardRow>,
     pub channels: IndexMap<String, ChannelKpis>,
     pub groups: IndexMap<String, GroupKpis>,
     pub run: RunInfo,
@@ -505,6 +696,7 @@ impl Report {
             seed: s.seed,
             replications: s.replications,
             cases: CaseKpis::over(reps, all_cases),
+            standards: standards(s, reps),
             experience: ExperienceReport {
                 overall: Experience::over(reps, all_cases),
                 by_first_channel: s

@@ -199,6 +199,56 @@ pub fn render(report: &Report) -> String {
             below.join(", ")
         ));
     }
+    // The eight standards.
+    let mut card = Table::new();
+    card.load_style(UTF8_FULL_CONDENSED);
+    card.set_header(vec![
+        "standard",
+        "measure",
+        "value (mean ± 95% CI)",
+        "target",
+        "met",
+    ]);
+    for (name, row) in &report.standards {
+        let unit = if row.headline == "contacts_per_case" {
+            Unit::Count
+        } else {
+            Unit::Share
+        };
+        let target = match unit {
+            Unit::Share => format!(
+                "{} {:.0}%",
+                if row.direction == "at_least" {
+                    ">="
+                } else {
+                    "<="
+                },
+                100.0 * row.target
+            ),
+            _ => format!(
+                "{} {}",
+                if row.direction == "at_least" {
+                    ">="
+                } else {
+                    "<="
+                },
+                row.target
+            ),
+        };
+        let met = match row.met {
+            Some(true) => "met",
+            Some(false) => "MISSED",
+            None => "n/a",
+        };
+        card.add_row(vec![
+            name.to_string(),
+            row.headline.replace('_', " "),
+            fmt(&row.value, &unit),
+            target,
+            met.to_string(),
+        ]);
+    }
+    out.push_str(&format!("{card}\n"));
     for (name, g) in &report.groups {
         out.push_str(&format!(
             "group {name}: occupancy {}, staffed {} agent-hours (handling {}, idle {}, break {}, absent {})\n",

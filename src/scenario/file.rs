@@ -24,6 +24,9 @@ pub struct ScenarioFile {
     pub proficiency: Option<Spanned<ProficiencyFile>>,
     pub routing: Option<Spanned<RoutingFile>>,
     pub experience: Option<Spanned<ExperienceFile>>,
+    /// Targets of the eight service standards.
+    pub standards: Option<Spanned<IndexMap<String, Spanned<f64>>>>,
+    pub complaints: Option<Spanned<ComplaintsFile>>,
     /// Weekday of the first day of the horizon.
     pub start: Option<Spanned<String>>,
     /// Days of the horizon (0 = the first) that are holidays: every channel closed, no shifts.
@@ -43,6 +46,13 @@ pub struct ProficiencyFile {
     pub accuracy_exponent: Option<Spanned<f64>>,
     pub exponent: Option<Spanned<f64>>,
     pub slowest: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintsFile {
+    pub share: Spanned<f64>,
+    pub channel: Spanned<String>,
 }
 
 /// Thresholds of the six-level experience rules (docs/experience.md).

@@ -33,6 +33,11 @@ pub struct Scenario {
     pub proficiency_effects: ProficiencyEffects,
     /// The rules that place each case at one of the six service levels.
     pub experience: crate::experience::ExperienceRules,
+    /// Targets of the eight service standards (docs/experience.md).
+    pub standards: crate::experience::StandardTargets,
+    /// Disappointed customers who complain: `share` of level-1 cases file a complaint on deferred channel
+    /// `channel` (index).
+    pub complaints: Option<(f64, usize)>,
     /// Which idle agent takes an arriving contact when several could.
     pub agent_selection: AgentSelection,
     pub calendar: Calendar,

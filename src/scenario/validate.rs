@@ -16,10 +16,11 @@ use super::{
 use super::{
     Announce, Break, Callback, ProficiencyEffects, Repeat, Resolution, Retry, SelfService, Shift,
 };
-use crate::experience::ExperienceRules;
+use crate::experience::{ExperienceRules, StandardTargets};
 use crate::model::dist::{Dist, Num};
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
+use indexmap::IndexMap;
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
@@ -280,6 +281,7 @@ impl Validator<'_> {
         };
         let calendar = self.calendar(&f, Some(horizon_s));
         let experience = self.experience(f.experience.as_ref());
+        let standards = self.standards(f.standards.as_ref());
         // Calendar features (opening hours, arrivals per day, shifts) need whole days of whole intervals.
         let days = (DAY_S % interval_s == 0.0 && horizon_s % DAY_S == 0.0).then(|| Days {
             intervals_per_day: (DAY_S / interval_s).round() as usize,
@@ -397,6 +399,31 @@ impl Validator<'_> {
                 }
             }
         }
+        let complaints = match &f.complaints {
+            None => None,
+            Some(c) => {
+                let c = c.get_ref();
+                let share = *c.share.get_ref();
+                if !(0.0..=1.0).contains(&share) {
+                    self.err(c.share.span(), format!("complaints.share = {}: must be a share between 0 and 1 (of the cases that end disappointing)", Num(share)));
+                }
+                match channels
+                    .iter()
+                    .position(|ch| ch.name == *c.channel.get_ref())
+                {
+                    Some(k) if channels[k].kind == ChannelKind::Deferred => Some((share, k)),
+                    Some(_) => {
+                        self.err(c.channel.span(), format!("complaints.channel = \"{}\": complaints are written work: name a deferred channel", c.channel.get_ref()));
+                        None
+                    }
+                    None if channels.len() == f.channels.len() => {
+                        self.err(c.channel.span(), format!("complaints.channel = \"{}\": no channel has that name; add a deferred channel for complaints", c.channel.get_ref()));
+                        None
+                    }
+                    None => None,
+                }
+            }
+        };
         if !self.errors.is_empty() {
             return None;
         }
@@ -410,6 +437,8 @@ impl Validator<'_> {
             proficiency,
             proficiency_effects,
             experience,
+            standards,
+            complaints,
             agent_selection,
             calendar,
             channels,
@@ -490,6 +519,33 @@ impl Validator<'_> {
             }
         }
         (curve, effects)
+    }
+
+    /// `[standards]`: a target per standard (docs/experience.md, "The eight standards").
+    fn standards(
+        &mut self,
+        s: Option<&Spanned<IndexMap<String, Spanned<f64>>>>,
+    ) -> StandardTargets {
+        let mut targets = StandardTargets::default();
+        for (name, value) in s.map(|s| s.get_ref().iter()).into_iter().flatten() {
+            let v = *value.get_ref();
+            let max = if name == "efficiency" { 100.0 } else { 1.0 };
+            if !(v >= 0.0 && v <= max) {
+                self.err(
+                    value.span(),
+                    format!("standards.{name} = {}: must be between 0 and {max}", Num(v)),
+                );
+            } else if !targets.set(name, v) {
+                self.err(
+                    value.span(),
+                    format!(
+                        "standards.{name}: unknown standard; use {}",
+                        crate::experience::STANDARDS.join(", ")
+                    ),
+                );
+            }
+        }
+        targets
     }
 
     /// The `[experience]` thresholds, defaults where not given (docs/experience.md).

@@ -40,6 +40,8 @@ pub struct IntervalTally {
     pub callbacks_unreached: u64,
     /// Waiting contacts told the expected wait (announcement).
     pub informed: u64,
+    /// Answered contacts handled by a group at least as friendly as the experience rules' `unfriendly`.
+    pub friendly: u64,
     /// Agent time engaged by this channel (an agent holding at least one of its contacts) within the window
     /// or interval (s): the numerator of occupancy.
     pub busy_s: f64,
@@ -68,6 +70,7 @@ impl IntervalTally {
         self.callbacks_completed += o.callbacks_completed;
         self.callbacks_unreached += o.callbacks_unreached;
         self.informed += o.informed;
+        self.friendly += o.friendly;
         self.busy_s += o.busy_s;
         self.work_s += o.work_s;
     }
@@ -110,6 +113,10 @@ pub struct CaseTally {
     pub levels: [u64; 6],
     /// Ended cases below level 4 by the factor that held them down (`experience::Factor::ALL` order).
     pub held_down: [u64; 8],
+    /// Resolutions that turned out wrong (the customer came back).
+    pub wrong_resolutions: u64,
+    /// Complaints filed by customers whose case ended at level 1.
+    pub complaints: u64,
 }
 
 impl CaseTally {
@@ -122,6 +129,8 @@ impl CaseTally {
         self.gave_up += o.gave_up;
         self.left_unserved += o.left_unserved;
         self.open += o.open;
+        self.wrong_resolutions += o.wrong_resolutions;
+        self.complaints += o.complaints;
         for (a, b) in self.levels.iter_mut().zip(o.levels) {
             *a += b;
         }
