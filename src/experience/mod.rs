@@ -204,6 +204,10 @@ pub struct Journey {
     pub min_friendliness: f64,
     /// An agent handled it (a case resolved in self-service alone cannot exceed expectations).
     pub handled_by_agent: bool,
+    /// A returning contact was handled by the agent who handled the case before (personalised handling).
+    pub same_agent_again: bool,
+    /// An agent followed up after the resolution, unasked (proactive service).
+    pub proactive: bool,
 }
 
 impl Default for Journey {
@@ -218,6 +222,8 @@ impl Default for Journey {
             min_proficiency: 1.0,
             min_friendliness: 1.0,
             handled_by_agent: false,
+            same_agent_again: false,
+            proactive: false,
         }
     }
 }
@@ -264,10 +270,11 @@ impl ExperienceRules {
         } else {
             6
         };
+        // A second contact with the same agent, who knows the case, is forgiven further.
         let repeat_cap = if j.contacts >= self.repeat_poor {
             2
         } else if j.contacts >= 2 {
-            3
+            if j.same_agent_again { 4 } else { 3 }
         } else {
             6
         };
@@ -311,6 +318,10 @@ impl ExperienceRules {
         let (factor, cap) = caps.iter().fold((None, 6u8), |(f, c), &(factor, cap)| {
             if cap < c { (Some(factor), cap) } else { (f, c) }
         });
+        // Personal touches (the same agent again, a proactive follow-up) lift a resolved case one level.
+        if j.proactive || j.same_agent_again {
+            best = (best + 1).min(6);
+        }
         let level = best.min(cap);
         (level, (level < 4).then_some(factor).flatten())
     }
@@ -353,6 +364,42 @@ mod tests {
             ..good()
         };
         assert_eq!(r.classify(&bot, Some(60.0), false), (4, None));
+        // Personal touches lift one level: a plain case with a proactive follow-up exceeds expectations,
+        // and a second contact with the same agent meets expectations instead of being average.
+        assert_eq!(
+            r.classify(
+                &Journey {
+                    proactive: true,
+                    ..plain
+                },
+                Some(300.0),
+                false
+            ),
+            (5, None)
+        );
+        assert_eq!(
+            r.classify(
+                &Journey {
+                    contacts: 2,
+                    ..plain
+                },
+                Some(300.0),
+                false
+            ),
+            (3, Some(Factor::RepeatContacts))
+        );
+        assert_eq!(
+            r.classify(
+                &Journey {
+                    contacts: 2,
+                    same_agent_again: true,
+                    ..plain
+                },
+                Some(300.0),
+                false
+            ),
+            (4, None)
+        );
     }
 
     #[test]

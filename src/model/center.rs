@@ -25,8 +25,8 @@ use crate::model::profile::PerInterval;
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
 use crate::routing::{IdleAgents, longest_idle_group};
 use crate::scenario::{
-    AgentSelection, Announce, Callback, ChannelKind, DayType, Repeat, Resolution, Retry, Scenario,
-    SelfService,
+    AgentSelection, Announce, Callback, ChannelKind, DayType, FollowUp, Repeat, Resolution, Retry,
+    Scenario, SelfService,
 };
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
 use std::collections::VecDeque;
@@ -71,6 +71,10 @@ enum Event {
     Complaint {
         channel: u32,
     },
+    /// An agent of `channel`'s groups is due to follow up a resolved case (outbound work).
+    FollowUp {
+        channel: u32,
+    },
 }
 
 /// A customer's case: opened by a first contact, closed when resolved, given up or abandoned for good.
@@ -84,6 +88,8 @@ struct Case {
     contacts: u16,
     /// What the case went through, for its service level.
     journey: Journey,
+    /// The agent who last handled it (personalised handling sends it back there).
+    last_agent: Option<u32>,
 }
 
 /// How a case ended.
@@ -136,6 +142,9 @@ impl ContactStreams {
 
 /// Mixed into a channel's key for its repeat-contact streams.
 const REPEAT_KEY: u64 = 0x7e9e_a7c0_47ac_7500;
+
+/// The case of outbound work that belongs to no open case (proactive follow-ups).
+const NO_CASE: u32 = crate::model::queue::OUTBOUND;
 
 /// A contact in an agent's hands.
 #[derive(Debug, Clone, Copy)]
@@ -258,6 +267,8 @@ struct ChannelState {
     chat_stretch: f64,
     deferred: bool,
     open: PerInterval<bool>,
+    follow_up: Option<FollowUp>,
+    follow_up_queue: Option<usize>,
     callback: Option<Callback>,
     announce: Option<Announce>,
     self_service: Option<SelfService>,
@@ -339,9 +350,15 @@ impl<'a> Center<'a> {
         // One queue per (channel, class).
         let mut queue_of = Vec::new();
         let mut queues = 0usize;
+        let mut follow_up_queue = Vec::new();
         for c in &s.channels {
             queue_of.push((queues..queues + c.classes.len()).collect::<Vec<_>>());
             queues += c.classes.len();
+            // Outbound follow-ups wait in a queue of their own, after every class of the channel.
+            follow_up_queue.push(c.follow_up.as_ref().map(|_| {
+                queues += 1;
+                queues - 1
+            }));
         }
         let channels = s
             .channels
@@ -423,6 +440,8 @@ impl<'a> Center<'a> {
                     chat_stretch: c.concurrency.stretch,
                     deferred: c.kind == ChannelKind::Deferred,
                     open: c.open.clone(),
+                    follow_up: c.follow_up.clone(),
+                    follow_up_queue: follow_up_queue[ci],
                     callback: c.callback.clone(),
                     announce: c.announce,
                     self_service: c.self_service.clone(),
@@ -481,6 +500,9 @@ impl<'a> Center<'a> {
                             .collect();
                         // Stable: classes of equal priority keep their order.
                         queues.sort_by_key(|&(p, _)| std::cmp::Reverse(p));
+                        if let Some(q) = follow_up_queue[k.channel] {
+                            queues.push((i64::MIN, q));
+                        }
                         GroupChannel {
                             priority: c.priority,
                             delay: channels[k.channel]
@@ -609,6 +631,7 @@ impl<'a> Center<'a> {
                 Event::Complaint { channel } => {
                     self.admit(channel as usize, Source::Repeat, None, t)
                 }
+                Event::FollowUp { channel } => self.follow_up(channel as usize, t),
                 Event::FallThrough { from, case } => {
                     let to = self.channels[from as usize]
                         .self_service
@@ -780,7 +803,8 @@ impl<'a> Center<'a> {
     /// Appends day `day`'s shift and break changes of group `g`, drawing absences, and counts scheduled break
     /// and absence time.
     fn generate_shift_day(&mut self, g: usize, day: i64) {
-        let s = self.scenario; // Offsets are added before the origin, so equal times on successive days compare equal exactly.
+        let s = self.scenario;
+        // Offsets are added before the origin, so equal times on successive days compare equal exactly.
         let at = |offset: f64| self.bins.start + (day as f64 * DAY_S + offset);
         // Outside the horizon the week repeats like every per-interval value (holidays included).
         let horizon_days = (s.horizon_s / DAY_S).round().max(1.0) as i64;
@@ -954,6 +978,24 @@ impl<'a> Center<'a> {
         self.admit(c, Source::First(c), None, now);
     }
 
+    /// With personalised handling, the agent who last handled `case` if that agent is idle and serves
+    /// channel `c` as a primary group (taken out of the idle list).
+    fn personal_agent(&mut self, c: usize, case: u32) -> Option<usize> {
+        if !self.scenario.personalised {
+            return None;
+        }
+        let agent = self.cases[case as usize].last_agent? as usize;
+        let g = self.agents[agent].group as usize;
+        if !self.channels[c]
+            .eligible
+            .iter()
+            .any(|e| e.group == g && e.delay == 0.0)
+        {
+            return None;
+        }
+        self.groups[g].idle.take(agent as u32).then_some(agent)
+    }
+
     /// Opens a case for a first contact arriving at channel `c`.
     fn open_case(&mut self, c: usize, now: SimTime) -> u32 {
         let case = Case {
@@ -962,6 +1004,7 @@ impl<'a> Center<'a> {
             interval: self.bins.index(now).map(|i| i as u32),
             contacts: 0,
             journey: Journey::default(),
+            last_agent: None,
         };
         match self.free_cases.pop() {
             Some(k) => {
@@ -1029,6 +1072,9 @@ impl<'a> Center<'a> {
     /// the agent's proficiency; if not (or wrongly, which the customer finds out later) it comes back.
     fn contact_handled(&mut self, service: Service, now: SimTime) {
         let c = service.channel as usize;
+        if service.case == NO_CASE {
+            return; // a follow-up: nothing to resolve
+        }
         if !service.reached {
             self.contact_failed(service.case, c, now);
             return;
@@ -1038,6 +1084,7 @@ impl<'a> Center<'a> {
         let base = ch.resolution;
         if base.first_contact >= 1.0 && base.accuracy >= 1.0 {
             // Certain resolution: no draws, so scenarios without journeys keep their streams.
+            self.maybe_follow_up(service.case, c, now);
             self.finish_case(service.case, CaseEnd::Resolved, now);
             return;
         }
@@ -1048,6 +1095,7 @@ impl<'a> Center<'a> {
         let resolved = u_resolved < effects.resolution(base.first_contact, service.proficiency);
         let correct = u_correct < effects.accuracy(base.accuracy, service.proficiency);
         if resolved && correct {
+            self.maybe_follow_up(service.case, c, now);
             self.finish_case(service.case, CaseEnd::Resolved, now);
         } else {
             self.cases[service.case as usize].journey.wrong_resolution |= resolved;
@@ -1058,6 +1106,48 @@ impl<'a> Center<'a> {
                     .wrong_resolutions += 1;
             }
             self.come_back(service.case, c, now);
+        }
+    }
+
+    /// Proactive service: after a resolution on channel `c`, an agent may follow up, unasked. The lift counts
+    /// at once (the case ends now); the follow-up is outbound work done `delay` later.
+    fn maybe_follow_up(&mut self, case: u32, c: usize, now: SimTime) {
+        let ch = &mut self.channels[c];
+        let Some(fu) = &ch.follow_up else { return };
+        if uniform01(&mut ch.journey_rng) < fu.share {
+            let delay = fu.delay.sample(&mut ch.journey_rng);
+            self.cases[case as usize].journey.proactive = true;
+            self.events
+                .schedule(now + delay, Event::FollowUp { channel: c as u32 });
+        }
+    }
+
+    /// A follow-up becomes outbound work on channel `c`: not an inbound contact (not counted as offered,
+    /// belongs to no open case), but agent time like any other.
+    fn follow_up(&mut self, c: usize, now: SimTime) {
+        let ch = &mut self.channels[c];
+        let (Some(fu), Some(queue)) = (&ch.follow_up, ch.follow_up_queue) else {
+            return;
+        };
+        let base_handle = fu.handle_time.sample(&mut ch.journey_rng);
+        let work = Waiting {
+            arrival: now,
+            base_handle,
+            interval: None,
+            channel: c as u32,
+            class: 0,
+            queue: queue as u32,
+            generation: 0,
+            callback: CallbackState::None,
+            callback_handle: 0.0,
+            case: NO_CASE,
+            informed: false,
+        };
+        if let Some(agent) = self.available_agent(c, false) {
+            self.start_service(agent, work, now);
+            self.update_availability(agent, now);
+        } else {
+            self.room.push(work);
         }
     }
 
@@ -1229,7 +1319,11 @@ impl<'a> Center<'a> {
             return;
         }
         let servable = !self.channels[to].deferred || open;
-        if servable && let Some(agent) = self.available_agent(to, false) {
+        if servable
+            && let Some(agent) = self
+                .personal_agent(to, case)
+                .or_else(|| self.available_agent(to, false))
+        {
             self.start_service(agent, contact, now);
             self.update_availability(agent, now);
             return;
@@ -1441,7 +1535,7 @@ impl<'a> Center<'a> {
             Some(clock) => clock.at(now) - clock.at(w.arrival),
             None => wait,
         };
-        if w.callback != CallbackState::NoAnswer {
+        if w.callback != CallbackState::NoAnswer && w.case != NO_CASE {
             let target = self.channels[c].target_s;
             let friendliness = self.scenario.groups[g].friendliness;
             let j = &mut self.cases[w.case as usize].journey;
@@ -1451,6 +1545,9 @@ impl<'a> Center<'a> {
             j.min_proficiency = j.min_proficiency.min(e.proficiency);
             j.min_friendliness = j.min_friendliness.min(friendliness);
             j.handled_by_agent = true;
+            let case = &mut self.cases[w.case as usize];
+            case.journey.same_agent_again |= case.last_agent == Some(agent as u32);
+            case.last_agent = Some(agent as u32);
         }
         if let Some(i) = w.interval {
             let within = response <= self.channels[c].target_s;

@@ -37,6 +37,10 @@ pub enum CallbackState {
     NoAnswer,
 }
 
+/// The `case` of outbound work (proactive follow-ups): it waits in its own queue but is no customer
+/// waiting, so it is left out of the channel's count.
+pub const OUTBOUND: u32 = u32::MAX;
+
 /// A handle on a waiting contact that stays valid only while that contact waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ticket {
@@ -64,7 +68,7 @@ impl WaitingRoom {
         }
     }
 
-    /// Contacts waiting on a channel, all classes together.
+    /// Customers waiting on a channel, all classes together (outbound work not included).
     #[inline]
     pub fn waiting(&self, channel: usize) -> u32 {
         self.live_in_channel[channel]
@@ -90,7 +94,9 @@ impl WaitingRoom {
         };
         self.queues[w.queue as usize].push_back(t);
         self.live_in_queue[w.queue as usize] += 1;
-        self.live_in_channel[w.channel as usize] += 1;
+        if w.case != OUTBOUND {
+            self.live_in_channel[w.channel as usize] += 1;
+        }
         t
     }
 
@@ -146,7 +152,9 @@ impl WaitingRoom {
         rec.generation = rec.generation.wrapping_add(1);
         self.free.push(t.slot);
         self.live_in_queue[out.queue as usize] -= 1;
-        self.live_in_channel[out.channel as usize] -= 1;
+        if out.case != OUTBOUND {
+            self.live_in_channel[out.channel as usize] -= 1;
+        }
         out
     }
 

@@ -34,6 +34,17 @@ impl IdleAgents {
         self.queue.pop_back().map(|(a, _)| a)
     }
 
+    /// Takes a given agent out of the idle list, if it is there.
+    pub fn take(&mut self, agent: u32) -> bool {
+        match self.queue.iter().position(|&(a, _)| a == agent) {
+            Some(i) => {
+                self.queue.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.queue.len()
     }

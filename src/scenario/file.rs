@@ -76,7 +76,9 @@ pub struct ExperienceFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoutingFile {
-    pub agent_selection: Spanned<String>,
+    pub agent_selection: Option<Spanned<String>>,
+    /// A returning case goes back to the agent who last handled it, when that agent is free.
+    pub personalised: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,8 +127,17 @@ pub struct ChannelFile {
     pub time: Option<Spanned<DistFile>>,
     pub falls_to: Option<Spanned<String>>,
     pub resolution: Option<Spanned<ResolutionFile>>,
+    pub follow_up: Option<Spanned<FollowUpFile>>,
     pub repeat: Option<Spanned<RepeatFile>>,
     pub retry: Option<Spanned<RetryFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpFile {
+    pub share: Spanned<f64>,
+    pub delay: Spanned<DistFile>,
+    pub handle_time: Spanned<DistFile>,
 }
 
 #[derive(Debug, Deserialize)]

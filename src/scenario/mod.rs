@@ -40,6 +40,8 @@ pub struct Scenario {
     pub complaints: Option<(f64, usize)>,
     /// Which idle agent takes an arriving contact when several could.
     pub agent_selection: AgentSelection,
+    /// A returning case goes back to the agent who last handled it when that agent is idle.
+    pub personalised: bool,
     pub calendar: Calendar,
     pub channels: Vec<Channel>,
     pub groups: Vec<Group>,
@@ -227,6 +229,17 @@ pub struct Channel {
     pub repeat: Option<Repeat>,
     /// Customers who abandon (or are blocked, or miss their callback) try again.
     pub retry: Option<Retry>,
+    /// Proactive service: agents follow up some resolved cases, unasked.
+    pub follow_up: Option<FollowUp>,
+}
+
+/// After a resolution on this channel, with probability `share`, an agent of the channel's groups follows up
+/// `delay` later (outbound work taking `handle_time`), which lifts the customer's experience.
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    pub share: f64,
+    pub delay: Dist,
+    pub handle_time: Dist,
 }
 
 /// P(resolved) = first_contact × p^resolution_exponent; a resolution is correct with probability

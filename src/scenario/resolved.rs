@@ -33,8 +33,9 @@ pub fn to_toml(s: &Scenario) -> String {
     }
     let _ = writeln!(
         o,
-        "\n[routing]\nagent_selection = \"{}\"",
-        s.agent_selection.as_str()
+        "\n[routing]\nagent_selection = \"{}\"\npersonalised = {}",
+        s.agent_selection.as_str(),
+        s.personalised
     );
     let _ = writeln!(o, "\n[proficiency]");
     match s.proficiency {
@@ -110,6 +111,15 @@ pub fn to_toml(s: &Scenario) -> String {
                 switch.join(", "),
                 num(r.give_up),
                 r.max_contacts
+            );
+        }
+        if let Some(fu) = &c.follow_up {
+            let _ = writeln!(
+                o,
+                "follow_up = {{ share = {}, delay = {}, handle_time = {} }}",
+                num(fu.share),
+                dist(&fu.delay),
+                dist(&fu.handle_time)
             );
         }
         if let Some(r) = &c.retry {

@@ -14,7 +14,8 @@ use super::{
     Overflow, Scenario, ServiceTarget, Skill, WEEKDAYS,
 };
 use super::{
-    Announce, Break, Callback, ProficiencyEffects, Repeat, Resolution, Retry, SelfService, Shift,
+    Announce, Break, Callback, FollowUp, ProficiencyEffects, Repeat, Resolution, Retry,
+    SelfService, Shift,
 };
 use crate::experience::{ExperienceRules, StandardTargets};
 use crate::model::dist::{Dist, Num};
@@ -287,17 +288,26 @@ impl Validator<'_> {
             intervals_per_day: (DAY_S / interval_s).round() as usize,
             count: (horizon_s / DAY_S).round() as usize,
         });
-        let agent_selection = match &f.routing {
+        let agent_selection = match f
+            .routing
+            .as_ref()
+            .and_then(|r| r.get_ref().agent_selection.as_ref())
+        {
             None => AgentSelection::default(),
-            Some(r) => match r.get_ref().agent_selection.get_ref().as_str() {
+            Some(s) => match s.get_ref().as_str() {
                 "longest-idle" => AgentSelection::LongestIdle,
                 "most-proficient" => AgentSelection::MostProficient,
                 other => {
-                    self.err(r.get_ref().agent_selection.span(), format!("routing.agent_selection = \"{other}\": use \"longest-idle\" or \"most-proficient\""));
+                    self.err(s.span(), format!("routing.agent_selection = \"{other}\": use \"longest-idle\" or \"most-proficient\""));
                     AgentSelection::default()
                 }
             },
         };
+        let personalised = f
+            .routing
+            .as_ref()
+            .and_then(|r| r.get_ref().personalised.as_ref())
+            .is_some_and(|p| *p.get_ref());
 
         if f.channels.is_empty() {
             self.err(
@@ -440,6 +450,7 @@ impl Validator<'_> {
             standards,
             complaints,
             agent_selection,
+            personalised,
             calendar,
             channels,
             groups,
@@ -982,7 +993,44 @@ impl Validator<'_> {
             resolution: journeys.as_ref()?.0,
             repeat: journeys.as_ref()?.1.clone(),
             retry: journeys?.2,
+            follow_up: self.follow_up(i, c, kind)?,
         })
+    }
+
+    fn follow_up(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        kind: Option<ChannelKind>,
+    ) -> Option<Option<FollowUp>> {
+        let Some(fu) = &c.follow_up else {
+            return Some(None);
+        };
+        if kind == Some(ChannelKind::SelfService) {
+            self.err(
+                fu.span(),
+                format!(
+                    "channels[{i}].follow_up: a self-service channel has no agents to follow up"
+                ),
+            );
+            return None;
+        }
+        let fu = fu.get_ref();
+        let share = *fu.share.get_ref();
+        if !(0.0..=1.0).contains(&share) {
+            self.err(fu.share.span(), format!("channels[{i}].follow_up.share = {}: must be a share between 0 and 1 (of resolved cases)", Num(share)));
+            return None;
+        }
+        let delay = self.dist(&format!("channels[{i}].follow_up.delay"), &fu.delay)?;
+        let handle_time = self.dist(
+            &format!("channels[{i}].follow_up.handle_time"),
+            &fu.handle_time,
+        )?;
+        Some(Some(FollowUp {
+            share,
+            delay,
+            handle_time,
+        }))
     }
     /// `arrivals.forecast_cv`: 0 (no uncertainty) to 2; needs intervals that tile a day (the multiplier
     /// changes at midnight).
