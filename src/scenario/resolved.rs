@@ -37,6 +37,44 @@ pub fn to_toml(s: &Scenario) -> String {
         s.agent_selection.as_str(),
         s.personalised
     );
+    let e = &s.experience;
+    let _ = writeln!(o, "\n[experience]");
+    for (key, value) in [
+        ("wait_missed", e.wait_missed),
+        ("wait_poor", e.wait_poor),
+        ("wait_unbearable", e.wait_unbearable),
+        ("low_skill", e.low_skill),
+        ("unfriendly", e.unfriendly),
+        ("rude", e.rude),
+        ("exceed_friendliness", e.exceed_friendliness),
+        ("exceed_skill", e.exceed_skill),
+        ("amaze_friendliness", e.amaze_friendliness),
+    ] {
+        let _ = writeln!(o, "{key} = {}", num(value));
+    }
+    let _ = writeln!(o, "repeat_poor = {}", e.repeat_poor);
+    let _ = writeln!(
+        o,
+        "slow_resolution = \"{}\"",
+        format_duration(e.slow_resolution_s)
+    );
+    let _ = writeln!(
+        o,
+        "very_slow_resolution = \"{}\"",
+        format_duration(e.very_slow_resolution_s)
+    );
+    let _ = writeln!(o, "\n[standards]");
+    for name in crate::experience::STANDARDS {
+        let _ = writeln!(o, "{name} = {}", num(s.standards.get(name).0));
+    }
+    if let Some((share, channel)) = s.complaints {
+        let _ = writeln!(
+            o,
+            "\n[complaints]\nshare = {}\nchannel = {}",
+            num(share),
+            quote(&s.channels[channel].name)
+        );
+    }
     let _ = writeln!(o, "\n[proficiency]");
     match s.proficiency {
         ProficiencyCurve::Power { exponent } => {
@@ -246,6 +284,7 @@ pub fn to_toml(s: &Scenario) -> String {
             let v: Vec<String> = g.size.values().iter().map(|x| x.to_string()).collect();
             let _ = writeln!(o, "size = [{}]", v.join(", "));
         }
+        let _ = writeln!(o, "friendliness = {}", num(g.friendliness));
         if g.shrinkage > 0.0 {
             let _ = writeln!(o, "shrinkage = {}", num(g.shrinkage));
         }
