@@ -106,6 +106,21 @@ fn proficiency_raises_fcr_and_accuracy_brings_customers_back() {
 }
 
 #[test]
+fn proficiency_matters_whenever_resolution_is_given() {
+    // `resolution = { first_contact = 1, accuracy = 1 }` is a certain resolution by experts only: at
+    // proficiency 0.49 (exponents 0.5) an agent resolves 70% of cases, 70% of those correctly.
+    let fcr = |r: &supportsim::report::Report| mean(&r.channels["phone"].cases.fcr_rate);
+    let given = run(&text(
+        "resolution = { first_contact = 1.0, accuracy = 1.0 }\nrepeat = { delay = { dist = \"exponential\", mean = \"30m\" } }",
+        20,
+        0.49,
+    ));
+    assert!((fcr(&given) - 0.49).abs() < 0.02, "{}", fcr(&given));
+    // Without `resolution`, every handled contact resolves correctly, whoever handles it.
+    assert_eq!(fcr(&run(&text("", 20, 0.49))), 1.0);
+}
+
+#[test]
 fn switching_channels_and_giving_up() {
     let r = run(&text(
         "resolution = { first_contact = 0.5 }\nrepeat = { delay = { dist = \"fixed\", mean = \"1h\" }, switch = { email = 0.4 }, give_up = 0.2 }",

@@ -88,6 +88,8 @@ struct Case {
     contacts: u16,
     /// What the case went through, for its service level.
     journey: Journey,
+    /// A complaint's own case: it does not complain again.
+    is_complaint: bool,
     /// The agent who last handled it (personalised handling sends it back there).
     last_agent: Option<u32>,
 }
@@ -251,7 +253,7 @@ struct ChannelState {
     repeat_streams: ContactStreams,
     /// Resolution, accuracy, give-up, repeat delay and channel, retry: the customer's journey.
     journey_rng: StreamRng,
-    resolution: Resolution,
+    resolution: Option<Resolution>,
     repeat: Option<Repeat>,
     retry: Option<Retry>,
     handle_time: Dist,
@@ -327,6 +329,8 @@ struct Center<'a> {
     busy_agents: u32,
     /// The reporting interval the clock is in (updated at each boundary event: exact, unlike a division).
     current_index: i64,
+    /// When the run stops at the latest (a week or a horizon after the window).
+    stop: f64,
     cases: Vec<Case>,
     free_cases: Vec<u32>,
     boundary_armed: bool,
@@ -566,6 +570,7 @@ impl<'a> Center<'a> {
             tally,
             busy_agents: 0,
             current_index: 0,
+            stop: f64::INFINITY,
             boundary_armed: false,
             cases: Vec::new(),
             free_cases: Vec::new(),
@@ -608,6 +613,7 @@ impl<'a> Center<'a> {
         // drain (no agent is ever scheduled again and nobody abandons): those contacts count as unfinished.
         let end = self.bins.end();
         let stop = end + (s.warmup_s + s.horizon_s).max(7.0 * 86_400.0);
+        self.stop = stop;
         let mut now = 0.0;
         while let Some((t, event)) = self.events.pop() {
             // Written so that a NaN time (which validation rules out) would stop the run too.
@@ -629,7 +635,9 @@ impl<'a> Center<'a> {
                     self.admit(channel as usize, Source::Repeat, Some(case), t)
                 }
                 Event::Complaint { channel } => {
-                    self.admit(channel as usize, Source::Repeat, None, t)
+                    let case = self.open_case(channel as usize, t);
+                    self.cases[case as usize].is_complaint = true;
+                    self.admit(channel as usize, Source::Repeat, Some(case), t)
                 }
                 Event::FollowUp { channel } => self.follow_up(channel as usize, t),
                 Event::FallThrough { from, case } => {
@@ -706,15 +714,11 @@ impl<'a> Center<'a> {
         }
         for c in 0..self.channels.len() {
             let ch = &self.channels[c];
-            if ch.deferred
-                && ch.open.at(index)
-                && !ch.open.at(index - 1)
-                && self.room.waiting(c) > 0
-            {
+            if ch.deferred && ch.open.at(index) && !ch.open.at(index - 1) && self.has_work(c) {
                 // Primary groups first, then overflow groups for contacts that have waited long enough;
                 // stop as soon as an agent finds nothing to start.
                 for overflow in [false, true] {
-                    while self.room.waiting(c) > 0 {
+                    while self.has_work(c) {
                         let Some(agent) = self.available_agent(c, overflow) else {
                             break;
                         };
@@ -729,6 +733,14 @@ impl<'a> Center<'a> {
                 }
             }
         }
+    }
+
+    /// Whether channel `c` has anything waiting: customers, or outbound follow-ups queued while it was closed.
+    fn has_work(&self, c: usize) -> bool {
+        self.room.waiting(c) > 0
+            || self.channels[c]
+                .follow_up_queue
+                .is_some_and(|q| self.room.queued(q) > 0)
     }
 
     /// Applies a size plan's head-count for interval `index`, less the agents absent that day, and counts
@@ -913,6 +925,24 @@ impl<'a> Center<'a> {
         self.busy_agents > 0 || (0..self.channels.len()).any(|c| self.room.waiting(c) > 0)
     }
 
+    /// After the horizon the boundary events stop once no work is left; a contact arriving later first brings
+    /// the clock's interval, and the size plans' head-counts, up to date.
+    fn catch_up(&mut self, now: SimTime) {
+        if self.boundary_armed {
+            return;
+        }
+        let index = self.interval_index(now);
+        if index <= self.current_index {
+            return;
+        }
+        self.current_index = index;
+        for g in 0..self.groups.len() {
+            if let Schedule::Size { .. } = self.groups[g].schedule {
+                self.apply_size_plan(g, index, now);
+            }
+        }
+    }
+
     /// After the horizon the boundary and shift events stop once no work is left. A contact that arrives
     /// later still (a self-service fall-through) restarts them, so head-counts keep following the plan.
     fn rearm(&mut self, now: SimTime) {
@@ -1005,6 +1035,7 @@ impl<'a> Center<'a> {
             contacts: 0,
             journey: Journey::default(),
             last_agent: None,
+            is_complaint: false,
         };
         match self.free_cases.pop() {
             Some(k) => {
@@ -1035,6 +1066,8 @@ impl<'a> Center<'a> {
         ch.cases.levels[usize::from(level - 1)] += 1;
         // A disappointed customer may complain: written work on the complaints channel, with its own target.
         if level == 1
+            && !k.is_complaint
+            && at <= self.stop
             && let Some((share, channel)) = self.scenario.complaints
             && uniform01(&mut self.channels[k.first_channel as usize].journey_rng) < share
         {
@@ -1081,13 +1114,12 @@ impl<'a> Center<'a> {
         }
         let effects = self.scenario.proficiency_effects;
         let ch = &mut self.channels[c];
-        let base = ch.resolution;
-        if base.first_contact >= 1.0 && base.accuracy >= 1.0 {
+        let Some(base) = ch.resolution else {
             // Certain resolution: no draws, so scenarios without journeys keep their streams.
             self.maybe_follow_up(service.case, c, now);
             self.finish_case(service.case, CaseEnd::Resolved, now);
             return;
-        }
+        };
         let (u_resolved, u_correct) = (
             uniform01(&mut ch.journey_rng),
             uniform01(&mut ch.journey_rng),
@@ -1143,20 +1175,27 @@ impl<'a> Center<'a> {
             case: NO_CASE,
             informed: false,
         };
-        if let Some(agent) = self.available_agent(c, false) {
+        self.catch_up(now);
+        let servable = !self.channels[c].deferred || self.is_open(c);
+        if servable && let Some(agent) = self.available_agent(c, false) {
             self.start_service(agent, work, now);
             self.update_availability(agent, now);
         } else {
             self.room.push(work);
+            if now > self.bins.end() {
+                self.rearm(now);
+            }
         }
     }
 
     /// A case is not resolved after a contact on channel `c`: the customer gives up, or contacts again after
     /// the repeat delay, on the same channel or, by the switch shares, another.
     fn come_back(&mut self, case: u32, c: usize, now: SimTime) {
+        let max_contacts = self.max_contacts(case);
+        let contacts = u32::from(self.cases[case as usize].contacts);
         let ch = &mut self.channels[c];
         let Some(repeat) = &ch.repeat else {
-            // Validation requires `repeat` wherever resolution is imperfect; without it nobody comes back.
+            // Validation requires `repeat` wherever `resolution` is given; without it nobody comes back.
             self.finish_case(case, CaseEnd::GaveUp, now);
             return;
         };
@@ -1165,9 +1204,7 @@ impl<'a> Center<'a> {
             uniform01(&mut ch.journey_rng),
         );
         let delay = repeat.delay.sample(&mut ch.journey_rng);
-        if u_give_up < repeat.give_up
-            || u32::from(self.cases[case as usize].contacts) >= repeat.max_contacts
-        {
+        if u_give_up < repeat.give_up || contacts >= max_contacts {
             self.finish_case(case, CaseEnd::GaveUp, now);
             return;
         }
@@ -1189,12 +1226,21 @@ impl<'a> Center<'a> {
         );
     }
 
+    /// The most contacts a case may take: its first channel's `repeat.max_contacts` (10 without `repeat`).
+    fn max_contacts(&self, case: u32) -> u32 {
+        let first = self.cases[case as usize].first_channel as usize;
+        self.channels[first]
+            .repeat
+            .as_ref()
+            .map_or(10, |r| r.max_contacts)
+    }
+
     /// A contact ended without service (abandoned, blocked, or a callback that reached nobody): the customer
     /// tries again by the channel's `retry`, or the case ends unserved.
     fn contact_failed(&mut self, case: u32, c: usize, now: SimTime) {
         self.cases[case as usize].journey.failures += 1;
+        let max_contacts = self.max_contacts(case);
         let ch = &mut self.channels[c];
-        let max_contacts = ch.repeat.as_ref().map_or(10, |r| r.max_contacts);
         if let Some(retry) = &ch.retry {
             let u = uniform01(&mut ch.journey_rng);
             let delay = retry.delay.sample(&mut ch.journey_rng);
@@ -1278,6 +1324,7 @@ impl<'a> Center<'a> {
     /// through from), or `to`'s repeat-contact streams, so a scenario with more repeats leaves everyone
     /// else's draws unchanged.
     fn admit(&mut self, to: usize, source: Source, case: Option<u32>, now: SimTime) {
+        self.catch_up(now);
         let Draws {
             base_handle,
             patience,
@@ -1537,7 +1584,10 @@ impl<'a> Center<'a> {
         };
         if w.callback != CallbackState::NoAnswer && w.case != NO_CASE {
             let target = self.channels[c].target_s;
-            let friendliness = self.scenario.groups[g].friendliness;
+            let (friendliness, personalised) = (
+                self.scenario.groups[g].friendliness,
+                self.scenario.personalised,
+            );
             let j = &mut self.cases[w.case as usize].journey;
             j.worst_wait_ratio = j.worst_wait_ratio.max(response / target);
             j.never_waited &= wait <= 0.0;
@@ -1546,7 +1596,7 @@ impl<'a> Center<'a> {
             j.min_friendliness = j.min_friendliness.min(friendliness);
             j.handled_by_agent = true;
             let case = &mut self.cases[w.case as usize];
-            case.journey.same_agent_again |= case.last_agent == Some(agent as u32);
+            case.journey.same_agent_again |= personalised && case.last_agent == Some(agent as u32);
             case.last_agent = Some(agent as u32);
         }
         if let Some(i) = w.interval {

@@ -74,6 +74,12 @@ impl WaitingRoom {
         self.live_in_channel[channel]
     }
 
+    /// Contacts waiting in one queue, outbound work included.
+    #[inline]
+    pub fn queued(&self, queue: usize) -> u32 {
+        self.live_in_queue[queue]
+    }
+
     #[inline]
     pub fn push(&mut self, mut w: Waiting) -> Ticket {
         let slot = match self.free.pop() {

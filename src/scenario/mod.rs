@@ -223,8 +223,9 @@ pub struct Channel {
     pub announce: Option<Announce>,
     pub callback: Option<Callback>,
     pub self_service: Option<SelfService>,
-    /// First-contact resolution and accuracy at proficiency 1 (both 1 unless the scenario says otherwise).
-    pub resolution: Resolution,
+    /// First-contact resolution and accuracy at proficiency 1. `None`: every handled contact resolves its
+    /// case, whatever the agent's proficiency (no journey draws at all).
+    pub resolution: Option<Resolution>,
     /// What an unresolved (or wrongly resolved) case does next; required when resolution is imperfect.
     pub repeat: Option<Repeat>,
     /// Customers who abandon (or are blocked, or miss their callback) try again.

@@ -128,12 +128,12 @@ pub fn to_toml(s: &Scenario) -> String {
         if let Some(p) = &c.patience {
             let _ = writeln!(o, "patience = {}", dist(p));
         }
-        if c.resolution.first_contact < 1.0 || c.resolution.accuracy < 1.0 {
+        if let Some(r) = c.resolution {
             let _ = writeln!(
                 o,
                 "resolution = {{ first_contact = {}, accuracy = {} }}",
-                num(c.resolution.first_contact),
-                num(c.resolution.accuracy)
+                num(r.first_contact),
+                num(r.accuracy)
             );
         }
         if let Some(r) = &c.repeat {

@@ -662,7 +662,7 @@ impl Validator<'_> {
         i: usize,
         c: &ChannelFile,
         kind: Option<ChannelKind>,
-    ) -> Option<(Resolution, Option<Repeat>, Option<Retry>)> {
+    ) -> Option<(Option<Resolution>, Option<Repeat>, Option<Retry>)> {
         let key = format!("channels[{i}]");
         if kind == Some(ChannelKind::SelfService) {
             for (k, span) in [
@@ -674,7 +674,7 @@ impl Validator<'_> {
                     self.err(span, format!("{key}.{k}: does not apply to a self-service channel; set it on the channel it falls to"));
                 }
             }
-            return Some((Resolution::default(), None, None));
+            return Some((None, None, None));
         }
         let share = |v: &mut Self,
                      name: &str,
@@ -699,7 +699,7 @@ impl Validator<'_> {
             ok.then_some(value)
         };
         let resolution = match &c.resolution {
-            None => Resolution::default(),
+            None => None,
             Some(r) => {
                 let r = r.get_ref();
                 let first_contact = share(
@@ -713,10 +713,10 @@ impl Validator<'_> {
                     Some(a) => share(self, "resolution.accuracy", a, true, false)?,
                     None => 1.0,
                 };
-                Resolution {
+                Some(Resolution {
                     first_contact,
                     accuracy,
-                }
+                })
             }
         };
         let repeat = match &c.repeat {
@@ -744,7 +744,8 @@ impl Validator<'_> {
                 })
             }
         };
-        if repeat.is_none() && (resolution.first_contact < 1.0 || resolution.accuracy < 1.0) {
+        // With `resolution` given, proficiency below 1 can leave cases unresolved even at rates of 1.
+        if repeat.is_none() && resolution.is_some() {
             let span = c.resolution.as_ref().map_or(0..0, |r| r.span());
             self.err(span, format!("{key}.resolution: customers whose case is not resolved come back; say when with repeat = {{ delay = {{ dist = \"exponential\", mean = \"1d\" }} }}"));
             return None;
