@@ -2,10 +2,12 @@
 //! failed (for example an output folder that cannot be written), 2 bad input (arguments or scenario file).
 
 mod check;
+mod compare;
 mod erlang;
 mod run;
 
 use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -23,10 +25,42 @@ struct Cli {
 enum Command {
     /// Simulate a scenario and report KPIs per channel with 95% confidence intervals.
     Run(run::RunArgs),
+    /// Compare scenarios with common random numbers: each KPI side by side with its paired difference to the
+    /// first and the difference's 95% confidence interval.
+    Compare(compare::CompareArgs),
     /// Validate a scenario file without running it.
     Check(check::CheckArgs),
     /// Exact Erlang B, C or A: KPIs for a number of agents, or the agents needed for a target.
     Erlang(erlang::ErlangArgs),
+}
+
+/// What `run` and `compare` print on standard output (the files they write do not depend on it).
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// `--threads 0` is refused; `None` means one per core.
+fn check_threads(threads: Option<usize>) -> Result<(), BadInput> {
+    if threads == Some(0) {
+        return Err(BadInput(
+            "--threads 0: give at least 1 (or leave it out for one per core)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `--out`, or output/<prefix><file stem of `scenario`>/.
+fn output_dir(out: Option<PathBuf>, scenario: &Path, prefix: &str) -> PathBuf {
+    out.unwrap_or_else(|| {
+        let stem = scenario
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+        PathBuf::from("output").join(format!("{prefix}{stem}"))
+    })
 }
 
 /// An error in what the user gave us (exit code 2), as opposed to a failure while running (exit code 1).
@@ -45,6 +79,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(a) => run::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Check(a) => check::run(a),
         Command::Erlang(a) => erlang::run(a),
     };

@@ -1,18 +1,11 @@
 //! `supportsim run SCENARIO`: simulate, print the KPI table (or JSON/CSV), write the output folder.
 
-use super::BadInput;
+use super::{BadInput, Format, check_threads, output_dir};
 use anyhow::Context;
 use std::path::PathBuf;
 use supportsim::experiment::run_replications_on;
 use supportsim::report::{Report, csv, json, table, write::write_atomic};
 use supportsim::scenario::{Scenario, resolved};
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-}
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -48,20 +41,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     }
     supportsim::experiment::check_size(&s)
         .map_err(|e| BadInput(format!("{}: {e}", a.scenario.display())))?;
-    if a.threads == Some(0) {
-        return Err(BadInput(
-            "--threads 0: give at least 1 (or leave it out for one per core)".into(),
-        )
-        .into());
-    }
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .scenario
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".into());
-        PathBuf::from("output").join(stem)
-    });
+    check_threads(a.threads)?;
+    let out = output_dir(a.out.clone(), &a.scenario, "");
 
     let started = std::time::Instant::now();
     let reps = run_replications_on(&s, a.threads).context("cannot start the worker threads")?;

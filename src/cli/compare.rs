@@ -1,0 +1,107 @@
+//! `supportsim compare A.toml B.toml [C.toml ...]`: run the scenarios with common random numbers and report
+//! each KPI side by side with its paired difference to the first (src/report/compare.rs has the method).
+
+use super::{BadInput, Format, check_threads, output_dir};
+use anyhow::Context;
+use std::path::PathBuf;
+use supportsim::experiment::run_replications_on;
+use supportsim::report::compare::{self, Comparison, KpiSamples};
+use supportsim::report::write::write_atomic;
+use supportsim::scenario::Scenario;
+
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// The scenario files; the first is the baseline the others are compared with.
+    #[arg(num_args = 2.., required = true)]
+    scenarios: Vec<PathBuf>,
+    /// Replications of every scenario (default: the baseline's). Every scenario runs the same ones.
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Seed of every scenario (default: the baseline's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output folder (default: output/compare-<baseline stem>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// What to print on standard output.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub fn run(a: CompareArgs) -> anyhow::Result<()> {
+    check_threads(a.threads)?;
+    if let Some(r) = a.replications
+        && !(2..=1_000_000).contains(&r)
+    {
+        return Err(BadInput(format!(
+            "--replications {r}: give between 2 and 1000000 (a paired interval needs at least 2)"
+        ))
+        .into());
+    }
+    // Load (and validate) every file before running any, so a typo in the last costs nothing.
+    let mut scenarios = Vec::new();
+    for path in &a.scenarios {
+        scenarios.push(Scenario::load(path)?);
+    }
+    // Common random numbers need the same seed and replications everywhere: the baseline's unless overridden.
+    let seed = a.seed.unwrap_or(scenarios[0].seed);
+    let replications = a.replications.unwrap_or(scenarios[0].replications);
+    if replications < 2 {
+        return Err(BadInput(format!(
+            "{}: replications = 1: a paired comparison needs at least 2; give --replications",
+            a.scenarios[0].display()
+        ))
+        .into());
+    }
+    for (s, path) in scenarios.iter_mut().zip(&a.scenarios) {
+        if s.seed != seed || s.replications != replications {
+            eprintln!(
+                "note: {} runs with seed {seed} and {replications} replications (not its own {} and {}): every scenario runs the same ones, for common random numbers",
+                path.display(),
+                s.seed,
+                s.replications
+            );
+        }
+        s.seed = seed;
+        s.replications = replications;
+        supportsim::experiment::check_size(s)
+            .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    }
+    let out = output_dir(a.out.clone(), &a.scenarios[0], "compare-");
+
+    let mut samples = Vec::new();
+    for s in &scenarios {
+        let reps = run_replications_on(s, a.threads).context("cannot start the worker threads")?;
+        samples.push(KpiSamples::new(s, &reps));
+    }
+    // Name each scenario by its file: two files may share a scenario name.
+    for (sample, path) in samples.iter_mut().zip(&a.scenarios) {
+        sample.scenario = path.display().to_string();
+    }
+    let comparison = Comparison::new(&samples, seed, replications);
+
+    let json = compare::comparison_json(&comparison);
+    let csv = compare::comparison_csv(&comparison);
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    for (name, text) in [("comparison.json", &json), ("comparison.csv", &csv)] {
+        let path = out.join(name);
+        write_atomic(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    match a.format {
+        Format::Table => {
+            print!("{}", compare::render(&comparison));
+            println!(
+                "wrote {}/{{comparison.json, comparison.csv}}",
+                out.display()
+            );
+        }
+        Format::Json => print!("{json}"),
+        Format::Csv => print!("{csv}"),
+    }
+    Ok(())
+}

@@ -1,0 +1,412 @@
+//! Paired comparison of scenarios run with common random numbers (`supportsim compare`).
+//!
+//! Every scenario runs the same replications with the same seed, so replication i of each sees the same
+//! arrivals, patience and base handle times (the random streams are keyed by seed, replication, channel name
+//! and purpose). The difference of a KPI between two scenarios is then estimated from the per-replication
+//! differences d_i = x_i(B) − x_i(A): mean d̄ and 95% half-width t_{0.975, n−1} · s_d / √n. Because both runs
+//! share their noise, s_d is usually far smaller than the spread of either run, and the interval far narrower
+//! than the unpaired (Welch) interval t_{0.975, ν} · √(s_A²/n + s_B²/n) that independent runs would give;
+//! both are reported so the gain is visible.
+//!
+//! Which KPIs: every estimate in summary.json (channel, class, group, case, service-level and standard
+//! measures), taken from a report of each replication on its own. A KPI's value in a scenario is the mean of
+//! its per-replication values; for every KPI but the wait quantiles this is the summary.json mean.
+
+use super::Report;
+use crate::scenario::Scenario;
+use crate::stats::{ReplicationTally, t_quantile_975};
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// One scenario's per-replication values of every KPI, keyed by its path in summary.json
+/// (`channels.phone.contacts.service_level`). `None` where the KPI is undefined in that replication.
+pub struct KpiSamples {
+    pub scenario: String,
+    pub values: IndexMap<String, Vec<Option<f64>>>,
+}
+
+impl KpiSamples {
+    pub fn new(s: &Scenario, reps: &[ReplicationTally]) -> KpiSamples {
+        let mut values: IndexMap<String, Vec<Option<f64>>> = IndexMap::new();
+        for (i, rep) in reps.iter().enumerate() {
+            let one = Report::build(s, std::slice::from_ref(rep));
+            let json = serde_json::to_value(&one).expect("a report serialises");
+            let mut flat = Vec::new();
+            flatten(&json, &mut String::new(), &mut flat);
+            for (key, v) in flat {
+                let column = values.entry(key).or_insert_with(|| vec![None; reps.len()]);
+                column[i] = v;
+            }
+        }
+        KpiSamples {
+            scenario: s.name.clone(),
+            values,
+        }
+    }
+}
+
+/// Collects every `{ "mean": .., "ci95": .. }` estimate under `v` with its dotted path.
+fn flatten(v: &serde_json::Value, path: &mut String, out: &mut Vec<(String, Option<f64>)>) {
+    let serde_json::Value::Object(map) = v else {
+        return;
+    };
+    if map.contains_key("mean") && map.contains_key("ci95") {
+        out.push((path.clone(), map["mean"].as_f64()));
+        return;
+    }
+    for (k, child) in map {
+        // Run information (timings, versions) is not a KPI.
+        if path.is_empty() && k == "run" {
+            continue;
+        }
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(k);
+        flatten(child, path, out);
+        path.truncate(len);
+    }
+}
+
+/// A scenario's value of one KPI: mean over the replications where it is defined.
+#[derive(Debug, Clone, Serialize)]
+pub struct Value {
+    pub mean: Option<f64>,
+}
+
+/// The difference of one KPI between a scenario and the first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Difference {
+    /// Mean of the per-replication differences (this scenario minus the first).
+    pub mean: Option<f64>,
+    /// 95% half-width from the paired differences.
+    pub ci95: Option<f64>,
+    /// 95% half-width the same replications would give if the runs were independent (Welch).
+    pub ci95_unpaired: Option<f64>,
+    /// Whether the paired interval excludes zero.
+    pub significant: bool,
+    /// Replications in which the KPI is defined in both scenarios.
+    pub pairs: usize,
+}
+
+/// One KPI across the scenarios.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiRow {
+    pub kpi: String,
+    /// One per scenario, in the order given.
+    pub values: Vec<Value>,
+    /// One per scenario after the first: its difference to the first.
+    pub differences: Vec<Difference>,
+}
+
+/// The comparison of two or more scenarios (comparison.json; docs/output.md, "compare").
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub scenarios: Vec<String>,
+    pub seed: u64,
+    pub replications: u32,
+    pub kpis: Vec<KpiRow>,
+}
+
+impl Comparison {
+    /// `samples[0]` is the baseline. KPIs are those of the baseline, in its summary.json order, followed by
+    /// any the others add (a channel only they have); a KPI a scenario lacks has no value there.
+    pub fn new(samples: &[KpiSamples], seed: u64, replications: u32) -> Comparison {
+        let mut keys: IndexMap<&str, ()> = IndexMap::new();
+        for s in samples {
+            for k in s.values.keys() {
+                keys.insert(k, ());
+            }
+        }
+        let empty: Vec<Option<f64>> = Vec::new();
+        let kpis = keys
+            .keys()
+            .map(|&kpi| {
+                let column = |s: &KpiSamples| s.values.get(kpi).unwrap_or(&empty).clone();
+                let base = column(&samples[0]);
+                KpiRow {
+                    kpi: kpi.to_string(),
+                    values: samples
+                        .iter()
+                        .map(|s| Value {
+                            mean: mean(column(s).iter().flatten().copied()),
+                        })
+                        .collect(),
+                    differences: samples[1..]
+                        .iter()
+                        .map(|s| difference(&base, &column(s)))
+                        .collect(),
+                }
+            })
+            .collect();
+        Comparison {
+            scenarios: samples.iter().map(|s| s.scenario.clone()).collect(),
+            seed,
+            replications,
+            kpis,
+        }
+    }
+
+    pub fn row(&self, kpi: &str) -> Option<&KpiRow> {
+        self.kpis.iter().find(|r| r.kpi == kpi)
+    }
+}
+
+fn mean(xs: impl Iterator<Item = f64>) -> Option<f64> {
+    let (mut n, mut sum) = (0usize, 0.0);
+    for x in xs {
+        n += 1;
+        sum += x;
+    }
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// Sample variance (n − 1 in the denominator).
+fn variance(xs: &[f64]) -> f64 {
+    let n = xs.len() as f64;
+    let m = xs.iter().sum::<f64>() / n;
+    xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)
+}
+
+/// Paired difference `b − a` over the replications where both are defined.
+fn difference(a: &[Option<f64>], b: &[Option<f64>]) -> Difference {
+    let pairs: Vec<(f64, f64)> = a
+        .iter()
+        .zip(b)
+        .filter_map(|(x, y)| Some(((*x)?, (*y)?)))
+        .collect();
+    let n = pairs.len();
+    let d: Vec<f64> = pairs.iter().map(|(x, y)| y - x).collect();
+    let mean_d = mean(d.iter().copied());
+    if n < 2 {
+        return Difference {
+            mean: mean_d,
+            ci95: None,
+            ci95_unpaired: None,
+            significant: false,
+            pairs: n,
+        };
+    }
+    let nf = n as f64;
+    let half = t_quantile_975(n - 1) * (variance(&d) / nf).sqrt();
+    // Welch: standard error √(s_A²/n + s_B²/n), degrees of freedom by Welch–Satterthwaite.
+    let xa: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+    let xb: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    let (va, vb) = (variance(&xa) / nf, variance(&xb) / nf);
+    let se = (va + vb).sqrt();
+    let df = if va + vb > 0.0 {
+        ((va + vb).powi(2) / (va * va / (nf - 1.0) + vb * vb / (nf - 1.0))).round() as usize
+    } else {
+        n - 1
+    };
+    let unpaired = t_quantile_975(df.max(1)) * se;
+    let m = mean_d.expect("n >= 2");
+    Difference {
+        mean: mean_d,
+        ci95: Some(half),
+        ci95_unpaired: Some(unpaired),
+        significant: m.abs() > half,
+        pairs: n,
+    }
+}
+
+/// The rows the terminal shows: the headline KPIs of each channel, the case KPIs, the six levels and the
+/// standards' headline values. Everything else is in comparison.json and comparison.csv.
+pub fn headline(kpi: &str) -> bool {
+    const CHANNEL: [&str; 6] = [
+        "service_level",
+        "asa_s",
+        "abandon_rate",
+        "occupancy",
+        "backlog_end",
+        "cases.fcr_rate",
+    ];
+    // channels.<name>.<kpi>: channel names are identifiers, without dots.
+    let channel_kpi = kpi
+        .strip_prefix("channels.")
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(_, k)| CHANNEL.contains(&k));
+    channel_kpi
+        || kpi.starts_with("cases.")
+            && matches!(
+                &kpi[6..],
+                "fcr_rate" | "contacts_per_case" | "time_to_resolution_s"
+            )
+        || kpi.starts_with("experience.overall.levels.")
+        || kpi == "experience.overall.level_4_or_above"
+        || (kpi.starts_with("standards.") && kpi.ends_with(".value"))
+        || (kpi.starts_with("groups.") && kpi.ends_with(".occupancy"))
+}
+
+/// The comparison as a text table: each scenario's value, and for each later scenario its difference to
+/// the first with the paired 95% interval, marked when the interval excludes zero.
+pub fn render(c: &Comparison) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "comparison of {} scenarios, {} paired replications (common random numbers, seed {})",
+        c.scenarios.len(),
+        c.replications,
+        c.seed
+    );
+    for (i, s) in c.scenarios.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {}: {s}{}",
+            letter(i),
+            if i == 0 { " (baseline)" } else { "" }
+        );
+    }
+    let mut header = format!("{:<48}", "KPI");
+    for i in 0..c.scenarios.len() {
+        let _ = write!(header, " {:>11}", letter(i));
+    }
+    for i in 1..c.scenarios.len() {
+        let _ = write!(header, "  {:>27}", format!("{} - A [95% CI]", letter(i)));
+    }
+    let _ = writeln!(out, "{header}");
+    let mut any_insignificant = false;
+    for row in c.kpis.iter().filter(|r| headline(&r.kpi)) {
+        let mut line = format!("{:<48}", row.kpi);
+        for v in &row.values {
+            let _ = write!(line, " {:>11}", number(v.mean));
+        }
+        for d in &row.differences {
+            let text = match (d.mean, d.ci95) {
+                (Some(m), Some(h)) if m == 0.0 && h == 0.0 => "identical".to_string(),
+                (Some(m), Some(h)) => {
+                    any_insignificant |= !d.significant;
+                    format!(
+                        "{} ± {}{}",
+                        signed(m),
+                        number(Some(h)),
+                        if d.significant { " *" } else { "  " }
+                    )
+                }
+                (Some(m), None) => signed(m),
+                _ => "-".to_string(),
+            };
+            let _ = write!(line, "  {text:>27}");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(
+        out,
+        "* the 95% interval of the paired difference excludes zero: a real difference at that level."
+    );
+    if any_insignificant {
+        let _ = writeln!(
+            out,
+            "Differences without * are not significant: the scenarios may well perform the same; run more replications to tell."
+        );
+    }
+    out
+}
+
+fn letter(i: usize) -> String {
+    if i < 26 {
+        char::from(b'A' + i as u8).to_string()
+    } else {
+        format!("S{}", i + 1)
+    }
+}
+
+fn number(x: Option<f64>) -> String {
+    match x {
+        None => "-".into(),
+        Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
+        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.4}"),
+    }
+}
+
+fn signed(x: f64) -> String {
+    let s = number(Some(x));
+    if x >= 0.0 { format!("+{s}") } else { s }
+}
+
+/// comparison.csv: one row per KPI and scenario; the baseline's rows have no difference.
+pub fn comparison_csv(c: &Comparison) -> String {
+    let mut out =
+        String::from("kpi,scenario,mean,difference,ci95,ci95_unpaired,significant,pairs\n");
+    let cell = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
+    for row in &c.kpis {
+        for (i, v) in row.values.iter().enumerate() {
+            let scenario = csv_field(&c.scenarios[i]);
+            match i.checked_sub(1).map(|j| &row.differences[j]) {
+                None => out.push_str(&format!("{},{scenario},{},,,,,\n", row.kpi, cell(v.mean))),
+                Some(d) => out.push_str(&format!(
+                    "{},{scenario},{},{},{},{},{},{}\n",
+                    row.kpi,
+                    cell(v.mean),
+                    cell(d.mean),
+                    cell(d.ci95),
+                    cell(d.ci95_unpaired),
+                    d.significant,
+                    d.pairs
+                )),
+            }
+        }
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn comparison_json(c: &Comparison) -> String {
+    let mut s = serde_json::to_string_pretty(c).expect("a comparison serialises");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paired_interval_follows_the_differences() {
+        // b = a + 1 + small noise: the paired interval sees only the noise, the unpaired one all of a's spread.
+        let a: Vec<Option<f64>> = (0..10).map(|i| Some(i as f64 * 10.0)).collect();
+        let b: Vec<Option<f64>> = (0..10)
+            .map(|i| Some(i as f64 * 10.0 + 1.0 + if i % 2 == 0 { 0.1 } else { -0.1 }))
+            .collect();
+        let d = difference(&a, &b);
+        assert!((d.mean.unwrap() - 1.0).abs() < 1e-12);
+        // s_d = 0.1·√(10/9); half = t_{.975,9} · s_d / √10.
+        let expect = t_quantile_975(9) * 0.1 * (10.0f64 / 9.0).sqrt() / 10f64.sqrt();
+        assert!((d.ci95.unwrap() - expect).abs() < 1e-12);
+        assert!(d.significant);
+        assert!(d.ci95_unpaired.unwrap() > 20.0 * d.ci95.unwrap());
+        // Undefined values drop the pair.
+        let mut b2 = b.clone();
+        b2[3] = None;
+        assert_eq!(difference(&a, &b2).pairs, 9);
+    }
+
+    #[test]
+    fn flatten_finds_every_estimate() {
+        let v = serde_json::json!({
+            "scenario": "x",
+            "cases": { "fcr_rate": { "mean": 0.5, "ci95": null } },
+            "channels": { "phone": { "contacts": { "asa_s": { "mean": null, "ci95": null } } } },
+            "run": { "seconds": { "mean": 1.0, "ci95": 0.0 } }
+        });
+        let mut out = Vec::new();
+        flatten(&v, &mut String::new(), &mut out);
+        assert_eq!(
+            out,
+            vec![
+                ("cases.fcr_rate".to_string(), Some(0.5)),
+                ("channels.phone.contacts.asa_s".to_string(), None)
+            ]
+        );
+    }
+}
