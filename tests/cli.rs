@@ -250,7 +250,7 @@ fn csv_and_table_formats() {
 #[test]
 fn unknown_key() {
     let err = rejected(&BASE.replace("size = 10", "sze = 10"));
-    assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`, expected one of `name`, `size`, `shifts`, `shrinkage`, `friendliness`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
+    assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`, expected one of `name`, `size`, `shifts`, `shrinkage`, `friendliness`, `cost_per_hour`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
     assert!(err.contains("18 | sze = 10"), "{err}");
 }
 
@@ -286,6 +286,15 @@ fn proficiency_out_of_range() {
     let err = rejected(&BASE.replace("phone = 1.0 }", "phone = 0 }"));
     assert!(
         err.contains("groups[0].skills.phone = 0: proficiency must be in (0, 1]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn negative_cost() {
+    let err = rejected(&BASE.replace("size = 10", "size = 10\ncost_per_hour = -5"));
+    assert!(
+        err.starts_with("error: bad.toml:19:17: groups[0].cost_per_hour = -5: give the cost of one paid agent-hour, between 0 and 1000000"),
         "{err}"
     );
 }

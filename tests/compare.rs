@@ -85,6 +85,36 @@ fn one_more_agent_gains_what_erlang_a_says_with_a_narrow_paired_interval() {
     assert!(asa.significant && asa.mean.unwrap() < 0.0);
 }
 
+#[test]
+fn cost_is_paid_hours_at_the_rate_and_buys_service() {
+    let priced = |n: u32| agents(n).replace("size = ", "cost_per_hour = 25.0\nsize = ");
+    let c = compare(&[priced(10), priced(11)], 8);
+    // 10 agents paid for the 10-hour window at 25 an hour; one more costs 10 × 25 more, in every replication.
+    let cost = c.row("cost.total").expect("cost row");
+    assert!((cost.values[0].mean.unwrap() - 2500.0).abs() < 1e-6);
+    assert!((cost.differences[0].mean.unwrap() - 250.0).abs() < 1e-6);
+    let staff = c.row("groups.agents.staff_cost").expect("group cost");
+    assert_eq!(staff.values[0].mean, cost.values[0].mean);
+    // Value for money: the cost difference over the (significant) service-level gain in points.
+    let v = &c.value_for_money[0];
+    let gain = c.row("standards.time.value").unwrap().differences[0]
+        .mean
+        .unwrap();
+    assert!((v.cost_per_service_level_point.unwrap() - 250.0 / (100.0 * gain)).abs() < 1e-9);
+    let lift = c
+        .row("experience.overall.level_4_or_above")
+        .unwrap()
+        .differences[0]
+        .mean
+        .unwrap();
+    let cases = c.row("cases.cases").unwrap().values[0].mean.unwrap();
+    assert!((v.cost_per_case_lifted.unwrap() - 250.0 / (lift * cases)).abs() < 1e-9);
+    // No gain, no price: the same scenario twice.
+    let same = compare(&[priced(10), priced(10)], 4);
+    assert_eq!(same.value_for_money[0].cost_per_service_level_point, None);
+    assert_eq!(same.value_for_money[0].cost_difference, Some(0.0));
+}
+
 fn bin() -> Command {
     Command::cargo_bin("supportsim").expect("the binary is built")
 }

@@ -100,13 +100,30 @@ pub struct KpiRow {
     pub differences: Vec<Difference>,
 }
 
-/// The comparison of two or more scenarios (comparison.json; docs/output.md, "compare").
+/// What a scenario's extra cost buys compared with the baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueForMoney {
+    /// Difference in `cost.total`.
+    pub cost_difference: Option<f64>,
+    /// Difference in the pooled service level (`standards.time.value`), in percentage points.
+    pub service_level_points: Option<f64>,
+    /// Cost difference per percentage point gained; null unless the gain is positive and significant.
+    pub cost_per_service_level_point: Option<f64>,
+    /// Cases more at level 4 or above: the difference in their share times the baseline's cases.
+    pub cases_lifted_to_level_4: Option<f64>,
+    /// Cost difference per case lifted; null unless the lift is positive and significant.
+    pub cost_per_case_lifted: Option<f64>,
+}
+
+/// The comparison of two or more scenarios (comparison.json; docs/compare.md).
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     pub scenarios: Vec<String>,
     pub seed: u64,
     pub replications: u32,
     pub kpis: Vec<KpiRow>,
+    /// One per scenario after the first.
+    pub value_for_money: Vec<ValueForMoney>,
 }
 
 impl Comparison {
@@ -140,11 +157,39 @@ impl Comparison {
                 }
             })
             .collect();
-        Comparison {
+        let mut c = Comparison {
             scenarios: samples.iter().map(|s| s.scenario.clone()).collect(),
             seed,
             replications,
             kpis,
+            value_for_money: Vec::new(),
+        };
+        c.value_for_money = (0..samples.len() - 1)
+            .map(|j| c.value_for_money(j))
+            .collect();
+        c
+    }
+
+    /// Value for money of scenario `j + 1` against the baseline.
+    fn value_for_money(&self, j: usize) -> ValueForMoney {
+        let diff = |kpi: &str| self.row(kpi).map(|r| &r.differences[j]);
+        let cost = diff("cost.total").and_then(|d| d.mean);
+        // A gain only counts when it is real: positive with an interval that excludes zero.
+        let gain = |d: Option<&Difference>| {
+            d.filter(|d| d.significant)
+                .and_then(|d| d.mean)
+                .filter(|&m| m > 0.0)
+        };
+        let sl = diff("standards.time.value");
+        let lift = diff("experience.overall.level_4_or_above");
+        let cases = self.row("cases.cases").and_then(|r| r.values[0].mean);
+        let per = |cost: Option<f64>, gain: Option<f64>| Some(cost? / gain?);
+        ValueForMoney {
+            cost_difference: cost,
+            service_level_points: sl.and_then(|d| d.mean).map(|m| 100.0 * m),
+            cost_per_service_level_point: per(cost, gain(sl).map(|g| 100.0 * g)),
+            cases_lifted_to_level_4: lift.and_then(|d| d.mean).zip(cases).map(|(m, n)| m * n),
+            cost_per_case_lifted: per(cost, gain(lift).zip(cases).map(|(g, n)| g * n)),
         }
     }
 
@@ -237,6 +282,7 @@ pub fn headline(kpi: &str) -> bool {
         || kpi == "experience.overall.level_4_or_above"
         || (kpi.starts_with("standards.") && kpi.ends_with(".value"))
         || (kpi.starts_with("groups.") && kpi.ends_with(".occupancy"))
+        || kpi == "cost.total"
 }
 
 /// The comparison as a text table: each scenario's value, and for each later scenario its difference to
@@ -300,6 +346,23 @@ pub fn render(c: &Comparison) -> String {
         let _ = writeln!(
             out,
             "Differences without * are not significant: the scenarios may well perform the same; run more replications to tell."
+        );
+    }
+    for (j, v) in c.value_for_money.iter().enumerate() {
+        let Some(cost) = v.cost_difference.filter(|&x| x != 0.0) else {
+            continue;
+        };
+        let per = |x: Option<f64>, what: &str| match x {
+            Some(x) => format!("{} per {what}", number(Some(x))),
+            None => format!("no significant gain in {what}s"),
+        };
+        let _ = writeln!(
+            out,
+            "{} vs A: cost {}, {}, {}",
+            letter(j + 1),
+            signed(cost),
+            per(v.cost_per_service_level_point, "service-level point"),
+            per(v.cost_per_case_lifted, "case lifted to level 4+")
         );
     }
     out

@@ -456,6 +456,25 @@ pub struct GroupKpis {
     pub idle_hours: Estimate,
     pub break_hours: Estimate,
     pub shrinkage_hours: Estimate,
+    /// Paid agent-hours: staffed + break + shrinkage (the scheduled time, plus any overrun), and their cost at
+    /// the group's `cost_per_hour`.
+    pub paid_hours: Estimate,
+    pub staff_cost: Estimate,
+}
+
+/// What a scenario costs over the measured window (summary.json `cost`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CostKpis {
+    /// Paid agent-hours of every group at its `cost_per_hour`.
+    pub staff: Estimate,
+    /// Everything: today the staff cost.
+    pub total: Estimate,
+}
+
+/// Paid seconds of group `gi` in a replication: on duty, on break or absent.
+fn paid_s(r: &ReplicationTally, gi: usize) -> f64 {
+    let g = &r.groups[gi];
+    g.staffed_s + g.break_s + g.shrinkage_s
 }
 
 /// A group over one interval: agents in each state (time-averaged head-counts) and occupancy.
@@ -510,6 +529,8 @@ pub struct Report {
     pub cases: CaseKpis,
     /// The six service levels.
     pub experience: ExperienceReport,
+    /// Staff cost over the window.
+    pub cost: CostKpis,
     /// The eight service standards, each met or missed.
     pub standards: IndexMap<&'static str, StandardRow>,
     pub channels: IndexMap<String, ChannelKpis>,
@@ -650,6 +671,8 @@ impl Report {
                     }),
                     break_hours: est(reps, |r| Some(r.groups[gi].break_s / 3600.0)),
                     shrinkage_hours: est(reps, |r| Some(r.groups[gi].shrinkage_s / 3600.0)),
+                    paid_hours: est(reps, |r| Some(paid_s(r, gi) / 3600.0)),
+                    staff_cost: est(reps, |r| Some(paid_s(r, gi) / 3600.0 * g.cost_per_hour)),
                 };
                 (g.name.clone(), kpis)
             })
@@ -698,6 +721,19 @@ impl Report {
             replications: s.replications,
             cases: CaseKpis::over(reps, all_cases),
             standards: standards(s, reps),
+            cost: {
+                let staff = |r: &ReplicationTally| {
+                    s.groups
+                        .iter()
+                        .enumerate()
+                        .map(|(gi, g)| paid_s(r, gi) / 3600.0 * g.cost_per_hour)
+                        .sum::<f64>()
+                };
+                CostKpis {
+                    staff: est(reps, |r| Some(staff(r))),
+                    total: est(reps, |r| Some(staff(r))),
+                }
+            },
             experience: ExperienceReport {
                 overall: Experience::over(reps, all_cases),
                 by_first_channel: s

@@ -260,5 +260,18 @@ pub fn render(report: &Report) -> String {
             fmt(&g.shrinkage_hours, &Unit::Count)
         ));
     }
+    if report.cost.total.mean.is_some_and(|c| c > 0.0) {
+        let groups: Vec<String> = report
+            .groups
+            .iter()
+            .filter(|(_, g)| g.staff_cost.mean.is_some_and(|c| c > 0.0))
+            .map(|(name, g)| format!("{name} {}", fmt(&g.staff_cost, &Unit::Count)))
+            .collect();
+        out.push_str(&format!(
+            "cost: {} ({})\n",
+            fmt(&report.cost.total, &Unit::Count),
+            groups.join(", ")
+        ));
+    }
     out
 }

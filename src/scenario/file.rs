@@ -256,6 +256,8 @@ pub struct GroupFile {
     pub shrinkage: Option<Spanned<f64>>,
     /// Soft skill, 0..1: how warm and professional the group's handling is.
     pub friendliness: Option<Spanned<f64>>,
+    /// Cost of one paid agent-hour (any currency).
+    pub cost_per_hour: Option<Spanned<f64>>,
     pub skills: Spanned<IndexMap<String, Spanned<f64>>>,
 }
 

@@ -372,6 +372,8 @@ pub struct Group {
     pub shrinkage: f64,
     /// Soft skill 0..1 (default 0.7): how warm and professional the group's handling is.
     pub friendliness: f64,
+    /// Cost of one paid agent-hour (scheduled time: on duty, on break or absent), default 0.
+    pub cost_per_hour: f64,
     pub skills: Vec<Skill>,
 }
 

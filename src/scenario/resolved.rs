@@ -285,6 +285,9 @@ pub fn to_toml(s: &Scenario) -> String {
             let _ = writeln!(o, "size = [{}]", v.join(", "));
         }
         let _ = writeln!(o, "friendliness = {}", num(g.friendliness));
+        if g.cost_per_hour > 0.0 {
+            let _ = writeln!(o, "cost_per_hour = {}", num(g.cost_per_hour));
+        }
         if g.shrinkage > 0.0 {
             let _ = writeln!(o, "shrinkage = {}", num(g.shrinkage));
         }

@@ -1696,6 +1696,14 @@ impl Validator<'_> {
                 return None;
             }
         };
+        let cost_per_hour = match &g.cost_per_hour {
+            None => 0.0,
+            Some(x) if (0.0..=1e6).contains(x.get_ref()) => *x.get_ref(),
+            Some(x) => {
+                self.err(x.span(), format!("groups[{i}].cost_per_hour = {}: give the cost of one paid agent-hour, between 0 and 1000000 (e.g. 32.5)", Num(*x.get_ref())));
+                return None;
+            }
+        };
         let shrinkage = match &g.shrinkage {
             None => 0.0,
             Some(x) if (0.0..1.0).contains(x.get_ref()) => *x.get_ref(),
@@ -1742,6 +1750,7 @@ impl Validator<'_> {
             shifts,
             shrinkage,
             friendliness,
+            cost_per_hour,
             skills,
         })
     }
