@@ -115,6 +115,68 @@ fn cost_is_paid_hours_at_the_rate_and_buys_service() {
     assert_eq!(same.value_for_money[0].cost_difference, Some(0.0));
 }
 
+#[test]
+fn the_timeline_shows_the_day_the_scenarios_differ() {
+    // Three days; B has two agents fewer on day 2 only (as if in class).
+    let sizes = |day2: u32| {
+        let v: Vec<String> = (0..72)
+            .map(|h| if (24..48).contains(&h) { day2 } else { 11 }.to_string())
+            .collect();
+        format!("[{}]", v.join(", "))
+    };
+    let text = |day2: u32| {
+        agents(11)
+            .replace("horizon = \"10h\"", "horizon = \"3d\"")
+            .replace("interval = \"30m\"", "interval = \"1h\"")
+            .replace("size = 11", &format!("size = {}", sizes(day2)))
+    };
+    let samples: Vec<KpiSamples> = [text(11), text(9)]
+        .iter()
+        .map(|t| {
+            let mut s = common::scenario(t);
+            s.replications = 8;
+            let per = supportsim::report::compare::Period::Day
+                .intervals_in(&s)
+                .expect("whole days");
+            assert_eq!(per, 24);
+            KpiSamples::with_timeline(&s, &run_replications(&s), Some(per))
+        })
+        .collect();
+    let t = supportsim::report::compare::Timeline::new(
+        &samples,
+        supportsim::report::compare::Period::Day,
+    );
+    assert_eq!(t.periods, 3);
+    // The days add up to the whole horizon.
+    let offered = t.series("channels.phone.offered").expect("offered");
+    let c = Comparison::new(&samples, 7, 8);
+    let total: f64 = offered.values[0].iter().map(|v| v.unwrap()).sum();
+    let whole = c.row("channels.phone.offered").unwrap().values[0]
+        .mean
+        .unwrap();
+    assert!((total - whole).abs() < 1e-6, "{total} vs {whole}");
+    // Same callers every day (common random numbers); waits differ on day 2 only.
+    assert!(offered.differences[0].iter().all(|d| d.mean == Some(0.0)));
+    let asa = &t.series("channels.phone.asa_s").expect("asa").differences[0];
+    assert!(
+        asa[1].significant && asa[1].mean.unwrap() > 5.0,
+        "{:?}",
+        asa[1]
+    );
+    assert!(asa[0].mean.unwrap().abs() < 1.0, "{:?}", asa[0]);
+    let staffed = &t
+        .series("groups.agents.staffed_agents")
+        .expect("staffed")
+        .differences[0];
+    // Two agents fewer, less the few minutes leaving agents spend finishing their last contact.
+    assert!(
+        (staffed[1].mean.unwrap() + 2.0).abs() < 0.02,
+        "{:?}",
+        staffed[1]
+    );
+    assert_eq!(staffed[0].mean, Some(0.0));
+}
+
 fn bin() -> Command {
     Command::cargo_bin("supportsim").expect("the binary is built")
 }
@@ -141,6 +203,12 @@ fn three_files_and_seeds_from_the_baseline() {
     let table = String::from_utf8(o.stdout).unwrap();
     assert!(table.contains("comparison of 3 scenarios, 4 paired replications"));
     assert!(table.contains("identical"));
+    // Ten hours are no whole day: no timeline, and a note that says why.
+    assert!(!out.join("timeline.csv").exists());
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("no day timeline: the horizon is not a whole number of days")
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("comparison.json")).unwrap())
             .unwrap();

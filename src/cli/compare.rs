@@ -5,7 +5,7 @@ use super::{BadInput, Format, check_threads, output_dir};
 use anyhow::Context;
 use std::path::PathBuf;
 use supportsim::experiment::run_replications_on;
-use supportsim::report::compare::{self, Comparison, KpiSamples};
+use supportsim::report::compare::{self, Comparison, KpiSamples, Period, Timeline};
 use supportsim::report::write::write_atomic;
 use supportsim::scenario::Scenario;
 
@@ -29,6 +29,15 @@ pub struct CompareArgs {
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Period of the timeline (timeline.json, timeline.csv): the KPIs day by day or week by week.
+    #[arg(long, value_enum, default_value = "day")]
+    timeline: TimelinePeriod,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum TimelinePeriod {
+    Day,
+    Week,
 }
 
 pub fn run(a: CompareArgs) -> anyhow::Result<()> {
@@ -72,10 +81,35 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     }
     let out = output_dir(a.out.clone(), &a.scenarios[0], "compare-");
 
+    let period = match a.timeline {
+        TimelinePeriod::Day => Period::Day,
+        TimelinePeriod::Week => Period::Week,
+    };
+    // A timeline needs every scenario cut into the same whole periods.
+    let per: Result<Vec<usize>, String> =
+        scenarios.iter().map(|s| period.intervals_in(s)).collect();
+    let per = match per {
+        Ok(v)
+            if v.windows(2).all(|w| w[0] == w[1])
+                && scenarios
+                    .iter()
+                    .all(|s| s.horizon_s == scenarios[0].horizon_s) =>
+        {
+            Some(v[0])
+        }
+        Ok(_) => {
+            eprintln!("note: no timeline: the scenarios have different horizons or intervals");
+            None
+        }
+        Err(why) => {
+            eprintln!("note: {why}");
+            None
+        }
+    };
     let mut samples = Vec::new();
     for s in &scenarios {
         let reps = run_replications_on(s, a.threads).context("cannot start the worker threads")?;
-        samples.push(KpiSamples::new(s, &reps));
+        samples.push(KpiSamples::with_timeline(s, &reps, per));
     }
     // Name each scenario by its file: two files may share a scenario name.
     for (sample, path) in samples.iter_mut().zip(&a.scenarios) {
@@ -85,20 +119,33 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
 
     let json = compare::comparison_json(&comparison);
     let csv = compare::comparison_csv(&comparison);
+    let mut files = vec![
+        ("comparison.json", json.clone()),
+        ("comparison.csv", csv.clone()),
+    ];
+    if per.is_some() {
+        let timeline = Timeline::new(&samples, period);
+        files.push(("timeline.json", compare::timeline_json(&timeline)));
+        files.push(("timeline.csv", compare::timeline_csv(&timeline)));
+    }
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
-    for (name, text) in [("comparison.json", &json), ("comparison.csv", &csv)] {
+    for (name, text) in &files {
         let path = out.join(name);
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    if per.is_none() {
+        // A timeline from an earlier comparison in this folder would not belong to this one.
+        for name in ["timeline.json", "timeline.csv"] {
+            let _ = std::fs::remove_file(out.join(name));
+        }
+    }
     match a.format {
         Format::Table => {
             print!("{}", compare::render(&comparison));
-            println!(
-                "wrote {}/{{comparison.json, comparison.csv}}",
-                out.display()
-            );
+            let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+            println!("wrote {}/{{{}}}", out.display(), names.join(", "));
         }
         Format::Json => print!("{json}"),
         Format::Csv => print!("{csv}"),

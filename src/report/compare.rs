@@ -18,14 +18,129 @@ use crate::stats::{ReplicationTally, t_quantile_975};
 use indexmap::IndexMap;
 use serde::Serialize;
 
+/// The period of a comparison's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Day,
+    Week,
+}
+
+impl Period {
+    pub fn seconds(self) -> f64 {
+        match self {
+            Period::Day => 86_400.0,
+            Period::Week => 7.0 * 86_400.0,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+        }
+    }
+
+    /// Intervals per period, or why the scenario's horizon cannot be cut into whole periods.
+    pub fn intervals_in(self, s: &Scenario) -> Result<usize, String> {
+        let whole = |x: f64| (x - x.round()).abs() < 1e-9 && x.round() >= 1.0;
+        let per = self.seconds() / s.interval_s;
+        if !whole(per) {
+            return Err(format!(
+                "no {} timeline: the interval must divide a {}",
+                self.name(),
+                self.name()
+            ));
+        }
+        if !whole(s.horizon_s / self.seconds()) {
+            return Err(format!(
+                "no {} timeline: the horizon is not a whole number of {}s",
+                self.name(),
+                self.name()
+            ));
+        }
+        Ok(per.round() as usize)
+    }
+}
+
+/// The KPIs of a timeline, per channel (`channels.<name>.<kpi>`) and per group (`groups.<name>.<kpi>`):
+/// the columns of intervals.csv and groups.csv, over the period.
+const TIMELINE_CHANNEL_KPIS: [&str; 7] = [
+    "offered",
+    "service_level",
+    "asa_s",
+    "abandon_rate",
+    "occupancy",
+    "backlog",
+    "staffed_agents",
+];
+const TIMELINE_GROUP_KPIS: [&str; 3] = ["occupancy", "staffed_agents", "absent_agents"];
+
 /// One scenario's per-replication values of every KPI, keyed by its path in summary.json
 /// (`channels.phone.contacts.service_level`). `None` where the KPI is undefined in that replication.
 pub struct KpiSamples {
     pub scenario: String,
     pub values: IndexMap<String, Vec<Option<f64>>>,
+    /// Per timeline KPI, per period, per replication (empty without a timeline).
+    pub timeline: IndexMap<String, Vec<Vec<Option<f64>>>>,
 }
 
 impl KpiSamples {
+    /// The samples of a run, with a timeline of `per` intervals per period when given.
+    pub fn with_timeline(
+        s: &Scenario,
+        reps: &[ReplicationTally],
+        per: Option<usize>,
+    ) -> KpiSamples {
+        let mut samples = KpiSamples::new(s, reps);
+        let Some(per) = per else {
+            return samples;
+        };
+        let mut coarse = s.clone();
+        coarse.interval_s *= per as f64;
+        let periods = s.intervals() / per;
+        let mut put = |key: String, p: usize, i: usize, v: Option<f64>| {
+            samples
+                .timeline
+                .entry(key)
+                .or_insert_with(|| vec![vec![None; reps.len()]; periods])[p][i] = v;
+        };
+        for (i, rep) in reps.iter().enumerate() {
+            let report = Report::build(&coarse, std::slice::from_ref(&rep.rebin(per)));
+            for (channel, rows) in &report.intervals {
+                for (p, row) in rows.iter().enumerate() {
+                    let json = serde_json::to_value(row).expect("a report serialises");
+                    for k in TIMELINE_CHANNEL_KPIS {
+                        put(
+                            format!("channels.{channel}.{k}"),
+                            p,
+                            i,
+                            json[k]["mean"].as_f64(),
+                        );
+                    }
+                    // Levels 4 to 6 together, when any case started in the period.
+                    let top: Vec<f64> = row.levels[3..].iter().filter_map(|e| e.mean).collect();
+                    let share = (!top.is_empty()).then(|| top.iter().sum());
+                    put(format!("channels.{channel}.level_4_or_above"), p, i, share);
+                }
+            }
+            for (group, rows) in &report.group_intervals {
+                for (p, row) in rows.iter().enumerate() {
+                    let json = serde_json::to_value(row).expect("a report serialises");
+                    for k in TIMELINE_GROUP_KPIS {
+                        put(
+                            format!("groups.{group}.{k}"),
+                            p,
+                            i,
+                            json[k]["mean"].as_f64(),
+                        );
+                    }
+                }
+            }
+        }
+        samples
+    }
+
     pub fn new(s: &Scenario, reps: &[ReplicationTally]) -> KpiSamples {
         let mut values: IndexMap<String, Vec<Option<f64>>> = IndexMap::new();
         for (i, rep) in reps.iter().enumerate() {
@@ -41,6 +156,7 @@ impl KpiSamples {
         KpiSamples {
             scenario: s.name.clone(),
             values,
+            timeline: IndexMap::new(),
         }
     }
 }
@@ -113,6 +229,108 @@ pub struct ValueForMoney {
     pub cases_lifted_to_level_4: Option<f64>,
     /// Cost difference per case lifted; null unless the lift is positive and significant.
     pub cost_per_case_lifted: Option<f64>,
+}
+
+/// One KPI period by period, for each scenario, with its paired differences to the baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    pub kpi: String,
+    /// Per scenario, per period: the mean over replications.
+    pub values: Vec<Vec<Option<f64>>>,
+    /// Per scenario after the first, per period: the difference to the baseline.
+    pub differences: Vec<Vec<Difference>>,
+}
+
+/// The KPIs day by day (or week by week): timeline.json (docs/compare.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    pub scenarios: Vec<String>,
+    pub period: Period,
+    pub periods: usize,
+    pub series: Vec<Series>,
+}
+
+impl Timeline {
+    /// The timeline of `samples` (baseline first), each built with the same period.
+    pub fn new(samples: &[KpiSamples], period: Period) -> Timeline {
+        let base = &samples[0];
+        let periods = base.timeline.values().next().map_or(0, |v| v.len());
+        let series = base
+            .timeline
+            .iter()
+            .map(|(kpi, a)| {
+                let column = |s: &KpiSamples| s.timeline.get(kpi).cloned();
+                Series {
+                    kpi: kpi.clone(),
+                    values: samples
+                        .iter()
+                        .map(|s| {
+                            (0..periods)
+                                .map(|p| {
+                                    column(s)
+                                        .and_then(|c| mean(c.get(p)?.iter().flatten().copied()))
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                    differences: samples[1..]
+                        .iter()
+                        .map(|s| {
+                            let b = column(s).unwrap_or_default();
+                            (0..periods)
+                                .map(|p| difference(&a[p], b.get(p).map_or(&[][..], |v| v)))
+                                .collect()
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Timeline {
+            scenarios: samples.iter().map(|s| s.scenario.clone()).collect(),
+            period,
+            periods,
+            series,
+        }
+    }
+
+    pub fn series(&self, kpi: &str) -> Option<&Series> {
+        self.series.iter().find(|s| s.kpi == kpi)
+    }
+}
+
+/// timeline.csv: one row per KPI, period and scenario (periods numbered from 1).
+pub fn timeline_csv(t: &Timeline) -> String {
+    let mut out = format!(
+        "kpi,{},scenario,mean,difference,ci95,significant\n",
+        t.period.name()
+    );
+    let cell = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
+    for s in &t.series {
+        for p in 0..t.periods {
+            for (i, name) in t.scenarios.iter().enumerate() {
+                let name = csv_field(name);
+                let v = cell(s.values[i][p]);
+                match i.checked_sub(1).map(|j| &s.differences[j][p]) {
+                    None => out.push_str(&format!("{},{},{name},{v},,,\n", s.kpi, p + 1)),
+                    Some(d) => out.push_str(&format!(
+                        "{},{},{name},{v},{},{},{}\n",
+                        s.kpi,
+                        p + 1,
+                        cell(d.mean),
+                        cell(d.ci95),
+                        d.significant
+                    )),
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn timeline_json(t: &Timeline) -> String {
+    let mut s = serde_json::to_string_pretty(t).expect("a timeline serialises");
+    s.push('\n');
+    s
 }
 
 /// The comparison of two or more scenarios (comparison.json; docs/compare.md).

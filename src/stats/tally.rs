@@ -201,6 +201,65 @@ pub struct ReplicationTally {
     pub events: u64,
 }
 
+impl ReplicationTally {
+    /// The same tally over intervals `per` times longer (days from hours, for a timeline): counts and agent
+    /// time summed over each run of `per` intervals, the backlog taken at the end of the run. The interval
+    /// count must be a multiple of `per`.
+    pub fn rebin(&self, per: usize) -> ReplicationTally {
+        let sum = |v: &[f64]| -> Vec<f64> { v.chunks(per).map(|c| c.iter().sum()).collect() };
+        ReplicationTally {
+            channels: self
+                .channels
+                .iter()
+                .map(|c| ChannelTally {
+                    total: c.total,
+                    intervals: c
+                        .intervals
+                        .chunks(per)
+                        .map(|run| {
+                            let mut t = IntervalTally::default();
+                            run.iter().for_each(|x| t.add(x));
+                            t
+                        })
+                        .collect(),
+                    classes: c.classes.clone(),
+                    waits: c.waits.clone(),
+                    backlog: c
+                        .backlog
+                        .chunks(per)
+                        .map(|run| *run.last().expect("chunks are not empty"))
+                        .collect(),
+                    cases: c.cases,
+                    level_intervals: c
+                        .level_intervals
+                        .chunks(per)
+                        .map(|run| {
+                            let mut l = [0u64; 6];
+                            for x in run {
+                                l.iter_mut().zip(x).for_each(|(a, b)| *a += b);
+                            }
+                            l
+                        })
+                        .collect(),
+                })
+                .collect(),
+            groups: self
+                .groups
+                .iter()
+                .map(|g| GroupTally {
+                    staffed_intervals: sum(&g.staffed_intervals),
+                    busy_intervals: sum(&g.busy_intervals),
+                    break_intervals: sum(&g.break_intervals),
+                    shrinkage_intervals: sum(&g.shrinkage_intervals),
+                    ..g.clone()
+                })
+                .collect(),
+            contacts_simulated: self.contacts_simulated,
+            events: self.events,
+        }
+    }
+}
+
 /// The measured window cut into reporting intervals, for spreading agent time over them.
 #[derive(Debug, Clone, Copy)]
 pub struct TimeBins {
