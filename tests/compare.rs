@@ -109,6 +109,19 @@ fn cost_is_paid_hours_at_the_rate_and_buys_service() {
         .unwrap();
     let cases = c.row("cases.cases").unwrap().values[0].mean.unwrap();
     assert!((v.cost_per_case_lifted.unwrap() - 250.0 / (lift * cases)).abs() < 1e-9);
+    // Cheaper and better has no price: 11 agents at 20 cost 2200, less than 10 at 25.
+    let cheaper = compare(
+        &[
+            priced(10),
+            priced(11).replace("cost_per_hour = 25.0", "cost_per_hour = 20.0"),
+        ],
+        4,
+    );
+    let v = &cheaper.value_for_money[0];
+    assert!((v.cost_difference.unwrap() + 300.0).abs() < 1e-6);
+    assert!(v.service_level_points.unwrap() > 0.0);
+    assert_eq!(v.cost_per_service_level_point, None);
+    assert_eq!(v.cost_per_case_lifted, None);
     // No gain, no price: the same scenario twice.
     let same = compare(&[priced(10), priced(10)], 4);
     assert_eq!(same.value_for_money[0].cost_per_service_level_point, None);

@@ -138,7 +138,14 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     if per.is_none() {
         // A timeline from an earlier comparison in this folder would not belong to this one.
         for name in ["timeline.json", "timeline.csv"] {
-            let _ = std::fs::remove_file(out.join(name));
+            let path = out.join(name);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => eprintln!(
+                    "warning: cannot remove {} from an earlier comparison: {e}",
+                    path.display()
+                ),
+                _ => {}
+            }
         }
     }
     match a.format {

@@ -77,7 +77,7 @@ const TIMELINE_CHANNEL_KPIS: [&str; 7] = [
 const TIMELINE_GROUP_KPIS: [&str; 3] = ["occupancy", "staffed_agents", "absent_agents"];
 
 /// One scenario's per-replication values of every KPI, keyed by its path in summary.json
-/// (`channels.phone.contacts.service_level`). `None` where the KPI is undefined in that replication.
+/// (`channels.phone.service_level`). `None` where the KPI is undefined in that replication.
 pub struct KpiSamples {
     pub scenario: String,
     pub values: IndexMap<String, Vec<Option<f64>>>,
@@ -223,11 +223,13 @@ pub struct ValueForMoney {
     pub cost_difference: Option<f64>,
     /// Difference in the pooled service level (`standards.time.value`), in percentage points.
     pub service_level_points: Option<f64>,
-    /// Cost difference per percentage point gained; null unless the gain is positive and significant.
+    /// Cost difference per percentage point gained; null unless the cost difference is positive and the gain
+    /// positive and significant.
     pub cost_per_service_level_point: Option<f64>,
-    /// Cases more at level 4 or above: the difference in their share times the baseline's cases.
+    /// Cases more at level 4 or above: the difference in their share times the baseline's ended cases.
     pub cases_lifted_to_level_4: Option<f64>,
-    /// Cost difference per case lifted; null unless the lift is positive and significant.
+    /// Cost difference per case lifted; null unless the cost difference is positive and the lift positive
+    /// and significant.
     pub cost_per_case_lifted: Option<f64>,
 }
 
@@ -253,15 +255,21 @@ pub struct Timeline {
 impl Timeline {
     /// The timeline of `samples` (baseline first), each built with the same period.
     pub fn new(samples: &[KpiSamples], period: Period) -> Timeline {
-        let base = &samples[0];
-        let periods = base.timeline.values().next().map_or(0, |v| v.len());
-        let series = base
-            .timeline
-            .iter()
-            .map(|(kpi, a)| {
+        let periods = samples[0].timeline.values().next().map_or(0, |v| v.len());
+        // Every scenario's KPIs, the baseline's first (a channel only a later scenario has is included).
+        let mut keys: IndexMap<&str, ()> = IndexMap::new();
+        for s in samples {
+            for k in s.timeline.keys() {
+                keys.insert(k, ());
+            }
+        }
+        let series = keys
+            .keys()
+            .map(|&kpi| {
                 let column = |s: &KpiSamples| s.timeline.get(kpi).cloned();
+                let a = column(&samples[0]).unwrap_or_default();
                 Series {
-                    kpi: kpi.clone(),
+                    kpi: kpi.to_string(),
                     values: samples
                         .iter()
                         .map(|s| {
@@ -278,7 +286,12 @@ impl Timeline {
                         .map(|s| {
                             let b = column(s).unwrap_or_default();
                             (0..periods)
-                                .map(|p| difference(&a[p], b.get(p).map_or(&[][..], |v| v)))
+                                .map(|p| {
+                                    difference(
+                                        a.get(p).map_or(&[][..], |v| v),
+                                        b.get(p).map_or(&[][..], |v| v),
+                                    )
+                                })
                                 .collect()
                         })
                         .collect(),
@@ -306,15 +319,15 @@ pub fn timeline_csv(t: &Timeline) -> String {
     );
     let cell = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
     for s in &t.series {
+        let kpi = csv_field(&s.kpi);
         for p in 0..t.periods {
             for (i, name) in t.scenarios.iter().enumerate() {
                 let name = csv_field(name);
                 let v = cell(s.values[i][p]);
                 match i.checked_sub(1).map(|j| &s.differences[j][p]) {
-                    None => out.push_str(&format!("{},{},{name},{v},,,\n", s.kpi, p + 1)),
+                    None => out.push_str(&format!("{kpi},{},{name},{v},,,\n", p + 1)),
                     Some(d) => out.push_str(&format!(
-                        "{},{},{name},{v},{},{},{}\n",
-                        s.kpi,
+                        "{kpi},{},{name},{v},{},{},{}\n",
                         p + 1,
                         cell(d.mean),
                         cell(d.ci95),
@@ -400,8 +413,13 @@ impl Comparison {
         };
         let sl = diff("standards.time.value");
         let lift = diff("experience.overall.level_4_or_above");
-        let cases = self.row("cases.cases").and_then(|r| r.values[0].mean);
-        let per = |cost: Option<f64>, gain: Option<f64>| Some(cost? / gain?);
+        // The level shares are shares of ended cases: scale by the baseline's ended (not open) cases.
+        let mean0 = |kpi: &str| self.row(kpi).and_then(|r| r.values[0].mean);
+        let cases = mean0("cases.cases")
+            .zip(mean0("cases.open"))
+            .map(|(n, open)| n - open);
+        // A price only for money spent: a cheaper scenario that gains has no cost per gain.
+        let per = |cost: Option<f64>, gain: Option<f64>| Some(cost.filter(|&c| c > 0.0)? / gain?);
         ValueForMoney {
             cost_difference: cost,
             service_level_points: sl.and_then(|d| d.mean).map(|m| 100.0 * m),
@@ -459,7 +477,8 @@ fn difference(a: &[Option<f64>], b: &[Option<f64>]) -> Difference {
     let (va, vb) = (variance(&xa) / nf, variance(&xb) / nf);
     let se = (va + vb).sqrt();
     let df = if va + vb > 0.0 {
-        ((va + vb).powi(2) / (va * va / (nf - 1.0) + vb * vb / (nf - 1.0))).round() as usize
+        // Rounded down: fewer degrees of freedom, a wider (safe) interval.
+        ((va + vb).powi(2) / (va * va / (nf - 1.0) + vb * vb / (nf - 1.0))).floor() as usize
     } else {
         n - 1
     };
@@ -570,17 +589,36 @@ pub fn render(c: &Comparison) -> String {
         let Some(cost) = v.cost_difference.filter(|&x| x != 0.0) else {
             continue;
         };
-        let per = |x: Option<f64>, what: &str| match x {
+        if cost < 0.0 {
+            let _ = writeln!(
+                out,
+                "{} vs A: saves {}; service level {} points, cases at level 4+ {}",
+                letter(j + 1),
+                number(Some(-cost)),
+                v.service_level_points.map_or("-".into(), signed),
+                v.cases_lifted_to_level_4.map_or("-".into(), signed)
+            );
+            continue;
+        }
+        let per = |x: Option<f64>, what: &str, gain: &str| match x {
             Some(x) => format!("{} per {what}", number(Some(x))),
-            None => format!("no significant gain in {what}s"),
+            None => format!("no significant gain in {gain}"),
         };
         let _ = writeln!(
             out,
             "{} vs A: cost {}, {}, {}",
             letter(j + 1),
             signed(cost),
-            per(v.cost_per_service_level_point, "service-level point"),
-            per(v.cost_per_case_lifted, "case lifted to level 4+")
+            per(
+                v.cost_per_service_level_point,
+                "service-level point",
+                "service level"
+            ),
+            per(
+                v.cost_per_case_lifted,
+                "case lifted to level 4+",
+                "cases at level 4+"
+            )
         );
     }
     out
@@ -614,13 +652,13 @@ pub fn comparison_csv(c: &Comparison) -> String {
         String::from("kpi,scenario,mean,difference,ci95,ci95_unpaired,significant,pairs\n");
     let cell = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
     for row in &c.kpis {
+        let kpi = csv_field(&row.kpi);
         for (i, v) in row.values.iter().enumerate() {
             let scenario = csv_field(&c.scenarios[i]);
             match i.checked_sub(1).map(|j| &row.differences[j]) {
-                None => out.push_str(&format!("{},{scenario},{},,,,,\n", row.kpi, cell(v.mean))),
+                None => out.push_str(&format!("{kpi},{scenario},{},,,,,\n", cell(v.mean))),
                 Some(d) => out.push_str(&format!(
-                    "{},{scenario},{},{},{},{},{},{}\n",
-                    row.kpi,
+                    "{kpi},{scenario},{},{},{},{},{},{}\n",
                     cell(v.mean),
                     cell(d.mean),
                     cell(d.ci95),
@@ -670,6 +708,37 @@ mod tests {
         let mut b2 = b.clone();
         b2[3] = None;
         assert_eq!(difference(&a, &b2).pairs, 9);
+    }
+
+    #[test]
+    fn the_timeline_has_every_scenarios_kpis_and_csv_quotes_names() {
+        let sample = |keys: &[&str]| KpiSamples {
+            scenario: "s, one".into(),
+            values: IndexMap::new(),
+            timeline: keys
+                .iter()
+                .map(|k| (k.to_string(), vec![vec![Some(1.0), Some(2.0)]; 3]))
+                .collect(),
+        };
+        // The baseline lacks a channel the other has: its series is still there, with no baseline value.
+        let t = Timeline::new(
+            &[
+                sample(&["channels.a.offered"]),
+                sample(&["channels.a.offered", "channels.b, x.offered"]),
+            ],
+            Period::Day,
+        );
+        assert_eq!(t.periods, 3);
+        let b = t.series("channels.b, x.offered").expect("union of keys");
+        assert_eq!(b.values[0], vec![None; 3]);
+        assert_eq!(b.values[1], vec![Some(1.5); 3]);
+        assert_eq!(b.differences[0][0].pairs, 0);
+        // Names with commas are quoted: every line has the header's 7 fields.
+        let csv = timeline_csv(&t);
+        assert!(
+            csv.contains("\"channels.b, x.offered\",1,\"s, one\""),
+            "{csv}"
+        );
     }
 
     #[test]
