@@ -176,6 +176,8 @@ struct Agent {
     chat_cap: u32,
     /// Finishes what it holds, takes no new work, then goes off duty (its head-count dropped).
     leaving: bool,
+    /// Contacts the agent has started (its practice, for groups that learn by experience).
+    handled: u32,
 }
 
 /// One channel as a group sees it: where its waiting work is and what serving it costs.
@@ -490,6 +492,7 @@ impl<'a> Center<'a> {
                     engaged_channel: 0,
                     chat_cap: 1,
                     leaving: false,
+                    handled: 0,
                 }));
                 let mut work: Vec<GroupChannel> = g
                     .skills
@@ -1540,9 +1543,18 @@ impl<'a> Center<'a> {
         } else {
             1.0
         };
+        // A learning agent's proficiency follows its practice (scenario::Learning); others keep the group's.
+        let (multiplier, proficiency) = match self.scenario.groups[g].learning {
+            Some(l) if l.rate > 0.0 => {
+                let p = l.proficiency(e.proficiency, self.agents[agent].handled);
+                (self.scenario.proficiency.handle_time_multiplier(p), p)
+            }
+            _ => (e.multiplier, e.proficiency),
+        };
+        self.agents[agent].handled = self.agents[agent].handled.saturating_add(1);
         let handle = match w.callback {
-            CallbackState::None => w.base_handle * e.multiplier * stretch,
-            CallbackState::Reached => w.callback_handle * e.multiplier,
+            CallbackState::None => w.base_handle * multiplier * stretch,
+            CallbackState::Reached => w.callback_handle * multiplier,
             // The attempt that reaches nobody takes a fixed time, whoever dials.
             CallbackState::NoAnswer => self.channels[c]
                 .callback
@@ -1567,7 +1579,7 @@ impl<'a> Center<'a> {
             start: now,
             end: now + handle,
             case: w.case,
-            proficiency: e.proficiency,
+            proficiency,
             reached: w.callback != CallbackState::NoAnswer,
         });
         self.events.schedule(
@@ -1592,7 +1604,7 @@ impl<'a> Center<'a> {
             j.worst_wait_ratio = j.worst_wait_ratio.max(response / target);
             j.never_waited &= wait <= 0.0;
             j.uninformed_long_wait |= response > target && !w.informed;
-            j.min_proficiency = j.min_proficiency.min(e.proficiency);
+            j.min_proficiency = j.min_proficiency.min(proficiency);
             j.min_friendliness = j.min_friendliness.min(friendliness);
             j.handled_by_agent = true;
             let case = &mut self.cases[w.case as usize];

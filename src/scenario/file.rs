@@ -258,7 +258,16 @@ pub struct GroupFile {
     pub friendliness: Option<Spanned<f64>>,
     /// Cost of one paid agent-hour (any currency).
     pub cost_per_hour: Option<Spanned<f64>>,
+    /// Learning by experience (a new-hire cohort): `{ rate, ceiling }`.
+    pub learning: Option<Spanned<LearningFile>>,
     pub skills: Spanned<IndexMap<String, Spanned<f64>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearningFile {
+    pub rate: Spanned<f64>,
+    pub ceiling: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -361,6 +361,25 @@ impl Default for ServiceTarget {
     }
 }
 
+/// Learning by experience, the power law of practice (Newell & Rosenbloom 1981): an agent who has handled n
+/// contacts has proficiency min(ceiling, p0 · (1 + n)^rate) on a channel where the group's skill is p0.
+/// With the default power curve (exponent 1) the handle time is then T(p0) · (1 + n)^(−rate) until the
+/// ceiling: the classic power law of practice for task time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Learning {
+    pub rate: f64,
+    pub ceiling: f64,
+}
+
+impl Learning {
+    pub fn proficiency(&self, start: f64, handled: u32) -> f64 {
+        if start >= self.ceiling {
+            return start;
+        }
+        (start * (1.0 + f64::from(handled)).powf(self.rate)).min(self.ceiling)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Group {
     pub name: String,
@@ -374,6 +393,8 @@ pub struct Group {
     pub friendliness: f64,
     /// Cost of one paid agent-hour (scheduled time: on duty, on break or absent), default 0.
     pub cost_per_hour: f64,
+    /// Learning by experience: proficiency rises with the contacts each agent has handled.
+    pub learning: Option<Learning>,
     pub skills: Vec<Skill>,
 }
 

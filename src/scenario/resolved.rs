@@ -288,6 +288,14 @@ pub fn to_toml(s: &Scenario) -> String {
         if g.cost_per_hour > 0.0 {
             let _ = writeln!(o, "cost_per_hour = {}", num(g.cost_per_hour));
         }
+        if let Some(l) = g.learning {
+            let _ = writeln!(
+                o,
+                "learning = {{ rate = {}, ceiling = {} }}",
+                num(l.rate),
+                num(l.ceiling)
+            );
+        }
         if g.shrinkage > 0.0 {
             let _ = writeln!(o, "shrinkage = {}", num(g.shrinkage));
         }

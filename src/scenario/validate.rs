@@ -1704,6 +1704,24 @@ impl Validator<'_> {
                 return None;
             }
         };
+        let learning = match &g.learning {
+            None => None,
+            Some(l) => {
+                let l = l.get_ref();
+                let rate = *l.rate.get_ref();
+                let ceiling = l.ceiling.as_ref().map_or(1.0, |c| *c.get_ref());
+                if !(0.0..=2.0).contains(&rate) {
+                    self.err(l.rate.span(), format!("groups[{i}].learning.rate = {}: give the power-law learning rate, between 0 (no learning) and 2 (typical 0.1 to 0.4)", Num(rate)));
+                    return None;
+                }
+                if !(ceiling > 0.0 && ceiling <= 1.0) {
+                    let span = l.ceiling.as_ref().map_or(l.rate.span(), |c| c.span());
+                    self.err(span, format!("groups[{i}].learning.ceiling = {}: the proficiency learning stops at must be in (0, 1]", Num(ceiling)));
+                    return None;
+                }
+                Some(crate::scenario::Learning { rate, ceiling })
+            }
+        };
         let shrinkage = match &g.shrinkage {
             None => 0.0,
             Some(x) if (0.0..1.0).contains(x.get_ref()) => *x.get_ref(),
@@ -1751,6 +1769,7 @@ impl Validator<'_> {
             shrinkage,
             friendliness,
             cost_per_hour,
+            learning,
             skills,
         })
     }
