@@ -114,3 +114,88 @@ fn learning_lifts_first_contact_resolution_and_rate_zero_changes_nothing() {
         "{err}"
     );
 }
+
+#[test]
+fn most_proficient_routing_follows_what_agents_have_learned() {
+    // New hires start at 0.5 but learn fast (1.0 after one contact); the old hands stay at 0.7. Routing to
+    // the most proficient must soon prefer the new hires, and so beat longest-idle routing on AHT.
+    let text = |selection: &str| {
+        format!(
+            "name = \"mp\"\nseed = 3\nreplications = 10\nhorizon = \"8h\"\ninterval = \"1h\"\n[routing]\nagent_selection = \"{selection}\"\n[[channels]]\nname = \"phone\"\nkind = \"voice\"\narrivals = {{ per_hour = 40 }}\nhandle_time = {{ dist = \"fixed\", mean = \"120s\" }}\n[[groups]]\nname = \"old\"\nsize = 4\nskills = {{ phone = 0.7 }}\n[[groups]]\nname = \"new\"\nsize = 4\nskills = {{ phone = 0.5 }}\nlearning = {{ rate = 2.0, ceiling = 1.0 }}\n"
+        )
+    };
+    let aht = |r: &supportsim::report::Report| mean(&r.channels["phone"].contacts.aht_s);
+    let (idle, proficient) = (run(&text("longest-idle")), run(&text("most-proficient")));
+    assert!(
+        aht(&proficient) < aht(&idle) - 5.0,
+        "{} vs {}",
+        aht(&proficient),
+        aht(&idle)
+    );
+    // Most of the work goes to the learned new hires (120 s a contact) rather than the old hands (171 s).
+    let busy = |r: &supportsim::report::Report, g: &str| mean(&r.groups[g].busy_hours);
+    assert!(
+        busy(&proficient, "new") > 2.0 * busy(&proficient, "old"),
+        "new {} old {}",
+        busy(&proficient, "new"),
+        busy(&proficient, "old")
+    );
+}
+
+#[test]
+fn a_cohort_joins_on_its_day_with_size_plans_and_shifts() {
+    let staffed_by_day =
+        |r: &supportsim::report::Report, group: &str, per_day: usize| -> Vec<f64> {
+            r.group_intervals[group]
+                .chunks(per_day)
+                .map(|day| day.iter().map(|k| mean(&k.staffed_agents)).sum::<f64>())
+                .collect()
+        };
+    // Size plan: the new hires of the example join on day 3 of 5; nobody else changes.
+    let example = include_str!("../scenarios/new-hires.toml")
+        .replace("replications = 10", "replications = 3");
+    let joined = example.replace("learning = ", "joins_on_day = 3\nlearning = ");
+    let (before, after) = (run(&example), run(&joined));
+    let (b, a) = (
+        staffed_by_day(&before, "new hires", 24),
+        staffed_by_day(&after, "new hires", 24),
+    );
+    assert_eq!(&a[..2], &[0.0, 0.0]);
+    assert!(a[2..].iter().all(|&x| x > 79.0), "{a:?}");
+    assert!(b.iter().all(|&x| x > 79.0), "{b:?}");
+    // Staff cost follows: no paid hours before the cohort joins.
+    assert!(
+        mean(&after.groups["new hires"].paid_hours)
+            < 0.61 * mean(&before.groups["new hires"].paid_hours)
+    );
+    // Shifts (the omnichannel week, 30-minute intervals, a warm-up day): the back office joins on day 4.
+    let week = include_str!("../scenarios/omnichannel.toml")
+        .replace("replications = 10", "replications = 2");
+    let late = week.replace(
+        "name = \"back office\"\n",
+        "name = \"back office\"\njoins_on_day = 4\n",
+    );
+    let w = staffed_by_day(&run(&late), "back office", 48);
+    assert!(w[..3].iter().all(|&x| x == 0.0), "{w:?}");
+    assert!(w[3..].iter().any(|&x| x > 0.0), "{w:?}");
+    let err = supportsim::scenario::Scenario::from_toml(
+        &joined.replace("joins_on_day = 3", "joins_on_day = 6"),
+        "t.toml",
+        None,
+    )
+    .expect_err("rejected")
+    .to_string();
+    assert!(
+        err.contains("groups[1].joins_on_day = 6: give a day of the horizon, 1 (the first) to 5"),
+        "{err}"
+    );
+    // The resolved scenario keeps the day.
+    let s = scenario(&joined);
+    let again = supportsim::scenario::Scenario::from_toml(
+        &supportsim::scenario::resolved::to_toml(&s),
+        "r.toml",
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.groups[1].joins_day, 2);
+}

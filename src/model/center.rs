@@ -749,9 +749,16 @@ impl<'a> Center<'a> {
     /// Applies a size plan's head-count for interval `index`, less the agents absent that day, and counts
     /// their time as shrinkage.
     fn apply_size_plan(&mut self, g: usize, index: i64, now: SimTime) {
-        let planned = self.scenario.groups[g].size.at(index);
         let start = self.interval_start(index);
         let day = ((start - self.bins.start) / DAY_S).floor() as i64;
+        // A cohort that joins later is not scheduled before its day (its absence draws go on regardless,
+        // so the days after it see the same draws as without `joins_on_day`).
+        let joins = self.scenario.groups[g].joins_day;
+        let planned = if joins > 0 && day < joins {
+            0
+        } else {
+            self.scenario.groups[g].size.at(index)
+        };
         let slots = self.groups[g].slots as usize;
         let present = match &mut self.groups[g].schedule {
             Schedule::Size { shrinkage, .. } if *shrinkage == 0.0 => planned,
@@ -829,6 +836,8 @@ impl<'a> Center<'a> {
             s.calendar.day_type(cycle_day) == DayType::Holiday,
         );
         let shrinkage = s.groups[g].shrinkage;
+        // Before a cohort joins, its shifts do not run (absences are still drawn, keeping the stream aligned).
+        let before_joining = s.groups[g].joins_day > 0 && day < s.groups[g].joins_day;
         let bins = self.bins;
         let gt = &mut self.tally.groups[g];
         let Schedule::Shifts {
@@ -854,6 +863,9 @@ impl<'a> Center<'a> {
             } else {
                 shift.agents
             };
+            if before_joining {
+                continue;
+            }
             let (start, end) = (at(shift.start_s), at(shift.start_s + shift.duration_s));
             new.push((start, i64::from(present)));
             new.push((end, -i64::from(present)));
@@ -1477,15 +1489,24 @@ impl<'a> Center<'a> {
         let group = match self.scenario.agent_selection {
             AgentSelection::LongestIdle => longest_idle_group(candidates),
             AgentSelection::MostProficient => {
-                // Lowest handle-time multiplier = highest proficiency; among equals, the longest idle.
+                // Lowest handle-time multiplier = highest proficiency; among equals, the longest idle. A
+                // learning group is ranked by what the agent it would send (its longest idle) has learned.
                 let mut best: Option<(f64, f64, usize)> = None;
                 for e in ch.eligible.iter().filter(|e| primary(e)) {
-                    if let Some((_, since)) = self.groups[e.group].idle.longest()
-                        && best.is_none_or(|(m, s, _)| {
-                            e.multiplier < m || (e.multiplier == m && since < s)
-                        })
-                    {
-                        best = Some((e.multiplier, since, e.group));
+                    if let Some((agent, since)) = self.groups[e.group].idle.longest() {
+                        let m = match self.scenario.groups[e.group].learning {
+                            Some(l) if l.rate > 0.0 => self
+                                .scenario
+                                .proficiency
+                                .handle_time_multiplier(l.proficiency(
+                                    e.proficiency,
+                                    self.agents[agent as usize].handled,
+                                )),
+                            _ => e.multiplier,
+                        };
+                        if best.is_none_or(|(bm, s, _)| m < bm || (m == bm && since < s)) {
+                            best = Some((m, since, e.group));
+                        }
                     }
                 }
                 best.map(|(_, _, g)| g)
@@ -1551,7 +1572,10 @@ impl<'a> Center<'a> {
             }
             _ => (e.multiplier, e.proficiency),
         };
-        self.agents[agent].handled = self.agents[agent].handled.saturating_add(1);
+        // Practice: every contact started, except a callback dial that reaches nobody.
+        if w.callback != CallbackState::NoAnswer {
+            self.agents[agent].handled = self.agents[agent].handled.saturating_add(1);
+        }
         let handle = match w.callback {
             CallbackState::None => w.base_handle * multiplier * stretch,
             CallbackState::Reached => w.callback_handle * multiplier,

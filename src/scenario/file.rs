@@ -258,6 +258,8 @@ pub struct GroupFile {
     pub friendliness: Option<Spanned<f64>>,
     /// Cost of one paid agent-hour (any currency).
     pub cost_per_hour: Option<Spanned<f64>>,
+    /// The day of the horizon (1 = the first) from which the group works: a cohort that joins later.
+    pub joins_on_day: Option<Spanned<i64>>,
     /// Learning by experience (a new-hire cohort): `{ rate, ceiling }`.
     pub learning: Option<Spanned<LearningFile>>,
     pub skills: Spanned<IndexMap<String, Spanned<f64>>>,

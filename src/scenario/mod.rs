@@ -395,6 +395,9 @@ pub struct Group {
     pub cost_per_hour: f64,
     /// Learning by experience: proficiency rises with the contacts each agent has handled.
     pub learning: Option<Learning>,
+    /// Index (0 = the horizon's first day) of the day the group starts working; absent before it, warm-up
+    /// included. 0: it works from the start, warm-up included.
+    pub joins_day: i64,
     pub skills: Vec<Skill>,
 }
 

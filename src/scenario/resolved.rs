@@ -288,6 +288,9 @@ pub fn to_toml(s: &Scenario) -> String {
         if g.cost_per_hour > 0.0 {
             let _ = writeln!(o, "cost_per_hour = {}", num(g.cost_per_hour));
         }
+        if g.joins_day > 0 {
+            let _ = writeln!(o, "joins_on_day = {}", g.joins_day + 1);
+        }
         if let Some(l) = g.learning {
             let _ = writeln!(
                 o,

@@ -1704,6 +1704,20 @@ impl Validator<'_> {
                 return None;
             }
         };
+        let joins_day = match &g.joins_on_day {
+            None => 0,
+            Some(d) => {
+                let days = self
+                    .need_days(&format!("groups[{i}].joins_on_day"), d.span(), days)?
+                    .count as i64;
+                let day = *d.get_ref();
+                if !(1..=days).contains(&day) {
+                    self.err(d.span(), format!("groups[{i}].joins_on_day = {day}: give a day of the horizon, 1 (the first) to {days}"));
+                    return None;
+                }
+                day - 1
+            }
+        };
         let learning = match &g.learning {
             None => None,
             Some(l) => {
@@ -1770,6 +1784,7 @@ impl Validator<'_> {
             friendliness,
             cost_per_hour,
             learning,
+            joins_day,
             skills,
         })
     }
