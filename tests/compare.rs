@@ -57,6 +57,17 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
         .mean
         .unwrap();
     assert!((sl.values[0].mean.unwrap() - expected).abs() < 1e-12);
+    // The scorecard of each scenario is the run's.
+    assert_eq!(c.standards_met.len(), 2);
+    for (name, row) in &report.standards {
+        assert_eq!(c.standards_met[0][*name], row.met, "{name}");
+        assert_eq!(c.standards_met[1][*name], row.met, "{name}");
+    }
+    assert_eq!(
+        c.standards_met[0]["time"],
+        Some(false),
+        "53% in 20 s misses 80/20"
+    );
 }
 
 #[test]

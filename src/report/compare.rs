@@ -83,6 +83,8 @@ pub struct KpiSamples {
     pub values: IndexMap<String, Vec<Option<f64>>>,
     /// Per timeline KPI, per period, per replication (empty without a timeline).
     pub timeline: IndexMap<String, Vec<Vec<Option<f64>>>>,
+    /// Whether the run meets each of the eight standards (summary.json `standards.<name>.met`).
+    pub standards_met: IndexMap<String, Option<bool>>,
 }
 
 impl KpiSamples {
@@ -153,10 +155,16 @@ impl KpiSamples {
                 column[i] = v;
             }
         }
+        let standards_met = Report::build(s, reps)
+            .standards
+            .iter()
+            .map(|(name, row)| (name.to_string(), row.met))
+            .collect();
         KpiSamples {
             scenario: s.name.clone(),
             values,
             timeline: IndexMap::new(),
+            standards_met,
         }
     }
 }
@@ -353,6 +361,8 @@ pub struct Comparison {
     pub seed: u64,
     pub replications: u32,
     pub kpis: Vec<KpiRow>,
+    /// Per scenario: whether it meets each standard (null when the standard cannot be judged).
+    pub standards_met: Vec<IndexMap<String, Option<bool>>>,
     /// One per scenario after the first.
     pub value_for_money: Vec<ValueForMoney>,
 }
@@ -393,6 +403,7 @@ impl Comparison {
             seed,
             replications,
             kpis,
+            standards_met: samples.iter().map(|s| s.standards_met.clone()).collect(),
             value_for_money: Vec::new(),
         };
         c.value_for_money = (0..samples.len() - 1)
@@ -585,6 +596,25 @@ pub fn render(c: &Comparison) -> String {
             "Differences without * are not significant: the scenarios may well perform the same; run more replications to tell."
         );
     }
+    for (i, met) in c.standards_met.iter().enumerate() {
+        let judged = met.values().filter(|m| m.is_some()).count();
+        let missed: Vec<&str> = met
+            .iter()
+            .filter(|(_, m)| **m == Some(false))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}: meets {} of {judged} standards judged{}",
+            letter(i),
+            judged - missed.len(),
+            if missed.is_empty() {
+                String::new()
+            } else {
+                format!(" (misses {})", missed.join(", "))
+            }
+        );
+    }
     for (j, v) in c.value_for_money.iter().enumerate() {
         let Some(cost) = v.cost_difference.filter(|&x| x != 0.0) else {
             continue;
@@ -715,6 +745,7 @@ mod tests {
         let sample = |keys: &[&str]| KpiSamples {
             scenario: "s, one".into(),
             values: IndexMap::new(),
+            standards_met: IndexMap::new(),
             timeline: keys
                 .iter()
                 .map(|k| (k.to_string(), vec![vec![Some(1.0), Some(2.0)]; 3]))
