@@ -57,6 +57,11 @@ enum Event {
     Shift {
         group: u32,
     },
+    /// A session of training programme `programme` starts (its participants leave the floor) or ends.
+    Session {
+        programme: u32,
+        start: bool,
+    },
     /// A contact leaves self-service channel `from` without resolution and arrives at its assisted channel.
     FallThrough {
         from: u32,
@@ -178,6 +183,8 @@ struct Agent {
     leaving: bool,
     /// Contacts the agent has started (its practice, for groups that learn by experience).
     handled: u32,
+    /// The training programmes the agent's seat takes part in.
+    programmes: Vec<u16>,
 }
 
 /// One channel as a group sees it: where its waiting work is and what serving it costs.
@@ -207,6 +214,12 @@ struct GroupState {
     slots: u32,
     /// Since when `on_duty` has had its current value (for the staffed-time integral).
     on_duty_since: f64,
+    /// Head-count the plan or shifts ask for, participants in a training session now, and how many of the
+    /// planned agents that takes off the floor (min of the two) since `class_since`.
+    planned: u32,
+    in_class: u32,
+    class_off: u32,
+    class_since: f64,
     /// The channels the group serves, highest channel priority first (ties: the order of its skills).
     work: Vec<GroupChannel>,
     /// The one queue a group serving a single one-class, non-chat channel as a primary group takes work
@@ -336,6 +349,9 @@ struct Center<'a> {
     cases: Vec<Case>,
     free_cases: Vec<u32>,
     boundary_armed: bool,
+    /// Per training programme: its participants, and how many of them are in a session now.
+    participants: Vec<u32>,
+    class_in: Vec<u32>,
 }
 
 /// Runs replication `replication` of `scenario` and returns what it measured.
@@ -460,7 +476,7 @@ impl<'a> Center<'a> {
             })
             .collect::<Vec<_>>();
         let mut agents = Vec::new();
-        let groups = s
+        let groups: Vec<GroupState> = s
             .groups
             .iter()
             .enumerate()
@@ -493,6 +509,7 @@ impl<'a> Center<'a> {
                     chat_cap: 1,
                     leaving: false,
                     handled: 0,
+                    programmes: Vec::new(),
                 }));
                 let mut work: Vec<GroupChannel> = g
                     .skills
@@ -545,12 +562,32 @@ impl<'a> Center<'a> {
                     first_agent: first,
                     slots,
                     on_duty_since: 0.0,
+                    planned: 0,
+                    in_class: 0,
+                    class_off: 0,
+                    class_since: 0.0,
                     work,
                     single_queue,
                     schedule,
                 }
             })
             .collect();
+        // Training participants: the first seats of the group (no draw, so common random numbers hold).
+        let mut participants = Vec::with_capacity(s.training.len());
+        for (p, t) in s.training.iter().enumerate() {
+            let gs = &groups[t.group];
+            let n = match t.share {
+                Some(share) => ((share * f64::from(gs.slots)).round() as u32).max(1),
+                None => t.participants,
+            }
+            .min(gs.slots);
+            for k in 0..n {
+                agents[(gs.first_agent + k) as usize]
+                    .programmes
+                    .push(p as u16);
+            }
+            participants.push(n);
+        }
         let n = bins.count;
         let tally = ReplicationTally {
             channels: s
@@ -559,10 +596,13 @@ impl<'a> Center<'a> {
                 .map(|c| ChannelTally::new(n, c.classes.len()))
                 .collect(),
             groups: s.groups.iter().map(|_| GroupTally::new(n)).collect(),
+            training_s: vec![0.0; s.training.len()],
             contacts_simulated: 0,
             events: 0,
         };
         Center {
+            class_in: vec![0; s.training.len()],
+            participants,
             scenario: s,
             bins,
             events: EventQueue::new(),
@@ -601,6 +641,29 @@ impl<'a> Center<'a> {
             }
         }
         self.current_index = first;
+        // Training sessions (a session of zero length takes nobody off the floor, so it is left out).
+        for (p, t) in s.training.iter().enumerate() {
+            for &(a, b) in &t.sessions {
+                if b > a {
+                    let programme = p as u32;
+                    let (a, b) = (self.bins.start + a, self.bins.start + b);
+                    self.events.schedule(
+                        a,
+                        Event::Session {
+                            programme,
+                            start: true,
+                        },
+                    );
+                    self.events.schedule(
+                        b,
+                        Event::Session {
+                            programme,
+                            start: false,
+                        },
+                    );
+                }
+            }
+        }
         self.events.schedule(
             self.interval_start(first + 1),
             Event::Boundary { index: first + 1 },
@@ -634,6 +697,9 @@ impl<'a> Center<'a> {
                 Event::Abandon { ticket } => self.on_abandon(ticket, t),
                 Event::Overflow { ticket } => self.on_overflow(ticket, t),
                 Event::Shift { group } => self.on_shift(group as usize, t, end, stop),
+                Event::Session { programme, start } => {
+                    self.on_session(programme as usize, start, t)
+                }
                 Event::Repeat { case, channel } => {
                     self.admit(channel as usize, Source::Repeat, Some(case), t)
                 }
@@ -671,6 +737,7 @@ impl<'a> Center<'a> {
         let close = now.max(end);
         for g in 0..self.groups.len() {
             self.account_on_duty(g, close);
+            self.account_class(g, close);
         }
         for agent in 0..self.agents.len() {
             if self.agents[agent].services.is_empty() {
@@ -722,7 +789,7 @@ impl<'a> Center<'a> {
                 // stop as soon as an agent finds nothing to start.
                 for overflow in [false, true] {
                     while self.has_work(c) {
-                        let Some(agent) = self.available_agent(c, overflow) else {
+                        let Some(agent) = self.available_agent(c, overflow, now) else {
                             break;
                         };
                         let before = self.agents[agent].services.len();
@@ -1192,7 +1259,7 @@ impl<'a> Center<'a> {
         };
         self.catch_up(now);
         let servable = !self.channels[c].deferred || self.is_open(c);
-        if servable && let Some(agent) = self.available_agent(c, false) {
+        if servable && let Some(agent) = self.available_agent(c, false, now) {
             self.start_service(agent, work, now);
             self.update_availability(agent, now);
         } else {
@@ -1384,7 +1451,7 @@ impl<'a> Center<'a> {
         if servable
             && let Some(agent) = self
                 .personal_agent(to, case)
-                .or_else(|| self.available_agent(to, false))
+                .or_else(|| self.available_agent(to, false, now))
         {
             self.start_service(agent, contact, now);
             self.update_availability(agent, now);
@@ -1470,7 +1537,7 @@ impl<'a> Center<'a> {
     /// An agent who can take a contact of channel `c` right now: first an idle agent (by the selection
     /// policy), then, for chats, the least-loaded agent holding chats below their cap. Only primary groups,
     /// or only the overflow groups when `overflow` is set.
-    fn available_agent(&mut self, c: usize, overflow: bool) -> Option<usize> {
+    fn available_agent(&mut self, c: usize, overflow: bool, now: SimTime) -> Option<usize> {
         let ch = &self.channels[c];
         let primary = |e: &Eligible| (e.delay > 0.0) == overflow;
         if let [e] = ch.eligible[..]
@@ -1489,21 +1556,12 @@ impl<'a> Center<'a> {
         let group = match self.scenario.agent_selection {
             AgentSelection::LongestIdle => longest_idle_group(candidates),
             AgentSelection::MostProficient => {
-                // Lowest handle-time multiplier = highest proficiency; among equals, the longest idle. A
-                // learning group is ranked by what the agent it would send (its longest idle) has learned.
+                // Lowest handle-time multiplier = highest proficiency; among equals, the longest idle. A group
+                // is ranked by what the agent it would send (its longest idle) has learned and been trained.
                 let mut best: Option<(f64, f64, usize)> = None;
                 for e in ch.eligible.iter().filter(|e| primary(e)) {
                     if let Some((agent, since)) = self.groups[e.group].idle.longest() {
-                        let m = match self.scenario.groups[e.group].learning {
-                            Some(l) if l.rate > 0.0 => self
-                                .scenario
-                                .proficiency
-                                .handle_time_multiplier(l.proficiency(
-                                    e.proficiency,
-                                    self.agents[agent as usize].handled,
-                                )),
-                            _ => e.multiplier,
-                        };
+                        let (m, _) = self.skill(agent as usize, e, c, now);
                         if best.is_none_or(|(bm, s, _)| m < bm || (m == bm && since < s)) {
                             best = Some((m, since, e.group));
                         }
@@ -1564,14 +1622,7 @@ impl<'a> Center<'a> {
         } else {
             1.0
         };
-        // A learning agent's proficiency follows its practice (scenario::Learning); others keep the group's.
-        let (multiplier, proficiency) = match self.scenario.groups[g].learning {
-            Some(l) if l.rate > 0.0 => {
-                let p = l.proficiency(e.proficiency, self.agents[agent].handled);
-                (self.scenario.proficiency.handle_time_multiplier(p), p)
-            }
-            _ => (e.multiplier, e.proficiency),
-        };
+        let (multiplier, proficiency) = self.skill(agent, &e, c, now);
         // Practice: every contact started, except a callback dial that reaches nobody.
         if w.callback != CallbackState::NoAnswer {
             self.agents[agent].handled = self.agents[agent].handled.saturating_add(1);
@@ -1620,10 +1671,8 @@ impl<'a> Center<'a> {
         };
         if w.callback != CallbackState::NoAnswer && w.case != NO_CASE {
             let target = self.channels[c].target_s;
-            let (friendliness, personalised) = (
-                self.scenario.groups[g].friendliness,
-                self.scenario.personalised,
-            );
+            let (friendliness, personalised) =
+                (self.friendliness(agent, now), self.scenario.personalised);
             let j = &mut self.cases[w.case as usize].journey;
             j.worst_wait_ratio = j.worst_wait_ratio.max(response / target);
             j.never_waited &= wait <= 0.0;
@@ -1643,8 +1692,7 @@ impl<'a> Center<'a> {
                 self.count(c, i, w.class, |t| t.callbacks_unreached += 1);
             } else {
                 let completed = w.callback == CallbackState::Reached;
-                let friendly =
-                    self.scenario.groups[g].friendliness >= self.scenario.experience.unfriendly;
+                let friendly = self.friendliness(agent, now) >= self.scenario.experience.unfriendly;
                 self.count(c, i, w.class, |t| {
                     t.answered += 1;
                     t.answered_within += u64::from(within);
@@ -1657,6 +1705,47 @@ impl<'a> Center<'a> {
                 self.tally.channels[c].waits.record(wait);
             }
         }
+    }
+
+    /// An agent's proficiency on channel `c` now, and its handle-time multiplier: the group's skill, raised
+    /// by practice (`learning`, scenario::Learning) and by the training programmes its seat took part in
+    /// (scenario::Training::progress), at most 1.
+    fn skill(&self, agent: usize, e: &Eligible, c: usize, now: SimTime) -> (f64, f64) {
+        let a = &self.agents[agent];
+        let mut p = e.proficiency;
+        let mut changed = false;
+        if let Some(l) = self.scenario.groups[e.group].learning
+            && l.rate > 0.0
+        {
+            p = l.proficiency(p, a.handled);
+            changed = true;
+        }
+        for &prog in &a.programmes {
+            let t = &self.scenario.training[prog as usize];
+            if let Some(&(_, gain)) = t.skill_gain.iter().find(|(ch, _)| *ch == c) {
+                let x = gain * t.progress(now - self.bins.start);
+                if x > 0.0 {
+                    p = (p + x).min(1.0);
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            (self.scenario.proficiency.handle_time_multiplier(p), p)
+        } else {
+            (e.multiplier, e.proficiency)
+        }
+    }
+
+    /// An agent's friendliness now: its group's, raised by the training its seat took part in, at most 1.
+    fn friendliness(&self, agent: usize, now: SimTime) -> f64 {
+        let a = &self.agents[agent];
+        let mut f = self.scenario.groups[a.group as usize].friendliness;
+        for &prog in &a.programmes {
+            let t = &self.scenario.training[prog as usize];
+            f = (f + t.friendliness_gain * t.progress(now - self.bins.start)).min(1.0);
+        }
+        f
     }
 
     /// Keeps the partial-chat list right after an agent's load changed; an agent with nothing in hand
@@ -1869,7 +1958,7 @@ impl<'a> Center<'a> {
             return;
         };
         let c = w.channel as usize;
-        if let Some(agent) = self.available_agent(c, true) {
+        if let Some(agent) = self.available_agent(c, true, now) {
             self.seek_work(agent, now);
             self.update_availability(agent, now);
         }
@@ -1889,8 +1978,59 @@ impl<'a> Center<'a> {
         gs.on_duty_since = now;
     }
 
-    /// Moves a group to `target` scheduled agents (see the module notes for who leaves and who stays).
-    fn set_head_count(&mut self, g: usize, target: u32, now: SimTime) {
+    /// The plan or the shifts ask for `planned` agents in group `g`: those of them in a training session are
+    /// off the floor, the rest work.
+    fn set_head_count(&mut self, g: usize, planned: u32, now: SimTime) {
+        self.account_class(g, now);
+        let gs = &mut self.groups[g];
+        gs.planned = planned;
+        gs.class_off = planned.min(gs.in_class);
+        let floor = planned - gs.class_off;
+        self.move_head_count(g, floor, now);
+    }
+
+    /// A training session starts or ends: its participants leave the floor (finishing what they hold, like
+    /// any agent whose head-count drops) or come back.
+    fn on_session(&mut self, p: usize, start: bool, now: SimTime) {
+        let g = self.scenario.training[p].group;
+        self.account_class(g, now);
+        let n = self.participants[p];
+        if start {
+            self.class_in[p] += n;
+            self.groups[g].in_class += n;
+        } else {
+            self.class_in[p] -= n;
+            self.groups[g].in_class -= n;
+        }
+        let planned = self.groups[g].planned;
+        self.set_head_count(g, planned, now);
+    }
+
+    /// Class time since the last change: scheduled agents off the floor for training count as shrinkage,
+    /// and as participant time of the programmes in session (shared by their participants in class).
+    fn account_class(&mut self, g: usize, now: SimTime) {
+        let gs = &mut self.groups[g];
+        let (off, in_class, since) = (gs.class_off, gs.in_class, gs.class_since);
+        gs.class_since = now;
+        if off == 0 || in_class == 0 || now <= since {
+            return;
+        }
+        let n = f64::from(off);
+        let gt = &mut self.tally.groups[g];
+        let span = self
+            .bins
+            .spread(since, now, |i, dt| gt.shrinkage_intervals[i] += n * dt);
+        gt.shrinkage_s += n * span;
+        for (p, t) in self.scenario.training.iter().enumerate() {
+            if t.group == g && self.class_in[p] > 0 {
+                self.tally.training_s[p] +=
+                    n * span * f64::from(self.class_in[p]) / f64::from(in_class);
+            }
+        }
+    }
+
+    /// Moves a group to `target` agents on the floor (see the module notes for who leaves and who stays).
+    fn move_head_count(&mut self, g: usize, target: u32, now: SimTime) {
         let committed = self.groups[g].on_duty - self.groups[g].leaving;
         if target == committed {
             return;

@@ -465,10 +465,26 @@ pub struct GroupKpis {
 /// What a scenario costs over the measured window (summary.json `cost`).
 #[derive(Debug, Clone, Serialize)]
 pub struct CostKpis {
-    /// Paid agent-hours of every group at its `cost_per_hour`.
+    /// Paid agent-hours of every group at its `cost_per_hour` (class time included: trainees are paid).
     pub staff: Estimate,
-    /// Everything: today the staff cost.
+    /// Training programmes: fixed costs plus participant-hours at `cost_per_participant_hour`.
+    pub training: Estimate,
+    /// Staff plus training.
     pub total: Estimate,
+}
+
+/// A training programme over the window (summary.json `training.<name>`).
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingKpis {
+    /// Participant time in sessions, agent-hours (counted as shrinkage of the group too).
+    pub participant_hours: Estimate,
+    /// Fixed cost + participant-hours × cost per participant-hour.
+    pub cost: Estimate,
+}
+
+/// A programme's cost in a replication whose participants spent `class_s` seconds in its sessions.
+fn programme_cost(t: &crate::scenario::Training, class_s: f64) -> f64 {
+    t.fixed_cost + class_s / 3600.0 * t.cost_per_participant_hour
 }
 
 /// Paid seconds of group `gi` in a replication: on duty, on break or absent.
@@ -529,8 +545,10 @@ pub struct Report {
     pub cases: CaseKpis,
     /// The six service levels.
     pub experience: ExperienceReport,
-    /// Staff cost over the window.
+    /// Staff and training cost over the window.
     pub cost: CostKpis,
+    /// Training programmes: class time and cost.
+    pub training: IndexMap<String, TrainingKpis>,
     /// The eight service standards, each met or missed.
     pub standards: IndexMap<&'static str, StandardRow>,
     pub channels: IndexMap<String, ChannelKpis>,
@@ -729,11 +747,33 @@ impl Report {
                         .map(|(gi, g)| paid_s(r, gi) / 3600.0 * g.cost_per_hour)
                         .sum::<f64>()
                 };
+                let training = |r: &ReplicationTally| {
+                    s.training
+                        .iter()
+                        .enumerate()
+                        .map(|(p, t)| programme_cost(t, r.training_s[p]))
+                        .sum::<f64>()
+                };
                 CostKpis {
                     staff: est(reps, |r| Some(staff(r))),
-                    total: est(reps, |r| Some(staff(r))),
+                    training: est(reps, |r| Some(training(r))),
+                    total: est(reps, |r| Some(staff(r) + training(r))),
                 }
             },
+            training: s
+                .training
+                .iter()
+                .enumerate()
+                .map(|(p, t)| {
+                    (
+                        t.name.clone(),
+                        TrainingKpis {
+                            participant_hours: est(reps, |r| Some(r.training_s[p] / 3600.0)),
+                            cost: est(reps, |r| Some(programme_cost(t, r.training_s[p]))),
+                        },
+                    )
+                })
+                .collect(),
             experience: ExperienceReport {
                 overall: Experience::over(reps, all_cases),
                 by_first_channel: s

@@ -267,10 +267,17 @@ pub fn render(report: &Report) -> String {
             .filter(|(_, g)| g.staff_cost.mean.is_some_and(|c| c > 0.0))
             .map(|(name, g)| format!("{name} {}", fmt(&g.staff_cost, &Unit::Count)))
             .collect();
+        let mut parts = groups;
+        parts.extend(
+            report
+                .training
+                .iter()
+                .map(|(name, t)| format!("training \"{name}\" {}", fmt(&t.cost, &Unit::Count))),
+        );
         out.push_str(&format!(
             "cost: {} ({})\n",
             fmt(&report.cost.total, &Unit::Count),
-            groups.join(", ")
+            parts.join(", ")
         ));
     }
     out

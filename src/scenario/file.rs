@@ -35,6 +35,36 @@ pub struct ScenarioFile {
     pub channels: Vec<Spanned<ChannelFile>>,
     #[serde(default)]
     pub groups: Vec<Spanned<GroupFile>>,
+    /// Training programmes.
+    #[serde(default)]
+    pub training: Vec<Spanned<TrainingFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingFile {
+    pub name: Spanned<String>,
+    pub group: Spanned<String>,
+    pub participants: Option<Spanned<i64>>,
+    pub share: Option<Spanned<f64>>,
+    pub sessions: Spanned<Vec<Spanned<SessionFile>>>,
+    pub gain: Option<Spanned<IndexMap<String, Spanned<f64>>>>,
+    pub half_life: Option<Spanned<DurationValue>>,
+    pub decay_half_life: Option<Spanned<DurationValue>>,
+    pub cost_per_participant_hour: Option<Spanned<f64>>,
+    pub fixed_cost: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionFile {
+    /// Day of the horizon, 1 = the first.
+    pub day: Spanned<i64>,
+    /// Time of day "HH:MM".
+    pub at: Spanned<String>,
+    pub duration: Spanned<DurationValue>,
+    pub every: Option<Spanned<DurationValue>>,
+    pub times: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -45,6 +45,50 @@ pub struct Scenario {
     pub calendar: Calendar,
     pub channels: Vec<Channel>,
     pub groups: Vec<Group>,
+    /// Training programmes (docs/scenario.md, `[[training]]`).
+    pub training: Vec<Training>,
+}
+
+/// A training programme: some of a group's agents leave the floor for sessions, then gain proficiency and
+/// friendliness along a curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Training {
+    pub name: String,
+    pub group: usize,
+    /// The participants: the group's first `participants` agent seats, or (`share`) that share of its seats.
+    pub participants: u32,
+    pub share: Option<f64>,
+    /// Sessions as (start, end) in seconds from the start of the horizon, sorted.
+    pub sessions: Vec<(f64, f64)>,
+    /// The sessions as written, for the resolved scenario: (day 1-based, "HH:MM", duration s, every s, times).
+    pub session_specs: Vec<(i64, String, f64, f64, u32)>,
+    /// Proficiency gain per channel index, and the friendliness gain.
+    pub skill_gain: Vec<(usize, f64)>,
+    pub friendliness_gain: f64,
+    /// Gains build as 1 − 2^(−t / half_life) from the end of the first session ...
+    pub half_life_s: f64,
+    /// ... and fade as 2^(−t / decay_half_life) when given.
+    pub decay_half_life_s: Option<f64>,
+    pub cost_per_participant_hour: f64,
+    pub fixed_cost: f64,
+}
+
+impl Training {
+    /// Share of the gains reached `t` seconds after the start of the horizon.
+    pub fn progress(&self, t: f64) -> f64 {
+        let Some(&(_, end)) = self.sessions.first() else {
+            return 0.0;
+        };
+        if t <= end {
+            return 0.0;
+        }
+        let dt = t - end;
+        let reached = 1.0 - (-dt / self.half_life_s).exp2();
+        match self.decay_half_life_s {
+            Some(d) => reached * (-dt / d).exp2(),
+            None => reached,
+        }
+    }
 }
 
 /// What a channel is.

@@ -315,6 +315,55 @@ pub fn to_toml(s: &Scenario) -> String {
             .collect();
         let _ = writeln!(o, "skills = {{ {} }}", skills.join(", "));
     }
+    for t in &s.training {
+        let _ = writeln!(o, "\n[[training]]");
+        let _ = writeln!(o, "name = {}", quote(&t.name));
+        let _ = writeln!(o, "group = {}", quote(&s.groups[t.group].name));
+        match t.share {
+            Some(share) => {
+                let _ = writeln!(o, "share = {}", num(share));
+            }
+            None => {
+                let _ = writeln!(o, "participants = {}", t.participants);
+            }
+        }
+        let sessions: Vec<String> = t
+            .session_specs
+            .iter()
+            .map(|(day, at, duration, every, times)| {
+                let repeat = if *times > 1 {
+                    format!(", every = \"{}\", times = {times}", format_duration(*every))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{{ day = {day}, at = {}, duration = \"{}\"{repeat} }}",
+                    quote(at),
+                    format_duration(*duration)
+                )
+            })
+            .collect();
+        let _ = writeln!(o, "sessions = [{}]", sessions.join(", "));
+        let mut gains: Vec<String> = t
+            .skill_gain
+            .iter()
+            .map(|(c, g)| format!("{} = {}", quote(&s.channels[*c].name), num(*g)))
+            .collect();
+        if t.friendliness_gain > 0.0 {
+            gains.push(format!("friendliness = {}", num(t.friendliness_gain)));
+        }
+        let _ = writeln!(o, "gain = {{ {} }}", gains.join(", "));
+        let _ = writeln!(o, "half_life = \"{}\"", format_duration(t.half_life_s));
+        if let Some(d) = t.decay_half_life_s {
+            let _ = writeln!(o, "decay_half_life = \"{}\"", format_duration(d));
+        }
+        let _ = writeln!(
+            o,
+            "cost_per_participant_hour = {}",
+            num(t.cost_per_participant_hour)
+        );
+        let _ = writeln!(o, "fixed_cost = {}", num(t.fixed_cost));
+    }
     o
 }
 

@@ -195,6 +195,8 @@ impl GroupTally {
 pub struct ReplicationTally {
     pub channels: Vec<ChannelTally>,
     pub groups: Vec<GroupTally>,
+    /// Per training programme: participant time in sessions within the window (s).
+    pub training_s: Vec<f64>,
     /// Contacts simulated, warm-up included (for speed measurements).
     pub contacts_simulated: u64,
     /// Events processed.
@@ -254,6 +256,7 @@ impl ReplicationTally {
                     ..g.clone()
                 })
                 .collect(),
+            training_s: self.training_s.clone(),
             contacts_simulated: self.contacts_simulated,
             events: self.events,
         }

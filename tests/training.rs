@@ -1,0 +1,137 @@
+//! Training programmes (`[[training]]`): class time takes participants off the floor and costs, gains build
+//! along the curve after the sessions, and a programme that changes nothing changes nothing.
+
+mod common;
+use common::{mean, run, scenario};
+use supportsim::experiment::run_replications;
+use supportsim::report::compare::{Comparison, KpiSamples, Period, Timeline};
+
+const BASELINE: &str = include_str!("../scenarios/training-baseline.toml");
+const TRAINING: &str = include_str!("../scenarios/training-soft-skills.toml");
+
+fn samples(text: &str, reps: u32) -> KpiSamples {
+    let mut s = scenario(text);
+    s.replications = reps;
+    let per = Period::Day.intervals_in(&s).expect("whole days");
+    KpiSamples::with_timeline(&s, &run_replications(&s), Some(per))
+}
+
+#[test]
+fn gains_build_along_the_curve_and_fade() {
+    let s = scenario(TRAINING);
+    let t = &s.training[0];
+    // The first session ends on day 8 at 12:00; half the gain 5 days later, decayed by 2^(-5/90).
+    let end = 7.0 * 86_400.0 + 12.0 * 3600.0;
+    assert_eq!(t.progress(end), 0.0);
+    assert_eq!(t.progress(end - 3600.0), 0.0);
+    let half = t.progress(end + 5.0 * 86_400.0);
+    assert!(
+        (half - 0.5 * (-5.0f64 / 90.0).exp2()).abs() < 1e-12,
+        "{half}"
+    );
+    assert_eq!(t.sessions.len(), 5);
+    assert_eq!(s.training[0].participants, 6);
+}
+
+#[test]
+fn a_programme_that_changes_nothing_changes_nothing() {
+    // No gain, no class time, no cost: every KPI of the baseline, replication by replication.
+    let nothing = format!(
+        "{BASELINE}\n[[training]]\nname = \"nothing\"\ngroup = \"agents\"\nparticipants = 6\nsessions = [{{ day = 8, at = \"09:00\", duration = \"0s\" }}]\n"
+    );
+    let c = Comparison::new(&[samples(BASELINE, 4), samples(&nothing, 4)], 21, 4);
+    let mut compared = 0;
+    for row in &c.kpis {
+        let d = &row.differences[0];
+        if d.pairs > 0 {
+            assert_eq!(d.mean, Some(0.0), "{}", row.kpi);
+            compared += 1;
+        }
+    }
+    assert!(compared > 50, "{compared}");
+}
+
+#[test]
+fn class_time_dips_gains_lift_and_the_cost_is_counted() {
+    let both = [samples(BASELINE, 6), samples(TRAINING, 6)];
+    let t = Timeline::new(&both, Period::Day);
+    // Over the four weeks, trained agents resolve more at the first contact.
+    let c = Comparison::new(&both, 21, 6);
+    let fcr = &c.row("cases.fcr_rate").unwrap().differences[0];
+    assert!(fcr.significant && fcr.mean.unwrap() > 0.0, "{fcr:?}");
+    // Pairing pays on this example: about a third of the unpaired interval (docs/compare.md).
+    assert!(
+        fcr.ci95.unwrap() < 0.6 * fcr.ci95_unpaired.unwrap(),
+        "{fcr:?}"
+    );
+    let sl = &t
+        .series("channels.phone.service_level")
+        .unwrap()
+        .differences[0];
+    // Week 1 is the same, day for day (common random numbers, nothing differs yet).
+    assert!(
+        sl[..7].iter().all(|d| d.mean == Some(0.0)),
+        "{:?}",
+        &sl[..7]
+    );
+    // Days 8-12: six of 18 agents in class for three hours a day: the service level drops.
+    for d in &sl[7..12] {
+        assert!(d.significant && d.mean.unwrap() < -0.03, "{d:?}");
+    }
+    // Afterwards the trained agents are faster: shorter waits, a higher service level on most days.
+    assert!(
+        sl[12..].iter().all(|d| d.mean.unwrap() > 0.0),
+        "{:?}",
+        &sl[12..]
+    );
+    assert!(sl[12..].iter().filter(|d| d.significant).count() >= 10);
+    // Weeks 3-4: the gains have built up: customers get better service, more of them at level 4+.
+    let lift = &t
+        .series("channels.phone.level_4_or_above")
+        .unwrap()
+        .differences[0];
+    for d in &lift[14..] {
+        assert!(d.mean.unwrap() > 0.0, "{d:?}");
+    }
+    assert!(lift[14..].iter().filter(|d| d.significant).count() >= 10);
+    // Class time: 6 agents × 3 h × 5 sessions = 90 agent-hours, counted as shrinkage and at 30 an hour.
+    let r = run(TRAINING);
+    let p = &r.training["soft skills"];
+    assert!((mean(&p.participant_hours) - 90.0).abs() < 1e-9);
+    assert!((mean(&p.cost) - (4000.0 + 90.0 * 30.0)).abs() < 1e-6);
+    assert!((mean(&r.groups["agents"].shrinkage_hours) - 90.0).abs() < 1e-9);
+    assert!((mean(&r.cost.total) - mean(&r.cost.staff) - mean(&r.cost.training)).abs() < 1e-6);
+}
+
+#[test]
+fn training_mistakes_are_explained() {
+    let err = |text: &str| {
+        supportsim::scenario::Scenario::from_toml(text, "t.toml", None)
+            .expect_err("rejected")
+            .to_string()
+    };
+    let e = err(&TRAINING.replace("group = \"agents\"", "group = \"agent\""));
+    assert!(
+        e.contains("training[0].group = \"agent\": no group has that name"),
+        "{e}"
+    );
+    let e = err(&TRAINING.replace("phone = 0.15", "email = 0.15"));
+    assert!(
+        e.contains("training[0].gain.email: no channel has that name"),
+        "{e}"
+    );
+    let e = err(&TRAINING.replace("times = 5", "times = 30"));
+    assert!(
+        e.contains(
+            "training[0].sessions[0]: the last of its 30 sessions would start after the horizon"
+        ),
+        "{e}"
+    );
+    let e = err(&TRAINING.replace("participants = 6", "participants = 6\nshare = 0.5"));
+    assert!(e.contains("give `participants` (agents) or `share`"), "{e}");
+    let e = err(&TRAINING.replace("friendliness = 0.25", "friendliness = 1.5"));
+    assert!(
+        e.contains("training[0].gain.friendliness = 1.5: a gain is between 0 and 1"),
+        "{e}"
+    );
+}
