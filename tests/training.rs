@@ -49,6 +49,48 @@ fn a_programme_that_changes_nothing_changes_nothing() {
         }
     }
     assert!(compared > 50, "{compared}");
+
+    // A real session at night, when nobody is scheduled: still nothing changes on the floor, but the
+    // participants attend (in their own time) and the programme counts their hours.
+    let night = nothing.replace(
+        "at = \"09:00\", duration = \"0s\"",
+        "at = \"03:00\", duration = \"3h\"",
+    );
+    let c = Comparison::new(&[samples(BASELINE, 4), samples(&night, 4)], 21, 4);
+    for row in c.kpis.iter().filter(|r| r.differences[0].pairs > 0) {
+        assert_eq!(row.differences[0].mean, Some(0.0), "{}", row.kpi);
+    }
+    let hours = c.row("training.nothing.participant_hours").expect("row");
+    assert_eq!(hours.values[1].mean, Some(18.0));
+}
+
+#[test]
+fn programmes_in_session_together_share_their_seats() {
+    // Two programmes of 6 on the same group, both on day 8 at 09:00 for 3 hours: the same first 6 seats,
+    // so 6 agents leave the floor (18 agent-hours of shrinkage), and each programme counts its 18 hours.
+    let two = format!(
+        "{BASELINE}\n[[training]]\nname = \"a\"\ngroup = \"agents\"\nparticipants = 6\nsessions = [{{ day = 8, at = \"09:00\", duration = \"3h\" }}]\n\n[[training]]\nname = \"b\"\ngroup = \"agents\"\nparticipants = 6\nsessions = [{{ day = 8, at = \"09:00\", duration = \"3h\" }}]\n"
+    )
+    .replace("replications = 10", "replications = 2");
+    let r = run(&two);
+    assert!((mean(&r.groups["agents"].shrinkage_hours) - 18.0).abs() < 1e-9);
+    assert!((mean(&r.training["a"].participant_hours) - 18.0).abs() < 1e-9);
+    assert!((mean(&r.training["b"].participant_hours) - 18.0).abs() < 1e-9);
+    // One programme's own sessions may not overlap.
+    let e = supportsim::scenario::Scenario::from_toml(
+        &two.replace(
+            "sessions = [{ day = 8, at = \"09:00\", duration = \"3h\" }]\n\n[[training]]",
+            "sessions = [{ day = 8, at = \"09:00\", duration = \"3h\" }, { day = 8, at = \"10:00\", duration = \"1h\" }]\n\n[[training]]",
+        ),
+        "t.toml",
+        None,
+    )
+    .expect_err("rejected")
+    .to_string();
+    assert!(
+        e.contains("training[0].sessions: two sessions overlap on day 8"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -58,9 +58,12 @@ enum Event {
         group: u32,
     },
     /// A session of training programme `programme` starts (its participants leave the floor) or ends.
+    /// `settled`: the event has been put back once at the same instant, so that head-count changes already
+    /// due then (a plan's boundary, a shift's end) come first.
     Session {
         programme: u32,
         start: bool,
+        settled: bool,
     },
     /// A contact leaves self-service channel `from` without resolution and arrives at its assisted channel.
     FallThrough {
@@ -652,6 +655,7 @@ impl<'a> Center<'a> {
                         Event::Session {
                             programme,
                             start: true,
+                            settled: false,
                         },
                     );
                     self.events.schedule(
@@ -659,6 +663,7 @@ impl<'a> Center<'a> {
                         Event::Session {
                             programme,
                             start: false,
+                            settled: false,
                         },
                     );
                 }
@@ -697,9 +702,26 @@ impl<'a> Center<'a> {
                 Event::Abandon { ticket } => self.on_abandon(ticket, t),
                 Event::Overflow { ticket } => self.on_overflow(ticket, t),
                 Event::Shift { group } => self.on_shift(group as usize, t, end, stop),
-                Event::Session { programme, start } => {
-                    self.on_session(programme as usize, start, t)
+                Event::Session {
+                    programme,
+                    start,
+                    settled: false,
+                } => {
+                    // Sessions are scheduled up front, ahead of the boundaries and shift changes at the same
+                    // instant; going to the back of that instant lets those apply first (an agent back from
+                    // class at 18:00 must not take a call if the plan sends everyone home at 18:00).
+                    self.events.schedule(
+                        t,
+                        Event::Session {
+                            programme,
+                            start,
+                            settled: true,
+                        },
+                    );
                 }
+                Event::Session {
+                    programme, start, ..
+                } => self.on_session(programme as usize, start, t),
                 Event::Repeat { case, channel } => {
                     self.admit(channel as usize, Source::Repeat, Some(case), t)
                 }
@@ -1994,37 +2016,43 @@ impl<'a> Center<'a> {
     fn on_session(&mut self, p: usize, start: bool, now: SimTime) {
         let g = self.scenario.training[p].group;
         self.account_class(g, now);
-        let n = self.participants[p];
-        if start {
-            self.class_in[p] += n;
-            self.groups[g].in_class += n;
-        } else {
-            self.class_in[p] -= n;
-            self.groups[g].in_class -= n;
-        }
+        self.class_in[p] = if start { self.participants[p] } else { 0 };
+        // Participants are the first seats of the group, so the programmes in session together take the
+        // largest of their participant counts off the floor, not the sum.
+        self.groups[g].in_class = self
+            .scenario
+            .training
+            .iter()
+            .enumerate()
+            .filter(|(q, t)| t.group == g && self.class_in[*q] > 0)
+            .map(|(q, _)| self.class_in[q])
+            .max()
+            .unwrap_or(0);
         let planned = self.groups[g].planned;
         self.set_head_count(g, planned, now);
     }
 
-    /// Class time since the last change: scheduled agents off the floor for training count as shrinkage,
-    /// and as participant time of the programmes in session (shared by their participants in class).
+    /// Class time since the last change. Scheduled agents taken off the floor count as the group's
+    /// shrinkage; every participant in session counts as participant time of its programme, scheduled or
+    /// not (a session outside the agents' hours is still attended, and paid for by the programme).
     fn account_class(&mut self, g: usize, now: SimTime) {
         let gs = &mut self.groups[g];
         let (off, in_class, since) = (gs.class_off, gs.in_class, gs.class_since);
         gs.class_since = now;
-        if off == 0 || in_class == 0 || now <= since {
+        if in_class == 0 || now <= since {
             return;
         }
         let n = f64::from(off);
         let gt = &mut self.tally.groups[g];
-        let span = self
-            .bins
-            .spread(since, now, |i, dt| gt.shrinkage_intervals[i] += n * dt);
+        let span = self.bins.spread(since, now, |i, dt| {
+            if n > 0.0 {
+                gt.shrinkage_intervals[i] += n * dt
+            }
+        });
         gt.shrinkage_s += n * span;
         for (p, t) in self.scenario.training.iter().enumerate() {
             if t.group == g && self.class_in[p] > 0 {
-                self.tally.training_s[p] +=
-                    n * span * f64::from(self.class_in[p]) / f64::from(in_class);
+                self.tally.training_s[p] += f64::from(self.class_in[p]) * span;
             }
         }
     }

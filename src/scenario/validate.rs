@@ -563,6 +563,8 @@ impl Validator<'_> {
                 continue;
             }
             let every = match &s.every {
+                // With one session, `every` has nothing to repeat.
+                _ if times == 1 => 0.0,
                 None if times > 1 => {
                     self.err(
                         s.day.span(),
@@ -593,6 +595,9 @@ impl Validator<'_> {
             specs.push((day, s.at.get_ref().clone(), duration, every, times as u32));
         }
         sessions.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some(w) = sessions.windows(2).find(|w| w[1].0 < w[0].1) {
+            self.err(t.sessions.span(), format!("{key}.sessions: two sessions overlap on day {} (a participant attends one at a time); move one or shorten it", (w[1].0 / DAY_S).floor() as i64 + 1));
+        }
         let mut skill_gain = Vec::new();
         let mut friendliness_gain = 0.0;
         let no_gain = IndexMap::new();
