@@ -14,21 +14,8 @@ pub struct CompareArgs {
     /// The scenario files; the first is the baseline the others are compared with.
     #[arg(num_args = 2.., required = true)]
     scenarios: Vec<PathBuf>,
-    /// Replications of every scenario (default: the baseline's). Every scenario runs the same ones.
-    #[arg(long)]
-    replications: Option<u32>,
-    /// Seed of every scenario (default: the baseline's).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Output folder (default: output/compare-<baseline stem>/).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// What to print on standard output.
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    #[command(flatten)]
+    opts: super::RunOptions,
     /// Period of the timeline (timeline.json, timeline.csv): the KPIs day by day or week by week.
     #[arg(long, value_enum, default_value = "day")]
     timeline: TimelinePeriod,
@@ -41,8 +28,8 @@ pub enum TimelinePeriod {
 }
 
 pub fn run(a: CompareArgs) -> anyhow::Result<()> {
-    check_threads(a.threads)?;
-    if let Some(r) = a.replications
+    check_threads(a.opts.threads)?;
+    if let Some(r) = a.opts.replications
         && !(2..=1_000_000).contains(&r)
     {
         return Err(BadInput(format!(
@@ -56,8 +43,8 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         scenarios.push(Scenario::load(path)?);
     }
     // Common random numbers need the same seed and replications everywhere: the baseline's unless overridden.
-    let seed = a.seed.unwrap_or(scenarios[0].seed);
-    let replications = a.replications.unwrap_or(scenarios[0].replications);
+    let seed = a.opts.seed.unwrap_or(scenarios[0].seed);
+    let replications = a.opts.replications.unwrap_or(scenarios[0].replications);
     if replications < 2 {
         return Err(BadInput(format!(
             "{}: replications = 1: a paired comparison needs at least 2; give --replications",
@@ -79,7 +66,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         supportsim::experiment::check_size(s)
             .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
     }
-    let out = output_dir(a.out.clone(), &a.scenarios[0], "compare-");
+    let out = output_dir(a.opts.out.clone(), &a.scenarios[0], "compare-");
 
     let period = match a.timeline {
         TimelinePeriod::Day => Period::Day,
@@ -108,7 +95,8 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     };
     let mut samples = Vec::new();
     for s in &scenarios {
-        let reps = run_replications_on(s, a.threads).context("cannot start the worker threads")?;
+        let reps =
+            run_replications_on(s, a.opts.threads).context("cannot start the worker threads")?;
         samples.push(KpiSamples::with_timeline(s, &reps, per));
     }
     // Name each scenario by its file: two files may share a scenario name.
@@ -148,7 +136,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
             }
         }
     }
-    match a.format {
+    match a.opts.format {
         Format::Table => {
             print!("{}", compare::render(&comparison));
             let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();

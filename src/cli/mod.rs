@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod erlang;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -28,6 +29,8 @@ enum Command {
     /// Compare scenarios with common random numbers: each KPI side by side with its paired difference to the
     /// first and the difference's 95% confidence interval.
     Compare(compare::CompareArgs),
+    /// Run the scenario at every point of a grid of values (--set KEY=V1,V2,...), with common random numbers.
+    Sweep(sweep::SweepArgs),
     /// Validate a scenario file without running it.
     Check(check::CheckArgs),
     /// Exact Erlang B, C or A: KPIs for a number of agents, or the agents needed for a target.
@@ -40,6 +43,26 @@ pub enum Format {
     Table,
     Json,
     Csv,
+}
+
+/// Options every simulating command takes.
+#[derive(clap::Args)]
+pub struct RunOptions {
+    /// Number of replications (overrides the file; `compare` and `sweep`: of every scenario or point).
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Seed (overrides the file; `compare` and `sweep`: of every scenario or point).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output folder (default: under output/, named after the scenario file).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// What to print on standard output.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
 }
 
 /// `--threads 0` is refused; `None` means one per core.
@@ -80,6 +103,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Sweep(a) => sweep::run(a),
         Command::Check(a) => check::run(a),
         Command::Erlang(a) => erlang::run(a),
     };

@@ -11,41 +11,29 @@ use supportsim::scenario::{Scenario, resolved};
 pub struct RunArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
-    /// Number of replications (overrides the file).
-    #[arg(long)]
-    replications: Option<u32>,
-    /// Seed of the run (overrides the file).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Output folder (default: output/<scenario file stem>/).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// What to print on standard output.
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    #[command(flatten)]
+    opts: super::RunOptions,
 }
 
 pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let mut s = Scenario::load(&a.scenario)?;
-    if let Some(r) = a.replications {
+    if let Some(r) = a.opts.replications {
         if !(1..=1_000_000).contains(&r) {
             return Err(BadInput(format!("--replications {r}: give between 1 and 1000000")).into());
         }
         s.replications = r;
     }
-    if let Some(seed) = a.seed {
+    if let Some(seed) = a.opts.seed {
         s.seed = seed;
     }
     supportsim::experiment::check_size(&s)
         .map_err(|e| BadInput(format!("{}: {e}", a.scenario.display())))?;
-    check_threads(a.threads)?;
-    let out = output_dir(a.out.clone(), &a.scenario, "");
+    check_threads(a.opts.threads)?;
+    let out = output_dir(a.opts.out.clone(), &a.scenario, "");
 
     let started = std::time::Instant::now();
-    let reps = run_replications_on(&s, a.threads).context("cannot start the worker threads")?;
+    let reps =
+        run_replications_on(&s, a.opts.threads).context("cannot start the worker threads")?;
     let elapsed = started.elapsed().as_secs_f64();
     let report = Report::build(&s, &reps);
 
@@ -64,7 +52,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    match a.format {
+    match a.opts.format {
         Format::Table => {
             print!("{}", table::render(&report));
             println!(

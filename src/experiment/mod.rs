@@ -4,6 +4,7 @@
 //! from them is bit-identical on 1 thread or many.
 
 pub mod seed;
+pub mod sweep;
 
 use crate::model::center::simulate;
 use crate::scenario::Scenario;

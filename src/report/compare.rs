@@ -150,7 +150,7 @@ impl KpiSamples {
             let json = serde_json::to_value(&one).expect("a report serialises");
             let mut flat = Vec::new();
             flatten(&json, &mut String::new(), &mut flat);
-            for (key, v) in flat {
+            for (key, v, _) in flat {
                 let column = values.entry(key).or_insert_with(|| vec![None; reps.len()]);
                 column[i] = v;
             }
@@ -170,12 +170,22 @@ impl KpiSamples {
 }
 
 /// Collects every `{ "mean": .., "ci95": .. }` estimate under `v` with its dotted path.
-fn flatten(v: &serde_json::Value, path: &mut String, out: &mut Vec<(String, Option<f64>)>) {
+/// Every estimate of a report with its summary.json path: (path, mean, ci95).
+pub fn estimates(report: &Report) -> Vec<(String, Option<f64>, Option<f64>)> {
+    let json = serde_json::to_value(report).expect("a report serialises");
+    let mut out = Vec::new();
+    flatten(&json, &mut String::new(), &mut out);
+    out
+}
+
+type Flat = Vec<(String, Option<f64>, Option<f64>)>;
+
+fn flatten(v: &serde_json::Value, path: &mut String, out: &mut Flat) {
     let serde_json::Value::Object(map) = v else {
         return;
     };
     if map.contains_key("mean") && map.contains_key("ci95") {
-        out.push((path.clone(), map["mean"].as_f64()));
+        out.push((path.clone(), map["mean"].as_f64(), map["ci95"].as_f64()));
         return;
     }
     for (k, child) in map {
@@ -702,7 +712,8 @@ pub fn comparison_csv(c: &Comparison) -> String {
     out
 }
 
-fn csv_field(s: &str) -> String {
+/// A CSV cell: quoted when it holds a comma, a quote or a line break (RFC 4180).
+pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -785,8 +796,8 @@ mod tests {
         assert_eq!(
             out,
             vec![
-                ("cases.fcr_rate".to_string(), Some(0.5)),
-                ("channels.phone.contacts.asa_s".to_string(), None)
+                ("cases.fcr_rate".to_string(), Some(0.5), None),
+                ("channels.phone.contacts.asa_s".to_string(), None, None)
             ]
         );
     }
