@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod csv;
 pub mod json;
+pub mod plot;
 pub mod sweep;
 pub mod table;
 pub mod write;

@@ -1,0 +1,377 @@
+//! Charts of a run, drawn from its Report only (never from engine state), as PNG and SVG.
+//!
+//! plotters is built without system fonts (../shared/ECOSYSTEM.md): DejaVu Sans is embedded (assets/, with its
+//! licence beside it) and registered once as "sans-serif". plotters has no stacked bars, so the level chart
+//! draws rectangles.
+
+use super::Report;
+use crate::stats::Estimate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+static REGISTER: Once = Once::new();
+
+const SIZE: (u32, u32) = (1200, 700);
+
+/// Colours of the six service levels, 1 (disappointing, red) to 6 (amazing, green).
+const LEVEL_COLOURS: [RGBColor; 6] = [
+    RGBColor(200, 40, 40),
+    RGBColor(235, 120, 50),
+    RGBColor(240, 190, 60),
+    RGBColor(160, 200, 90),
+    RGBColor(80, 170, 90),
+    RGBColor(30, 120, 70),
+];
+
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+fn register_font() {
+    REGISTER.call_once(|| {
+        // A font that cannot be registered leaves every text draw failing: the charts then report the error.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+/// Draws a chart into `dir/name.png` and `dir/name.svg` (the same drawing function for both backends);
+/// returns the paths written.
+fn both(
+    dir: &Path,
+    name: &str,
+    png_chart: impl Fn(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
+    svg_chart: impl Fn(&DrawingArea<SVGBackend, Shift>) -> DrawResult,
+) -> Result<Vec<PathBuf>, String> {
+    let png = dir.join(format!("{name}.png"));
+    let svg = dir.join(format!("{name}.svg"));
+    let err = |e: Box<dyn std::error::Error>| format!("cannot draw {name}: {e}");
+    {
+        let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+        png_chart(&root).map_err(err)?;
+        root.present()
+            .map_err(|e| format!("cannot write {}: {e}", png.display()))?;
+    }
+    {
+        let root = SVGBackend::new(&svg, SIZE).into_drawing_area();
+        svg_chart(&root).map_err(err)?;
+        root.present()
+            .map_err(|e| format!("cannot write {}: {e}", svg.display()))?;
+    }
+    Ok(vec![png, svg])
+}
+
+/// One number of an interval row, for a line series.
+type IntervalValue = fn(&super::IntervalKpis) -> f64;
+
+fn m(e: &Estimate) -> f64 {
+    e.mean.unwrap_or(0.0)
+}
+
+/// The time axis of interval charts: hours for a horizon of up to two days, else days.
+fn time_axis(report: &Report) -> (f64, &'static str) {
+    if report.run.horizon_s <= 2.0 * 86_400.0 {
+        (3600.0, "hours from the start of the horizon")
+    } else {
+        (86_400.0, "days from the start of the horizon")
+    }
+}
+
+/// Offered, answered and abandoned contacts per interval of one channel.
+fn volume<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report,
+    channel: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let rows = &report.intervals[channel];
+    let width = report.run.interval_s;
+    let (unit, label) = time_axis(report);
+    let x = |i: usize| i as f64 * width / unit;
+    let top = rows
+        .iter()
+        .map(|r| m(&r.contacts.offered))
+        .fold(1.0, f64::max)
+        * 1.1;
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            format!(
+                "{channel}: contacts per interval (mean of {} replications)",
+                report.replications
+            ),
+            ("sans-serif", 26),
+        )
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..x(rows.len()), 0.0..top)?;
+    chart
+        .configure_mesh()
+        .x_desc(label)
+        .y_desc(format!("contacts per {} min", width / 60.0))
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .draw()?;
+    let series: [(&str, RGBColor, IntervalValue); 3] = [
+        ("offered", RGBColor(60, 90, 200), |r| m(&r.contacts.offered)),
+        ("answered", RGBColor(40, 160, 80), |r| {
+            m(&r.contacts.answered)
+        }),
+        ("abandoned", RGBColor(210, 60, 50), |r| {
+            m(&r.contacts.abandoned)
+        }),
+    ];
+    for (name, colour, f) in series {
+        chart
+            .draw_series(LineSeries::new(
+                rows.iter()
+                    .enumerate()
+                    .map(|(i, r)| (x(i) + 0.5 * width / unit, f(r))),
+                colour.stroke_width(2),
+            ))?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", 16))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()?;
+    Ok(())
+}
+
+/// Service level per interval of one channel with its 95% interval, against the target share.
+fn service_level<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report,
+    channel: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let rows = &report.intervals[channel];
+    let target = &report.run.targets[channel];
+    let width = report.run.interval_s;
+    let (unit, label) = time_axis(report);
+    let x = |i: usize| i as f64 * width / unit + 0.5 * width / unit;
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            format!(
+                "{channel}: service level per interval, answered within {} s (target {:.0}%)",
+                target.within_s,
+                100.0 * target.share
+            ),
+            ("sans-serif", 26),
+        )
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..(rows.len() as f64 * width / unit), 0.0..100.0)?;
+    chart
+        .configure_mesh()
+        .x_desc(label)
+        .y_desc("service level (%)")
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .draw()?;
+    let points: Vec<(usize, f64, f64)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            Some((
+                i,
+                r.contacts.service_level.mean?,
+                r.contacts.service_level.ci95.unwrap_or(0.0),
+            ))
+        })
+        .collect();
+    let blue = RGBColor(60, 90, 200);
+    chart
+        .draw_series(points.iter().map(|&(i, v, h)| {
+            PathElement::new(
+                vec![
+                    (x(i), (100.0 * (v - h)).max(0.0)),
+                    (x(i), (100.0 * (v + h)).min(100.0)),
+                ],
+                blue.mix(0.4).stroke_width(3),
+            )
+        }))?
+        .label("95% interval")
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y - 6), (x, y + 6)], blue.mix(0.4).stroke_width(3))
+        });
+    // One line per run of intervals with a service level: no line across closed hours or empty intervals.
+    let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+    for (k, &(i, v, _)) in points.iter().enumerate() {
+        if k == 0 || points[k - 1].0 + 1 != i {
+            runs.push(Vec::new());
+        }
+        if let Some(run) = runs.last_mut() {
+            run.push((x(i), 100.0 * v));
+        }
+    }
+    for (k, run) in runs.into_iter().enumerate() {
+        let series = chart.draw_series(LineSeries::new(run, blue.stroke_width(2)))?;
+        if k == 0 {
+            series.label("service level").legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], blue.stroke_width(3))
+            });
+        }
+    }
+    let red = RGBColor(210, 60, 50);
+    let end = rows.len() as f64 * width / unit;
+    chart
+        .draw_series(LineSeries::new(
+            vec![(0.0, 100.0 * target.share), (end, 100.0 * target.share)],
+            red.stroke_width(2),
+        ))?
+        .label("target")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(3)));
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", 16))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()?;
+    Ok(())
+}
+
+/// The six service levels as stacked bars: all cases, then by the channel of their first contact.
+fn levels<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let mut bars: Vec<(String, Vec<f64>)> = vec![(
+        "all cases".to_string(),
+        report.experience.overall.levels.values().map(m).collect(),
+    )];
+    for (name, e) in &report.experience.by_first_channel {
+        let shares: Vec<f64> = e.levels.values().map(m).collect();
+        if shares.iter().sum::<f64>() > 0.0 {
+            bars.push((name.clone(), shares));
+        }
+    }
+    let n = bars.len();
+    let (legend, plot) = root.split_horizontally(SIZE.0 - 260);
+    let mut chart = ChartBuilder::on(&legend)
+        .caption(
+            "Service levels customers end at (share of ended cases)",
+            ("sans-serif", 26),
+        )
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0.0..100.0)?;
+    let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_desc("first channel of the case")
+        .y_desc("share of cases (%)")
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .draw()?;
+    for (i, (_, shares)) in bars.iter().enumerate() {
+        let mut bottom = 0.0;
+        for (l, share) in shares.iter().enumerate() {
+            let top = bottom + 100.0 * share;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [
+                    (SegmentValue::Exact(i), bottom),
+                    (SegmentValue::Exact(i + 1), top),
+                ],
+                LEVEL_COLOURS[l].filled(),
+            )))?;
+            bottom = top;
+        }
+        // A white edge keeps neighbouring bars apart.
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [
+                (SegmentValue::Exact(i), 0.0),
+                (SegmentValue::Exact(i + 1), 100.0),
+            ],
+            WHITE.stroke_width(4),
+        )))?;
+    }
+    // The legend beside the chart: level 6 at the top, as in the bars.
+    for (l, name) in crate::experience::LEVELS.iter().enumerate().rev() {
+        let y = 120 + (5 - l as i32) * 40;
+        plot.draw(&Rectangle::new(
+            [(20, y), (44, y + 24)],
+            LEVEL_COLOURS[l].filled(),
+        ))?;
+        plot.draw(&Text::new(
+            name.replace('_', " "),
+            (54, y + 4),
+            ("sans-serif", 18),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Writes every chart of a run into `dir` (created if need be): per channel with agents, contacts and
+/// service level per interval; the service levels of cases. Returns the files written.
+pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
+    register_font();
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for (i, (name, rows)) in report.intervals.iter().enumerate() {
+        if rows
+            .iter()
+            .all(|r| r.contacts.offered.mean.unwrap_or(0.0) == 0.0)
+        {
+            continue;
+        }
+        let stem = format!("{:02}-{}", i + 1, file_safe(name));
+        files.extend(both(
+            dir,
+            &format!("{stem}-contacts"),
+            |r| volume(r, report, name),
+            |r| volume(r, report, name),
+        )?);
+        if report.run.targets.contains_key(name.as_str())
+            && rows.iter().any(|r| r.contacts.service_level.mean.is_some())
+        {
+            files.extend(both(
+                dir,
+                &format!("{stem}-service-level"),
+                |r| service_level(r, report, name),
+                |r| service_level(r, report, name),
+            )?);
+        }
+    }
+    files.extend(both(
+        dir,
+        "levels",
+        |r| levels(r, report),
+        |r| levels(r, report),
+    )?);
+    Ok(files)
+}
+
+/// A channel name as part of a file name: letters and digits kept, anything else a dash.
+fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,76 @@
+//! Charts: `run` draws every chart kind as a valid, non-empty PNG and SVG into plots/, and `--no-plots`
+//! draws none.
+
+use assert_cmd::Command;
+
+fn bin() -> Command {
+    Command::cargo_bin("supportsim").expect("the binary is built")
+}
+
+/// Width and height from a PNG's IHDR chunk, after checking the signature.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.len() > 1000, "a PNG of {} bytes", bytes.len());
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+#[test]
+fn run_draws_every_chart_as_png_and_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = bin()
+        .args([
+            "run",
+            "scenarios/journeys.toml",
+            "--replications",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plots = out.join("plots");
+    // Per channel with contacts: contacts and service level per interval; then the service levels.
+    let expected = [
+        ("01-phone-contacts", "phone: contacts per interval"),
+        (
+            "01-phone-service-level",
+            "phone: service level per interval",
+        ),
+        ("02-chat-contacts", "chat: contacts per interval"),
+        ("02-chat-service-level", "chat: service level per interval"),
+        ("03-email-contacts", "email: contacts per interval"),
+        ("levels", "Service levels customers end at"),
+    ];
+    for (stem, caption) in expected {
+        let png = std::fs::read(plots.join(format!("{stem}.png")))
+            .unwrap_or_else(|e| panic!("{stem}.png: {e}"));
+        assert_eq!(png_size(&png), (1200, 700), "{stem}");
+        let svg = std::fs::read_to_string(plots.join(format!("{stem}.svg"))).unwrap();
+        assert!(
+            svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{stem}.svg"
+        );
+        assert!(
+            svg.contains(caption),
+            "{stem}.svg has no caption {caption:?}"
+        );
+    }
+    // Only charts, nothing half-written left behind.
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with(".plots-tmp"), "{name}");
+    }
+    // --no-plots draws none.
+    let bare = dir.path().join("bare");
+    let o = bin()
+        .args(["run", "scenarios/erlang-a.toml", "--no-plots", "--out"])
+        .arg(&bare)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(bare.join("summary.json").exists() && !bare.join("plots").exists());
+}
