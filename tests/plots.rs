@@ -74,3 +74,72 @@ fn run_draws_every_chart_as_png_and_svg() {
     assert!(o.status.success());
     assert!(bare.join("summary.json").exists() && !bare.join("plots").exists());
 }
+
+fn check_chart(dir: &std::path::Path, stem: &str, caption: &str) {
+    let png = std::fs::read(dir.join(format!("{stem}.png")))
+        .unwrap_or_else(|e| panic!("{stem}.png: {e}"));
+    assert_eq!(png_size(&png), (1200, 700), "{stem}");
+    let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).expect("the SVG is there");
+    assert!(
+        svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
+        "{stem}.svg"
+    );
+    assert!(
+        svg.contains(caption),
+        "{stem}.svg has no caption {caption:?}"
+    );
+}
+
+#[test]
+fn compare_and_sweep_draw_their_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    let o = bin()
+        .args([
+            "compare",
+            "scenarios/training-baseline.toml",
+            "scenarios/training-soft-skills.toml",
+            "--replications",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check_chart(
+        &out.join("plots"),
+        "timeline-01-phone-service-level",
+        "phone: service level, day by day",
+    );
+    check_chart(
+        &out.join("plots"),
+        "timeline-02-phone-cases-at-level-4-or-above",
+        "phone: cases at level 4 or above, day by day",
+    );
+    let sweep = dir.path().join("sweep");
+    let o = bin()
+        .args([
+            "sweep",
+            "scenarios/erlang-a.toml",
+            "--set",
+            "groups.agents.size=9..12:1",
+            "--replications",
+            "2",
+            "--out",
+        ])
+        .arg(&sweep)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check_chart(
+        &sweep.join("plots"),
+        "sweep-01-cases-at-level-4-or-above",
+        "cases at level 4 or above against groups.agents.size",
+    );
+    check_chart(
+        &sweep.join("plots"),
+        "sweep-02-phone-service-level",
+        "phone: service level against groups.agents.size",
+    );
+}

@@ -111,10 +111,10 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         ("comparison.json", json.clone()),
         ("comparison.csv", csv.clone()),
     ];
-    if per.is_some() {
-        let timeline = Timeline::new(&samples, period);
-        files.push(("timeline.json", compare::timeline_json(&timeline)));
-        files.push(("timeline.csv", compare::timeline_csv(&timeline)));
+    let timeline = per.map(|_| Timeline::new(&samples, period));
+    if let Some(timeline) = &timeline {
+        files.push(("timeline.json", compare::timeline_json(timeline)));
+        files.push(("timeline.csv", compare::timeline_csv(timeline)));
     }
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
@@ -123,6 +123,13 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    // Without a timeline there is nothing to chart (and charts of an earlier comparison go).
+    super::write_plots(&out, a.opts.no_plots || timeline.is_none(), |dir| {
+        let timeline = timeline
+            .as_ref()
+            .expect("charts are drawn only with a timeline");
+        supportsim::report::plot::timeline_charts(timeline, dir)
+    })?;
     if per.is_none() {
         // A timeline from an earlier comparison in this folder would not belong to this one.
         for name in ["timeline.json", "timeline.csv"] {
@@ -139,7 +146,10 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     match a.opts.format {
         Format::Table => {
             print!("{}", compare::render(&comparison));
-            let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+            let mut names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+            if timeline.is_some() && !a.opts.no_plots {
+                names.push("plots/");
+            }
             println!("wrote {}/{{{}}}", out.display(), names.join(", "));
         }
         Format::Json => print!("{json}"),

@@ -63,6 +63,34 @@ pub struct RunOptions {
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Do not draw the charts (plots/ in the output folder).
+    #[arg(long)]
+    no_plots: bool,
+}
+
+/// Draws charts into `out/plots/`: into a temporary folder first, renamed into place when all are drawn,
+/// so plots/ is never half-written. With `--no-plots` (`skip`), charts of an earlier run in the folder are
+/// removed: they would not belong to these results.
+fn write_plots(
+    out: &Path,
+    skip: bool,
+    draw: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
+) -> anyhow::Result<()> {
+    if skip {
+        let _ = std::fs::remove_dir_all(out.join("plots"));
+        return Ok(());
+    }
+    let tmp = out.join(format!(".plots-tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    if let Err(e) = draw(&tmp) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(anyhow::anyhow!(e));
+    }
+    let plots = out.join("plots");
+    let _ = std::fs::remove_dir_all(&plots);
+    std::fs::rename(&tmp, &plots)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", plots.display()))
 }
 
 /// `--threads 0` is refused; `None` means one per core.

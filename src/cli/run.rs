@@ -13,9 +13,6 @@ pub struct RunArgs {
     scenario: PathBuf,
     #[command(flatten)]
     opts: super::RunOptions,
-    /// Do not draw the charts (output/<scenario>/plots/).
-    #[arg(long)]
-    no_plots: bool,
 }
 
 pub fn run(a: RunArgs) -> anyhow::Result<()> {
@@ -55,27 +52,16 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    if !a.no_plots {
-        // Drawn into a temporary folder and renamed into place, so plots/ is never half-written.
-        let tmp = out.join(format!(".plots-tmp-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        let drawn = supportsim::report::plot::run_charts(&report, &tmp);
-        if let Err(e) = drawn {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(anyhow::anyhow!(e));
-        }
-        let plots = out.join("plots");
-        let _ = std::fs::remove_dir_all(&plots);
-        std::fs::rename(&tmp, &plots)
-            .with_context(|| format!("cannot write {}", plots.display()))?;
-    }
+    super::write_plots(&out, a.opts.no_plots, |dir| {
+        supportsim::report::plot::run_charts(&report, dir)
+    })?;
     match a.opts.format {
         Format::Table => {
             print!("{}", table::render(&report));
             println!(
                 "wrote {}/{{summary.json, intervals.csv, groups.csv, scenario.toml{}}}",
                 out.display(),
-                if a.no_plots { "" } else { ", plots/" }
+                if a.opts.no_plots { "" } else { ", plots/" }
             );
         }
         Format::Json => print!("{summary}"),

@@ -88,10 +88,17 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    super::write_plots(&out, a.opts.no_plots, |dir| {
+        supportsim::report::plot::sweep_charts(&result, dir)
+    })?;
     match a.opts.format {
         Format::Table => {
             print!("{}", render(&result));
-            println!("wrote {}/{{sweep.csv, sweep.json}}", out.display());
+            println!(
+                "wrote {}/{{sweep.csv, sweep.json{}}}",
+                out.display(),
+                if a.opts.no_plots { "" } else { ", plots/" }
+            );
         }
         Format::Json => print!("{json}"),
         Format::Csv => print!("{csv}"),

@@ -363,15 +363,237 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-/// A channel name as part of a file name: letters and digits kept, anything else a dash.
+/// A name as part of a file name: letters and digits kept (lower case), any run of others one dash.
 fn file_safe(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// A named line of points (x, y, 95% half-width if known).
+struct Line {
+    label: String,
+    points: Vec<(f64, f64, Option<f64>)>,
+}
+
+/// Lines with their 95% intervals as vertical bars: the chart of sweeps and comparison timelines.
+fn lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    data: &[Line],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let all = data.iter().flat_map(|l| l.points.iter());
+    let (mut x0, mut x1, mut y0, mut y1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for &(x, y, h) in all {
+        let h = h.unwrap_or(0.0);
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(y - h);
+        y1 = y1.max(y + h);
+    }
+    if !x0.is_finite() {
+        (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+    }
+    let pad = |a: f64, b: f64| {
+        if b > a {
+            (b - a) * 0.05
+        } else {
+            a.abs().max(1.0) * 0.05
+        }
+    };
+    let (px, py) = (pad(x0, x1), pad(y0, y1));
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 26))
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d((x0 - px)..(x1 + px), (y0 - py)..(y1 + py))?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .draw()?;
+    for (k, line) in data.iter().enumerate() {
+        let colour = Palette99::pick(k).to_rgba();
+        chart.draw_series(line.points.iter().filter_map(|&(x, y, h)| {
+            h.map(|h| {
+                PathElement::new(
+                    vec![(x, y - h), (x, y + h)],
+                    colour.mix(0.5).stroke_width(3),
+                )
+            })
+        }))?;
+        chart
+            .draw_series(LineSeries::new(
+                line.points.iter().map(|&(x, y, _)| (x, y)),
+                colour.stroke_width(2),
+            ))?
+            .label(line.label.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+            });
+        chart.draw_series(
+            line.points
+                .iter()
+                .map(|&(x, y, _)| Circle::new((x, y), 4, colour.filled())),
+        )?;
+    }
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", 16))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()?;
+    Ok(())
+}
+
+/// The KPIs charted for sweeps and comparisons: each channel's service level and the share of cases at
+/// level 4 or above, as (key, title, axis label, scale to percent).
+fn charted_kpis(keys: impl Iterator<Item = String>) -> Vec<(String, String, &'static str)> {
+    keys.filter_map(|k| {
+        if k == "experience.overall.level_4_or_above" {
+            Some((
+                k,
+                "cases at level 4 or above".to_string(),
+                "share of cases (%)",
+            ))
+        } else if let Some(c) = k
+            .strip_prefix("channels.")
+            .and_then(|r| r.strip_suffix(".service_level"))
+        {
+            let title = format!("{c}: service level");
+            Some((k, title, "service level (%)"))
+        } else {
+            None
+        }
+    })
+    .collect()
+}
+
+/// Sweep charts: each charted KPI against the first swept key (numbers only), one line per combination of
+/// the other keys, with 95% intervals.
+pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<PathBuf>, String> {
+    register_font();
+    let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+    if s.points.is_empty() || s.points.iter().any(|(v, _)| number(&v[0]).is_none()) {
+        return Ok(Vec::new());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for (n, (kpi, title, y_desc)) in charted_kpis(s.kpis().into_iter()).into_iter().enumerate() {
+        let mut data: Vec<Line> = Vec::new();
+        for (values, report) in &s.points {
+            let label = if values.len() > 1 {
+                s.keys[1..]
+                    .iter()
+                    .zip(&values[1..])
+                    .map(|(k, v)| format!("{k} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             } else {
-                '-'
+                title.clone()
+            };
+            let est = super::compare::estimates(report);
+            let Some((_, Some(y), h)) = est.into_iter().find(|(p, _, _)| *p == kpi) else {
+                continue;
+            };
+            let point = (
+                number(&values[0]).unwrap_or(0.0),
+                100.0 * y,
+                h.map(|h| 100.0 * h),
+            );
+            match data.iter_mut().find(|l| l.label == label) {
+                Some(l) => l.points.push(point),
+                None => data.push(Line {
+                    label,
+                    points: vec![point],
+                }),
+            }
+        }
+        let caption = format!("{title} against {}", s.keys[0]);
+        let name = format!("sweep-{:02}-{}", n + 1, file_safe(&title));
+        files.extend(both(
+            dir,
+            &name,
+            |r| lines(r, &caption, &s.keys[0], y_desc, &data),
+            |r| lines(r, &caption, &s.keys[0], y_desc, &data),
+        )?);
+    }
+    Ok(files)
+}
+
+/// Comparison charts: each charted KPI day by day (or week by week) for every scenario, from the timeline.
+pub fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<PathBuf>, String> {
+    register_font();
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let keys = t.series.iter().map(|s| s.kpi.clone());
+    let kpis: Vec<(String, String, &'static str)> = keys
+        .filter_map(|k| {
+            let c = k.strip_prefix("channels.")?;
+            if let Some(c) = c.strip_suffix(".service_level") {
+                Some((
+                    k.clone(),
+                    format!("{c}: service level"),
+                    "service level (%)",
+                ))
+            } else {
+                c.strip_suffix(".level_4_or_above").map(|c| {
+                    (
+                        k.clone(),
+                        format!("{c}: cases at level 4 or above"),
+                        "share of cases (%)",
+                    )
+                })
             }
         })
-        .collect()
+        .collect();
+    let mut files = Vec::new();
+    for (n, (kpi, title, y_desc)) in kpis.iter().enumerate() {
+        let Some(series) = t.series(kpi) else {
+            continue;
+        };
+        let data: Vec<Line> = t
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Line {
+                label: name.clone(),
+                points: series.values[i]
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(p, v)| v.map(|v| ((p + 1) as f64, 100.0 * v, None)))
+                    .collect(),
+            })
+            .collect();
+        let x_desc = format!("{} of the horizon", t.period.name());
+        let caption = format!("{title}, {} by {}", t.period.name(), t.period.name());
+        let name = format!("timeline-{:02}-{}", n + 1, file_safe(title));
+        files.extend(both(
+            dir,
+            &name,
+            |r| lines(r, &caption, &x_desc, y_desc, &data),
+            |r| lines(r, &caption, &x_desc, y_desc, &data),
+        )?);
+    }
+    Ok(files)
 }
