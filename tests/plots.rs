@@ -40,6 +40,7 @@ fn run_draws_every_chart_as_png_and_svg() {
             "01-phone-service-level",
             "phone: service level per interval",
         ),
+        ("01-phone-waits", "phone: waiting time of answered contacts"),
         ("02-chat-contacts", "chat: contacts per interval"),
         ("02-chat-service-level", "chat: service level per interval"),
         ("03-email-contacts", "email: contacts per interval"),

@@ -421,6 +421,10 @@ pub struct ChannelKpis {
     #[serde(flatten)]
     pub contacts: ContactKpis,
     pub wait_p90_s: Estimate,
+    /// The distribution of waits of answered contacts, all replications pooled: (t seconds, share answered
+    /// within t), for charts (not in summary.json).
+    #[serde(skip)]
+    pub wait_cdf: Vec<(f64, f64)>,
     pub unfinished: Estimate,
     /// Contacts waiting at the end of the horizon (the backlog carried forward).
     pub backlog_end: Estimate,
@@ -604,6 +608,24 @@ impl Report {
                         target,
                     ),
                     wait_p90_s: est(reps, |r| r.channels[ci].waits.quantile(0.9)),
+                    wait_cdf: {
+                        let mut pooled = crate::stats::WaitHistogram::default();
+                        for r in reps {
+                            pooled.add(&r.channels[ci].waits);
+                        }
+                        // From 0 to the longer of three times the target and the 99th percentile.
+                        let top = pooled
+                            .quantile(0.99)
+                            .unwrap_or(0.0)
+                            .max(3.0 * c.target.within_s)
+                            .max(1.0);
+                        (0..=200)
+                            .filter_map(|k| {
+                                let t = top * f64::from(k) / 200.0;
+                                pooled.share_at_most(t).map(|p| (t, p))
+                            })
+                            .collect()
+                    },
                     unfinished: est(reps, |r| Some(r.channels[ci].total.unfinished as f64)),
                     backlog_end: est(reps, |r| {
                         r.channels[ci].backlog.last().map(|&b| f64::from(b))

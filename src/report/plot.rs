@@ -245,6 +245,79 @@ where
     Ok(())
 }
 
+/// The distribution of waits of answered contacts (share answered within t), with the target's time and
+/// share marked.
+fn waits<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report,
+    channel: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let cdf = &report.channels[channel].wait_cdf;
+    let target = &report.run.targets[channel];
+    let top = cdf.last().map_or(1.0, |p| p.0).max(1.0);
+    let (unit, unit_name) = if top > 7200.0 {
+        (3600.0, "h")
+    } else if top > 300.0 {
+        (60.0, "min")
+    } else {
+        (1.0, "s")
+    };
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            format!("{channel}: waiting time of answered contacts (all replications)"),
+            ("sans-serif", 26),
+        )
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..top / unit, 0.0..100.0)?;
+    chart
+        .configure_mesh()
+        .x_desc(format!("wait ({unit_name})"))
+        .y_desc("answered within that wait (%)")
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .draw()?;
+    let blue = RGBColor(60, 90, 200);
+    chart
+        .draw_series(LineSeries::new(
+            cdf.iter().map(|&(t, p)| (t / unit, 100.0 * p)),
+            blue.stroke_width(3),
+        ))?
+        .label("share answered within the wait")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], blue.stroke_width(3)));
+    let red = RGBColor(210, 60, 50);
+    let (tx, ty) = (target.within_s / unit, 100.0 * target.share);
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(tx, 0.0), (tx, ty), (0.0, ty)],
+            red.stroke_width(2),
+        )))?
+        .label(format!(
+            "target: {:.0}% within {}{}",
+            ty,
+            crate::scenario::duration::format_duration(target.within_s),
+            if target.business_hours {
+                " of opening hours (waits here: clock time)"
+            } else {
+                ""
+            }
+        ))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(3)));
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", 16))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()?;
+    Ok(())
+}
+
 /// The six service levels as stacked bars: all cases, then by the channel of their first contact.
 fn levels<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report) -> DrawResult
 where
@@ -352,6 +425,14 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
                 |r| service_level(r, report, name),
                 |r| service_level(r, report, name),
             )?);
+            if report.channels[name.as_str()].wait_cdf.len() > 1 {
+                files.extend(both(
+                    dir,
+                    &format!("{stem}-waits"),
+                    |r| waits(r, report, name),
+                    |r| waits(r, report, name),
+                )?);
+            }
         }
     }
     files.extend(both(

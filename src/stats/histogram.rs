@@ -69,6 +69,31 @@ impl WaitHistogram {
         self.total
     }
 
+    /// Adds another histogram's counts (pooling replications).
+    pub fn add(&mut self, other: &WaitHistogram) {
+        self.zero += other.zero;
+        self.total += other.total;
+        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
+            *a += b;
+        }
+    }
+
+    /// Share of the recorded waits of at most `t` seconds, at bucket resolution (a bucket counts when its
+    /// upper edge is at most `t`); `None` if empty.
+    pub fn share_at_most(&self, t: f64) -> Option<f64> {
+        if self.total == 0 {
+            return None;
+        }
+        let mut n = self.zero;
+        for (i, &c) in self.counts.iter().enumerate() {
+            if edges(i).1 > t {
+                break;
+            }
+            n += c;
+        }
+        Some(n as f64 / self.total as f64)
+    }
+
     /// The q-quantile (0 < q < 1) by the nearest-rank rule, as the midpoint of its bucket; `None` if empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         if self.total == 0 {
@@ -93,6 +118,25 @@ impl WaitHistogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pooled_shares_within_a_wait() {
+        let mut a = WaitHistogram::default();
+        let mut b = WaitHistogram::default();
+        for w in [0.0, 0.0, 5.0, 30.0] {
+            a.record(w);
+        }
+        for w in [10.0, 100.0] {
+            b.record(w);
+        }
+        a.add(&b);
+        assert_eq!(a.count(), 6);
+        assert_eq!(a.share_at_most(0.0), Some(2.0 / 6.0));
+        // 5 s and 10 s lie in buckets that end below 20 s; 30 s and 100 s do not.
+        assert_eq!(a.share_at_most(20.0), Some(4.0 / 6.0));
+        assert_eq!(a.share_at_most(1e6), Some(1.0));
+        assert_eq!(WaitHistogram::default().share_at_most(1.0), None);
+    }
 
     #[test]
     fn buckets_cover_their_values() {
