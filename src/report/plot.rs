@@ -61,6 +61,20 @@ fn both(
     Ok(vec![png, svg])
 }
 
+/// A chart's frame: title, margins and room for the axis labels (`y_labels` pixels for the y axis).
+fn frame<'a, 'b, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: impl AsRef<str>,
+    y_labels: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(root);
+    b.caption(title.as_ref(), ("sans-serif", 26))
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(y_labels);
+    b
+}
+
 /// One number of an interval row, for a line series.
 type IntervalValue = fn(&super::IntervalKpis) -> f64;
 
@@ -96,18 +110,15 @@ where
         .map(|r| m(&r.contacts.offered))
         .fold(1.0, f64::max)
         * 1.1;
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!(
-                "{channel}: contacts per interval (mean of {} replications)",
-                report.replications
-            ),
-            ("sans-serif", 26),
-        )
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..x(rows.len()), 0.0..top)?;
+    let mut chart = frame(
+        root,
+        format!(
+            "{channel}: contacts per interval (mean of {} replications)",
+            report.replications
+        ),
+        70,
+    )
+    .build_cartesian_2d(0.0..x(rows.len()), 0.0..top)?;
     chart
         .configure_mesh()
         .x_desc(label)
@@ -162,19 +173,16 @@ where
     let width = report.run.interval_s;
     let (unit, label) = time_axis(report);
     let x = |i: usize| i as f64 * width / unit + 0.5 * width / unit;
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!(
-                "{channel}: service level per interval, answered within {} s (target {:.0}%)",
-                target.within_s,
-                100.0 * target.share
-            ),
-            ("sans-serif", 26),
-        )
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..(rows.len() as f64 * width / unit), 0.0..100.0)?;
+    let mut chart = frame(
+        root,
+        format!(
+            "{channel}: service level per interval, answered within {} s (target {:.0}%)",
+            target.within_s,
+            100.0 * target.share
+        ),
+        70,
+    )
+    .build_cartesian_2d(0.0..(rows.len() as f64 * width / unit), 0.0..100.0)?;
     chart
         .configure_mesh()
         .x_desc(label)
@@ -266,15 +274,12 @@ where
     } else {
         (1.0, "s")
     };
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!("{channel}: waiting time of answered contacts (all replications)"),
-            ("sans-serif", 26),
-        )
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..top / unit, 0.0..100.0)?;
+    let mut chart = frame(
+        root,
+        format!("{channel}: waiting time of answered contacts (all replications)"),
+        70,
+    )
+    .build_cartesian_2d(0.0..top / unit, 0.0..100.0)?;
     chart
         .configure_mesh()
         .x_desc(format!("wait ({unit_name})"))
@@ -336,15 +341,12 @@ where
     }
     let n = bars.len();
     let (legend, plot) = root.split_horizontally(SIZE.0 - 260);
-    let mut chart = ChartBuilder::on(&legend)
-        .caption(
-            "Service levels customers end at (share of ended cases)",
-            ("sans-serif", 26),
-        )
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0.0..100.0)?;
+    let mut chart = frame(
+        &legend,
+        "Service levels customers end at (share of ended cases)",
+        70,
+    )
+    .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0.0..100.0)?;
     let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
     chart
         .configure_mesh()
@@ -500,12 +502,8 @@ where
         }
     };
     let (px, py) = (pad(x0, x1), pad(y0, y1));
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, ("sans-serif", 26))
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
-        .build_cartesian_2d((x0 - px)..(x1 + px), (y0 - py)..(y1 + py))?;
+    let mut chart =
+        frame(root, title, 80).build_cartesian_2d((x0 - px)..(x1 + px), (y0 - py)..(y1 + py))?;
     chart
         .configure_mesh()
         .x_desc(x_desc)
