@@ -253,6 +253,52 @@ where
     Ok(())
 }
 
+/// One quantity per interval of one channel, with its 95% interval as bars; intervals where it is undefined
+/// are left blank (no line across closed hours).
+fn per_interval<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report,
+    channel: &str,
+    title: &str,
+    y_desc: &str,
+    value: fn(&super::IntervalKpis) -> &Estimate,
+    scale: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let rows = &report.intervals[channel];
+    let (unit, label) = time_axis(report);
+    let width = report.run.interval_s;
+    let mut data: Vec<Line> = Vec::new();
+    let mut last: Option<usize> = None;
+    for (i, r) in rows.iter().enumerate() {
+        let e = value(r);
+        let Some(y) = e.mean else { continue };
+        let point = (
+            (i as f64 + 0.5) * width / unit,
+            scale * y,
+            e.ci95.map(|h| scale * h),
+        );
+        if last.is_none_or(|l| l + 1 != i) {
+            let label = if data.is_empty() {
+                y_desc.to_string()
+            } else {
+                String::new()
+            };
+            data.push(Line {
+                label,
+                points: Vec::new(),
+            });
+        }
+        if let Some(line) = data.last_mut() {
+            line.points.push(point);
+        }
+        last = Some(i);
+    }
+    lines(root, title, label, y_desc, &data)
+}
+
 /// The distribution of waits of answered contacts (share answered within t), with the target's time and
 /// share marked.
 fn waits<DB: DrawingBackend>(
@@ -427,6 +473,24 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
                 |r| service_level(r, report, name),
                 |r| service_level(r, report, name),
             )?);
+            let title = format!("{name}: occupancy of the agents serving it, per interval");
+            let occupancy: fn(&super::IntervalKpis) -> &Estimate = |r| &r.contacts.occupancy;
+            files.extend(both(
+                dir,
+                &format!("{stem}-occupancy"),
+                |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
+                |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
+            )?);
+            if report.run.targets[name.as_str()].kind == "deferred" {
+                let title = format!("{name}: backlog at the end of each interval");
+                let backlog: fn(&super::IntervalKpis) -> &Estimate = |r| &r.backlog;
+                files.extend(both(
+                    dir,
+                    &format!("{stem}-backlog"),
+                    |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
+                    |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
+                )?);
+            }
             if report.channels[name.as_str()].wait_cdf.len() > 1 {
                 files.extend(both(
                     dir,
@@ -511,8 +575,13 @@ where
         .label_style(("sans-serif", 16))
         .axis_desc_style(("sans-serif", 18))
         .draw()?;
-    for (k, line) in data.iter().enumerate() {
-        let colour = Palette99::pick(k).to_rgba();
+    let mut colour_index = 0;
+    for line in data.iter() {
+        // Unlabeled lines continue the previous one (same colour, no legend entry).
+        if !line.label.is_empty() {
+            colour_index += 1;
+        }
+        let colour = Palette99::pick(colour_index.max(1) - 1).to_rgba();
         chart.draw_series(line.points.iter().filter_map(|&(x, y, h)| {
             h.map(|h| {
                 PathElement::new(
@@ -521,15 +590,15 @@ where
                 )
             })
         }))?;
-        chart
-            .draw_series(LineSeries::new(
-                line.points.iter().map(|&(x, y, _)| (x, y)),
-                colour.stroke_width(2),
-            ))?
-            .label(line.label.clone())
-            .legend(move |(x, y)| {
+        let series = chart.draw_series(LineSeries::new(
+            line.points.iter().map(|&(x, y, _)| (x, y)),
+            colour.stroke_width(2),
+        ))?;
+        if !line.label.is_empty() {
+            series.label(line.label.clone()).legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
             });
+        }
         chart.draw_series(
             line.points
                 .iter()
