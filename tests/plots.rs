@@ -41,8 +41,14 @@ fn run_draws_every_chart_as_png_and_svg() {
             "phone: service level per interval",
         ),
         ("01-phone-waits", "phone: waiting time of answered contacts"),
-        ("01-phone-occupancy", "phone: occupancy of the agents serving it"),
-        ("03-email-backlog", "email: backlog at the end of each interval"),
+        (
+            "01-phone-occupancy",
+            "phone: occupancy of the agents serving it",
+        ),
+        (
+            "03-email-backlog",
+            "email: backlog at the end of each interval",
+        ),
         ("02-chat-contacts", "chat: contacts per interval"),
         ("02-chat-service-level", "chat: service level per interval"),
         ("03-email-contacts", "email: contacts per interval"),
