@@ -55,18 +55,7 @@ fn run_draws_every_chart_as_png_and_svg() {
         ("levels", "Service levels customers end at"),
     ];
     for (stem, caption) in expected {
-        let png = std::fs::read(plots.join(format!("{stem}.png")))
-            .unwrap_or_else(|e| panic!("{stem}.png: {e}"));
-        assert_eq!(png_size(&png), (1200, 700), "{stem}");
-        let svg = std::fs::read_to_string(plots.join(format!("{stem}.svg"))).unwrap();
-        assert!(
-            svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
-            "{stem}.svg"
-        );
-        assert!(
-            svg.contains(caption),
-            "{stem}.svg has no caption {caption:?}"
-        );
+        check_chart(&plots, stem, caption);
     }
     // Only charts, nothing half-written left behind.
     for entry in std::fs::read_dir(&out).unwrap() {

@@ -1691,10 +1691,11 @@ impl<'a> Center<'a> {
             Some(clock) => clock.at(now) - clock.at(w.arrival),
             None => wait,
         };
+        // The agent's friendliness now (group, plus training): for the case's level and the friendly count.
+        let friendliness = self.friendliness(agent, now);
         if w.callback != CallbackState::NoAnswer && w.case != NO_CASE {
             let target = self.channels[c].target_s;
-            let (friendliness, personalised) =
-                (self.friendliness(agent, now), self.scenario.personalised);
+            let personalised = self.scenario.personalised;
             let j = &mut self.cases[w.case as usize].journey;
             j.worst_wait_ratio = j.worst_wait_ratio.max(response / target);
             j.never_waited &= wait <= 0.0;
@@ -1714,7 +1715,7 @@ impl<'a> Center<'a> {
                 self.count(c, i, w.class, |t| t.callbacks_unreached += 1);
             } else {
                 let completed = w.callback == CallbackState::Reached;
-                let friendly = self.friendliness(agent, now) >= self.scenario.experience.unfriendly;
+                let friendly = friendliness >= self.scenario.experience.unfriendly;
                 self.count(c, i, w.class, |t| {
                     t.answered += 1;
                     t.answered_within += u64::from(within);

@@ -7,6 +7,7 @@
 use super::Report;
 use crate::stats::Estimate;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -75,6 +76,46 @@ fn frame<'a, 'b, DB: DrawingBackend>(
     b
 }
 
+/// The chart of every line chart here: x and y in f64.
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Grid and axis labels with their descriptions (units in the text).
+fn axes<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    x: impl AsRef<str>,
+    y: impl AsRef<str>,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_mesh()
+        .x_desc(x.as_ref())
+        .y_desc(y.as_ref())
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .draw()?;
+    Ok(())
+}
+
+/// The legend box, at `position`.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    position: SeriesLabelPosition,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", 16))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(position)
+        .draw()?;
+    Ok(())
+}
+
 /// One number of an interval row, for a line series.
 type IntervalValue = fn(&super::IntervalKpis) -> f64;
 
@@ -119,13 +160,11 @@ where
         70,
     )
     .build_cartesian_2d(0.0..x(rows.len()), 0.0..top)?;
-    chart
-        .configure_mesh()
-        .x_desc(label)
-        .y_desc(format!("contacts per {} min", width / 60.0))
-        .label_style(("sans-serif", 16))
-        .axis_desc_style(("sans-serif", 18))
-        .draw()?;
+    axes(
+        &mut chart,
+        label,
+        format!("contacts per {} min", width / 60.0),
+    )?;
     let series: [(&str, RGBColor, IntervalValue); 3] = [
         ("offered", RGBColor(60, 90, 200), |r| m(&r.contacts.offered)),
         ("answered", RGBColor(40, 160, 80), |r| {
@@ -148,13 +187,7 @@ where
                 PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
             });
     }
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 16))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 
@@ -183,13 +216,7 @@ where
         70,
     )
     .build_cartesian_2d(0.0..(rows.len() as f64 * width / unit), 0.0..100.0)?;
-    chart
-        .configure_mesh()
-        .x_desc(label)
-        .y_desc("service level (%)")
-        .label_style(("sans-serif", 16))
-        .axis_desc_style(("sans-serif", 18))
-        .draw()?;
+    axes(&mut chart, label, "service level (%)")?;
     let points: Vec<(usize, f64, f64)> = rows
         .iter()
         .enumerate()
@@ -243,13 +270,7 @@ where
         ))?
         .label("target")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 16))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 
@@ -326,13 +347,11 @@ where
         70,
     )
     .build_cartesian_2d(0.0..top / unit, 0.0..100.0)?;
-    chart
-        .configure_mesh()
-        .x_desc(format!("wait ({unit_name})"))
-        .y_desc("answered within that wait (%)")
-        .label_style(("sans-serif", 16))
-        .axis_desc_style(("sans-serif", 18))
-        .draw()?;
+    axes(
+        &mut chart,
+        format!("wait ({unit_name})"),
+        "answered within that wait (%)",
+    )?;
     let blue = RGBColor(60, 90, 200);
     chart
         .draw_series(LineSeries::new(
@@ -359,13 +378,7 @@ where
             }
         ))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 16))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 
@@ -568,13 +581,7 @@ where
     let (px, py) = (pad(x0, x1), pad(y0, y1));
     let mut chart =
         frame(root, title, 80).build_cartesian_2d((x0 - px)..(x1 + px), (y0 - py)..(y1 + py))?;
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .label_style(("sans-serif", 16))
-        .axis_desc_style(("sans-serif", 18))
-        .draw()?;
+    axes(&mut chart, x_desc, y_desc)?;
     let mut colour_index = 0;
     for line in data.iter() {
         // Unlabeled lines continue the previous one (same colour, no legend entry).
@@ -605,13 +612,7 @@ where
                 .map(|&(x, y, _)| Circle::new((x, y), 4, colour.filled())),
         )?;
     }
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 16))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 
