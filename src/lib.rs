@@ -6,7 +6,8 @@
 //! scenario file --scenario::Scenario::load--> Scenario (typed, validated)
 //!     --experiment::run_replications--> Vec<ReplicationTally> (one per replication, on rayon)
 //!     --report::Report::build--> Report (KPIs with 95% confidence intervals)
-//!     --report::{json, csv, table}--> summary.json, intervals.csv, the terminal table
+//!     --report::{json, csv, table}--> summary.json, intervals.csv, results.xlsx, the terminal table
+//!     --report::plot--> charts (PNG, SVG) --report::html--> report.html
 //! ```
 //!
 //! - [`scenario`]: the TOML file, its validation and the typed [`scenario::Scenario`].
@@ -15,7 +16,8 @@
 //! - [`routing`]: which free agent takes which waiting contact.
 //! - [`stats`]: streaming counters, histograms, confidence intervals.
 //! - [`experiment`]: replications on rayon and their seeding (common random numbers).
-//! - [`report`]: the report and its exporters.
+//! - [`report`]: the report and its exporters: tables (`sheet`: CSV and .xlsx from one model), charts
+//!   (`plot`), the self-contained report.html (`html`), comparisons and sweeps.
 //! - [`staffing`]: exact Erlang B, C and A and the agents needed for a target.
 //! - [`experience`]: the six service levels a case ends at, and what held it down.
 

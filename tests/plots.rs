@@ -53,6 +53,7 @@ fn run_draws_every_chart_as_png_and_svg() {
         ("02-chat-service-level", "chat: service level per interval"),
         ("03-email-contacts", "email: contacts per interval"),
         ("levels", "Service levels customers end at"),
+        ("held-down", "What held cases below level 4"),
     ];
     for (stem, caption) in expected {
         check_chart(&plots, stem, caption);
@@ -62,6 +63,26 @@ fn run_draws_every_chart_as_png_and_svg() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(!name.starts_with(".plots-tmp"), "{name}");
     }
+    // journeys.toml has no forecast uncertainty: no chart of P(target missed).
+    assert!(!plots.join("01-phone-target-missed.png").exists());
+    let week = dir.path().join("week");
+    let o = bin()
+        .args([
+            "run",
+            "scenarios/omnichannel.toml",
+            "--replications",
+            "2",
+            "--out",
+        ])
+        .arg(&week)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check_chart(
+        &week.join("plots"),
+        "02-phone-target-missed",
+        "phone: probability of missing the service-level target",
+    );
     // --no-plots draws none.
     let bare = dir.path().join("bare");
     let o = bin()
@@ -71,6 +92,9 @@ fn run_draws_every_chart_as_png_and_svg() {
         .unwrap();
     assert!(o.status.success());
     assert!(bare.join("summary.json").exists() && !bare.join("plots").exists());
+    // report.html then has the tables only, and says why.
+    let html = std::fs::read_to_string(bare.join("report.html")).unwrap();
+    assert!(html.contains("Charts were not drawn (--no-plots)") && !html.contains("<svg"));
 }
 
 fn check_chart(dir: &std::path::Path, stem: &str, caption: &str) {
@@ -105,6 +129,23 @@ fn compare_and_sweep_draw_their_charts() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (stem, caption) in [
+        (
+            "compare-01-cases-at-level-4-or-above",
+            "cases at level 4 or above per scenario (mean and 95% interval)",
+        ),
+        (
+            "compare-02-phone-service-level",
+            "phone: service level per scenario",
+        ),
+        (
+            "compare-03-first-contact-resolution",
+            "first-contact resolution per scenario",
+        ),
+        ("compare-04-total-cost", "total cost per scenario"),
+    ] {
+        check_chart(&out.join("plots"), stem, caption);
+    }
     check_chart(
         &out.join("plots"),
         "timeline-01-phone-service-level",

@@ -123,13 +123,19 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    // Without a timeline there is nothing to chart (and charts of an earlier comparison go).
-    super::write_plots(&out, a.opts.no_plots || timeline.is_none(), |dir| {
-        let timeline = timeline
-            .as_ref()
-            .expect("charts are drawn only with a timeline");
-        supportsim::report::plot::timeline_charts(timeline, dir)
+    let date = supportsim::report::html::generated_at();
+    super::write_workbook(
+        &out,
+        "comparison.xlsx",
+        compare::comparison_workbook(&comparison, timeline.as_ref()),
+    )?;
+    let charts = super::write_plots(&out, a.opts.no_plots, |dir| {
+        supportsim::report::plot::compare_charts(&comparison, timeline.as_ref(), dir)
     })?;
+    super::write_report(
+        &out,
+        supportsim::report::html::compare_report(&comparison, &charts, &date),
+    )?;
     if per.is_none() {
         // A timeline from an earlier comparison in this folder would not belong to this one.
         for name in ["timeline.json", "timeline.csv"] {
@@ -146,8 +152,10 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     match a.opts.format {
         Format::Table => {
             print!("{}", compare::render(&comparison));
-            let mut names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
-            if timeline.is_some() && !a.opts.no_plots {
+            let mut names: Vec<&str> = vec!["report.html"];
+            names.extend(files.iter().map(|(n, _)| *n));
+            names.push("comparison.xlsx");
+            if !a.opts.no_plots {
                 names.push("plots/");
             }
             println!("wrote {}/{{{}}}", out.display(), names.join(", "));

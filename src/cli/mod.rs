@@ -10,6 +10,7 @@ mod sweep;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use supportsim::report::plot::Chart;
 
 #[derive(Parser)]
 #[command(
@@ -70,27 +71,55 @@ pub struct RunOptions {
 
 /// Draws charts into `out/plots/`: into a temporary folder first, renamed into place when all are drawn,
 /// so plots/ is never half-written. With `--no-plots` (`skip`), charts of an earlier run in the folder are
-/// removed: they would not belong to these results.
+/// removed: they would not belong to these results. Returns the charts drawn (none when skipped), for
+/// report.html.
 fn write_plots(
     out: &Path,
     skip: bool,
-    draw: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
-) -> anyhow::Result<()> {
+    draw: impl FnOnce(&Path) -> Result<Vec<Chart>, String>,
+) -> anyhow::Result<Vec<Chart>> {
     if skip {
         let _ = std::fs::remove_dir_all(out.join("plots"));
-        return Ok(());
+        return Ok(Vec::new());
     }
     let tmp = out.join(format!(".plots-tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
-    if let Err(e) = draw(&tmp) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(anyhow::anyhow!(e));
-    }
+    let charts = match draw(&tmp) {
+        Ok(charts) => charts,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(anyhow::anyhow!(e));
+        }
+    };
     let plots = out.join("plots");
     let _ = std::fs::remove_dir_all(&plots);
     std::fs::rename(&tmp, &plots)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", plots.display()))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", plots.display()))?;
+    Ok(charts)
+}
+
+/// Writes the workbook beside the CSVs; a workbook that cannot be built (a table beyond Excel's row limit)
+/// is reported and left out, with any stale one of an earlier run removed: the CSVs hold everything.
+fn write_workbook(out: &Path, name: &str, book: Result<Vec<u8>, String>) -> anyhow::Result<()> {
+    let path = out.join(name);
+    match book {
+        Ok(bytes) => supportsim::report::write::write_atomic(&path, &bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+        Err(e) => {
+            eprintln!("warning: {name} not written: {e}");
+            let _ = std::fs::remove_file(&path);
+            Ok(())
+        }
+    }
+}
+
+/// Writes report.html (atomically).
+fn write_report(out: &Path, html: Result<String, String>) -> anyhow::Result<()> {
+    let path = out.join("report.html");
+    let html = html.map_err(|e| anyhow::anyhow!(e))?;
+    supportsim::report::write::write_atomic(&path, html.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
 /// `--threads 0` is refused; `None` means one per core.

@@ -52,14 +52,20 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    super::write_plots(&out, a.opts.no_plots, |dir| {
+    let date = supportsim::report::html::generated_at();
+    super::write_workbook(&out, "results.xlsx", csv::run_workbook(&report, &date))?;
+    let charts = super::write_plots(&out, a.opts.no_plots, |dir| {
         supportsim::report::plot::run_charts(&report, dir)
     })?;
+    super::write_report(
+        &out,
+        supportsim::report::html::run_report(&report, &charts, &date),
+    )?;
     match a.opts.format {
         Format::Table => {
             print!("{}", table::render(&report));
             println!(
-                "wrote {}/{{summary.json, intervals.csv, groups.csv, scenario.toml{}}}",
+                "wrote {}/{{report.html, summary.json, intervals.csv, groups.csv, results.xlsx, scenario.toml{}}}",
                 out.display(),
                 if a.opts.no_plots { "" } else { ", plots/" }
             );

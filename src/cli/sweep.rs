@@ -88,14 +88,24 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    super::write_plots(&out, a.opts.no_plots, |dir| {
+    let date = supportsim::report::html::generated_at();
+    super::write_workbook(
+        &out,
+        "sweep.xlsx",
+        supportsim::report::sweep::sweep_workbook(&result),
+    )?;
+    let charts = super::write_plots(&out, a.opts.no_plots, |dir| {
         supportsim::report::plot::sweep_charts(&result, dir)
     })?;
+    super::write_report(
+        &out,
+        supportsim::report::html::sweep_report(&result, &charts, &date),
+    )?;
     match a.opts.format {
         Format::Table => {
             print!("{}", render(&result));
             println!(
-                "wrote {}/{{sweep.csv, sweep.json{}}}",
+                "wrote {}/{{report.html, sweep.csv, sweep.json, sweep.xlsx{}}}",
                 out.display(),
                 if a.opts.no_plots { "" } else { ", plots/" }
             );

@@ -13,6 +13,7 @@
 //! its per-replication values; for every KPI but the wait quantiles this is the summary.json mean.
 
 use super::Report;
+use super::sheet::{Cell, Sheet, Unit, unit_of};
 use crate::scenario::Scenario;
 use crate::stats::{ReplicationTally, t_quantile_975};
 use indexmap::IndexMap;
@@ -203,10 +204,12 @@ fn flatten(v: &serde_json::Value, path: &mut String, out: &mut Flat) {
     }
 }
 
-/// A scenario's value of one KPI: mean over the replications where it is defined.
+/// A scenario's value of one KPI: mean over the replications where it is defined, with its own 95%
+/// half-width (Student t over those replications; null with fewer than two).
 #[derive(Debug, Clone, Serialize)]
 pub struct Value {
     pub mean: Option<f64>,
+    pub ci95: Option<f64>,
 }
 
 /// The difference of one KPI between a scenario and the first.
@@ -330,32 +333,44 @@ impl Timeline {
 }
 
 /// timeline.csv: one row per KPI, period and scenario (periods numbered from 1).
-pub fn timeline_csv(t: &Timeline) -> String {
-    let mut out = format!(
-        "kpi,{},scenario,mean,difference,ci95,significant\n",
-        t.period.name()
-    );
-    let cell = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
+pub fn timeline_sheet(t: &Timeline) -> Sheet {
+    let header = [
+        "kpi",
+        t.period.name(),
+        "scenario",
+        "mean",
+        "difference",
+        "ci95",
+        "significant",
+    ];
+    let mut sheet = Sheet::new("Timeline", header.map(String::from).to_vec());
     for s in &t.series {
-        let kpi = csv_field(&s.kpi);
+        let unit = unit_of(&s.kpi);
         for p in 0..t.periods {
             for (i, name) in t.scenarios.iter().enumerate() {
-                let name = csv_field(name);
-                let v = cell(s.values[i][p]);
+                let mut row = vec![
+                    Cell::Text(s.kpi.clone()),
+                    Cell::Number((p + 1) as f64, Unit::Plain),
+                    Cell::Text(name.clone()),
+                    Cell::number(s.values[i][p], unit),
+                ];
                 match i.checked_sub(1).map(|j| &s.differences[j][p]) {
-                    None => out.push_str(&format!("{kpi},{},{name},{v},,,\n", p + 1)),
-                    Some(d) => out.push_str(&format!(
-                        "{kpi},{},{name},{v},{},{},{}\n",
-                        p + 1,
-                        cell(d.mean),
-                        cell(d.ci95),
-                        d.significant
-                    )),
+                    None => row.extend([Cell::Blank, Cell::Blank, Cell::Blank]),
+                    Some(d) => row.extend([
+                        Cell::number(d.mean, unit),
+                        Cell::number(d.ci95, unit),
+                        Cell::Bool(d.significant),
+                    ]),
                 }
+                sheet.rows.push(row);
             }
         }
     }
-    out
+    sheet
+}
+
+pub fn timeline_csv(t: &Timeline) -> String {
+    timeline_sheet(t).to_csv()
 }
 
 pub fn timeline_json(t: &Timeline) -> String {
@@ -395,12 +410,7 @@ impl Comparison {
                 let base = column(&samples[0]);
                 KpiRow {
                     kpi: kpi.to_string(),
-                    values: samples
-                        .iter()
-                        .map(|s| Value {
-                            mean: mean(column(s).iter().flatten().copied()),
-                        })
-                        .collect(),
+                    values: samples.iter().map(|s| value(&column(s))).collect(),
                     differences: samples[1..]
                         .iter()
                         .map(|s| difference(&base, &column(s)))
@@ -462,6 +472,16 @@ fn mean(xs: impl Iterator<Item = f64>) -> Option<f64> {
         sum += x;
     }
     (n > 0).then(|| sum / n as f64)
+}
+
+/// A scenario's mean of one KPI and its 95% half-width, t_{n−1} · s / √n.
+fn value(xs: &[Option<f64>]) -> Value {
+    let xs: Vec<f64> = xs.iter().flatten().copied().collect();
+    let n = xs.len();
+    Value {
+        mean: mean(xs.iter().copied()),
+        ci95: (n >= 2).then(|| t_quantile_975(n - 1) * (variance(&xs) / n as f64).sqrt()),
+    }
 }
 
 /// Sample variance (n − 1 in the denominator).
@@ -606,6 +626,15 @@ pub fn render(c: &Comparison) -> String {
             "Differences without * are not significant: the scenarios may well perform the same; run more replications to tell."
         );
     }
+    for line in standards_lines(c).into_iter().chain(value_lines(c)) {
+        let _ = writeln!(out, "{line}");
+    }
+    out
+}
+
+/// Per scenario: how many of the standards it meets, and which it misses.
+pub fn standards_lines(c: &Comparison) -> Vec<String> {
+    let mut out = Vec::new();
     for (i, met) in c.standards_met.iter().enumerate() {
         let judged = met.values().filter(|m| m.is_some()).count();
         let missed: Vec<&str> = met
@@ -613,8 +642,7 @@ pub fn render(c: &Comparison) -> String {
             .filter(|(_, m)| **m == Some(false))
             .map(|(name, _)| name.as_str())
             .collect();
-        let _ = writeln!(
-            out,
+        out.push(format!(
             "{}: meets {} of {judged} standards judged{}",
             letter(i),
             judged - missed.len(),
@@ -623,29 +651,33 @@ pub fn render(c: &Comparison) -> String {
             } else {
                 format!(" (misses {})", missed.join(", "))
             }
-        );
+        ));
     }
+    out
+}
+
+/// Per scenario after the baseline with a cost difference: what it costs or saves, and per gain.
+pub fn value_lines(c: &Comparison) -> Vec<String> {
+    let mut out = Vec::new();
     for (j, v) in c.value_for_money.iter().enumerate() {
         let Some(cost) = v.cost_difference.filter(|&x| x != 0.0) else {
             continue;
         };
         if cost < 0.0 {
-            let _ = writeln!(
-                out,
+            out.push(format!(
                 "{} vs A: saves {}; service level {} points, cases at level 4+ {}",
                 letter(j + 1),
                 number(Some(-cost)),
                 v.service_level_points.map_or("-".into(), signed),
                 v.cases_lifted_to_level_4.map_or("-".into(), signed)
-            );
+            ));
             continue;
         }
         let per = |x: Option<f64>, what: &str, gain: &str| match x {
             Some(x) => format!("{} per {what}", number(Some(x))),
             None => format!("no significant gain in {gain}"),
         };
-        let _ = writeln!(
-            out,
+        out.push(format!(
             "{} vs A: cost {}, {}, {}",
             letter(j + 1),
             signed(cost),
@@ -659,12 +691,13 @@ pub fn render(c: &Comparison) -> String {
                 "case lifted to level 4+",
                 "cases at level 4+"
             )
-        );
+        ));
     }
     out
 }
 
-fn letter(i: usize) -> String {
+/// Scenario letters: A (the baseline), B, ...
+pub fn letter(i: usize) -> String {
     if i < 26 {
         char::from(b'A' + i as u8).to_string()
     } else {
@@ -672,7 +705,8 @@ fn letter(i: usize) -> String {
     }
 }
 
-fn number(x: Option<f64>) -> String {
+/// A number with digits that suit its size; "-" when undefined.
+pub fn number(x: Option<f64>) -> String {
     match x {
         None => "-".into(),
         Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
@@ -681,35 +715,57 @@ fn number(x: Option<f64>) -> String {
     }
 }
 
-fn signed(x: f64) -> String {
+pub fn signed(x: f64) -> String {
     let s = number(Some(x));
     if x >= 0.0 { format!("+{s}") } else { s }
 }
 
 /// comparison.csv: one row per KPI and scenario; the baseline's rows have no difference.
-pub fn comparison_csv(c: &Comparison) -> String {
-    let mut out =
-        String::from("kpi,scenario,mean,difference,ci95,ci95_unpaired,significant,pairs\n");
-    let cell = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
+pub fn comparison_sheet(c: &Comparison) -> Sheet {
+    let header = [
+        "kpi",
+        "scenario",
+        "mean",
+        "difference",
+        "ci95",
+        "ci95_unpaired",
+        "significant",
+        "pairs",
+    ];
+    let mut sheet = Sheet::new("Comparison", header.map(String::from).to_vec());
     for row in &c.kpis {
-        let kpi = csv_field(&row.kpi);
+        let unit = unit_of(&row.kpi);
         for (i, v) in row.values.iter().enumerate() {
-            let scenario = csv_field(&c.scenarios[i]);
+            let mut cells = vec![
+                Cell::Text(row.kpi.clone()),
+                Cell::Text(c.scenarios[i].clone()),
+                Cell::number(v.mean, unit),
+            ];
             match i.checked_sub(1).map(|j| &row.differences[j]) {
-                None => out.push_str(&format!("{kpi},{scenario},{},,,,,\n", cell(v.mean))),
-                Some(d) => out.push_str(&format!(
-                    "{kpi},{scenario},{},{},{},{},{},{}\n",
-                    cell(v.mean),
-                    cell(d.mean),
-                    cell(d.ci95),
-                    cell(d.ci95_unpaired),
-                    d.significant,
-                    d.pairs
-                )),
+                None => cells.extend(std::iter::repeat_n(Cell::Blank, 5)),
+                Some(d) => cells.extend([
+                    Cell::number(d.mean, unit),
+                    Cell::number(d.ci95, unit),
+                    Cell::number(d.ci95_unpaired, unit),
+                    Cell::Bool(d.significant),
+                    Cell::Number(d.pairs as f64, Unit::Plain),
+                ]),
             }
+            sheet.rows.push(cells);
         }
     }
-    out
+    sheet
+}
+
+pub fn comparison_csv(c: &Comparison) -> String {
+    comparison_sheet(c).to_csv()
+}
+
+/// The comparison's workbook (comparison.xlsx): the comparison and, when there is one, the timeline.
+pub fn comparison_workbook(c: &Comparison, t: Option<&Timeline>) -> Result<Vec<u8>, String> {
+    let mut sheets = vec![comparison_sheet(c)];
+    sheets.extend(t.map(timeline_sheet));
+    super::sheet::workbook(&sheets)
 }
 
 /// A CSV cell: quoted when it holds a comma, a quote or a line break (RFC 4180).
@@ -749,6 +805,19 @@ mod tests {
         let mut b2 = b.clone();
         b2[3] = None;
         assert_eq!(difference(&a, &b2).pairs, 9);
+    }
+
+    #[test]
+    fn a_scenarios_own_interval_is_students() {
+        // 0, 10, ..., 90 and one undefined: mean 45, s² = 10² · 11·10/12 (variance of 0..9 times 100).
+        let mut xs: Vec<Option<f64>> = (0..10).map(|i| Some(i as f64 * 10.0)).collect();
+        xs.push(None);
+        let v = value(&xs);
+        assert_eq!(v.mean, Some(45.0));
+        let s = (100.0f64 * 110.0 / 12.0).sqrt();
+        let expect = t_quantile_975(9) * s / 10f64.sqrt();
+        assert!((v.ci95.unwrap() - expect).abs() < 1e-12);
+        assert_eq!(value(&[Some(1.0)]).ci95, None);
     }
 
     #[test]

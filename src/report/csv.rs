@@ -1,30 +1,20 @@
-//! CSV exports for spreadsheets: intervals.csv (one row per channel and interval) and the per-channel
-//! summary printed by `run --format csv`. Every KPI has a column for its mean and one for its ci95.
+//! Tables of a run for spreadsheets: intervals.csv (one row per channel and interval), groups.csv, the
+//! per-channel summary printed by `run --format csv`, and the workbook results.xlsx holding those with the
+//! six levels and the standards. Every KPI has a column for its mean and one for its ci95.
 
 use super::Report;
+use super::sheet::{Cell, Sheet, Unit, unit_of};
 use crate::stats::Estimate;
 
-fn cell(x: Option<f64>) -> String {
-    x.map(|v| format!("{v}")).unwrap_or_default()
-}
-
-fn push(header: &mut Vec<String>, row: &mut Vec<String>, name: &str, e: &Estimate, first: bool) {
+/// Adds a KPI's mean and ci95 to a row (and their columns to the header on the first row).
+fn push(header: &mut Vec<String>, row: &mut Vec<Cell>, name: &str, e: &Estimate, first: bool) {
     if first {
         header.push(name.to_string());
         header.push(format!("{name}_ci95"));
     }
-    row.push(cell(e.mean));
-    row.push(cell(e.ci95));
-}
-
-fn to_csv(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to a Vec cannot fail; the rows all have the header's length.
-    let _ = w.write_record(&header);
-    for r in rows {
-        let _ = w.write_record(&r);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    let unit = unit_of(name);
+    row.push(Cell::number(e.mean, unit));
+    row.push(Cell::number(e.ci95, unit));
 }
 
 /// Column names of the level shares per interval.
@@ -37,22 +27,29 @@ const LEVEL_COLUMNS: [&str; 6] = [
     "level_6_share",
 ];
 
-/// One row per channel and interval of the horizon.
-pub fn intervals_csv(report: &Report) -> String {
-    let mut header: Vec<String> = ["channel", "interval", "start", "start_s"]
-        .map(String::from)
-        .to_vec();
-    let mut rows = Vec::new();
+/// The first columns of a per-interval row: name, interval index, start as d.hh:mm and in seconds.
+fn interval_cells(name: &str, i: usize, interval_s: f64) -> Vec<Cell> {
+    let start_s = i as f64 * interval_s;
+    vec![
+        Cell::Text(name.to_string()),
+        Cell::Number(i as f64, Unit::Plain),
+        Cell::Text(clock(start_s)),
+        Cell::Number(start_s, Unit::Plain),
+    ]
+}
+
+/// intervals.csv: one row per channel and interval of the horizon.
+pub fn intervals_sheet(report: &Report) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Intervals",
+        ["channel", "interval", "start", "start_s"]
+            .map(String::from)
+            .to_vec(),
+    );
     for (channel, ints) in &report.intervals {
         for (i, k) in ints.iter().enumerate() {
-            let start_s = i as f64 * report.run.interval_s;
-            let mut row = vec![
-                channel.clone(),
-                i.to_string(),
-                clock(start_s),
-                format!("{start_s}"),
-            ];
-            let first = rows.is_empty();
+            let mut row = interval_cells(channel, i, report.run.interval_s);
+            let first = sheet.rows.is_empty();
             for (name, e) in k
                 .contacts
                 .fields()
@@ -63,57 +60,172 @@ pub fn intervals_csv(report: &Report) -> String {
                 ])
                 .chain(LEVEL_COLUMNS.iter().zip(&k.levels).map(|(n, e)| (*n, e)))
             {
-                push(&mut header, &mut row, name, e, first);
+                push(&mut sheet.header, &mut row, name, e, first);
             }
-            rows.push(row);
+            sheet.rows.push(row);
         }
     }
-    to_csv(header, rows)
+    sheet
 }
 
-/// One row per group and interval: agents in each state and occupancy.
-pub fn groups_csv(report: &Report) -> String {
-    let mut header: Vec<String> = ["group", "interval", "start", "start_s"]
-        .map(String::from)
-        .to_vec();
-    let mut rows = Vec::new();
+pub fn intervals_csv(report: &Report) -> String {
+    intervals_sheet(report).to_csv()
+}
+
+/// groups.csv: one row per group and interval: agents in each state and occupancy.
+pub fn groups_sheet(report: &Report) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Groups",
+        ["group", "interval", "start", "start_s"]
+            .map(String::from)
+            .to_vec(),
+    );
     for (group, ints) in &report.group_intervals {
         for (i, k) in ints.iter().enumerate() {
-            let start_s = i as f64 * report.run.interval_s;
-            let mut row = vec![
-                group.clone(),
-                i.to_string(),
-                clock(start_s),
-                format!("{start_s}"),
-            ];
-            let first = rows.is_empty();
+            let mut row = interval_cells(group, i, report.run.interval_s);
+            let first = sheet.rows.is_empty();
             for (name, e) in k.fields() {
-                push(&mut header, &mut row, name, e, first);
+                push(&mut sheet.header, &mut row, name, e, first);
             }
-            rows.push(row);
+            sheet.rows.push(row);
         }
     }
-    to_csv(header, rows)
+    sheet
 }
 
-/// One row per channel with every summary KPI.
-pub fn summary_csv(report: &Report) -> String {
-    let mut header = vec!["channel".to_string()];
-    let mut rows = Vec::new();
+pub fn groups_csv(report: &Report) -> String {
+    groups_sheet(report).to_csv()
+}
+
+/// `run --format csv`: one row per channel with every summary KPI.
+pub fn summary_sheet(report: &Report) -> Sheet {
+    let mut sheet = Sheet::new("Summary", vec!["channel".to_string()]);
     for (channel, k) in &report.channels {
-        let mut row = vec![channel.clone()];
-        let first = rows.is_empty();
+        let mut row = vec![Cell::Text(channel.clone())];
+        let first = sheet.rows.is_empty();
         for (name, e) in k.contacts.fields().into_iter().chain([
             ("wait_p90_s", &k.wait_p90_s),
             ("unfinished", &k.unfinished),
             ("backlog_end", &k.backlog_end),
             ("backlog_end_of_day", &k.backlog_end_of_day),
         ]) {
-            push(&mut header, &mut row, name, e, first);
+            push(&mut sheet.header, &mut row, name, e, first);
         }
-        rows.push(row);
+        sheet.rows.push(row);
     }
-    to_csv(header, rows)
+    sheet
+}
+
+pub fn summary_csv(report: &Report) -> String {
+    summary_sheet(report).to_csv()
+}
+
+/// The six service levels and what held cases down: one row for all cases, then one per first channel.
+pub fn levels_sheet(report: &Report) -> Sheet {
+    let mut sheet = Sheet::new("Levels", vec!["cases".to_string()]);
+    let all = std::iter::once(("all", &report.experience.overall));
+    let by = report
+        .experience
+        .by_first_channel
+        .iter()
+        .map(|(c, e)| (c.as_str(), e));
+    for (who, e) in all.chain(by) {
+        let mut row = vec![Cell::Text(who.to_string())];
+        let first = sheet.rows.is_empty();
+        let held = e
+            .held_down_by
+            .iter()
+            .map(|(f, v)| (format!("held_down_by.{f}"), v));
+        for (name, v) in e
+            .levels
+            .iter()
+            .map(|(l, v)| (format!("levels.{l}"), v))
+            .chain([("level_4_or_above".to_string(), &e.level_4_or_above)])
+            .chain(held)
+        {
+            push(&mut sheet.header, &mut row, &name, v, first);
+        }
+        sheet.rows.push(row);
+    }
+    sheet
+}
+
+/// The eight standards: headline value with its interval, target, direction and whether it is met.
+pub fn standards_sheet(report: &Report) -> Sheet {
+    let header = [
+        "standard",
+        "measure",
+        "value",
+        "value_ci95",
+        "target",
+        "direction",
+        "met",
+    ];
+    let mut sheet = Sheet::new("Standards", header.map(String::from).to_vec());
+    for (name, row) in &report.standards {
+        let unit = unit_of(&format!("standards.{name}.value"));
+        sheet.rows.push(vec![
+            Cell::Text(name.to_string()),
+            Cell::Text(row.headline.to_string()),
+            Cell::number(row.value.mean, unit),
+            Cell::number(row.value.ci95, unit),
+            Cell::Number(row.target, unit),
+            Cell::Text(row.direction.to_string()),
+            row.met.map_or(Cell::Blank, Cell::Bool),
+        ]);
+    }
+    sheet
+}
+
+/// What the run was: scenario, seed, replications, horizon, version, date, and the costs.
+pub fn run_sheet(report: &Report, date: &str) -> Sheet {
+    let mut sheet = Sheet::new("Run", ["item", "value", "ci95"].map(String::from).to_vec());
+    let text = |k: &str, v: String| vec![Cell::Text(k.into()), Cell::Text(v), Cell::Blank];
+    let plain = |k: &str, v: f64| {
+        vec![
+            Cell::Text(k.into()),
+            Cell::Number(v, Unit::Plain),
+            Cell::Blank,
+        ]
+    };
+    sheet.rows.push(text("scenario", report.scenario.clone()));
+    sheet.rows.push(text("date", date.to_string()));
+    sheet.rows.push(text(
+        "supportsim version",
+        report.run.supportsim_version.into(),
+    ));
+    sheet.rows.push(plain("seed", report.seed as f64));
+    sheet
+        .rows
+        .push(plain("replications", report.replications.into()));
+    sheet.rows.push(plain("horizon_s", report.run.horizon_s));
+    sheet.rows.push(plain("warmup_s", report.run.warmup_s));
+    sheet.rows.push(plain("interval_s", report.run.interval_s));
+    for (name, e) in [
+        ("cost.staff", &report.cost.staff),
+        ("cost.training", &report.cost.training),
+        ("cost.total", &report.cost.total),
+    ] {
+        sheet.rows.push(vec![
+            Cell::Text(name.into()),
+            Cell::number(e.mean, Unit::Money),
+            Cell::number(e.ci95, Unit::Money),
+        ]);
+    }
+    sheet
+}
+
+/// The run's workbook (results.xlsx): the run, the channels' summary, the six levels, the standards, the
+/// channels per interval and the groups per interval.
+pub fn run_workbook(report: &Report, date: &str) -> Result<Vec<u8>, String> {
+    super::sheet::workbook(&[
+        run_sheet(report, date),
+        summary_sheet(report),
+        levels_sheet(report),
+        standards_sheet(report),
+        intervals_sheet(report),
+        groups_sheet(report),
+    ])
 }
 
 /// Time since the start of the horizon as d.hh:mm (or hh:mm on the first day).

@@ -6,8 +6,10 @@
 
 pub mod compare;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod plot;
+pub mod sheet;
 pub mod sweep;
 pub mod table;
 pub mod write;
@@ -530,6 +532,8 @@ pub struct ChannelTarget {
     pub within_s: f64,
     pub share: f64,
     pub business_hours: bool,
+    /// Coefficient of variation of the day's volume multiplier (forecast uncertainty; 0: none).
+    pub forecast_cv: f64,
 }
 
 /// Settings that shaped the run, echoed in summary.json.
@@ -829,6 +833,7 @@ impl Report {
                                 within_s: c.target.within_s,
                                 share: c.target.share,
                                 business_hours: c.target.business_hours,
+                                forecast_cv: c.forecast_cv,
                             },
                         )
                     })

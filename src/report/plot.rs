@@ -9,7 +9,8 @@ use crate::stats::Estimate;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use std::path::{Path, PathBuf};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::Path;
 use std::sync::Once;
 
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -36,16 +37,32 @@ fn register_font() {
     });
 }
 
+/// A chart drawn: its file stem in plots/ and its SVG text (report.html shows it inline).
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub name: String,
+    /// What the chart belongs to in report.html: a channel's name, "cases", "scenarios", "timeline", "sweep".
+    pub group: String,
+    pub svg: String,
+}
+
+impl Chart {
+    fn in_group(mut self, group: &str) -> Chart {
+        self.group = group.to_string();
+        self
+    }
+}
+
 /// Draws a chart into `dir/name.png` and `dir/name.svg` (the same drawing function for both backends);
-/// returns the paths written.
+/// returns the chart with its SVG text.
 fn both(
     dir: &Path,
     name: &str,
     png_chart: impl Fn(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
     svg_chart: impl Fn(&DrawingArea<SVGBackend, Shift>) -> DrawResult,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Chart, String> {
     let png = dir.join(format!("{name}.png"));
-    let svg = dir.join(format!("{name}.svg"));
+    let svg_path = dir.join(format!("{name}.svg"));
     let err = |e: Box<dyn std::error::Error>| format!("cannot draw {name}: {e}");
     {
         let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
@@ -53,13 +70,20 @@ fn both(
         root.present()
             .map_err(|e| format!("cannot write {}: {e}", png.display()))?;
     }
+    let mut svg = String::new();
     {
-        let root = SVGBackend::new(&svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         svg_chart(&root).map_err(err)?;
         root.present()
-            .map_err(|e| format!("cannot write {}: {e}", svg.display()))?;
+            .map_err(|e| format!("cannot draw {name}: {e}"))?;
     }
-    Ok(vec![png, svg])
+    std::fs::write(&svg_path, &svg)
+        .map_err(|e| format!("cannot write {}: {e}", svg_path.display()))?;
+    Ok(Chart {
+        name: name.to_string(),
+        group: String::new(),
+        svg,
+    })
 }
 
 /// A chart's frame: title, margins and room for the axis labels (`y_labels` pixels for the y axis).
@@ -77,11 +101,11 @@ fn frame<'a, 'b, DB: DrawingBackend>(
 }
 
 /// The chart of every line chart here: x and y in f64.
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Grid and axis labels with their descriptions (units in the text).
 fn axes<DB: DrawingBackend>(
-    chart: &mut Chart<'_, DB>,
+    chart: &mut XyChart<'_, DB>,
     x: impl AsRef<str>,
     y: impl AsRef<str>,
 ) -> DrawResult
@@ -100,7 +124,7 @@ where
 
 /// The legend box, at `position`.
 fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Chart<'a, DB>,
+    chart: &mut XyChart<'a, DB>,
     position: SeriesLabelPosition,
 ) -> DrawResult
 where
@@ -457,9 +481,84 @@ where
     Ok(())
 }
 
+/// What held cases below level 4: the share of ended cases whose main factor each one was, as horizontal
+/// bars with their 95% intervals (docs/experience.md explains the factors).
+fn held_down<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    // Largest first, from the top: the segmented y axis counts upwards, so the list is reversed.
+    let mut factors: Vec<(String, f64, f64)> = report
+        .experience
+        .overall
+        .held_down_by
+        .iter()
+        .map(|(f, e)| {
+            (
+                f.replace('_', " "),
+                100.0 * m(e),
+                100.0 * e.ci95.unwrap_or(0.0),
+            )
+        })
+        .collect();
+    factors.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let n = factors.len();
+    let top = factors
+        .iter()
+        .map(|f| f.1 + f.2)
+        .fold(0.0, f64::max)
+        .max(1.0)
+        * 1.15;
+    let mut chart = frame(
+        root,
+        "What held cases below level 4 (main factor, share of ended cases)",
+        200,
+    )
+    .build_cartesian_2d(0.0..top, (0..n.saturating_sub(1)).into_segmented())?;
+    let names: Vec<String> = factors.iter().map(|f| f.0.clone()).collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc("share of ended cases (%)")
+        .y_labels(n)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .draw()?;
+    let bar = RGBColor(200, 90, 60);
+    for (i, (_, v, h)) in factors.iter().enumerate() {
+        let mut rect = Rectangle::new(
+            [
+                (0.0, SegmentValue::Exact(i)),
+                (*v, SegmentValue::Exact(i + 1)),
+            ],
+            bar.mix(0.8).filled(),
+        );
+        rect.set_margin(10, 10, 0, 0);
+        chart.draw_series(std::iter::once(rect))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![
+                ((v - h).max(0.0), SegmentValue::CenterOf(i)),
+                (v + h, SegmentValue::CenterOf(i)),
+            ],
+            BLACK.stroke_width(2),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!("{v:.1}%"),
+            (v + h + 0.01 * top, SegmentValue::CenterOf(i)),
+            ("sans-serif", 16),
+        )))?;
+    }
+    Ok(())
+}
+
 /// Writes every chart of a run into `dir` (created if need be): per channel with agents, contacts and
 /// service level per interval; the service levels of cases. Returns the files written.
-pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, String> {
     register_font();
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut files = Vec::new();
@@ -471,55 +570,99 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
             continue;
         }
         let stem = format!("{:02}-{}", i + 1, file_safe(name));
-        files.extend(both(
-            dir,
-            &format!("{stem}-contacts"),
-            |r| volume(r, report, name),
-            |r| volume(r, report, name),
-        )?);
+        files.push(
+            both(
+                dir,
+                &format!("{stem}-contacts"),
+                |r| volume(r, report, name),
+                |r| volume(r, report, name),
+            )?
+            .in_group(name),
+        );
         if report.run.targets.contains_key(name.as_str())
             && rows.iter().any(|r| r.contacts.service_level.mean.is_some())
         {
-            files.extend(both(
-                dir,
-                &format!("{stem}-service-level"),
-                |r| service_level(r, report, name),
-                |r| service_level(r, report, name),
-            )?);
+            files.push(
+                both(
+                    dir,
+                    &format!("{stem}-service-level"),
+                    |r| service_level(r, report, name),
+                    |r| service_level(r, report, name),
+                )?
+                .in_group(name),
+            );
             let title = format!("{name}: occupancy of the agents serving it, per interval");
             let occupancy: fn(&super::IntervalKpis) -> &Estimate = |r| &r.contacts.occupancy;
-            files.extend(both(
-                dir,
-                &format!("{stem}-occupancy"),
-                |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
-                |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
-            )?);
+            files.push(
+                both(
+                    dir,
+                    &format!("{stem}-occupancy"),
+                    |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
+                    |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
+                )?
+                .in_group(name),
+            );
             if report.run.targets[name.as_str()].kind == "deferred" {
                 let title = format!("{name}: backlog at the end of each interval");
                 let backlog: fn(&super::IntervalKpis) -> &Estimate = |r| &r.backlog;
-                files.extend(both(
-                    dir,
-                    &format!("{stem}-backlog"),
-                    |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
-                    |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
-                )?);
+                files.push(
+                    both(
+                        dir,
+                        &format!("{stem}-backlog"),
+                        |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
+                        |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
+                    )?
+                    .in_group(name),
+                );
+            }
+            // P(target missed) per interval: the share of replications whose interval fell short of the
+            // target, a risk worth a chart when day volumes are uncertain.
+            if report.run.targets[name.as_str()].forecast_cv > 0.0 {
+                let title = format!("{name}: probability of missing the service-level target");
+                let missed: fn(&super::IntervalKpis) -> &Estimate = |r| &r.contacts.p_target_missed;
+                let y = "P(target missed) (%)";
+                files.push(
+                    both(
+                        dir,
+                        &format!("{stem}-target-missed"),
+                        |r| per_interval(r, report, name, &title, y, missed, 100.0),
+                        |r| per_interval(r, report, name, &title, y, missed, 100.0),
+                    )?
+                    .in_group(name),
+                );
             }
             if report.channels[name.as_str()].wait_cdf.len() > 1 {
-                files.extend(both(
-                    dir,
-                    &format!("{stem}-waits"),
-                    |r| waits(r, report, name),
-                    |r| waits(r, report, name),
-                )?);
+                files.push(
+                    both(
+                        dir,
+                        &format!("{stem}-waits"),
+                        |r| waits(r, report, name),
+                        |r| waits(r, report, name),
+                    )?
+                    .in_group(name),
+                );
             }
         }
     }
-    files.extend(both(
-        dir,
-        "levels",
-        |r| levels(r, report),
-        |r| levels(r, report),
-    )?);
+    files
+        .push(both(dir, "levels", |r| levels(r, report), |r| levels(r, report))?.in_group("cases"));
+    if report
+        .experience
+        .overall
+        .held_down_by
+        .values()
+        .any(|e| m(e) > 0.0)
+    {
+        files.push(
+            both(
+                dir,
+                "held-down",
+                |r| held_down(r, report),
+                |r| held_down(r, report),
+            )?
+            .in_group("cases"),
+        );
+    }
     Ok(files)
 }
 
@@ -561,12 +704,20 @@ where
         f64::INFINITY,
         f64::NEG_INFINITY,
     );
+    // Percentages cannot leave 0..100: a normal-approximation bar near 0% or 100% is cut there.
+    let clip = |v: f64| {
+        if y_desc.ends_with("(%)") {
+            v.clamp(0.0, 100.0)
+        } else {
+            v
+        }
+    };
     for &(x, y, h) in all {
         let h = h.unwrap_or(0.0);
         x0 = x0.min(x);
         x1 = x1.max(x);
-        y0 = y0.min(y - h);
-        y1 = y1.max(y + h);
+        y0 = y0.min(clip(y - h));
+        y1 = y1.max(clip(y + h));
     }
     if !x0.is_finite() {
         (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
@@ -592,7 +743,7 @@ where
         chart.draw_series(line.points.iter().filter_map(|&(x, y, h)| {
             h.map(|h| {
                 PathElement::new(
-                    vec![(x, y - h), (x, y + h)],
+                    vec![(x, clip(y - h)), (x, clip(y + h))],
                     colour.mix(0.5).stroke_width(3),
                 )
             })
@@ -641,7 +792,7 @@ fn charted_kpis(keys: impl Iterator<Item = String>) -> Vec<(String, String, &'st
 
 /// Sweep charts: each charted KPI against the first swept key (numbers only), one line per combination of
 /// the other keys, with 95% intervals.
-pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, String> {
     register_font();
     let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
     if s.points.is_empty() || s.points.iter().any(|(v, _)| number(&v[0]).is_none()) {
@@ -681,20 +832,168 @@ pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<PathBuf>,
         }
         let caption = format!("{title} against {}", s.keys[0]);
         let name = format!("sweep-{:02}-{}", n + 1, file_safe(&title));
-        files.extend(both(
-            dir,
-            &name,
-            |r| lines(r, &caption, &s.keys[0], y_desc, &data),
-            |r| lines(r, &caption, &s.keys[0], y_desc, &data),
-        )?);
+        files.push(
+            both(
+                dir,
+                &name,
+                |r| lines(r, &caption, &s.keys[0], y_desc, &data),
+                |r| lines(r, &caption, &s.keys[0], y_desc, &data),
+            )?
+            .in_group("sweep"),
+        );
+    }
+    Ok(files)
+}
+
+/// Each scenario's value of one KPI with its 95% interval: a point and a bar per scenario, scenarios along x.
+fn per_scenario<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_desc: &str,
+    names: &[String],
+    values: &[(f64, f64)],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let n = values.len();
+    let lo = values
+        .iter()
+        .map(|v| v.0 - v.1)
+        .fold(f64::INFINITY, f64::min);
+    let hi = values
+        .iter()
+        .map(|v| v.0 + v.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let pad = if hi > lo {
+        0.15 * (hi - lo)
+    } else {
+        lo.abs().max(1.0) * 0.05
+    };
+    let mut chart = frame(root, title, 90).build_cartesian_2d(
+        (0..n.saturating_sub(1)).into_segmented(),
+        (lo - pad)..(hi + pad),
+    )?;
+    // Long file names are cut to their last part so that labels do not run into each other.
+    let room = (SIZE.0 as usize - 150) / n.max(1) / 9;
+    let labels: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let short = std::path::Path::new(s)
+                .file_name()
+                .map_or(s.clone(), |f| f.to_string_lossy().into_owned());
+            let short = if short.chars().count() > room {
+                let tail: String = short.chars().rev().take(room.saturating_sub(1)).collect();
+                format!("…{}", tail.chars().rev().collect::<String>())
+            } else {
+                short
+            };
+            format!("{} {short}", super::compare::letter(i))
+        })
+        .collect();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_desc("scenario")
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .draw()?;
+    for (i, &(v, h)) in values.iter().enumerate() {
+        let colour = Palette99::pick(i).to_rgba();
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![
+                (SegmentValue::CenterOf(i), v - h),
+                (SegmentValue::CenterOf(i), v + h),
+            ],
+            colour.stroke_width(3),
+        )))?;
+        chart.draw_series(std::iter::once(Circle::new(
+            (SegmentValue::CenterOf(i), v),
+            7,
+            colour.filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            number_label(v, h),
+            (SegmentValue::CenterOf(i), v),
+            ("sans-serif", 16)
+                .into_text_style(root)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        )))?;
+    }
+    Ok(())
+}
+
+/// "12.3 ± 0.4" with digits that suit the size of the number.
+fn number_label(v: f64, h: f64) -> String {
+    let d = if v.abs() >= 1000.0 {
+        0
+    } else if v.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("   {v:.d$} ± {h:.d$}")
+}
+
+/// Comparison charts: each headline KPI per scenario with its 95% interval (service level per channel, level
+/// 4 or above, FCR, total cost); with a timeline, the charted KPIs day by day (or week by week).
+pub fn compare_charts(
+    c: &super::compare::Comparison,
+    t: Option<&super::compare::Timeline>,
+    dir: &Path,
+) -> Result<Vec<Chart>, String> {
+    register_font();
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    let mut wanted = charted_kpis(c.kpis.iter().map(|r| r.kpi.clone()));
+    for (kpi, title, y) in [
+        (
+            "cases.fcr_rate",
+            "first-contact resolution",
+            "share of cases (%)",
+        ),
+        ("cost.total", "total cost", "cost"),
+    ] {
+        if c.row(kpi).is_some() {
+            wanted.push((kpi.to_string(), title.to_string(), y));
+        }
+    }
+    for (n, (kpi, title, y_desc)) in wanted.iter().enumerate() {
+        let Some(row) = c.row(kpi) else { continue };
+        let scale = if y_desc.ends_with("(%)") { 100.0 } else { 1.0 };
+        let values: Option<Vec<(f64, f64)>> = row
+            .values
+            .iter()
+            .map(|v| Some((scale * v.mean?, scale * v.ci95.unwrap_or(0.0))))
+            .collect();
+        let Some(values) = values else { continue };
+        let caption = format!("{title} per scenario (mean and 95% interval)");
+        let name = format!("compare-{:02}-{}", n + 1, file_safe(title));
+        files.push(
+            both(
+                dir,
+                &name,
+                |r| per_scenario(r, &caption, y_desc, &c.scenarios, &values),
+                |r| per_scenario(r, &caption, y_desc, &c.scenarios, &values),
+            )?
+            .in_group("scenarios"),
+        );
+    }
+    if let Some(t) = t {
+        files.extend(timeline_charts(t, dir)?);
     }
     Ok(files)
 }
 
 /// Comparison charts: each charted KPI day by day (or week by week) for every scenario, from the timeline.
-pub fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<PathBuf>, String> {
-    register_font();
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart>, String> {
     let keys = t.series.iter().map(|s| s.kpi.clone());
     let kpis: Vec<(String, String, &'static str)> = keys
         .filter_map(|k| {
@@ -737,12 +1036,15 @@ pub fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<P
         let x_desc = format!("{} of the horizon", t.period.name());
         let caption = format!("{title}, {} by {}", t.period.name(), t.period.name());
         let name = format!("timeline-{:02}-{}", n + 1, file_safe(title));
-        files.extend(both(
-            dir,
-            &name,
-            |r| lines(r, &caption, &x_desc, y_desc, &data),
-            |r| lines(r, &caption, &x_desc, y_desc, &data),
-        )?);
+        files.push(
+            both(
+                dir,
+                &name,
+                |r| lines(r, &caption, &x_desc, y_desc, &data),
+                |r| lines(r, &caption, &x_desc, y_desc, &data),
+            )?
+            .in_group("timeline"),
+        );
     }
     Ok(files)
 }

@@ -2,7 +2,8 @@
 //! headline KPIs of each point (the rows `compare` shows; docs/sweep.md) with their 95% half-widths.
 
 use super::Report;
-use super::compare::{csv_field, estimates, headline};
+use super::compare::{estimates, headline};
+use super::sheet::{Cell, Sheet, unit_of};
 
 /// The points of a sweep: the swept keys, and per point its values and report.
 pub struct Sweep {
@@ -23,35 +24,46 @@ impl Sweep {
     }
 }
 
-fn value(v: &toml::Value) -> String {
+/// A swept value as a cell: numbers stay numbers (spelt as in TOML in the CSV), anything else is text.
+fn value(v: &toml::Value) -> Cell {
     match v {
-        toml::Value::String(s) => s.clone(),
-        other => other.to_string(),
+        toml::Value::String(s) => Cell::Text(s.clone()),
+        toml::Value::Integer(i) => Cell::Literal(i.to_string(), *i as f64),
+        toml::Value::Float(x) => Cell::Literal(v.to_string(), *x),
+        other => Cell::Text(other.to_string()),
     }
 }
 
 /// sweep.csv: the keys, then `<kpi>` and `<kpi>_ci95` for every headline KPI.
-pub fn sweep_csv(s: &Sweep) -> String {
+pub fn sweep_sheet(s: &Sweep) -> Sheet {
     let kpis = s.kpis();
-    let mut header: Vec<String> = s.keys.iter().map(|k| csv_field(k)).collect();
+    let mut header: Vec<String> = s.keys.clone();
     for k in &kpis {
-        header.push(csv_field(k));
-        header.push(csv_field(&format!("{k}_ci95")));
+        header.push(k.clone());
+        header.push(format!("{k}_ci95"));
     }
-    let mut out = header.join(",") + "\n";
-    let cell = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
+    let mut sheet = Sheet::new("Sweep", header);
     for (values, report) in &s.points {
         let est = estimates(report);
-        let mut row: Vec<String> = values.iter().map(|v| csv_field(&value(v))).collect();
+        let mut row: Vec<Cell> = values.iter().map(value).collect();
         for k in &kpis {
+            let unit = unit_of(k);
             let e = est.iter().find(|(p, _, _)| p == k);
-            row.push(cell(e.and_then(|e| e.1)));
-            row.push(cell(e.and_then(|e| e.2)));
+            row.push(Cell::number(e.and_then(|e| e.1), unit));
+            row.push(Cell::number(e.and_then(|e| e.2), unit));
         }
-        out.push_str(&row.join(","));
-        out.push('\n');
+        sheet.rows.push(row);
     }
-    out
+    sheet
+}
+
+pub fn sweep_csv(s: &Sweep) -> String {
+    sweep_sheet(s).to_csv()
+}
+
+/// The sweep's workbook (sweep.xlsx): sweep.csv's table.
+pub fn sweep_workbook(s: &Sweep) -> Result<Vec<u8>, String> {
+    super::sheet::workbook(&[sweep_sheet(s)])
 }
 
 /// sweep.json: the keys and, per point, its values and its whole summary (as summary.json).
@@ -73,9 +85,9 @@ pub fn sweep_json(s: &Sweep) -> String {
     text
 }
 
-/// The terminal table: per point, its values and a few headline KPIs (service level per channel, level 4
-/// or above, cost).
-pub fn render(s: &Sweep) -> String {
+/// The table of the terminal and report.html: per point, its values and a few headline KPIs (service level
+/// per channel, level 4 or above, FCR, cost), each "mean ± 95% half-width".
+pub fn grid(s: &Sweep) -> super::table::Grid {
     let wanted = |k: &str| {
         (k.starts_with("channels.") && k.ends_with(".service_level"))
             || k == "experience.overall.level_4_or_above"
@@ -83,13 +95,15 @@ pub fn render(s: &Sweep) -> String {
             || k == "cost.total"
     };
     let kpis: Vec<String> = s.kpis().into_iter().filter(|k| wanted(k)).collect();
-    let mut table = comfy_table::Table::new();
     let mut header: Vec<String> = s.keys.clone();
     header.extend(kpis.iter().cloned());
-    table.set_header(header);
+    let mut grid = super::table::Grid {
+        header,
+        rows: Vec::new(),
+    };
     for (values, report) in &s.points {
         let est = estimates(report);
-        let mut row: Vec<String> = values.iter().map(value).collect();
+        let mut row: Vec<String> = values.iter().map(|v| value(v).text()).collect();
         for k in &kpis {
             let text = match est.iter().find(|(p, _, _)| p == k) {
                 Some((_, Some(m), Some(h))) => format!("{m:.4} ± {h:.4}"),
@@ -98,6 +112,17 @@ pub fn render(s: &Sweep) -> String {
             };
             row.push(text);
         }
+        grid.rows.push(row);
+    }
+    grid
+}
+
+/// The terminal table (see `grid`).
+pub fn render(s: &Sweep) -> String {
+    let grid = grid(s);
+    let mut table = comfy_table::Table::new();
+    table.set_header(grid.header);
+    for row in grid.rows {
         table.add_row(row);
     }
     format!("{table}\n")

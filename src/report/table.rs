@@ -39,9 +39,29 @@ fn fmt(e: &Estimate, unit: &Unit) -> String {
     }
 }
 
-pub fn render(report: &Report) -> String {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
+/// A table as text cells, shown in the terminal (comfy-table) and in report.html. A header cell may hold a
+/// line break.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Grid {
+    fn table(&self) -> Table {
+        let mut t = Table::new();
+        t.load_style(UTF8_FULL_CONDENSED);
+        t.set_header(self.header.clone());
+        for r in &self.rows {
+            t.add_row(r.clone());
+        }
+        t
+    }
+}
+
+/// The KPIs of every channel: rows are KPIs, one column per channel with its target.
+pub fn kpi_grid(report: &Report) -> Grid {
+    let mut t = Grid::default();
     let mut header = vec!["KPI (mean ± 95% CI)".to_string()];
     for (name, target) in &report.run.targets {
         header.push(if target.kind == "self-service" {
@@ -59,7 +79,7 @@ pub fn render(report: &Report) -> String {
             )
         });
     }
-    t.set_header(header);
+    t.header = header;
     let rows: [Row; 13] = [
         ("offered", Unit::Count, |k| &k.contacts.offered),
         ("answered", Unit::Count, |k| &k.contacts.answered),
@@ -145,23 +165,18 @@ pub fn render(report: &Report) -> String {
     for (label, unit, get) in rows {
         let mut row = vec![label.to_string()];
         row.extend(report.channels.values().map(|k| fmt(get(k), &unit)));
-        t.add_row(row);
+        t.rows.push(row);
     }
-    let mut out = format!(
-        "{}: {} replications, seed {}, horizon {} after a {} warm-up\n{t}\n",
-        report.scenario,
-        report.replications,
-        report.seed,
-        format_duration(report.run.horizon_s),
-        format_duration(report.run.warmup_s)
-    );
-    // The six service levels, by channel of first contact and overall.
-    let mut levels = Table::new();
-    levels.load_style(UTF8_FULL_CONDENSED);
+    t
+}
+
+/// The six service levels, by channel of first contact and overall.
+pub fn levels_grid(report: &Report) -> Grid {
+    let mut levels = Grid::default();
     let mut header = vec!["service level (share of cases)".to_string()];
     header.extend(report.experience.by_first_channel.keys().cloned());
     header.push("all".into());
-    levels.set_header(header);
+    levels.header = header;
     for (l, name) in crate::experience::LEVELS.iter().enumerate() {
         let mut row = vec![name.replace('_', " ")];
         row.extend(
@@ -172,7 +187,7 @@ pub fn render(report: &Report) -> String {
                 .chain([&report.experience.overall])
                 .map(|e| fmt(&e.levels[l], &Unit::Share)),
         );
-        levels.add_row(row);
+        levels.rows.push(row);
     }
     let mut row = vec!["level 4 or above".to_string()];
     row.extend(
@@ -183,8 +198,12 @@ pub fn render(report: &Report) -> String {
             .chain([&report.experience.overall])
             .map(|e| fmt(&e.level_4_or_above, &Unit::Share)),
     );
-    levels.add_row(row);
-    out.push_str(&format!("{levels}\n"));
+    levels.rows.push(row);
+    levels
+}
+
+/// "held below level 4 mainly by: ..." with each factor's share of ended cases, if any case was held down.
+pub fn held_down_line(report: &Report) -> Option<String> {
     let below: Vec<String> = report
         .experience
         .overall
@@ -193,22 +212,23 @@ pub fn render(report: &Report) -> String {
         .filter(|(_, e)| e.mean.is_some_and(|m| m > 0.0005))
         .map(|(f, e)| format!("{} {}", f.replace('_', " "), fmt(e, &Unit::Share)))
         .collect();
-    if !below.is_empty() {
-        out.push_str(&format!(
-            "held below level 4 mainly by: {}\n",
-            below.join(", ")
-        ));
-    }
-    // The eight standards.
-    let mut card = Table::new();
-    card.load_style(UTF8_FULL_CONDENSED);
-    card.set_header(vec![
-        "standard",
-        "measure",
-        "value (mean ± 95% CI)",
-        "target",
-        "met",
-    ]);
+    (!below.is_empty()).then(|| format!("held below level 4 mainly by: {}", below.join(", ")))
+}
+
+/// The eight standards: measure, value, target, met.
+pub fn standards_grid(report: &Report) -> Grid {
+    let mut card = Grid {
+        header: [
+            "standard",
+            "measure",
+            "value (mean ± 95% CI)",
+            "target",
+            "met",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: Vec::new(),
+    };
     for (name, row) in &report.standards {
         let unit = if row.headline == "contacts_per_case" {
             Unit::Count
@@ -240,7 +260,7 @@ pub fn render(report: &Report) -> String {
             Some(false) => "MISSED",
             None => "n/a",
         };
-        card.add_row(vec![
+        card.rows.push(vec![
             name.to_string(),
             row.headline.replace('_', " "),
             fmt(&row.value, &unit),
@@ -248,10 +268,15 @@ pub fn render(report: &Report) -> String {
             met.to_string(),
         ]);
     }
-    out.push_str(&format!("{card}\n"));
+    card
+}
+
+/// One line per group: occupancy and agent-hours by state.
+pub fn group_lines(report: &Report) -> Vec<String> {
+    let mut lines = Vec::new();
     for (name, g) in &report.groups {
-        out.push_str(&format!(
-            "group {name}: occupancy {}, staffed {} agent-hours (handling {}, idle {}, break {}, absent {})\n",
+        lines.push(format!(
+            "group {name}: occupancy {}, staffed {} agent-hours (handling {}, idle {}, break {}, absent {})",
             fmt(&g.occupancy, &Unit::Share),
             fmt(&g.staffed_hours, &Unit::Count),
             fmt(&g.handling_hours, &Unit::Count),
@@ -260,6 +285,11 @@ pub fn render(report: &Report) -> String {
             fmt(&g.shrinkage_hours, &Unit::Count)
         ));
     }
+    lines
+}
+
+/// "cost: total (per group, per programme)" when the scenario prices anything.
+pub fn cost_line(report: &Report) -> Option<String> {
     if report.cost.total.mean.is_some_and(|c| c > 0.0) {
         let groups: Vec<String> = report
             .groups
@@ -274,11 +304,41 @@ pub fn render(report: &Report) -> String {
                 .iter()
                 .map(|(name, t)| format!("training \"{name}\" {}", fmt(&t.cost, &Unit::Count))),
         );
-        out.push_str(&format!(
-            "cost: {} ({})\n",
+        Some(format!(
+            "cost: {} ({})",
             fmt(&report.cost.total, &Unit::Count),
             parts.join(", ")
-        ));
+        ))
+    } else {
+        None
+    }
+}
+
+/// The heading line: scenario, replications, seed, horizon and warm-up.
+pub fn heading(report: &Report) -> String {
+    format!(
+        "{}: {} replications, seed {}, horizon {} after a {} warm-up",
+        report.scenario,
+        report.replications,
+        report.seed,
+        format_duration(report.run.horizon_s),
+        format_duration(report.run.warmup_s)
+    )
+}
+
+/// The whole terminal report of a run.
+pub fn render(report: &Report) -> String {
+    let mut out = format!("{}\n{}\n", heading(report), kpi_grid(report).table());
+    out.push_str(&format!("{}\n", levels_grid(report).table()));
+    if let Some(line) = held_down_line(report) {
+        out.push_str(&format!("{line}\n"));
+    }
+    out.push_str(&format!("{}\n", standards_grid(report).table()));
+    for line in group_lines(report) {
+        out.push_str(&format!("{line}\n"));
+    }
+    if let Some(line) = cost_line(report) {
+        out.push_str(&format!("{line}\n"));
     }
     out
 }

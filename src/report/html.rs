@@ -1,0 +1,364 @@
+//! report.html: one self-contained page per run, comparison or sweep, to open in any browser and forward.
+//! Tables and inline SVG charts, styles in the page, no script and no link to anything outside it (so it
+//! reads offline and in mail). The page is the template assets/report.html (minijinja, HTML auto-escaped)
+//! filled with sections built here from the same tables the terminal shows.
+
+use super::Report;
+use super::compare::{Comparison, headline, letter, number, signed};
+use super::plot::Chart;
+use super::sweep::Sweep;
+use super::table::{self, Grid};
+use crate::scenario::duration::format_duration;
+use serde::Serialize;
+
+static TEMPLATE: &str = include_str!("../../assets/report.html");
+
+/// A table cell with an optional style class ("good", "bad", "sig", "same").
+#[derive(Serialize)]
+struct Td {
+    text: String,
+    class: &'static str,
+}
+
+#[derive(Serialize)]
+struct Table {
+    caption: String,
+    /// Header cells, each as its lines.
+    header: Vec<Vec<String>>,
+    rows: Vec<Vec<Td>>,
+}
+
+impl Table {
+    fn from_grid(caption: &str, g: &Grid) -> Table {
+        Table {
+            caption: caption.to_string(),
+            header: g
+                .header
+                .iter()
+                .map(|h| h.lines().map(String::from).collect())
+                .collect(),
+            rows: g
+                .rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|t| Td {
+                            text: t.clone(),
+                            class: "",
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ChartView<'a> {
+    name: &'a str,
+    svg: &'a str,
+}
+
+#[derive(Serialize, Default)]
+struct Section<'a> {
+    id: String,
+    heading: String,
+    paragraphs: Vec<String>,
+    tables: Vec<Table>,
+    lines: Vec<String>,
+    charts: Vec<ChartView<'a>>,
+}
+
+impl<'a> Section<'a> {
+    fn new(id: &str, heading: &str) -> Section<'a> {
+        Section {
+            id: id.to_string(),
+            heading: heading.to_string(),
+            ..Section::default()
+        }
+    }
+
+    fn with_charts(mut self, charts: &'a [Chart], group: &str) -> Section<'a> {
+        self.charts.extend(
+            charts
+                .iter()
+                .filter(|c| c.group == group)
+                .map(|c| ChartView {
+                    name: &c.name,
+                    svg: &c.svg,
+                }),
+        );
+        self
+    }
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    title: String,
+    version: &'static str,
+    date: &'a str,
+    facts: Vec<(String, String)>,
+    sections: Vec<Section<'a>>,
+    footnote: String,
+}
+
+fn render(page: &Page) -> Result<String, String> {
+    let mut env = minijinja::Environment::new();
+    // The ".html" name turns on HTML escaping of every value but the charts (marked safe).
+    env.add_template("report.html", TEMPLATE)
+        .map_err(|e| format!("the report template is broken: {e}"))?;
+    env.get_template("report.html")
+        .and_then(|t| t.render(minijinja::value::Serde(page)))
+        .map_err(|e| format!("cannot render report.html: {e}"))
+}
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn no_charts_note(charts: &[Chart]) -> Option<String> {
+    charts
+        .is_empty()
+        .then(|| "Charts were not drawn (--no-plots).".to_string())
+}
+
+/// The report of one run: KPIs per channel with its charts, the six levels and what held cases down, the
+/// standards, the agent groups and cost.
+pub fn run_report(report: &Report, charts: &[Chart], date: &str) -> Result<String, String> {
+    let mut sections = Vec::new();
+    let mut kpis = Section::new("channels", "Service by channel");
+    kpis.paragraphs.push(
+        "Means over the replications with their 95% confidence half-widths. Service level counts abandoned and blocked contacts as not answered in time."
+            .into(),
+    );
+    kpis.paragraphs.extend(no_charts_note(charts));
+    kpis.tables
+        .push(Table::from_grid("", &table::kpi_grid(report)));
+    sections.push(kpis);
+    for channel in report.intervals.keys() {
+        if charts.iter().any(|c| &c.group == channel) {
+            sections.push(
+                Section::new(
+                    &format!("channel-{}", sections.len()),
+                    &format!("{channel}: through the horizon"),
+                )
+                .with_charts(charts, channel),
+            );
+        }
+    }
+    let mut cases = Section::new("experience", "Customer experience: the six service levels");
+    cases
+        .paragraphs
+        .push("Share of ended cases at each level, by the channel of their first contact (docs/experience.md has the rules).".into());
+    cases
+        .tables
+        .push(Table::from_grid("", &table::levels_grid(report)));
+    cases.lines.extend(table::held_down_line(report));
+    sections.push(cases.with_charts(charts, "cases"));
+    let mut standards = Section::new("standards", "The eight service standards");
+    let mut card = Table::from_grid("", &table::standards_grid(report));
+    for row in &mut card.rows {
+        if let Some(met) = row.last_mut() {
+            met.class = match met.text.as_str() {
+                "met" => "good",
+                "MISSED" => "bad",
+                _ => "",
+            };
+        }
+    }
+    standards.tables.push(card);
+    sections.push(standards);
+    let mut groups = Section::new("groups", "Agent groups and cost");
+    groups.lines = table::group_lines(report);
+    groups.lines.extend(table::cost_line(report));
+    sections.push(groups);
+    let page = Page {
+        title: format!("supportsim run: {}", report.scenario),
+        version: VERSION,
+        date,
+        facts: vec![
+            ("scenario".into(), report.scenario.clone()),
+            ("date".into(), date.to_string()),
+            ("seed".into(), report.seed.to_string()),
+            ("replications".into(), report.replications.to_string()),
+            ("horizon".into(), format_duration(report.run.horizon_s)),
+            ("warm-up".into(), format_duration(report.run.warmup_s)),
+            ("supportsim".into(), VERSION.into()),
+        ],
+        sections,
+        footnote: "Every number is in summary.json, intervals.csv, groups.csv and results.xlsx beside this page; the scenario as run, with every default, in scenario.toml.".into(),
+    };
+    render(&page)
+}
+
+/// The report of a comparison: the headline KPIs of every scenario with the paired differences to the
+/// baseline, standards and value for money, the per-scenario charts and the timeline.
+pub fn compare_report(c: &Comparison, charts: &[Chart], date: &str) -> Result<String, String> {
+    let mut sections = Vec::new();
+    let mut head = Section::new("scenarios", "Scenarios compared");
+    for (i, s) in c.scenarios.iter().enumerate() {
+        head.lines.push(format!(
+            "{}: {s}{}",
+            letter(i),
+            if i == 0 { " (baseline)" } else { "" }
+        ));
+    }
+    head.paragraphs.push(format!(
+        "Every scenario ran the same {} replications with seed {}: the same customers arrive in each (common random numbers), so the differences are paired. A difference is marked when its 95% interval excludes zero.",
+        c.replications, c.seed
+    ));
+    sections.push(head);
+
+    let mut kpis = Section::new("kpis", "Headline KPIs and differences to the baseline");
+    let mut header: Vec<Vec<String>> = vec![vec!["KPI".into()]];
+    header.extend((0..c.scenarios.len()).map(|i| vec![letter(i), "mean ± 95% CI".into()]));
+    header.extend(
+        (1..c.scenarios.len())
+            .map(|i| vec![format!("{} − A", letter(i)), "[paired 95% CI]".into()]),
+    );
+    let mut rows = Vec::new();
+    for row in c.kpis.iter().filter(|r| headline(&r.kpi)) {
+        let mut cells = vec![Td {
+            text: row.kpi.clone(),
+            class: "",
+        }];
+        cells.extend(row.values.iter().map(|v| Td {
+            text: match v.ci95 {
+                Some(h) => format!("{} ± {}", number(v.mean), number(Some(h))),
+                None => number(v.mean),
+            },
+            class: "",
+        }));
+        cells.extend(row.differences.iter().map(|d| match (d.mean, d.ci95) {
+            (Some(m), Some(h)) if m == 0.0 && h == 0.0 => Td {
+                text: "identical".into(),
+                class: "same",
+            },
+            (Some(m), Some(h)) => Td {
+                text: format!("{} ± {}", signed(m), number(Some(h))),
+                class: if d.significant { "sig" } else { "" },
+            },
+            (Some(m), None) => Td {
+                text: signed(m),
+                class: "",
+            },
+            _ => Td {
+                text: "-".into(),
+                class: "",
+            },
+        }));
+        rows.push(cells);
+    }
+    kpis.tables.push(Table {
+        caption: String::new(),
+        header,
+        rows,
+    });
+    kpis.paragraphs.extend(no_charts_note(charts));
+    sections.push(kpis.with_charts(charts, "scenarios"));
+
+    let mut verdict = Section::new("verdict", "Standards and value for money");
+    verdict.lines = super::compare::standards_lines(c);
+    verdict.lines.extend(super::compare::value_lines(c));
+    sections.push(verdict);
+    if charts.iter().any(|ch| ch.group == "timeline") {
+        sections.push(Section::new("timeline", "Period by period").with_charts(charts, "timeline"));
+    }
+    let page = Page {
+        title: format!("supportsim comparison: {}", c.scenarios.join(" vs ")),
+        version: VERSION,
+        date,
+        facts: vec![
+            ("scenarios".into(), c.scenarios.len().to_string()),
+            ("date".into(), date.to_string()),
+            ("seed".into(), c.seed.to_string()),
+            ("replications".into(), c.replications.to_string()),
+            ("supportsim".into(), VERSION.into()),
+        ],
+        sections,
+        footnote: "Every KPI of every scenario is in comparison.json, comparison.csv and comparison.xlsx beside this page.".into(),
+    };
+    render(&page)
+}
+
+/// The report of a sweep: the points with their headline KPIs, and the KPIs against the swept values.
+pub fn sweep_report(s: &Sweep, charts: &[Chart], date: &str) -> Result<String, String> {
+    let first = s.points.first().map(|(_, r)| r);
+    let mut points = Section::new("points", "Points of the sweep");
+    points.paragraphs.push(format!(
+        "Swept: {}. Every point ran the same replications with the same seed (common random numbers), so neighbouring points differ by the change, not by chance alone. Values are means ± 95% half-widths.",
+        s.keys.join(", ")
+    ));
+    points.paragraphs.extend(no_charts_note(charts));
+    points
+        .tables
+        .push(Table::from_grid("", &super::sweep::grid(s)));
+    let sections = vec![points.with_charts(charts, "sweep")];
+    let scenario = first.map_or(String::new(), |r| r.scenario.clone());
+    let page = Page {
+        title: format!("supportsim sweep: {scenario}"),
+        version: VERSION,
+        date,
+        facts: vec![
+            ("scenario".into(), scenario.clone()),
+            ("date".into(), date.to_string()),
+            ("seed".into(), first.map_or(String::new(), |r| r.seed.to_string())),
+            (
+                "replications".into(),
+                first.map_or(String::new(), |r| r.replications.to_string()),
+            ),
+            ("points".into(), s.points.len().to_string()),
+            ("supportsim".into(), VERSION.into()),
+        ],
+        sections,
+        footnote: "Every KPI of every point is in sweep.json; the table in sweep.csv and sweep.xlsx beside this page.".into(),
+    };
+    render(&page)
+}
+
+/// The date and time of the report in UTC ("2026-11-22 14:05 UTC"): now, or `SOURCE_DATE_EPOCH` (seconds since
+/// 1970) when set, for reports that must be the same byte for byte.
+pub fn generated_at() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant, "chrono-compatible low-level date
+/// algorithms", civil_from_days).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(59), (1970, 3, 1));
+        // 2000-02-29 (a leap day of a century leap year) and 2026-11-22.
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_779), (2026, 11, 22));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+}

@@ -1,0 +1,213 @@
+//! Result tables as typed cells: the one source of the CSV files and of the .xlsx workbooks beside them, so
+//! the two always hold the same numbers. A CSV cell is the number as Rust prints it (full precision); a
+//! workbook cell is the number itself with a number format from its unit (percent, seconds, money), because
+//! CSV numbers are misread by spreadsheets in locales with a decimal comma (../shared/ECOSYSTEM.md).
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+/// How a number reads: the number format it gets in a workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Contacts, cases, agents, hours: one decimal (means over replications).
+    Count,
+    /// A share or probability, shown as a percentage.
+    Share,
+    /// A duration in seconds.
+    Seconds,
+    /// Money, in the scenario's currency.
+    Money,
+    /// An index or a swept value: as it is.
+    Plain,
+}
+
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64, Unit),
+    /// A number written in the CSV as given (a swept value such as `2.0` keeps its spelling).
+    Literal(String, f64),
+    Bool(bool),
+    Blank,
+}
+
+impl Cell {
+    /// A number, or a blank cell when it is undefined.
+    pub fn number(x: Option<f64>, unit: Unit) -> Cell {
+        x.map_or(Cell::Blank, |v| Cell::Number(v, unit))
+    }
+
+    /// The cell as text: what the CSV holds.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(s) | Cell::Literal(s, _) => s.clone(),
+            Cell::Number(v, _) => format!("{v}"),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Blank => String::new(),
+        }
+    }
+}
+
+/// A table: a name (the workbook's sheet name), a header and rows of the header's length.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Sheet {
+    pub fn new(name: &str, header: Vec<String>) -> Sheet {
+        Sheet {
+            name: name.to_string(),
+            header,
+            rows: Vec::new(),
+        }
+    }
+
+    /// The table as CSV (RFC 4180: a field is quoted when it holds a comma, a quote or a line break).
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(&self.header);
+        for r in &self.rows {
+            let _ = w.write_record(r.iter().map(Cell::text));
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// The unit of a KPI from its name (a column name or a summary.json path such as
+/// `channels.phone.service_level`; a `_ci95` column has its KPI's unit).
+pub fn unit_of(name: &str) -> Unit {
+    let name = name.strip_suffix("_ci95").unwrap_or(name);
+    let last = name.rsplit('.').next().unwrap_or(name);
+    // The standards' headline values are shares but for efficiency's contacts per case (docs/output.md).
+    if name.starts_with("standards.") && last == "value" {
+        return if name == "standards.efficiency.value" {
+            Unit::Count
+        } else {
+            Unit::Share
+        };
+    }
+    if name.starts_with("cost.") || last.ends_with("cost") {
+        return Unit::Money;
+    }
+    if last.ends_with("_s") {
+        return Unit::Seconds;
+    }
+    let share = last.contains("service_level")
+        || last.ends_with("_rate")
+        || last.ends_with("_share")
+        || last.ends_with("_or_above")
+        || matches!(last, "prob_wait" | "occupancy" | "p_target_missed")
+        || name.contains(".levels.")
+        || name.contains(".held_down_by.");
+    if share { Unit::Share } else { Unit::Count }
+}
+
+/// The workbook of `sheets`, one worksheet each: a bold header row that stays in view, filters on it,
+/// numbers with the format of their unit, columns fitted to their contents.
+pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
+    build(sheets).map_err(|e| format!("cannot build the workbook: {e}"))
+}
+
+fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
+    /// Excel's limits: rows per sheet and characters per sheet name.
+    const MAX_ROWS: usize = 1_048_575;
+    const MAX_NAME: usize = 31;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let format = |unit: Unit| match unit {
+        Unit::Count => Format::new().set_num_format("#,##0.0"),
+        Unit::Share => Format::new().set_num_format("0.00%"),
+        Unit::Seconds => Format::new().set_num_format("#,##0.0\" s\""),
+        Unit::Money => Format::new().set_num_format("#,##0.00"),
+        Unit::Plain => Format::new(),
+    };
+    let formats = [
+        Unit::Count,
+        Unit::Share,
+        Unit::Seconds,
+        Unit::Money,
+        Unit::Plain,
+    ]
+    .map(|u| (u, format(u)));
+    let of = |u: Unit| &formats.iter().find(|f| f.0 == u).expect("every unit").1;
+    for sheet in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet.name.chars().take(MAX_NAME).collect::<String>())?;
+        for (c, h) in sheet.header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)?;
+        }
+        if sheet.rows.len() > MAX_ROWS {
+            return Err(XlsxError::RowColumnLimitError);
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(s) => {
+                        ws.write_string(r, c, s)?;
+                    }
+                    Cell::Number(v, u) if v.is_finite() => {
+                        ws.write_number_with_format(r, c, *v, of(*u))?;
+                    }
+                    Cell::Number(..) | Cell::Blank => {}
+                    Cell::Literal(_, v) => {
+                        ws.write_number(r, c, *v)?;
+                    }
+                    Cell::Bool(b) => {
+                        ws.write_boolean(r, c, *b)?;
+                    }
+                }
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+        if !sheet.header.is_empty() {
+            ws.autofilter(0, 0, sheet.rows.len() as u32, sheet.header.len() as u16 - 1)?;
+        }
+        ws.autofit();
+    }
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_follow_the_kpi_names() {
+        assert_eq!(unit_of("service_level"), Unit::Share);
+        assert_eq!(
+            unit_of("channels.phone.service_level_answered_ci95"),
+            Unit::Share
+        );
+        assert_eq!(unit_of("asa_s"), Unit::Seconds);
+        assert_eq!(unit_of("cases.time_to_resolution_s"), Unit::Seconds);
+        assert_eq!(unit_of("cost.total"), Unit::Money);
+        assert_eq!(unit_of("groups.agents.staff_cost"), Unit::Money);
+        assert_eq!(unit_of("experience.overall.levels.6_amazing"), Unit::Share);
+        assert_eq!(unit_of("experience.overall.held_down_by.wait"), Unit::Share);
+        assert_eq!(unit_of("standards.time.value"), Unit::Share);
+        assert_eq!(unit_of("standards.efficiency.value"), Unit::Count);
+        assert_eq!(unit_of("standards.action.measures.complaints"), Unit::Count);
+        assert_eq!(unit_of("offered"), Unit::Count);
+        assert_eq!(unit_of("level_4_share"), Unit::Share);
+    }
+
+    #[test]
+    fn csv_quotes_only_what_needs_it() {
+        let mut s = Sheet::new("t", vec!["a".into(), "b,c".into()]);
+        s.rows.push(vec![
+            Cell::Text("x\"y".into()),
+            Cell::number(Some(0.5), Unit::Share),
+        ]);
+        s.rows.push(vec![
+            Cell::Literal("2.0".into(), 2.0),
+            Cell::number(None, Unit::Count),
+        ]);
+        assert_eq!(s.to_csv(), "a,\"b,c\"\n\"x\"\"y\",0.5\n2.0,\n");
+    }
+}

@@ -1,0 +1,387 @@
+//! report.html and the workbooks: every command writes a self-contained report.html that a real browser
+//! (headless Chromium) renders without errors, showing its tables and charts; and an .xlsx workbook that
+//! holds the CSVs' numbers with number formats.
+//!
+//! The browser check needs Chromium (`.ci/run` installs Debian's package). Without it the test fails and
+//! says how to install it; SUPPORTSIM_SKIP_BROWSER=1 skips only the browser part.
+
+use assert_cmd::Command;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("supportsim").expect("the binary is built")
+}
+
+fn run_ok(args: &[&str], out: &Path) {
+    let o = bin()
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", "1795338000")
+        .output()
+        .expect("the command starts");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// A small run of journeys.toml, a comparison of the training examples and a sweep of the Erlang A example
+/// over 9 to 11 agents, into `dir/{run,cmp,sweep}`.
+fn three_outputs(dir: &Path) -> [PathBuf; 3] {
+    let [run, cmp, sweep] = ["run", "cmp", "sweep"].map(|n| dir.join(n));
+    run_ok(
+        &["run", "scenarios/journeys.toml", "--replications", "3"],
+        &run,
+    );
+    let training = [
+        "compare",
+        "scenarios/training-baseline.toml",
+        "scenarios/training-soft-skills.toml",
+        "--replications",
+        "2",
+    ];
+    run_ok(&training, &cmp);
+    let agents = [
+        "sweep",
+        "scenarios/erlang-a.toml",
+        "--set",
+        "groups.agents.size=9..11:1",
+        "--replications",
+        "2",
+    ];
+    run_ok(&agents, &sweep);
+    [run, cmp, sweep]
+}
+
+/// The text of one file inside an .xlsx (a zip of XML parts).
+fn part(xlsx: &Path, name: &str) -> String {
+    let file = std::fs::File::open(xlsx).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display()));
+    let mut zip = zip::ZipArchive::new(file).expect("an .xlsx is a zip archive");
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap_or_else(|e| panic!("{name} in {}: {e}", xlsx.display()))
+        .read_to_string(&mut text)
+        .expect("the part reads as text");
+    text
+}
+
+/// Sheet names in workbook order.
+fn sheets(xlsx: &Path) -> Vec<String> {
+    let wb = part(xlsx, "xl/workbook.xml");
+    wb.split("<sheet ")
+        .skip(1)
+        .filter_map(|s| s.split("name=\"").nth(1)?.split('"').next())
+        .map(String::from)
+        .collect()
+}
+
+/// The number format of the cell holding `value` in a worksheet: the cell's style index (`s`), its entry in
+/// styles.xml's cellXfs, and that entry's numFmt's formatCode.
+fn format_of(xlsx: &Path, sheet: &str, value: f64) -> String {
+    let xml = part(xlsx, sheet);
+    let at = xml
+        .find(&format!("<v>{value}</v>"))
+        .unwrap_or_else(|| panic!("{value} is not in {sheet}"));
+    let cell = &xml[xml[..at].rfind("<c ").expect("a cell holds the value")..at];
+    let attr = |text: &str, name: &str| -> Option<String> {
+        let start = text.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(text[start..].split('"').next()?.to_string())
+    };
+    let style: usize = attr(cell, "s")
+        .expect("the cell has a style")
+        .parse()
+        .expect("a style index");
+    let styles = part(xlsx, "xl/styles.xml");
+    let xfs = styles.split("<cellXfs").nth(1).expect("cellXfs");
+    let xf = xfs.split("<xf ").nth(style + 1).expect("the cell's style");
+    let id = attr(&format!(" {xf}"), "numFmtId").expect("a number format id");
+    let fmt = styles
+        .split("<numFmt ")
+        .skip(1)
+        .find(|f| attr(&format!(" {f}"), "numFmtId").as_deref() == Some(id.as_str()))
+        .unwrap_or_else(|| panic!("numFmt {id}"));
+    attr(&format!(" {fmt}"), "formatCode")
+        .expect("a format code")
+        .replace("&quot;", "\"")
+}
+
+/// A CSV column's value in row `row` (1 = the first after the header).
+fn csv_value(csv: &str, row: usize, column: &str) -> f64 {
+    let header: Vec<&str> = csv.lines().next().expect("a header").split(',').collect();
+    let c = header
+        .iter()
+        .position(|h| *h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    let line = csv.lines().nth(row).expect("the row");
+    line.split(',')
+        .nth(c)
+        .expect("the cell")
+        .parse()
+        .expect("a number")
+}
+
+#[test]
+fn workbooks_hold_the_csv_numbers_with_number_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let [run, cmp, sweep] = three_outputs(dir.path());
+    let xlsx = run.join("results.xlsx");
+    assert_eq!(
+        sheets(&xlsx),
+        [
+            "Run",
+            "Summary",
+            "Levels",
+            "Standards",
+            "Intervals",
+            "Groups"
+        ]
+    );
+    // The Summary sheet holds the CSV summary's numbers, each with its unit's format.
+    let summary = bin()
+        .args([
+            "run",
+            "scenarios/journeys.toml",
+            "--replications",
+            "3",
+            "--no-plots",
+        ])
+        .args(["--format", "csv", "--out"])
+        .arg(dir.path().join("again"))
+        .output()
+        .unwrap();
+    let summary = String::from_utf8(summary.stdout).unwrap();
+    let sheet = "xl/worksheets/sheet2.xml";
+    for (column, format) in [
+        ("service_level", "0.00%"),
+        ("service_level_ci95", "0.00%"),
+        ("asa_s", "#,##0.0\" s\""),
+        ("offered", "#,##0.0"),
+    ] {
+        let v = csv_value(&summary, 1, column);
+        assert_eq!(format_of(&xlsx, sheet, v), format, "{column}");
+    }
+    // The Intervals sheet has intervals.csv's rows and its numbers (at full precision).
+    let csv = std::fs::read_to_string(run.join("intervals.csv")).unwrap();
+    let sheet = "xl/worksheets/sheet5.xml";
+    assert_eq!(
+        part(&xlsx, sheet).matches("<row ").count(),
+        csv.lines().count()
+    );
+    let sl = csv_value(&csv, 1, "service_level");
+    assert_eq!(format_of(&xlsx, sheet, sl), "0.00%");
+    // Money in the Run sheet.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    let staff = json["cost"]["staff"]["mean"].as_f64().unwrap();
+    assert_eq!(
+        format_of(&xlsx, "xl/worksheets/sheet1.xml", staff),
+        "#,##0.00"
+    );
+
+    let book = cmp.join("comparison.xlsx");
+    assert_eq!(sheets(&book), ["Comparison", "Timeline"]);
+    let rows = part(&book, "xl/worksheets/sheet1.xml")
+        .matches("<row ")
+        .count();
+    let csv_rows = std::fs::read_to_string(cmp.join("comparison.csv"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(rows, csv_rows);
+
+    assert_eq!(sheets(&sweep.join("sweep.xlsx")), ["Sweep"]);
+    // The swept values are numbers in the workbook.
+    let sheet = part(&sweep.join("sweep.xlsx"), "xl/worksheets/sheet1.xml");
+    for agents in [9, 10, 11] {
+        assert!(sheet.contains(&format!("<v>{agents}</v>")), "{agents}");
+    }
+}
+
+/// Checks that a report.html is one self-contained page with its facts, tables and charts; returns its text.
+fn check_page(out: &Path, must_show: &[&str], tables: usize) -> String {
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html is written");
+    for text in must_show {
+        assert!(html.contains(text), "report.html does not show {text:?}");
+    }
+    assert!(html.contains(&format!("supportsim {}", env!("CARGO_PKG_VERSION"))));
+    // SOURCE_DATE_EPOCH 1795338000 is 2026-11-22 09:00 UTC.
+    assert!(html.contains("2026-11-22 09:00 UTC"), "the date");
+    assert_eq!(html.matches("<table>").count(), tables, "tables");
+    // Every chart drawn is inline in the page.
+    let svgs = std::fs::read_dir(out.join("plots"))
+        .expect("the plots folder is there")
+        .filter(|e| {
+            e.as_ref()
+                .expect("a directory entry")
+                .path()
+                .extension()
+                .is_some_and(|x| x == "svg")
+        })
+        .count();
+    assert!(svgs > 0);
+    assert_eq!(html.matches("<svg ").count(), svgs, "inline charts");
+    // Nothing outside the page: no scripts, stylesheets, images or fonts to fetch.
+    for outside in [
+        "<script", "<link", "<img", "src=", "url(", "http://", "https://",
+    ] {
+        let found = html
+            .replace("xmlns=\"http://www.w3.org/2000/svg\"", "")
+            .contains(outside);
+        assert!(!found, "report.html refers to something outside: {outside}");
+    }
+    html
+}
+
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SUPPORTSIM_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
+        .find(|p| p.is_file())
+}
+
+/// Renders the page in headless Chromium: returns the DOM after loading and the browser's log, and writes
+/// a screenshot.
+fn render(browser: &Path, page: &Path, screenshot: &Path) -> (String, String) {
+    let profile = tempfile::tempdir().expect("a temporary profile");
+    let url = format!(
+        "file://{}",
+        page.canonicalize().expect("the page exists").display()
+    );
+    let common = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--enable-logging=stderr",
+        "--v=0",
+    ];
+    let run = |extra: &[String]| {
+        let o = std::process::Command::new(browser)
+            .args(common)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(&url)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", browser.display()));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o
+    };
+    let dom = run(&["--dump-dom".to_string()]);
+    let shot = run(&[
+        "--window-size=1300,2000".to_string(),
+        format!("--screenshot={}", screenshot.display()),
+    ]);
+    (
+        String::from_utf8_lossy(&dom.stdout).into_owned(),
+        String::from_utf8_lossy(&dom.stderr).into_owned() + &String::from_utf8_lossy(&shot.stderr),
+    )
+}
+
+/// Distinct colours among a sample of the screenshot's pixels (a blank page has one or two).
+fn colours(png_path: &Path) -> usize {
+    let decoder = png::Decoder::new(std::fs::File::open(png_path).expect("the screenshot exists"));
+    let mut reader = decoder.read_info().expect("the screenshot is a PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("the screenshot decodes");
+    assert!(
+        info.width >= 1000 && info.height >= 1000,
+        "{}x{}",
+        info.width,
+        info.height
+    );
+    let step = info.color_type.samples();
+    let mut seen = std::collections::HashSet::new();
+    for px in buf[..info.buffer_size()].chunks(step).step_by(97) {
+        seen.insert(px[..3.min(px.len())].to_vec());
+    }
+    seen.len()
+}
+
+#[test]
+fn report_html_is_self_contained_and_renders_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let [run, cmp, sweep] = three_outputs(dir.path());
+    check_page(
+        &run,
+        &[
+            "journeys: FCR, repeats and service levels",
+            "<dt>seed</dt><dd>11</dd>",
+            "<dt>replications</dt><dd>3</dd>",
+            "Service by channel",
+            "service level",
+            "The eight service standards",
+            "What held cases below level 4",
+        ],
+        3,
+    );
+    check_page(
+        &cmp,
+        &[
+            "B − A",
+            "channels.phone.service_level",
+            "<dt>replications</dt><dd>2</dd>",
+            "per scenario (mean and 95% interval)",
+            "day by day",
+        ],
+        1,
+    );
+    check_page(
+        &sweep,
+        &["groups.agents.size", "against groups.agents.size"],
+        1,
+    );
+
+    let Some(browser) = chromium() else {
+        if std::env::var_os("SUPPORTSIM_SKIP_BROWSER").is_some() {
+            eprintln!("browser check skipped (SUPPORTSIM_SKIP_BROWSER)");
+            return;
+        }
+        panic!(
+            "the browser check needs Chromium: `apt-get install chromium` (bash .ci/run does it), or set \
+             SUPPORTSIM_CHROMIUM to a Chromium binary, or SUPPORTSIM_SKIP_BROWSER=1 to skip this part"
+        );
+    };
+    // Screenshots are kept for a look (output/ is git-ignored).
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("output/browser-check");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (name, out) in [("run", &run), ("compare", &cmp), ("sweep", &sweep)] {
+        let shot = shots.join(format!("{name}.png"));
+        let _ = std::fs::remove_file(&shot);
+        let (dom, log) = render(&browser, &out.join("report.html"), &shot);
+        // The page loaded and parsed: the DOM has its header, tables and inline charts.
+        assert!(
+            dom.contains("<header>") && dom.contains("</main>"),
+            "{name}: {dom:.300}"
+        );
+        assert!(dom.matches("<table>").count() >= 1, "{name}: no table");
+        let svgs = std::fs::read_dir(out.join("plots"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "svg")
+            })
+            .count();
+        assert_eq!(
+            dom.matches("<svg ").count(),
+            svgs,
+            "{name}: charts in the DOM"
+        );
+        // No console message (errors in the page show there).
+        let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+        assert!(console.is_empty(), "{name}: {console:?}");
+        // The screenshot shows something: tables and coloured charts, not a blank page.
+        let n = colours(&shot);
+        assert!(n > 20, "{name}: the screenshot has {n} colours");
+    }
+}
