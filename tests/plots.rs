@@ -143,6 +143,10 @@ fn compare_and_sweep_draw_their_charts() {
             "first-contact resolution per scenario",
         ),
         ("compare-04-total-cost", "total cost per scenario"),
+        (
+            "compare-levels",
+            "Service levels customers end at, per scenario",
+        ),
     ] {
         check_chart(&out.join("plots"), stem, caption);
     }

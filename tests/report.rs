@@ -154,7 +154,7 @@ fn workbooks_hold_the_csv_numbers_with_number_formats() {
         ("service_level", "0.00%"),
         ("service_level_ci95", "0.00%"),
         ("asa_s", "#,##0.0\" s\""),
-        ("offered", "#,##0.0"),
+        ("offered", "#,##0.00"),
     ] {
         let v = csv_value(&summary, 1, column);
         assert_eq!(format_of(&xlsx, sheet, v), format, "{column}");
@@ -168,9 +168,33 @@ fn workbooks_hold_the_csv_numbers_with_number_formats() {
     );
     let sl = csv_value(&csv, 1, "service_level");
     assert_eq!(format_of(&xlsx, sheet, sl), "0.00%");
-    // Money in the Run sheet.
+    // The Levels sheet: the shares of all cases, as percentages.
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    let overall = &json["experience"]["overall"];
+    for v in [
+        &overall["levels"]["1_disappointing"]["mean"],
+        &overall["level_4_or_above"]["mean"],
+        &overall["held_down_by"]["wait"]["mean"],
+    ] {
+        let v = v.as_f64().unwrap();
+        assert_eq!(
+            format_of(&xlsx, "xl/worksheets/sheet3.xml", v),
+            "0.00%",
+            "{v}"
+        );
+    }
+    // The Standards sheet: efficiency is contacts per case, the others shares.
+    let efficiency = json["standards"]["efficiency"]["value"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(
+        format_of(&xlsx, "xl/worksheets/sheet4.xml", efficiency),
+        "#,##0.00"
+    );
+    let time = json["standards"]["time"]["value"]["mean"].as_f64().unwrap();
+    assert_eq!(format_of(&xlsx, "xl/worksheets/sheet4.xml", time), "0.00%");
+    // Money in the Run sheet.
     let staff = json["cost"]["staff"]["mean"].as_f64().unwrap();
     assert_eq!(
         format_of(&xlsx, "xl/worksheets/sheet1.xml", staff),
@@ -383,5 +407,65 @@ fn report_html_is_self_contained_and_renders_in_chromium() {
         // The screenshot shows something: tables and coloured charts, not a blank page.
         let n = colours(&shot);
         assert!(n > 20, "{name}: the screenshot has {n} colours");
+    }
+}
+
+#[test]
+fn names_from_the_scenario_are_escaped_in_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = std::fs::read_to_string("scenarios/erlang-a.toml").unwrap();
+    let hostile = r#"<b>&"x" </title><script>alert(1)</script>"#;
+    let (line, _) = toml
+        .lines()
+        .find_map(|l| l.starts_with("name = ").then_some((l, ())))
+        .expect("the example has a name");
+    let toml = toml.replacen(line, &format!("name = {hostile:?}"), 1);
+    let path = dir.path().join("hostile.toml");
+    std::fs::write(&path, toml).unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        &["run", path.to_str().unwrap(), "--replications", "2"],
+        &out,
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        !html.contains("<script") && !html.contains("<b>&"),
+        "unescaped name"
+    );
+    assert!(
+        html.contains("&lt;b&gt;&amp;&quot;x&quot; &lt;&#x2f;title&gt;"),
+        "{html:.2000}"
+    );
+}
+
+#[test]
+fn a_run_that_fails_on_the_way_leaves_no_stale_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        &["run", "scenarios/erlang-a.toml", "--replications", "2"],
+        &out,
+    );
+    assert!(out.join("report.html").exists());
+    // A file where plots/ must go: the charts cannot be put in place and the run fails.
+    std::fs::remove_dir_all(out.join("plots")).unwrap();
+    std::fs::write(out.join("plots"), "in the way").unwrap();
+    let o = bin()
+        .args([
+            "run",
+            "scenarios/erlang-a.toml",
+            "--replications",
+            "3",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    // The earlier report.html would describe 2 replications beside the new 3-replication files: gone.
+    assert!(!out.join("report.html").exists());
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with(".plots-tmp"), "{name} left behind");
     }
 }

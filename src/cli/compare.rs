@@ -116,25 +116,23 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         files.push(("timeline.json", compare::timeline_json(timeline)));
         files.push(("timeline.csv", compare::timeline_csv(timeline)));
     }
+    let date = supportsim::report::html::generated_at();
+    let book = compare::comparison_workbook(&comparison, timeline.as_ref());
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    super::begin_output(&out)?;
     for (name, text) in &files {
         let path = out.join(name);
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let date = supportsim::report::html::generated_at();
-    super::write_workbook(
-        &out,
-        "comparison.xlsx",
-        compare::comparison_workbook(&comparison, timeline.as_ref()),
-    )?;
+    super::write_workbook(&out, "comparison.xlsx", book)?;
     let charts = super::write_plots(&out, a.opts.no_plots, |dir| {
         supportsim::report::plot::compare_charts(&comparison, timeline.as_ref(), dir)
     })?;
     super::write_report(
         &out,
-        supportsim::report::html::compare_report(&comparison, &charts, &date),
+        supportsim::report::html::compare_report(&comparison, &charts, a.opts.no_plots, &date),
     )?;
     if per.is_none() {
         // A timeline from an earlier comparison in this folder would not belong to this one.

@@ -94,8 +94,10 @@ fn write_plots(
     };
     let plots = out.join("plots");
     let _ = std::fs::remove_dir_all(&plots);
-    std::fs::rename(&tmp, &plots)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", plots.display()))?;
+    if let Err(e) = std::fs::rename(&tmp, &plots) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(anyhow::anyhow!("cannot write {}: {e}", plots.display()));
+    }
     Ok(charts)
 }
 
@@ -111,6 +113,19 @@ fn write_workbook(out: &Path, name: &str, book: Result<Vec<u8>, String>) -> anyh
             let _ = std::fs::remove_file(&path);
             Ok(())
         }
+    }
+}
+
+/// Before new results are written into `out`: an earlier report.html goes first, so that a failure on
+/// the way (charts that cannot be written, say) cannot leave a page that describes the earlier results
+/// beside the new files.
+fn begin_output(out: &Path) -> anyhow::Result<()> {
+    let path = out.join("report.html");
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(anyhow::anyhow!("cannot replace {}: {e}", path.display()))
+        }
+        _ => Ok(()),
     }
 }
 

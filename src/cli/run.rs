@@ -37,7 +37,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let elapsed = started.elapsed().as_secs_f64();
     let report = Report::build(&s, &reps);
 
-    // Render everything first, then write: a failure cannot leave some files new and others stale.
+    // Render everything first, then write: a failure cannot leave some files new and others stale. (The
+    // charts are drawn while written, and report.html needs them: it is removed first and written last.)
+    let date = supportsim::report::html::generated_at();
+    let book = csv::run_workbook(&report, &date);
     let summary = json::summary_json(&report);
     let files = [
         ("summary.json", summary.clone()),
@@ -47,19 +50,19 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     ];
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    super::begin_output(&out)?;
     for (name, text) in &files {
         let path = out.join(name);
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let date = supportsim::report::html::generated_at();
-    super::write_workbook(&out, "results.xlsx", csv::run_workbook(&report, &date))?;
+    super::write_workbook(&out, "results.xlsx", book)?;
     let charts = super::write_plots(&out, a.opts.no_plots, |dir| {
         supportsim::report::plot::run_charts(&report, dir)
     })?;
     super::write_report(
         &out,
-        supportsim::report::html::run_report(&report, &charts, &date),
+        supportsim::report::html::run_report(&report, &charts, a.opts.no_plots, &date),
     )?;
     match a.opts.format {
         Format::Table => {

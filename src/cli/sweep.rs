@@ -81,25 +81,23 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     };
     let csv = sweep_csv(&result);
     let json = sweep_json(&result);
+    let date = supportsim::report::html::generated_at();
+    let book = supportsim::report::sweep::sweep_workbook(&result);
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    super::begin_output(&out)?;
     for (name, text) in [("sweep.csv", &csv), ("sweep.json", &json)] {
         let path = out.join(name);
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let date = supportsim::report::html::generated_at();
-    super::write_workbook(
-        &out,
-        "sweep.xlsx",
-        supportsim::report::sweep::sweep_workbook(&result),
-    )?;
+    super::write_workbook(&out, "sweep.xlsx", book)?;
     let charts = super::write_plots(&out, a.opts.no_plots, |dir| {
         supportsim::report::plot::sweep_charts(&result, dir)
     })?;
     super::write_report(
         &out,
-        supportsim::report::html::sweep_report(&result, &charts, &date),
+        supportsim::report::html::sweep_report(&result, &charts, a.opts.no_plots, &date),
     )?;
     match a.opts.format {
         Format::Table => {

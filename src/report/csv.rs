@@ -194,7 +194,8 @@ pub fn run_sheet(report: &Report, date: &str) -> Sheet {
         "supportsim version",
         report.run.supportsim_version.into(),
     ));
-    sheet.rows.push(plain("seed", report.seed as f64));
+    // As text: a u64 seed beyond 2^53 would be rounded as a number.
+    sheet.rows.push(text("seed", report.seed.to_string()));
     sheet
         .rows
         .push(plain("replications", report.replications.into()));

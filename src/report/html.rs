@@ -6,6 +6,7 @@
 use super::Report;
 use super::compare::{Comparison, headline, letter, number, signed};
 use super::plot::Chart;
+use super::sheet::{Unit, unit_of};
 use super::sweep::Sweep;
 use super::table::{self, Grid};
 use crate::scenario::duration::format_duration;
@@ -114,22 +115,33 @@ fn render(page: &Page) -> Result<String, String> {
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-fn no_charts_note(charts: &[Chart]) -> Option<String> {
-    charts
-        .is_empty()
-        .then(|| "Charts were not drawn (--no-plots).".to_string())
+/// Why a page has no charts, if it has none: `--no-plots`, or nothing to chart (`none_because`).
+fn no_charts_note(charts: &[Chart], no_plots: bool, none_because: &str) -> Option<String> {
+    if no_plots {
+        Some("Charts were not drawn (--no-plots).".to_string())
+    } else if charts.is_empty() {
+        Some(format!("No charts: {none_because}."))
+    } else {
+        None
+    }
 }
 
 /// The report of one run: KPIs per channel with its charts, the six levels and what held cases down, the
 /// standards, the agent groups and cost.
-pub fn run_report(report: &Report, charts: &[Chart], date: &str) -> Result<String, String> {
+pub fn run_report(
+    report: &Report,
+    charts: &[Chart],
+    no_plots: bool,
+    date: &str,
+) -> Result<String, String> {
     let mut sections = Vec::new();
     let mut kpis = Section::new("channels", "Service by channel");
     kpis.paragraphs.push(
         "Means over the replications with their 95% confidence half-widths. Service level counts abandoned and blocked contacts as not answered in time."
             .into(),
     );
-    kpis.paragraphs.extend(no_charts_note(charts));
+    kpis.paragraphs
+        .extend(no_charts_note(charts, no_plots, "no channel had contacts"));
     kpis.tables
         .push(Table::from_grid("", &table::kpi_grid(report)));
     sections.push(kpis);
@@ -191,7 +203,12 @@ pub fn run_report(report: &Report, charts: &[Chart], date: &str) -> Result<Strin
 
 /// The report of a comparison: the headline KPIs of every scenario with the paired differences to the
 /// baseline, standards and value for money, the per-scenario charts and the timeline.
-pub fn compare_report(c: &Comparison, charts: &[Chart], date: &str) -> Result<String, String> {
+pub fn compare_report(
+    c: &Comparison,
+    charts: &[Chart],
+    no_plots: bool,
+    date: &str,
+) -> Result<String, String> {
     let mut sections = Vec::new();
     let mut head = Section::new("scenarios", "Scenarios compared");
     for (i, s) in c.scenarios.iter().enumerate() {
@@ -216,15 +233,13 @@ pub fn compare_report(c: &Comparison, charts: &[Chart], date: &str) -> Result<St
     );
     let mut rows = Vec::new();
     for row in c.kpis.iter().filter(|r| headline(&r.kpi)) {
+        let unit = unit_of(&row.kpi);
         let mut cells = vec![Td {
             text: row.kpi.clone(),
             class: "",
         }];
         cells.extend(row.values.iter().map(|v| Td {
-            text: match v.ci95 {
-                Some(h) => format!("{} ± {}", number(v.mean), number(Some(h))),
-                None => number(v.mean),
-            },
+            text: show(unit, v.mean, v.ci95, false),
             class: "",
         }));
         cells.extend(row.differences.iter().map(|d| match (d.mean, d.ci95) {
@@ -232,13 +247,9 @@ pub fn compare_report(c: &Comparison, charts: &[Chart], date: &str) -> Result<St
                 text: "identical".into(),
                 class: "same",
             },
-            (Some(m), Some(h)) => Td {
-                text: format!("{} ± {}", signed(m), number(Some(h))),
+            (Some(m), h) => Td {
+                text: show(unit, Some(m), h, true),
                 class: if d.significant { "sig" } else { "" },
-            },
-            (Some(m), None) => Td {
-                text: signed(m),
-                class: "",
             },
             _ => Td {
                 text: "-".into(),
@@ -252,7 +263,11 @@ pub fn compare_report(c: &Comparison, charts: &[Chart], date: &str) -> Result<St
         header,
         rows,
     });
-    kpis.paragraphs.extend(no_charts_note(charts));
+    kpis.paragraphs.extend(no_charts_note(
+        charts,
+        no_plots,
+        "none of the charted KPIs is defined in every scenario",
+    ));
     sections.push(kpis.with_charts(charts, "scenarios"));
 
     let mut verdict = Section::new("verdict", "Standards and value for money");
@@ -279,15 +294,53 @@ pub fn compare_report(c: &Comparison, charts: &[Chart], date: &str) -> Result<St
     render(&page)
 }
 
+/// A value (or, `difference`, a signed difference) with its 95% half-width, in the KPI's unit: shares as
+/// percentages (differences in percentage points), seconds with "s", other numbers as the terminal shows them.
+fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> String {
+    let Some(v) = v else { return "-".into() };
+    let plus = if difference && v >= 0.0 { "+" } else { "" };
+    let (value, half) = match unit {
+        Unit::Share => {
+            let points = if difference { " points" } else { "%" };
+            (
+                format!("{plus}{:.2}{points}", 100.0 * v),
+                h.map(|h| format!("{:.2}", 100.0 * h)),
+            )
+        }
+        Unit::Seconds => (format!("{plus}{v:.1} s"), h.map(|h| format!("{h:.1}"))),
+        _ => (
+            if difference {
+                signed(v)
+            } else {
+                number(Some(v))
+            },
+            h.map(|h| number(Some(h))),
+        ),
+    };
+    match half {
+        Some(h) => format!("{value} ± {h}"),
+        None => value,
+    }
+}
+
 /// The report of a sweep: the points with their headline KPIs, and the KPIs against the swept values.
-pub fn sweep_report(s: &Sweep, charts: &[Chart], date: &str) -> Result<String, String> {
+pub fn sweep_report(
+    s: &Sweep,
+    charts: &[Chart],
+    no_plots: bool,
+    date: &str,
+) -> Result<String, String> {
     let first = s.points.first().map(|(_, r)| r);
     let mut points = Section::new("points", "Points of the sweep");
     points.paragraphs.push(format!(
         "Swept: {}. Every point ran the same replications with the same seed (common random numbers), so neighbouring points differ by the change, not by chance alone. Values are means ± 95% half-widths.",
         s.keys.join(", ")
     ));
-    points.paragraphs.extend(no_charts_note(charts));
+    points.paragraphs.extend(no_charts_note(
+        charts,
+        no_plots,
+        "the charts put the first swept key on the x axis, and its values are not numbers",
+    ));
     points
         .tables
         .push(Table::from_grid("", &super::sweep::grid(s)));

@@ -28,6 +28,23 @@ const LEVEL_COLOURS: [RGBColor; 6] = [
     RGBColor(30, 120, 70),
 ];
 
+/// Colours of lines and scenarios, in order: high contrast on white (the "tab10" palette, without its grey).
+const SERIES: [RGBColor; 9] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+fn series_colour(i: usize) -> RGBColor {
+    SERIES[i % SERIES.len()]
+}
+
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 fn register_font() {
@@ -411,7 +428,6 @@ fn levels<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report) ->
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
     let mut bars: Vec<(String, Vec<f64>)> = vec![(
         "all cases".to_string(),
         report.experience.overall.levels.values().map(m).collect(),
@@ -422,19 +438,34 @@ where
             bars.push((name.clone(), shares));
         }
     }
+    stacked_levels(
+        root,
+        "Service levels customers end at (share of ended cases)",
+        "first channel of the case",
+        &bars,
+    )
+}
+
+/// The six levels as stacked bars, one per (label, shares of levels 1 to 6), with the legend beside them.
+fn stacked_levels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    x_desc: &str,
+    bars: &[(String, Vec<f64>)],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
     let n = bars.len();
     let (legend, plot) = root.split_horizontally(SIZE.0 - 260);
-    let mut chart = frame(
-        &legend,
-        "Service levels customers end at (share of ended cases)",
-        70,
-    )
-    .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0.0..100.0)?;
+    let mut chart = frame(&legend, title, 70)
+        .build_cartesian_2d((0..n.saturating_sub(1)).into_segmented(), 0.0..100.0)?;
     let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_desc("first channel of the case")
+        .x_desc(x_desc)
         .y_desc("share of cases (%)")
         .x_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
@@ -739,7 +770,7 @@ where
         if !line.label.is_empty() {
             colour_index += 1;
         }
-        let colour = Palette99::pick(colour_index.max(1) - 1).to_rgba();
+        let colour = series_colour(colour_index.max(1) - 1);
         chart.draw_series(line.points.iter().filter_map(|&(x, y, h)| {
             h.map(|h| {
                 PathElement::new(
@@ -763,7 +794,10 @@ where
                 .map(|&(x, y, _)| Circle::new((x, y), 4, colour.filled())),
         )?;
     }
-    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+    // One line needs no legend (the axis says what it is), and a legend would hide its points.
+    if data.iter().filter(|l| !l.label.is_empty()).count() > 1 {
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+    }
     Ok(())
 }
 
@@ -800,7 +834,7 @@ pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, S
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut files = Vec::new();
-    for (n, (kpi, title, y_desc)) in charted_kpis(s.kpis().into_iter()).into_iter().enumerate() {
+    for (kpi, title, y_desc) in charted_kpis(s.kpis().into_iter()) {
         let mut data: Vec<Line> = Vec::new();
         for (values, report) in &s.points {
             let label = if values.len() > 1 {
@@ -831,7 +865,8 @@ pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, S
             }
         }
         let caption = format!("{title} against {}", s.keys[0]);
-        let name = format!("sweep-{:02}-{}", n + 1, file_safe(&title));
+        // Numbered as drawn: no gaps.
+        let name = format!("sweep-{:02}-{}", files.len() + 1, file_safe(&title));
         files.push(
             both(
                 dir,
@@ -858,13 +893,17 @@ where
 {
     root.fill(&WHITE)?;
     let n = values.len();
+    // Percentages: bars cut at 0 and 100%, the axis zoomed on the values (the intervals are the point);
+    // anything else (cost) from zero, so that a small difference does not look large.
+    let percent = y_desc.ends_with("(%)");
+    let clip = |v: f64| if percent { v.clamp(0.0, 100.0) } else { v };
     let lo = values
         .iter()
-        .map(|v| v.0 - v.1)
-        .fold(f64::INFINITY, f64::min);
+        .map(|v| clip(v.0 - v.1))
+        .fold(if percent { f64::INFINITY } else { 0.0 }, f64::min);
     let hi = values
         .iter()
-        .map(|v| v.0 + v.1)
+        .map(|v| clip(v.0 + v.1))
         .fold(f64::NEG_INFINITY, f64::max);
     let pad = if hi > lo {
         0.15 * (hi - lo)
@@ -875,24 +914,7 @@ where
         (0..n.saturating_sub(1)).into_segmented(),
         (lo - pad)..(hi + pad),
     )?;
-    // Long file names are cut to their last part so that labels do not run into each other.
-    let room = (SIZE.0 as usize - 150) / n.max(1) / 9;
-    let labels: Vec<String> = names
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let short = std::path::Path::new(s)
-                .file_name()
-                .map_or(s.clone(), |f| f.to_string_lossy().into_owned());
-            let short = if short.chars().count() > room {
-                let tail: String = short.chars().rev().take(room.saturating_sub(1)).collect();
-                format!("…{}", tail.chars().rev().collect::<String>())
-            } else {
-                short
-            };
-            format!("{} {short}", super::compare::letter(i))
-        })
-        .collect();
+    let labels = scenario_labels(names, SIZE.0 as usize - 150);
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -906,11 +928,11 @@ where
         .axis_desc_style(("sans-serif", 18))
         .draw()?;
     for (i, &(v, h)) in values.iter().enumerate() {
-        let colour = Palette99::pick(i).to_rgba();
+        let colour = series_colour(i);
         chart.draw_series(std::iter::once(PathElement::new(
             vec![
-                (SegmentValue::CenterOf(i), v - h),
-                (SegmentValue::CenterOf(i), v + h),
+                (SegmentValue::CenterOf(i), clip(v - h)),
+                (SegmentValue::CenterOf(i), clip(v + h)),
             ],
             colour.stroke_width(3),
         )))?;
@@ -928,6 +950,29 @@ where
         )))?;
     }
     Ok(())
+}
+
+/// Scenario labels for an x axis `width` pixels wide: the letter and the file name, long names cut to their
+/// last characters so that labels do not run into each other.
+fn scenario_labels(names: &[String], width: usize) -> Vec<String> {
+    // About 9 pixels per character at 16 px.
+    let room = width / names.len().max(1) / 9;
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let short = std::path::Path::new(s)
+                .file_name()
+                .map_or(s.clone(), |f| f.to_string_lossy().into_owned());
+            let short = if short.chars().count() > room {
+                let tail: String = short.chars().rev().take(room.saturating_sub(1)).collect();
+                format!("…{}", tail.chars().rev().collect::<String>())
+            } else {
+                short
+            };
+            format!("{} {short}", super::compare::letter(i))
+        })
+        .collect()
 }
 
 /// "12.3 ± 0.4" with digits that suit the size of the number.
@@ -965,7 +1010,7 @@ pub fn compare_charts(
             wanted.push((kpi.to_string(), title.to_string(), y));
         }
     }
-    for (n, (kpi, title, y_desc)) in wanted.iter().enumerate() {
+    for (kpi, title, y_desc) in &wanted {
         let Some(row) = c.row(kpi) else { continue };
         let scale = if y_desc.ends_with("(%)") { 100.0 } else { 1.0 };
         let values: Option<Vec<(f64, f64)>> = row
@@ -974,14 +1019,41 @@ pub fn compare_charts(
             .map(|v| Some((scale * v.mean?, scale * v.ci95.unwrap_or(0.0))))
             .collect();
         let Some(values) = values else { continue };
+        // All zero (a cost nobody priced): nothing to see.
+        if values.iter().all(|&(v, h)| v == 0.0 && h == 0.0) {
+            continue;
+        }
         let caption = format!("{title} per scenario (mean and 95% interval)");
-        let name = format!("compare-{:02}-{}", n + 1, file_safe(title));
+        let name = format!("compare-{:02}-{}", files.len() + 1, file_safe(title));
         files.push(
             both(
                 dir,
                 &name,
                 |r| per_scenario(r, &caption, y_desc, &c.scenarios, &values),
                 |r| per_scenario(r, &caption, y_desc, &c.scenarios, &values),
+            )?
+            .in_group("scenarios"),
+        );
+    }
+    // The six levels of every scenario side by side.
+    let shares: Option<Vec<Vec<f64>>> = (0..c.scenarios.len())
+        .map(|i| {
+            crate::experience::LEVELS
+                .iter()
+                .map(|l| c.row(&format!("experience.overall.levels.{l}"))?.values[i].mean)
+                .collect()
+        })
+        .collect();
+    if let Some(shares) = shares {
+        let labels = scenario_labels(&c.scenarios, SIZE.0 as usize - 360);
+        let bars: Vec<(String, Vec<f64>)> = labels.into_iter().zip(shares).collect();
+        let title = "Service levels customers end at, per scenario (share of ended cases)";
+        files.push(
+            both(
+                dir,
+                "compare-levels",
+                |r| stacked_levels(r, title, "scenario", &bars),
+                |r| stacked_levels(r, title, "scenario", &bars),
             )?
             .in_group("scenarios"),
         );
@@ -1016,7 +1088,7 @@ fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart
         })
         .collect();
     let mut files = Vec::new();
-    for (n, (kpi, title, y_desc)) in kpis.iter().enumerate() {
+    for (kpi, title, y_desc) in &kpis {
         let Some(series) = t.series(kpi) else {
             continue;
         };
@@ -1035,7 +1107,7 @@ fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart
             .collect();
         let x_desc = format!("{} of the horizon", t.period.name());
         let caption = format!("{title}, {} by {}", t.period.name(), t.period.name());
-        let name = format!("timeline-{:02}-{}", n + 1, file_safe(title));
+        let name = format!("timeline-{:02}-{}", files.len() + 1, file_safe(title));
         files.push(
             both(
                 dir,

@@ -101,9 +101,23 @@ pub fn unit_of(name: &str) -> Unit {
         || last.ends_with("_share")
         || last.ends_with("_or_above")
         || matches!(last, "prob_wait" | "occupancy" | "p_target_missed")
-        || name.contains(".levels.")
-        || name.contains(".held_down_by.");
+        || level_share(name);
     if share { Unit::Share } else { Unit::Count }
+}
+
+/// A level share or held-down share: `experience.<who>.levels.<level>` and `...held_down_by.<factor>` in
+/// summary.json paths, `levels.<level>` and `held_down_by.<factor>` as the Levels sheet names its columns.
+/// (Only under `experience`: a group or channel may be named "levels".)
+fn level_share(name: &str) -> bool {
+    let tail = name.strip_prefix("experience.").map_or(Some(name), |rest| {
+        // experience.overall.<tail> or experience.by_first_channel.<channel>.<tail>
+        rest.strip_prefix("overall.").or_else(|| {
+            rest.strip_prefix("by_first_channel.")?
+                .split_once('.')
+                .map(|(_, t)| t)
+        })
+    });
+    tail.is_some_and(|t| t.starts_with("levels.") || t.starts_with("held_down_by."))
 }
 
 /// The workbook of `sheets`, one worksheet each: a bold header row that stays in view, filters on it,
@@ -119,7 +133,8 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let format = |unit: Unit| match unit {
-        Unit::Count => Format::new().set_num_format("#,##0.0"),
+        // Two decimals: contacts per case and their differences live in the second decimal.
+        Unit::Count => Format::new().set_num_format("#,##0.00"),
         Unit::Share => Format::new().set_num_format("0.00%"),
         Unit::Seconds => Format::new().set_num_format("#,##0.0\" s\""),
         Unit::Money => Format::new().set_num_format("#,##0.00"),
@@ -195,6 +210,17 @@ mod tests {
         assert_eq!(unit_of("standards.action.measures.complaints"), Unit::Count);
         assert_eq!(unit_of("offered"), Unit::Count);
         assert_eq!(unit_of("level_4_share"), Unit::Share);
+        // The Levels sheet's own column names.
+        assert_eq!(unit_of("levels.6_amazing"), Unit::Share);
+        assert_eq!(unit_of("held_down_by.wait_ci95"), Unit::Share);
+        assert_eq!(unit_of("level_4_or_above"), Unit::Share);
+        assert_eq!(
+            unit_of("experience.by_first_channel.phone.levels.1_disappointing"),
+            Unit::Share
+        );
+        // A group or channel called "levels" keeps its units.
+        assert_eq!(unit_of("groups.levels.staffed_hours"), Unit::Count);
+        assert_eq!(unit_of("channels.levels.offered"), Unit::Count);
     }
 
     #[test]
