@@ -4,9 +4,9 @@
 //! filled with sections built here from the same tables the terminal shows.
 
 use super::Report;
-use super::compare::{Comparison, headline, letter, number, signed};
+use super::compare::{Comparison, headline, letter};
 use super::plot::Chart;
-use super::sheet::{Unit, unit_of};
+use super::sheet::{show, unit_of};
 use super::sweep::Sweep;
 use super::table::{self, Grid};
 use crate::scenario::duration::format_duration;
@@ -292,35 +292,6 @@ pub fn compare_report(
         footnote: "Every KPI of every scenario is in comparison.json, comparison.csv and comparison.xlsx beside this page.".into(),
     };
     render(&page)
-}
-
-/// A value (or, `difference`, a signed difference) with its 95% half-width, in the KPI's unit: shares as
-/// percentages (differences in percentage points), seconds with "s", other numbers as the terminal shows them.
-fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> String {
-    let Some(v) = v else { return "-".into() };
-    let plus = if difference && v >= 0.0 { "+" } else { "" };
-    let (value, half) = match unit {
-        Unit::Share => {
-            let points = if difference { " points" } else { "%" };
-            (
-                format!("{plus}{:.2}{points}", 100.0 * v),
-                h.map(|h| format!("{:.2}", 100.0 * h)),
-            )
-        }
-        Unit::Seconds => (format!("{plus}{v:.1} s"), h.map(|h| format!("{h:.1}"))),
-        _ => (
-            if difference {
-                signed(v)
-            } else {
-                number(Some(v))
-            },
-            h.map(|h| number(Some(h))),
-        ),
-    };
-    match half {
-        Some(h) => format!("{value} ± {h}"),
-        None => value,
-    }
 }
 
 /// The report of a sweep: the points with their headline KPIs, and the KPIs against the swept values.

@@ -125,13 +125,18 @@ fn axes<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
     x: impl AsRef<str>,
     y: impl AsRef<str>,
+    whole_x: Option<usize>,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    chart
-        .configure_mesh()
-        .x_desc(x.as_ref())
+    let mut mesh = chart.configure_mesh();
+    // Whole-number x values (agents, days): one label per value, no decimals.
+    let whole = |x: &f64| format!("{x:.0}");
+    if let Some(n) = whole_x {
+        mesh.x_labels(n).x_label_formatter(&whole);
+    }
+    mesh.x_desc(x.as_ref())
         .y_desc(y.as_ref())
         .label_style(("sans-serif", 16))
         .axis_desc_style(("sans-serif", 18))
@@ -205,6 +210,7 @@ where
         &mut chart,
         label,
         format!("contacts per {} min", width / 60.0),
+        None,
     )?;
     let series: [(&str, RGBColor, IntervalValue); 3] = [
         ("offered", RGBColor(60, 90, 200), |r| m(&r.contacts.offered)),
@@ -257,7 +263,7 @@ where
         70,
     )
     .build_cartesian_2d(0.0..(rows.len() as f64 * width / unit), 0.0..100.0)?;
-    axes(&mut chart, label, "service level (%)")?;
+    axes(&mut chart, label, "service level (%)", None)?;
     let points: Vec<(usize, f64, f64)> = rows
         .iter()
         .enumerate()
@@ -392,6 +398,7 @@ where
         &mut chart,
         format!("wait ({unit_name})"),
         "answered within that wait (%)",
+        None,
     )?;
     let blue = RGBColor(60, 90, 200);
     chart
@@ -763,7 +770,13 @@ where
     let (px, py) = (pad(x0, x1), pad(y0, y1));
     let mut chart =
         frame(root, title, 80).build_cartesian_2d((x0 - px)..(x1 + px), (y0 - py)..(y1 + py))?;
-    axes(&mut chart, x_desc, y_desc)?;
+    // x values all whole numbers, at most 25 of them: a label at each.
+    let xs = data.iter().flat_map(|l| l.points.iter().map(|p| p.0));
+    let whole = xs.clone().all(|x| x.fract() == 0.0) && x1 - x0 <= 24.0;
+    let whole_x = whole
+        .then_some((x1 - x0) as usize + 1)
+        .filter(|_| x0.is_finite());
+    axes(&mut chart, x_desc, y_desc, whole_x)?;
     let mut colour_index = 0;
     for line in data.iter() {
         // Unlabeled lines continue the previous one (same colour, no legend entry).

@@ -105,6 +105,35 @@ pub fn unit_of(name: &str) -> Unit {
     if share { Unit::Share } else { Unit::Count }
 }
 
+/// A value (or, `difference`, a signed difference) with its 95% half-width, in the KPI's unit: shares as
+/// percentages (differences in percentage points), seconds with "s", other numbers as the terminal shows them.
+pub fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> String {
+    let Some(v) = v else { return "-".into() };
+    let plus = if difference && v >= 0.0 { "+" } else { "" };
+    let (value, half) = match unit {
+        Unit::Share => {
+            let points = if difference { " points" } else { "%" };
+            (
+                format!("{plus}{:.2}{points}", 100.0 * v),
+                h.map(|h| format!("{:.2}", 100.0 * h)),
+            )
+        }
+        Unit::Seconds => (format!("{plus}{v:.1} s"), h.map(|h| format!("{h:.1}"))),
+        _ => (
+            if difference {
+                super::compare::signed(v)
+            } else {
+                super::compare::number(Some(v))
+            },
+            h.map(|h| super::compare::number(Some(h))),
+        ),
+    };
+    match half {
+        Some(h) => format!("{value} ± {h}"),
+        None => value,
+    }
+}
+
 /// A level share or held-down share: `experience.<who>.levels.<level>` and `...held_down_by.<factor>` in
 /// summary.json paths, `levels.<level>` and `held_down_by.<factor>` as the Levels sheet names its columns.
 /// (Only under `experience`: a group or channel may be named "levels".)

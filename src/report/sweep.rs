@@ -106,9 +106,8 @@ pub fn grid(s: &Sweep) -> super::table::Grid {
         let mut row: Vec<String> = values.iter().map(|v| value(v).text()).collect();
         for k in &kpis {
             let text = match est.iter().find(|(p, _, _)| p == k) {
-                Some((_, Some(m), Some(h))) => format!("{m:.4} ± {h:.4}"),
-                Some((_, Some(m), None)) => format!("{m:.4}"),
-                _ => "-".into(),
+                Some((_, m, h)) => super::sheet::show(unit_of(k), *m, *h, false),
+                None => "-".into(),
             };
             row.push(text);
         }
