@@ -61,8 +61,13 @@ pub fn t_quantile_975(df: usize) -> f64 {
             + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * n * n)
             + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * n * n * n);
     }
-    // StudentsT::new fails only for non-positive or NaN df, which df >= 1 rules out.
-    StudentsT::new(0.0, 1.0, df as f64).map_or(Z_975, |t| t.inverse_cdf(0.975))
+    // statrs inverts the CDF numerically (a regularised incomplete beta per step): a report asks the same
+    // few df thousands of times (every KPI of every interval), so each df is computed once.
+    static CACHE: [std::sync::OnceLock<f64>; 201] = [const { std::sync::OnceLock::new() }; 201];
+    *CACHE[df].get_or_init(|| {
+        // StudentsT::new fails only for non-positive or NaN df, which df >= 1 rules out.
+        StudentsT::new(0.0, 1.0, df as f64).map_or(Z_975, |t| t.inverse_cdf(0.975))
+    })
 }
 
 #[cfg(test)]
