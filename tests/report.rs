@@ -196,6 +196,9 @@ fn workbooks_hold_the_csv_numbers_with_number_formats() {
     assert_eq!(format_of(&xlsx, "xl/worksheets/sheet4.xml", time), "0.00%");
     // Money in the Run sheet.
     let staff = json["cost"]["staff"]["mean"].as_f64().unwrap();
+    // No training programme: a cost of +0, not the -0 of an empty float sum.
+    let training = json["cost"]["training"]["mean"].as_f64().unwrap();
+    assert!(training == 0.0 && training.is_sign_positive(), "{training}");
     assert_eq!(
         format_of(&xlsx, "xl/worksheets/sheet1.xml", staff),
         "#,##0.00"
@@ -468,4 +471,24 @@ fn a_run_that_fails_on_the_way_leaves_no_stale_report() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(!name.starts_with(".plots-tmp"), "{name} left behind");
     }
+}
+
+#[test]
+fn a_sweep_with_nothing_to_chart_says_why_and_leaves_no_empty_plots_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // Durations are text: no chart can put them on an x axis.
+    let args = [
+        "sweep",
+        "scenarios/erlang-a.toml",
+        "--set",
+        "channels.phone.patience.mean=5m,10m",
+        "--replications",
+        "2",
+    ];
+    run_ok(&args, &out);
+    assert!(!out.join("plots").exists());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("No charts: the charts put the first swept key on the x axis"));
+    assert!(!html.contains("--no-plots"));
 }

@@ -153,7 +153,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
             let mut names: Vec<&str> = vec!["report.html"];
             names.extend(files.iter().map(|(n, _)| *n));
             names.push("comparison.xlsx");
-            if !a.opts.no_plots {
+            if !charts.is_empty() {
                 names.push("plots/");
             }
             println!("wrote {}/{{{}}}", out.display(), names.join(", "));

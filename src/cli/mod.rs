@@ -92,6 +92,11 @@ fn write_plots(
             return Err(anyhow::anyhow!(e));
         }
     };
+    // Nothing to chart (a sweep over text values, say): no empty plots/ folder.
+    if charts.is_empty() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Ok(charts);
+    }
     let plots = out.join("plots");
     let _ = std::fs::remove_dir_all(&plots);
     if let Err(e) = std::fs::rename(&tmp, &plots) {
@@ -116,15 +121,20 @@ fn write_workbook(out: &Path, name: &str, book: Result<Vec<u8>, String>) -> anyh
     }
 }
 
-/// Before new results are written into `out`: an earlier report.html goes first, so that a failure on
-/// the way (charts that cannot be written, say) cannot leave a page that describes the earlier results
-/// beside the new files.
+/// Before new results are written into `out`: an earlier report.html and plots/ go first, so that a
+/// failure on the way (charts that cannot be drawn or put in place, say) cannot leave a page or charts
+/// that describe the earlier results beside the new files.
 fn begin_output(out: &Path) -> anyhow::Result<()> {
     let path = out.join("report.html");
     match std::fs::remove_file(&path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(anyhow::anyhow!("cannot replace {}: {e}", path.display()))
+            return Err(anyhow::anyhow!("cannot replace {}: {e}", path.display()));
         }
+        _ => {}
+    }
+    let plots = out.join("plots");
+    match std::fs::remove_dir_all(&plots) {
+        Err(e) if plots.is_dir() => Err(anyhow::anyhow!("cannot replace {}: {e}", plots.display())),
         _ => Ok(()),
     }
 }

@@ -70,7 +70,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
             println!(
                 "wrote {}/{{report.html, summary.json, intervals.csv, groups.csv, results.xlsx, scenario.toml{}}}",
                 out.display(),
-                if a.opts.no_plots { "" } else { ", plots/" }
+                if charts.is_empty() { "" } else { ", plots/" }
             );
         }
         Format::Json => print!("{summary}"),

@@ -105,7 +105,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
             println!(
                 "wrote {}/{{report.html, sweep.csv, sweep.json, sweep.xlsx{}}}",
                 out.display(),
-                if a.opts.no_plots { "" } else { ", plots/" }
+                if charts.is_empty() { "" } else { ", plots/" }
             );
         }
         Format::Json => print!("{json}"),

@@ -780,7 +780,8 @@ impl Report {
                         .iter()
                         .enumerate()
                         .map(|(p, t)| programme_cost(t, r.training_s[p]))
-                        .sum::<f64>()
+                        // fold from +0: an empty f64 sum is −0, which summary.json would print as -0.0.
+                        .fold(0.0, |a, b| a + b)
                 };
                 CostKpis {
                     staff: est(reps, |r| Some(staff(r))),

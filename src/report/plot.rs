@@ -770,12 +770,16 @@ where
     let (px, py) = (pad(x0, x1), pad(y0, y1));
     let mut chart =
         frame(root, title, 80).build_cartesian_2d((x0 - px)..(x1 + px), (y0 - py)..(y1 + py))?;
-    // x values all whole numbers, at most 25 of them: a label at each.
-    let xs = data.iter().flat_map(|l| l.points.iter().map(|p| p.0));
-    let whole = xs.clone().all(|x| x.fract() == 0.0) && x1 - x0 <= 24.0;
-    let whole_x = whole
-        .then_some((x1 - x0) as usize + 1)
-        .filter(|_| x0.is_finite());
+    // Whole-number x values (agents, days): labels without decimals, one per value up to 25 values (fewer
+    // labels than the span keeps plotters' steps whole).
+    let mut xs = data.iter().flat_map(|l| l.points.iter().map(|p| p.0));
+    let whole_x = (x0.is_finite() && xs.all(|x| x.fract() == 0.0)).then(|| {
+        if x1 - x0 <= 24.0 {
+            (x1 - x0) as usize + 1
+        } else {
+            12
+        }
+    });
     axes(&mut chart, x_desc, y_desc, whole_x)?;
     let mut colour_index = 0;
     for line in data.iter() {
@@ -807,11 +811,45 @@ where
                 .map(|&(x, y, _)| Circle::new((x, y), 4, colour.filled())),
         )?;
     }
-    // One line needs no legend (the axis says what it is), and a legend would hide its points.
+    // One line needs no legend (the axis says what it is); several get theirs in the corner with fewest
+    // points.
     if data.iter().filter(|l| !l.label.is_empty()).count() > 1 {
-        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        let points: Vec<(f64, f64)> = data
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| (p.0, p.1)))
+            .collect();
+        let corner = quiet_corner(&points, (x0 - px, x1 + px), (y0 - py, y1 + py));
+        legend(&mut chart, corner)?;
     }
     Ok(())
+}
+
+/// The corner of the plotting area with the fewest points in it (a box of 40% of the width and 35% of the
+/// height), for the legend; the lower right on a tie.
+fn quiet_corner(points: &[(f64, f64)], x: (f64, f64), y: (f64, f64)) -> SeriesLabelPosition {
+    let (w, h) = (
+        (x.1 - x.0).max(f64::MIN_POSITIVE),
+        (y.1 - y.0).max(f64::MIN_POSITIVE),
+    );
+    let count = |right: bool, upper: bool| {
+        points
+            .iter()
+            .filter(|&&(px, py)| {
+                let (fx, fy) = ((px - x.0) / w, (py - y.0) / h);
+                (if right { fx >= 0.6 } else { fx <= 0.4 })
+                    && (if upper { fy >= 0.65 } else { fy <= 0.35 })
+            })
+            .count()
+    };
+    [
+        (SeriesLabelPosition::LowerRight, count(true, false)),
+        (SeriesLabelPosition::UpperRight, count(true, true)),
+        (SeriesLabelPosition::LowerLeft, count(false, false)),
+        (SeriesLabelPosition::UpperLeft, count(false, true)),
+    ]
+    .into_iter()
+    .min_by_key(|c| c.1)
+    .map_or(SeriesLabelPosition::LowerRight, |c| c.0)
 }
 
 /// The KPIs charted for sweeps and comparisons: each channel's service level and the share of cases at
@@ -923,9 +961,11 @@ where
     } else {
         lo.abs().max(1.0) * 0.05
     };
+    // Not below zero when the values are not (a cost axis starts at 0).
+    let bottom = if !percent && lo >= 0.0 { 0.0 } else { lo - pad };
     let mut chart = frame(root, title, 90).build_cartesian_2d(
         (0..n.saturating_sub(1)).into_segmented(),
-        (lo - pad)..(hi + pad),
+        bottom..(hi + pad),
     )?;
     let labels = scenario_labels(names, SIZE.0 as usize - 150);
     chart

@@ -119,6 +119,10 @@ pub fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> Str
             )
         }
         Unit::Seconds => (format!("{plus}{v:.1} s"), h.map(|h| format!("{h:.1}"))),
+        Unit::Money => {
+            let d = if v.abs() >= 1000.0 { 0 } else { 2 };
+            (format!("{plus}{v:.d$}"), h.map(|h| format!("{h:.d$}")))
+        }
         _ => (
             if difference {
                 super::compare::signed(v)
