@@ -6,7 +6,6 @@ use anyhow::Context;
 use std::path::PathBuf;
 use supportsim::experiment::run_replications_on;
 use supportsim::report::compare::{self, Comparison, KpiSamples, Period, Timeline};
-use supportsim::report::write::write_atomic;
 use supportsim::scenario::Scenario;
 
 #[derive(clap::Args)]
@@ -118,21 +117,15 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     }
     let date = supportsim::report::html::generated_at();
     let book = compare::comparison_workbook(&comparison, timeline.as_ref());
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
-    super::begin_output(&out)?;
-    for (name, text) in &files {
-        let path = out.join(name);
-        write_atomic(&path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    super::write_workbook(&out, "comparison.xlsx", book)?;
-    let charts = super::write_plots(&out, a.opts.no_plots, |dir| {
-        supportsim::report::plot::compare_charts(&comparison, timeline.as_ref(), dir)
-    })?;
-    super::write_report(
+    let charts = super::write_results(
         &out,
-        supportsim::report::html::compare_report(&comparison, &charts, a.opts.no_plots, &date),
+        &files,
+        ("comparison.xlsx", book),
+        a.opts.no_plots,
+        |dir| supportsim::report::plot::compare_charts(&comparison, timeline.as_ref(), dir),
+        |charts| {
+            supportsim::report::html::compare_report(&comparison, charts, a.opts.no_plots, &date)
+        },
     )?;
     if per.is_none() {
         // A timeline from an earlier comparison in this folder would not belong to this one.

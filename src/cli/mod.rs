@@ -69,19 +69,41 @@ pub struct RunOptions {
     no_plots: bool,
 }
 
+/// Writes a command's results into `out` (created if need be), every file atomically, in this order: an
+/// earlier report.html and plots/ removed (`begin_output`); the text `files`; the workbook; the charts
+/// (unless `no_plots`); report.html, rendered by `page` from the charts drawn. Returns the charts.
+fn write_results(
+    out: &Path,
+    files: &[(&str, String)],
+    (book_name, book): (&str, Result<Vec<u8>, String>),
+    no_plots: bool,
+    draw: impl FnOnce(&Path) -> Result<Vec<Chart>, String>,
+    page: impl FnOnce(&[Chart]) -> Result<String, String>,
+) -> anyhow::Result<Vec<Chart>> {
+    std::fs::create_dir_all(out)
+        .map_err(|e| anyhow::anyhow!("cannot create the output folder {}: {e}", out.display()))?;
+    begin_output(out)?;
+    for (name, text) in files {
+        let path = out.join(name);
+        supportsim::report::write::write_atomic(&path, text.as_bytes())
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    write_workbook(out, book_name, book)?;
+    let charts = if no_plots {
+        Vec::new()
+    } else {
+        write_plots(out, draw)?
+    };
+    write_report(out, page(&charts))?;
+    Ok(charts)
+}
+
 /// Draws charts into `out/plots/`: into a temporary folder first, renamed into place when all are drawn,
-/// so plots/ is never half-written. With `--no-plots` (`skip`), charts of an earlier run in the folder are
-/// removed: they would not belong to these results. Returns the charts drawn (none when skipped), for
-/// report.html.
+/// so plots/ is never half-written. Returns the charts drawn, for report.html.
 fn write_plots(
     out: &Path,
-    skip: bool,
     draw: impl FnOnce(&Path) -> Result<Vec<Chart>, String>,
 ) -> anyhow::Result<Vec<Chart>> {
-    if skip {
-        let _ = std::fs::remove_dir_all(out.join("plots"));
-        return Ok(Vec::new());
-    }
     let tmp = out.join(format!(".plots-tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;

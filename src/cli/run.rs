@@ -4,7 +4,7 @@ use super::{BadInput, Format, check_threads, output_dir};
 use anyhow::Context;
 use std::path::PathBuf;
 use supportsim::experiment::run_replications_on;
-use supportsim::report::{Report, csv, json, table, write::write_atomic};
+use supportsim::report::{Report, csv, json, table};
 use supportsim::scenario::{Scenario, resolved};
 
 #[derive(clap::Args)]
@@ -48,21 +48,13 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         ("groups.csv", csv::groups_csv(&report)),
         ("scenario.toml", resolved::to_toml(&s)),
     ];
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
-    super::begin_output(&out)?;
-    for (name, text) in &files {
-        let path = out.join(name);
-        write_atomic(&path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    super::write_workbook(&out, "results.xlsx", book)?;
-    let charts = super::write_plots(&out, a.opts.no_plots, |dir| {
-        supportsim::report::plot::run_charts(&report, dir)
-    })?;
-    super::write_report(
+    let charts = super::write_results(
         &out,
-        supportsim::report::html::run_report(&report, &charts, a.opts.no_plots, &date),
+        &files,
+        ("results.xlsx", book),
+        a.opts.no_plots,
+        |dir| supportsim::report::plot::run_charts(&report, dir),
+        |charts| supportsim::report::html::run_report(&report, charts, a.opts.no_plots, &date),
     )?;
     match a.opts.format {
         Format::Table => {

@@ -5,8 +5,8 @@ use super::{BadInput, Format, check_threads, output_dir};
 use anyhow::Context;
 use std::path::PathBuf;
 use supportsim::experiment::sweep::{self, Axis};
+use supportsim::report::Report;
 use supportsim::report::sweep::{Sweep, render, sweep_csv, sweep_json};
-use supportsim::report::{Report, write::write_atomic};
 use supportsim::scenario::Scenario;
 
 #[derive(clap::Args)]
@@ -83,21 +83,14 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let json = sweep_json(&result);
     let date = supportsim::report::html::generated_at();
     let book = supportsim::report::sweep::sweep_workbook(&result);
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
-    super::begin_output(&out)?;
-    for (name, text) in [("sweep.csv", &csv), ("sweep.json", &json)] {
-        let path = out.join(name);
-        write_atomic(&path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    super::write_workbook(&out, "sweep.xlsx", book)?;
-    let charts = super::write_plots(&out, a.opts.no_plots, |dir| {
-        supportsim::report::plot::sweep_charts(&result, dir)
-    })?;
-    super::write_report(
+    let files = [("sweep.csv", csv.clone()), ("sweep.json", json.clone())];
+    let charts = super::write_results(
         &out,
-        supportsim::report::html::sweep_report(&result, &charts, a.opts.no_plots, &date),
+        &files,
+        ("sweep.xlsx", book),
+        a.opts.no_plots,
+        |dir| supportsim::report::plot::sweep_charts(&result, dir),
+        |charts| supportsim::report::html::sweep_report(&result, charts, a.opts.no_plots, &date),
     )?;
     match a.opts.format {
         Format::Table => {
