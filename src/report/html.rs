@@ -146,13 +146,14 @@ pub fn run_report(
         .push(Table::from_grid("", &table::kpi_grid(report)));
     sections.push(kpis);
     for channel in report.intervals.keys() {
-        if charts.iter().any(|c| &c.group == channel) {
+        let group = super::plot::channel_group(channel);
+        if charts.iter().any(|c| c.group == group) {
             sections.push(
                 Section::new(
                     &format!("channel-{}", sections.len()),
                     &format!("{channel}: through the horizon"),
                 )
-                .with_charts(charts, channel),
+                .with_charts(charts, &group),
             );
         }
     }

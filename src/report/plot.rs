@@ -58,9 +58,15 @@ fn register_font() {
 #[derive(Debug, Clone)]
 pub struct Chart {
     pub name: String,
-    /// What the chart belongs to in report.html: a channel's name, "cases", "scenarios", "timeline", "sweep".
+    /// What the chart belongs to in report.html: `channel_group(name)`, "cases", "scenarios", "timeline",
+    /// "sweep".
     pub group: String,
     pub svg: String,
+}
+
+/// The group of a channel's charts (prefixed: a channel may be called "cases").
+pub fn channel_group(channel: &str) -> String {
+    format!("channel:{channel}")
 }
 
 impl Chart {
@@ -615,7 +621,7 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, String> {
                 |r| volume(r, report, name),
                 |r| volume(r, report, name),
             )?
-            .in_group(name),
+            .in_group(&channel_group(name)),
         );
         if report.run.targets.contains_key(name.as_str())
             && rows.iter().any(|r| r.contacts.service_level.mean.is_some())
@@ -627,7 +633,7 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, String> {
                     |r| service_level(r, report, name),
                     |r| service_level(r, report, name),
                 )?
-                .in_group(name),
+                .in_group(&channel_group(name)),
             );
             let title = format!("{name}: occupancy of the agents serving it, per interval");
             let occupancy: fn(&super::IntervalKpis) -> &Estimate = |r| &r.contacts.occupancy;
@@ -638,7 +644,7 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, String> {
                     |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
                     |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
                 )?
-                .in_group(name),
+                .in_group(&channel_group(name)),
             );
             if report.run.targets[name.as_str()].kind == "deferred" {
                 let title = format!("{name}: backlog at the end of each interval");
@@ -650,7 +656,7 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, String> {
                         |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
                         |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
                     )?
-                    .in_group(name),
+                    .in_group(&channel_group(name)),
                 );
             }
             // P(target missed) per interval: the share of replications whose interval fell short of the
@@ -666,7 +672,7 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, String> {
                         |r| per_interval(r, report, name, &title, y, missed, 100.0),
                         |r| per_interval(r, report, name, &title, y, missed, 100.0),
                     )?
-                    .in_group(name),
+                    .in_group(&channel_group(name)),
                 );
             }
             if report.channels[name.as_str()].wait_cdf.len() > 1 {
@@ -677,7 +683,7 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, String> {
                         |r| waits(r, report, name),
                         |r| waits(r, report, name),
                     )?
-                    .in_group(name),
+                    .in_group(&channel_group(name)),
                 );
             }
         }
