@@ -480,10 +480,7 @@ where
         .disable_x_mesh()
         .x_desc(x_desc)
         .y_desc("share of cases (%)")
-        .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
+        .x_label_formatter(&|v| category(names.as_slice(), v))
         .label_style(("sans-serif", 16))
         .axis_desc_style(("sans-serif", 18))
         .draw()?;
@@ -523,6 +520,14 @@ where
         ))?;
     }
     Ok(())
+}
+
+/// The label of a category axis' value: the name at the centre of its segment, nothing elsewhere.
+fn category(names: &[String], v: &SegmentValue<usize>) -> String {
+    match v {
+        SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 /// What held cases below level 4: the share of ended cases whose main factor each one was, as horizontal
@@ -566,10 +571,7 @@ where
         .disable_y_mesh()
         .x_desc("share of ended cases (%)")
         .y_labels(n)
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
+        .y_label_formatter(&|v| category(names.as_slice(), v))
         .label_style(("sans-serif", 16))
         .axis_desc_style(("sans-serif", 18))
         .draw()?;
@@ -979,10 +981,7 @@ where
         .disable_x_mesh()
         .x_desc("scenario")
         .y_desc(y_desc)
-        .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
+        .x_label_formatter(&|v| category(labels.as_slice(), v))
         .label_style(("sans-serif", 16))
         .axis_desc_style(("sans-serif", 18))
         .draw()?;
