@@ -1,11 +1,9 @@
 //! Charts: `run` draws every chart kind as a valid, non-empty PNG and SVG into plots/, and `--no-plots`
 //! draws none.
 
-use assert_cmd::Command;
+mod common;
 
-fn bin() -> Command {
-    Command::cargo_bin("supportsim").expect("the binary is built")
-}
+use common::run_ok;
 
 /// Width and height from a PNG's IHDR chunk, after checking the signature.
 fn png_size(bytes: &[u8]) -> (u32, u32) {
@@ -20,18 +18,10 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 fn run_draws_every_chart_as_png_and_svg() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = bin()
-        .args([
-            "run",
-            "scenarios/journeys.toml",
-            "--replications",
-            "2",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_ok(
+        &["run", "scenarios/journeys.toml", "--replications", "2"],
+        &out,
+    );
     let plots = out.join("plots");
     // Per channel with contacts: contacts and service level per interval; then the service levels.
     let expected = [
@@ -66,18 +56,10 @@ fn run_draws_every_chart_as_png_and_svg() {
     // journeys.toml has no forecast uncertainty: no chart of P(target missed).
     assert!(!plots.join("01-phone-target-missed.png").exists());
     let week = dir.path().join("week");
-    let o = bin()
-        .args([
-            "run",
-            "scenarios/omnichannel.toml",
-            "--replications",
-            "2",
-            "--out",
-        ])
-        .arg(&week)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_ok(
+        &["run", "scenarios/omnichannel.toml", "--replications", "2"],
+        &week,
+    );
     check_chart(
         &week.join("plots"),
         "02-phone-target-missed",
@@ -85,12 +67,7 @@ fn run_draws_every_chart_as_png_and_svg() {
     );
     // --no-plots draws none.
     let bare = dir.path().join("bare");
-    let o = bin()
-        .args(["run", "scenarios/erlang-a.toml", "--no-plots", "--out"])
-        .arg(&bare)
-        .output()
-        .unwrap();
-    assert!(o.status.success());
+    run_ok(&["run", "scenarios/erlang-a.toml", "--no-plots"], &bare);
     assert!(bare.join("summary.json").exists() && !bare.join("plots").exists());
     // report.html then has the tables only, and says why.
     let html = std::fs::read_to_string(bare.join("report.html")).unwrap();
@@ -116,19 +93,16 @@ fn check_chart(dir: &std::path::Path, stem: &str, caption: &str) {
 fn compare_and_sweep_draw_their_charts() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cmp");
-    let o = bin()
-        .args([
+    run_ok(
+        &[
             "compare",
             "scenarios/training-baseline.toml",
             "scenarios/training-soft-skills.toml",
             "--replications",
             "2",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        ],
+        &out,
+    );
     for (stem, caption) in [
         (
             "compare-01-cases-at-level-4-or-above",
@@ -161,20 +135,17 @@ fn compare_and_sweep_draw_their_charts() {
         "phone: cases at level 4 or above, day by day",
     );
     let sweep = dir.path().join("sweep");
-    let o = bin()
-        .args([
+    run_ok(
+        &[
             "sweep",
             "scenarios/erlang-a.toml",
             "--set",
             "groups.agents.size=9..12:1",
             "--replications",
             "2",
-            "--out",
-        ])
-        .arg(&sweep)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        ],
+        &sweep,
+    );
     check_chart(
         &sweep.join("plots"),
         "sweep-01-cases-at-level-4-or-above",

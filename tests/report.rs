@@ -5,23 +5,15 @@
 //! The browser check needs Chromium (`.ci/run` installs Debian's package). Without it the test fails and
 //! says how to install it; SUPPORTSIM_SKIP_BROWSER=1 skips only the browser part.
 
+mod common;
+
 use assert_cmd::Command;
+use common::run_ok;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 fn bin() -> Command {
     Command::cargo_bin("supportsim").expect("the binary is built")
-}
-
-fn run_ok(args: &[&str], out: &Path) {
-    let o = bin()
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .env("SOURCE_DATE_EPOCH", "1795338000")
-        .output()
-        .expect("the command starts");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// A small run of journeys.toml, a comparison of the training examples and a sweep of the Erlang A example

@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: where ../shared is, and loading the reference cases.
+//! Helpers shared by the integration tests: where ../shared is, loading the reference cases, running the
+//! binary.
 #![allow(dead_code)]
 
 use serde_json::Value;
@@ -48,4 +49,18 @@ pub fn run(text: &str) -> supportsim::report::Report {
 /// The mean of an estimate that must be defined.
 pub fn mean(e: &supportsim::stats::Estimate) -> f64 {
     e.mean.expect("defined")
+}
+
+/// Runs the supportsim binary with `args` and `--out out` (report dates fixed by SOURCE_DATE_EPOCH to
+/// 2026-11-22 09:00 UTC) and asserts that it succeeds.
+pub fn run_ok(args: &[&str], out: &std::path::Path) {
+    let o = assert_cmd::Command::cargo_bin("supportsim")
+        .expect("the binary is built")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", "1795338000")
+        .output()
+        .expect("the command starts");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
