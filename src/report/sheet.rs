@@ -257,6 +257,16 @@ mod tests {
     }
 
     #[test]
+    fn a_sheet_beyond_excels_rows_is_refused() {
+        let mut s = Sheet::new("t", vec!["a".into()]);
+        s.rows = vec![vec![Cell::Blank]; 1_048_576];
+        let err = workbook(&[s.clone()]).expect_err("one row too many");
+        assert!(err.starts_with("cannot build the workbook"), "{err}");
+        s.rows.pop();
+        assert!(workbook(&[s]).is_ok());
+    }
+
+    #[test]
     fn csv_quotes_only_what_needs_it() {
         let mut s = Sheet::new("t", vec!["a".into(), "b,c".into()]);
         s.rows.push(vec![
