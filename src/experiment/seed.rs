@@ -34,7 +34,7 @@ pub enum Purpose {
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective mix with full avalanche.
-fn mix(mut z: u64) -> u64 {
+pub fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)

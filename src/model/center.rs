@@ -18,16 +18,14 @@
 
 use crate::engine::{EventQueue, SimTime};
 use crate::experience::{Factor, Journey};
-use crate::experiment::seed::{Purpose, StreamRng, name_key, stream};
+use crate::experiment::seed::{Purpose, StreamRng, stream};
 use crate::model::arrivals::ArrivalProcess;
-use crate::model::dist::{Dist, uniform01};
-use crate::model::profile::PerInterval;
+use crate::model::compile::{ChannelModel, Compiled, Eligible};
+use crate::model::dist::uniform01;
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
+use crate::model::workforce::{Absence, shift_keys};
 use crate::routing::{IdleAgents, longest_idle_group};
-use crate::scenario::{
-    AgentSelection, Announce, Callback, ChannelKind, DayType, FollowUp, Repeat, Resolution, Retry,
-    Scenario, SelfService,
-};
+use crate::scenario::{AgentSelection, ChannelKind, DayType, Scenario, Staffing};
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
 use std::collections::VecDeque;
 
@@ -190,19 +188,6 @@ struct Agent {
     programmes: Vec<u16>,
 }
 
-/// One channel as a group sees it: where its waiting work is and what serving it costs.
-struct GroupChannel {
-    priority: i64,
-    /// 0 for a primary group; the channel's overflow time for a secondary group.
-    delay: f64,
-    /// The class queues, highest class priority first, with their class priorities.
-    queues: Vec<(i64, usize)>,
-    chat_max: Option<u32>,
-    /// Deferred work is only taken while the channel is open.
-    deferred: bool,
-    channel: usize,
-}
-
 struct GroupState {
     idle: IdleAgents,
     /// Agents holding chats and able to take more.
@@ -223,21 +208,15 @@ struct GroupState {
     in_class: u32,
     class_off: u32,
     class_since: f64,
-    /// The channels the group serves, highest channel priority first (ties: the order of its skills).
-    work: Vec<GroupChannel>,
-    /// The one queue a group serving a single one-class, non-chat channel as a primary group takes work
-    /// from: the common case, routed without the general search.
-    single_queue: Option<usize>,
     schedule: Schedule,
 }
 
 /// Where a group's head-count comes from.
 enum Schedule {
-    /// `size` per interval. With shrinkage, each agent slot is absent for a whole day with that
-    /// probability (drawn per day, in slot order, from the group's absence stream).
+    /// `size` per interval. With shrinkage, each agent seat is absent for a whole day with that probability
+    /// (a keyed draw per (day, seat): model::workforce).
     Size {
-        shrinkage: f64,
-        rng: StreamRng,
+        absence: Absence,
         day: i64,
         present: Vec<bool>,
     },
@@ -247,96 +226,29 @@ enum Schedule {
         pending: VecDeque<(f64, i64)>,
         next_day: i64,
         scheduled: i64,
-        rng: StreamRng,
+        absence: Absence,
         armed: bool,
     },
 }
 
 const DAY_S: f64 = 86_400.0;
 
-/// A group able to serve a channel.
-#[derive(Debug, Clone, Copy)]
-struct Eligible {
-    group: usize,
-    multiplier: f64,
-    proficiency: f64,
-    /// 0 for a primary group; the overflow time for a secondary group.
-    delay: f64,
-}
-
+/// A channel's random streams in one replication (what it is lives in the compiled model).
 struct ChannelState {
-    kind: ChannelKind,
     arrivals: ArrivalProcess,
     first_streams: ContactStreams,
     repeat_streams: ContactStreams,
     /// Resolution, accuracy, give-up, repeat delay and channel, retry: the customer's journey.
     journey_rng: StreamRng,
-    resolution: Option<Resolution>,
-    repeat: Option<Repeat>,
-    retry: Option<Retry>,
-    handle_time: Dist,
-    patience: Option<Dist>,
-    target_s: f64,
-    capacity: Option<u32>,
-    /// Cumulative class shares (the last is 1) and the queue of each class.
-    class_cumulative: Vec<f64>,
-    class_queues: Vec<usize>,
-    eligible: Vec<Eligible>,
-    overflow_after: Option<f64>,
-    chat_max: u32,
-    chat_stretch: f64,
-    deferred: bool,
-    open: PerInterval<bool>,
-    follow_up: Option<FollowUp>,
-    follow_up_queue: Option<usize>,
-    callback: Option<Callback>,
-    announce: Option<Announce>,
-    self_service: Option<SelfService>,
     self_service_rng: StreamRng,
-    /// Set when the target counts business hours only.
-    business: Option<BusinessClock>,
-}
-
-/// Opening-hours time: B(t) = seconds the channel was open between the end of the warm-up and t, so that
-/// B(t₂) − B(t₁) is the business time between two instants (per-interval prefix sums over the cycle).
-struct BusinessClock {
-    origin: f64,
-    width: f64,
-    open: Vec<bool>,
-    /// cumulative[k] = open seconds in intervals 0..k of the cycle.
-    cumulative: Vec<f64>,
-}
-
-impl BusinessClock {
-    fn new(open: &PerInterval<bool>, origin: f64, width: f64) -> Self {
-        let open = open.values().to_vec();
-        let mut cumulative = Vec::with_capacity(open.len() + 1);
-        cumulative.push(0.0);
-        for &o in &open {
-            cumulative
-                .push(cumulative.last().copied().unwrap_or(0.0) + if o { width } else { 0.0 });
-        }
-        BusinessClock {
-            origin,
-            width,
-            open,
-            cumulative,
-        }
-    }
-
-    fn at(&self, t: f64) -> f64 {
-        let n = self.open.len() as i64;
-        let k = ((t - self.origin) / self.width).floor() as i64;
-        let (cycles, r) = (k.div_euclid(n), k.rem_euclid(n) as usize);
-        let into = t - (self.origin + k as f64 * self.width);
-        cycles as f64 * self.cumulative[n as usize]
-            + self.cumulative[r]
-            + if self.open[r] { into } else { 0.0 }
-    }
 }
 
 struct Center<'a> {
+    /// What the run reads and never changes.
+    m: &'a Compiled,
+    /// The cold parts of the scenario (calendar, training, experience rules): `&m.scenario`.
     scenario: &'a Scenario,
+    staffing: &'a Staffing,
     bins: TimeBins,
     events: EventQueue<Event>,
     channels: Vec<ChannelState>,
@@ -355,141 +267,76 @@ struct Center<'a> {
     /// Per training programme: its participants, and how many of them are in a session now.
     participants: Vec<u32>,
     class_in: Vec<u32>,
+    /// Per group scheduled by shifts: each shift's key for its absence draws.
+    shift_keys: Vec<Vec<u64>>,
 }
 
-/// Runs replication `replication` of `scenario` and returns what it measured.
+/// Runs replication `replication` of `scenario` with its own seed and staffing, and returns what it
+/// measured. Compiles the scenario first: to run many replications or staffing plans, compile once
+/// ([`Compiled::new`]) and call [`simulate_compiled`].
 pub fn simulate(scenario: &Scenario, replication: u64) -> ReplicationTally {
-    let mut center = Center::new(scenario, replication);
+    let model = Compiled::new(scenario);
+    simulate_compiled(&model, model.staffing(), scenario.seed, replication)
+}
+
+/// Runs replication `replication` of a compiled model under `staffing`, every stream seeded from
+/// (`seed`, `replication`, the stream's key): the same inputs give the same tally on any machine and thread.
+pub fn simulate_compiled(
+    model: &Compiled,
+    staffing: &Staffing,
+    seed: u64,
+    replication: u64,
+) -> ReplicationTally {
+    let mut center = Center::new(model, staffing, seed, replication);
     center.run();
     center.tally
 }
 
 impl<'a> Center<'a> {
-    fn new(s: &'a Scenario, replication: u64) -> Self {
-        let bins = TimeBins {
-            start: s.warmup_s,
-            width: s.interval_s,
-            count: s.intervals(),
-        };
+    fn new(m: &'a Compiled, staffing: &'a Staffing, seed: u64, replication: u64) -> Self {
+        let s = &m.scenario;
+        let bins = m.bins;
         let end = bins.end();
-        // One queue per (channel, class).
-        let mut queue_of = Vec::new();
-        let mut queues = 0usize;
-        let mut follow_up_queue = Vec::new();
-        for c in &s.channels {
-            queue_of.push((queues..queues + c.classes.len()).collect::<Vec<_>>());
-            queues += c.classes.len();
-            // Outbound follow-ups wait in a queue of their own, after every class of the channel.
-            follow_up_queue.push(c.follow_up.as_ref().map(|_| {
-                queues += 1;
-                queues - 1
-            }));
-        }
-        let channels = s
+        let channels = m
             .channels
             .iter()
-            .enumerate()
-            .map(|(ci, c)| {
-                let key = name_key(&c.name);
-                let eligible = s
-                    .groups
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(gi, g)| {
-                        g.skills
-                            .iter()
-                            .filter(|k| k.channel == ci)
-                            .map(move |k| (gi, k.proficiency))
-                    })
-                    .map(|(gi, p)| Eligible {
-                        group: gi,
-                        multiplier: s.proficiency.handle_time_multiplier(p),
-                        proficiency: p,
-                        delay: match &c.overflow {
-                            Some(o) if o.groups.contains(&gi) => o.after_s,
-                            _ => 0.0,
-                        },
-                    })
-                    .collect();
-                let mut acc = 0.0;
-                // A self-service stage draws classes for its fall-throughs with the assisted channel's shares.
-                let class_source = c
-                    .self_service
-                    .as_ref()
-                    .map_or(c, |ss| &s.channels[ss.falls_to]);
-                let mut class_cumulative: Vec<f64> = class_source
-                    .classes
-                    .iter()
-                    .map(|k| {
-                        acc += k.share;
-                        acc
-                    })
-                    .collect();
-                if let Some(last) = class_cumulative.last_mut() {
-                    *last = 1.0;
-                }
+            .map(|c| {
+                let key = c.key;
+                let process = ArrivalProcess::new(
+                    &c.arrivals_per_hour,
+                    s.warmup_s,
+                    s.interval_s,
+                    end,
+                    stream(seed, replication, key, Purpose::Arrivals),
+                );
                 ChannelState {
-                    kind: c.kind,
-                    arrivals: {
-                        let process = ArrivalProcess::new(
-                            &c.arrivals_per_hour,
-                            s.warmup_s,
-                            s.interval_s,
-                            end,
-                            stream(s.seed, replication, key, Purpose::Arrivals),
-                        );
-                        if c.forecast_cv > 0.0 {
-                            process.with_forecast(
-                                c.forecast_cv,
-                                stream(s.seed, replication, key, Purpose::Forecast),
-                            )
-                        } else {
-                            process
-                        }
+                    arrivals: if c.forecast_cv > 0.0 {
+                        process.with_forecast(
+                            c.forecast_cv,
+                            stream(seed, replication, key, Purpose::Forecast),
+                        )
+                    } else {
+                        process
                     },
-                    first_streams: ContactStreams::new(s.seed, replication, key),
-                    repeat_streams: ContactStreams::new(s.seed, replication, key ^ REPEAT_KEY),
-                    journey_rng: stream(s.seed, replication, key, Purpose::Journey),
-                    resolution: c.resolution,
-                    repeat: c.repeat.clone(),
-                    retry: c.retry.clone(),
-                    handle_time: c.handle_time.clone(),
-                    patience: c.patience.clone(),
-                    target_s: c.target.within_s,
-                    capacity: c.queue_capacity,
-                    class_cumulative,
-                    class_queues: queue_of[ci].clone(),
-                    eligible,
-                    overflow_after: c.overflow.as_ref().map(|o| o.after_s),
-                    chat_max: c.concurrency.max,
-                    chat_stretch: c.concurrency.stretch,
-                    deferred: c.kind == ChannelKind::Deferred,
-                    open: c.open.clone(),
-                    follow_up: c.follow_up.clone(),
-                    follow_up_queue: follow_up_queue[ci],
-                    callback: c.callback.clone(),
-                    announce: c.announce,
-                    self_service: c.self_service.clone(),
-                    self_service_rng: stream(s.seed, replication, key, Purpose::SelfService),
-                    business: c
-                        .target
-                        .business_hours
-                        .then(|| BusinessClock::new(&c.open, s.warmup_s, s.interval_s)),
+                    first_streams: ContactStreams::new(seed, replication, key),
+                    repeat_streams: ContactStreams::new(seed, replication, key ^ REPEAT_KEY),
+                    journey_rng: stream(seed, replication, key, Purpose::Journey),
+                    self_service_rng: stream(seed, replication, key, Purpose::SelfService),
                 }
             })
             .collect::<Vec<_>>();
         let mut agents = Vec::new();
-        let groups: Vec<GroupState> = s
+        let groups: Vec<GroupState> = m
             .groups
             .iter()
+            .zip(staffing.groups())
             .enumerate()
-            .map(|(gi, g)| {
-                let slots = g.max_agents();
-                let rng = stream(s.seed, replication, name_key(&g.name), Purpose::Absence);
-                let schedule = if g.shifts.is_empty() {
+            .map(|(gi, (g, st))| {
+                let slots = st.max_agents();
+                let absence = Absence::new(seed, replication, g.key, g.shrinkage);
+                let schedule = if st.shifts.is_empty() {
                     Schedule::Size {
-                        shrinkage: g.shrinkage,
-                        rng,
+                        absence,
                         day: i64::MIN,
                         present: Vec::new(),
                     }
@@ -498,7 +345,7 @@ impl<'a> Center<'a> {
                         pending: VecDeque::new(),
                         next_day: 0,
                         scheduled: 0,
-                        rng,
+                        absence,
                         armed: false,
                     }
                 };
@@ -514,47 +361,6 @@ impl<'a> Center<'a> {
                     handled: 0,
                     programmes: Vec::new(),
                 }));
-                let mut work: Vec<GroupChannel> = g
-                    .skills
-                    .iter()
-                    .map(|k| {
-                        let c = &s.channels[k.channel];
-                        let mut queues: Vec<(i64, usize)> = c
-                            .classes
-                            .iter()
-                            .zip(&queue_of[k.channel])
-                            .map(|(cl, &q)| (cl.priority, q))
-                            .collect();
-                        // Stable: classes of equal priority keep their order.
-                        queues.sort_by_key(|&(p, _)| std::cmp::Reverse(p));
-                        if let Some(q) = follow_up_queue[k.channel] {
-                            queues.push((i64::MIN, q));
-                        }
-                        GroupChannel {
-                            priority: c.priority,
-                            delay: channels[k.channel]
-                                .eligible
-                                .iter()
-                                .find(|e| e.group == gi)
-                                .map_or(0.0, |e| e.delay),
-                            queues,
-                            chat_max: (c.kind == ChannelKind::Chat).then_some(c.concurrency.max),
-                            deferred: c.kind == ChannelKind::Deferred,
-                            channel: k.channel,
-                        }
-                    })
-                    .collect();
-                work.sort_by_key(|w| std::cmp::Reverse(w.priority));
-                let single_queue = match &work[..] {
-                    [w] if w.queues.len() == 1
-                        && w.delay == 0.0
-                        && w.chat_max.is_none()
-                        && !w.deferred =>
-                    {
-                        Some(w.queues[0].1)
-                    }
-                    _ => None,
-                };
                 GroupState {
                     idle: IdleAgents::default(),
                     partial: Vec::new(),
@@ -569,8 +375,6 @@ impl<'a> Center<'a> {
                     in_class: 0,
                     class_off: 0,
                     class_since: 0.0,
-                    work,
-                    single_queue,
                     schedule,
                 }
             })
@@ -604,15 +408,22 @@ impl<'a> Center<'a> {
             events: 0,
         };
         Center {
+            shift_keys: staffing
+                .groups()
+                .iter()
+                .map(|g| shift_keys(&g.shifts))
+                .collect(),
             class_in: vec![0; s.training.len()],
             participants,
+            m,
             scenario: s,
+            staffing,
             bins,
             events: EventQueue::new(),
             channels,
             groups,
             agents,
-            room: WaitingRoom::new(queues, s.channels.len()),
+            room: WaitingRoom::new(m.queues, s.channels.len()),
             tally,
             busy_agents: 0,
             current_index: 0,
@@ -683,7 +494,7 @@ impl<'a> Center<'a> {
         // Contacts are followed past the window until they finish; a cap stops a run whose queue can never
         // drain (no agent is ever scheduled again and nobody abandons): those contacts count as unfinished.
         let end = self.bins.end();
-        let stop = end + (s.warmup_s + s.horizon_s).max(7.0 * 86_400.0);
+        let stop = self.m.stop;
         self.stop = stop;
         let mut now = 0.0;
         while let Some((t, event)) = self.events.pop() {
@@ -732,7 +543,7 @@ impl<'a> Center<'a> {
                 }
                 Event::FollowUp { channel } => self.follow_up(channel as usize, t),
                 Event::FallThrough { from, case } => {
-                    let to = self.channels[from as usize]
+                    let to = self.m.channels[from as usize]
                         .self_service
                         .as_ref()
                         .expect("only self-service channels fall through")
@@ -805,7 +616,7 @@ impl<'a> Center<'a> {
             }
         }
         for c in 0..self.channels.len() {
-            let ch = &self.channels[c];
+            let ch = &self.m.channels[c];
             if ch.deferred && ch.open.at(index) && !ch.open.at(index - 1) && self.has_work(c) {
                 // Primary groups first, then overflow groups for contacts that have waited long enough;
                 // stop as soon as an agent finds nothing to start.
@@ -830,7 +641,7 @@ impl<'a> Center<'a> {
     /// Whether channel `c` has anything waiting: customers, or outbound follow-ups queued while it was closed.
     fn has_work(&self, c: usize) -> bool {
         self.room.waiting(c) > 0
-            || self.channels[c]
+            || self.m.channels[c]
                 .follow_up_queue
                 .is_some_and(|q| self.room.queued(q) > 0)
     }
@@ -842,25 +653,24 @@ impl<'a> Center<'a> {
         let day = ((start - self.bins.start) / DAY_S).floor() as i64;
         // A cohort that joins later is not scheduled before its day (its absence draws go on regardless,
         // so the days after it see the same draws as without `joins_on_day`).
-        let joins = self.scenario.groups[g].joins_day;
+        let joins = self.m.groups[g].joins_day;
         let planned = if joins > 0 && day < joins {
             0
         } else {
-            self.scenario.groups[g].size.at(index)
+            self.staffing.group(g).size.at(index)
         };
-        let slots = self.groups[g].slots as usize;
+        let slots = self.groups[g].slots;
         let present = match &mut self.groups[g].schedule {
-            Schedule::Size { shrinkage, .. } if *shrinkage == 0.0 => planned,
+            Schedule::Size { absence, .. } if !absence.any() => planned,
             Schedule::Size {
-                shrinkage,
-                rng,
+                absence,
                 day: drawn,
                 present,
             } => {
                 if *drawn != day {
                     *drawn = day;
                     present.clear();
-                    present.extend((0..slots).map(|_| uniform01(rng) >= *shrinkage));
+                    present.extend((0..slots).map(|seat| absence.seat_present(day, seat)));
                 }
                 present
                     .iter()
@@ -889,7 +699,7 @@ impl<'a> Center<'a> {
             *next_day = first_day;
         }
         let end = self.bins.end();
-        let stop = end + (self.scenario.warmup_s + self.scenario.horizon_s).max(7.0 * DAY_S);
+        let stop = self.m.stop;
         self.on_shift(g, 0.0, end, stop);
     }
 
@@ -924,15 +734,21 @@ impl<'a> Center<'a> {
             usize::from(s.calendar.weekday(cycle_day)),
             s.calendar.day_type(cycle_day) == DayType::Holiday,
         );
-        let shrinkage = s.groups[g].shrinkage;
-        // Before a cohort joins, its shifts do not run (absences are still drawn, keeping the stream aligned).
-        let before_joining = s.groups[g].joins_day > 0 && day < s.groups[g].joins_day;
+        // Before a cohort joins, its shifts do not run.
+        let joins = self.m.groups[g].joins_day;
+        if joins > 0 && day < joins {
+            if let Schedule::Shifts { next_day, .. } = &mut self.groups[g].schedule {
+                *next_day = day + 1;
+            }
+            return;
+        }
         let bins = self.bins;
         let gt = &mut self.tally.groups[g];
+        let keys = &self.shift_keys[g];
         let Schedule::Shifts {
             pending,
             next_day,
-            rng,
+            absence,
             ..
         } = &mut self.groups[g].schedule
         else {
@@ -940,21 +756,21 @@ impl<'a> Center<'a> {
         };
         *next_day = day + 1;
         let mut new: Vec<(f64, i64)> = Vec::new();
-        for shift in s.groups[g]
+        for (shift, &key) in self
+            .staffing
+            .group(g)
             .shifts
             .iter()
-            .filter(|sh| sh.weekdays[weekday] && !holiday)
+            .zip(keys)
+            .filter(|(sh, _)| sh.weekdays[weekday] && !holiday)
         {
-            let present = if shrinkage > 0.0 {
+            let present = if absence.any() {
                 (0..shift.agents)
-                    .filter(|_| uniform01(rng) >= shrinkage)
+                    .filter(|&k| absence.shift_agent_present(day, key, k))
                     .count() as u32
             } else {
                 shift.agents
             };
-            if before_joining {
-                continue;
-            }
             let (start, end) = (at(shift.start_s), at(shift.start_s + shift.duration_s));
             new.push((start, i64::from(present)));
             new.push((end, -i64::from(present)));
@@ -1059,7 +875,7 @@ impl<'a> Center<'a> {
             self.boundary_armed = true;
         }
         let end = self.bins.end();
-        let stop = end + (self.scenario.warmup_s + self.scenario.horizon_s).max(7.0 * DAY_S);
+        let stop = self.m.stop;
         for g in 0..self.groups.len() {
             if matches!(
                 self.groups[g].schedule,
@@ -1072,7 +888,7 @@ impl<'a> Center<'a> {
 
     #[inline]
     fn is_open(&self, c: usize) -> bool {
-        self.channels[c].open.at(self.current_index)
+        self.m.channels[c].open.at(self.current_index)
     }
 
     fn on_arrival(&mut self, c: usize, now: SimTime) {
@@ -1082,7 +898,7 @@ impl<'a> Center<'a> {
             self.events
                 .schedule(t, Event::Arrival { channel: c as u32 });
         }
-        if let Some(ss) = &ch.self_service {
+        if let Some(ss) = &self.m.channels[c].self_service {
             // A self-service stage: resolved there, or on to the assisted channel after the time spent.
             let contained = uniform01(&mut ch.self_service_rng) < ss.containment;
             let time = ss.time.sample(&mut ch.self_service_rng);
@@ -1120,7 +936,7 @@ impl<'a> Center<'a> {
         }
         let agent = self.cases[case as usize].last_agent? as usize;
         let g = self.agents[agent].group as usize;
-        if !self.channels[c]
+        if !self.m.channels[c]
             .eligible
             .iter()
             .any(|e| e.group == g && e.delay == 0.0)
@@ -1218,7 +1034,7 @@ impl<'a> Center<'a> {
         }
         let effects = self.scenario.proficiency_effects;
         let ch = &mut self.channels[c];
-        let Some(base) = ch.resolution else {
+        let Some(base) = self.m.channels[c].resolution else {
             // Certain resolution: no draws, so scenarios without journeys keep their streams.
             self.maybe_follow_up(service.case, c, now);
             self.finish_case(service.case, CaseEnd::Resolved, now);
@@ -1249,7 +1065,9 @@ impl<'a> Center<'a> {
     /// at once (the case ends now); the follow-up is outbound work done `delay` later.
     fn maybe_follow_up(&mut self, case: u32, c: usize, now: SimTime) {
         let ch = &mut self.channels[c];
-        let Some(fu) = &ch.follow_up else { return };
+        let Some(fu) = &self.m.channels[c].follow_up else {
+            return;
+        };
         if uniform01(&mut ch.journey_rng) < fu.share {
             let delay = fu.delay.sample(&mut ch.journey_rng);
             self.cases[case as usize].journey.proactive = true;
@@ -1262,7 +1080,8 @@ impl<'a> Center<'a> {
     /// belongs to no open case), but agent time like any other.
     fn follow_up(&mut self, c: usize, now: SimTime) {
         let ch = &mut self.channels[c];
-        let (Some(fu), Some(queue)) = (&ch.follow_up, ch.follow_up_queue) else {
+        let cm = &self.m.channels[c];
+        let (Some(fu), Some(queue)) = (&cm.follow_up, cm.follow_up_queue) else {
             return;
         };
         let base_handle = fu.handle_time.sample(&mut ch.journey_rng);
@@ -1280,7 +1099,7 @@ impl<'a> Center<'a> {
             informed: false,
         };
         self.catch_up(now);
-        let servable = !self.channels[c].deferred || self.is_open(c);
+        let servable = !self.m.channels[c].deferred || self.is_open(c);
         if servable && let Some(agent) = self.available_agent(c, false, now) {
             self.start_service(agent, work, now);
             self.update_availability(agent, now);
@@ -1298,7 +1117,7 @@ impl<'a> Center<'a> {
         let max_contacts = self.max_contacts(case);
         let contacts = u32::from(self.cases[case as usize].contacts);
         let ch = &mut self.channels[c];
-        let Some(repeat) = &ch.repeat else {
+        let Some(repeat) = &self.m.channels[c].repeat else {
             // Validation requires `repeat` wherever `resolution` is given; without it nobody comes back.
             self.finish_case(case, CaseEnd::GaveUp, now);
             return;
@@ -1333,7 +1152,7 @@ impl<'a> Center<'a> {
     /// The most contacts a case may take: its first channel's `repeat.max_contacts` (10 without `repeat`).
     fn max_contacts(&self, case: u32) -> u32 {
         let first = self.cases[case as usize].first_channel as usize;
-        self.channels[first]
+        self.m.channels[first]
             .repeat
             .as_ref()
             .map_or(10, |r| r.max_contacts)
@@ -1345,7 +1164,7 @@ impl<'a> Center<'a> {
         self.cases[case as usize].journey.failures += 1;
         let max_contacts = self.max_contacts(case);
         let ch = &mut self.channels[c];
-        if let Some(retry) = &ch.retry {
+        if let Some(retry) = &self.m.channels[c].retry {
             let u = uniform01(&mut ch.journey_rng);
             let delay = retry.delay.sample(&mut ch.journey_rng);
             if u < retry.share && u32::from(self.cases[case as usize].contacts) < max_contacts {
@@ -1364,20 +1183,21 @@ impl<'a> Center<'a> {
 
     /// A contact's random draws, made when it arrives, always and in a fixed order (common random numbers).
     fn draw_contact(&mut self, to: usize, source: Source) -> Draws {
-        let (callback_config, announce) = (
-            self.channels[to].callback.clone(),
-            self.channels[to].announce,
-        );
+        let m = self.m;
+        let (callback_config, announce) = (&m.channels[to].callback, m.channels[to].announce);
         let owner = match source {
             Source::First(from) => from,
             Source::Repeat => to,
         };
         // Disjoint borrows of the owner channel: its distributions (those of `to`: a self-service stage
         // carries its assisted channel's) and the streams the draws come from.
-        let ChannelState {
+        let ChannelModel {
             handle_time,
             patience,
             class_cumulative,
+            ..
+        } = &m.channels[owner];
+        let ChannelState {
             first_streams,
             repeat_streams,
             ..
@@ -1441,7 +1261,7 @@ impl<'a> Center<'a> {
             None => self.open_case(to, now),
         };
         self.cases[case as usize].contacts += 1;
-        let queue = self.channels[to].class_queues[class] as u32;
+        let queue = self.m.channels[to].class_queues[class] as u32;
         let interval = self.bins.index(now).map(|i| i as u32);
         if let Some(i) = interval {
             self.count(to, i, class as u16, |t| t.offered += 1);
@@ -1460,7 +1280,7 @@ impl<'a> Center<'a> {
             informed: false,
         };
         let open = self.is_open(to);
-        if !open && !self.channels[to].deferred {
+        if !open && !self.m.channels[to].deferred {
             // Only a self-service fall-through reaches a closed synchronous channel (its own arrivals stop at
             // closing time): the caller is told the line is closed, counted as blocked.
             if let Some(i) = interval {
@@ -1469,7 +1289,7 @@ impl<'a> Center<'a> {
             self.contact_failed(case, to, now);
             return;
         }
-        let servable = !self.channels[to].deferred || open;
+        let servable = !self.m.channels[to].deferred || open;
         if servable
             && let Some(agent) = self
                 .personal_agent(to, case)
@@ -1479,8 +1299,10 @@ impl<'a> Center<'a> {
             self.update_availability(agent, now);
             return;
         }
-        let (capacity, overflow_after) =
-            (self.channels[to].capacity, self.channels[to].overflow_after);
+        let (capacity, overflow_after) = (
+            self.m.channels[to].capacity,
+            self.m.channels[to].overflow_after,
+        );
         if capacity.is_some_and(|cap| self.room.waiting(to) >= cap) {
             if let Some(i) = interval {
                 self.count(to, i, class as u16, |t| t.blocked += 1);
@@ -1492,7 +1314,7 @@ impl<'a> Center<'a> {
         // where the channel announces it.
         let mut accepted = false;
         if let (Some((accept, no_answer, handle)), Some(cb)) =
-            (callback, &self.channels[to].callback)
+            (callback, &self.m.channels[to].callback)
             && self.expected_wait(to) > cb.offer_after_s
         {
             accepted = accept;
@@ -1543,7 +1365,7 @@ impl<'a> Center<'a> {
     /// times the mean handle time, shared over the agents on duty in the channel's primary groups (the
     /// announcement systems' usual estimate).
     fn expected_wait(&self, c: usize) -> f64 {
-        let ch = &self.channels[c];
+        let ch = &self.m.channels[c];
         let agents: u32 = ch
             .eligible
             .iter()
@@ -1560,7 +1382,7 @@ impl<'a> Center<'a> {
     /// policy), then, for chats, the least-loaded agent holding chats below their cap. Only primary groups,
     /// or only the overflow groups when `overflow` is set.
     fn available_agent(&mut self, c: usize, overflow: bool, now: SimTime) -> Option<usize> {
-        let ch = &self.channels[c];
+        let ch = &self.m.channels[c];
         let primary = |e: &Eligible| (e.delay > 0.0) == overflow;
         if let [e] = ch.eligible[..]
             && primary(&e)
@@ -1630,7 +1452,7 @@ impl<'a> Center<'a> {
     fn start_service(&mut self, agent: usize, w: Waiting, now: SimTime) {
         let c = w.channel as usize;
         let g = self.agents[agent].group as usize;
-        let ch = &self.channels[c];
+        let ch = &self.m.channels[c];
         let e = ch
             .eligible
             .iter()
@@ -1653,7 +1475,7 @@ impl<'a> Center<'a> {
             CallbackState::None => w.base_handle * multiplier * stretch,
             CallbackState::Reached => w.callback_handle * multiplier,
             // The attempt that reaches nobody takes a fixed time, whoever dials.
-            CallbackState::NoAnswer => self.channels[c]
+            CallbackState::NoAnswer => self.m.channels[c]
                 .callback
                 .as_ref()
                 .map_or(0.0, |cb| cb.no_answer_time_s),
@@ -1687,14 +1509,14 @@ impl<'a> Center<'a> {
             },
         );
         let wait = now - w.arrival;
-        let response = match &self.channels[c].business {
+        let response = match &self.m.channels[c].business {
             Some(clock) => clock.at(now) - clock.at(w.arrival),
             None => wait,
         };
         // The agent's friendliness now (group, plus training): for the case's level and the friendly count.
         let friendliness = self.friendliness(agent, now);
         if w.callback != CallbackState::NoAnswer && w.case != NO_CASE {
-            let target = self.channels[c].target_s;
+            let target = self.m.channels[c].target_s;
             let personalised = self.scenario.personalised;
             let j = &mut self.cases[w.case as usize].journey;
             j.worst_wait_ratio = j.worst_wait_ratio.max(response / target);
@@ -1708,7 +1530,7 @@ impl<'a> Center<'a> {
             case.last_agent = Some(agent as u32);
         }
         if let Some(i) = w.interval {
-            let within = response <= self.channels[c].target_s;
+            let within = response <= self.m.channels[c].target_s;
             let overflowed = e.delay > 0.0;
             if w.callback == CallbackState::NoAnswer {
                 // Not answered: the customer was not there when called back.
@@ -1737,9 +1559,7 @@ impl<'a> Center<'a> {
         let a = &self.agents[agent];
         let mut p = e.proficiency;
         let mut changed = false;
-        if let Some(l) = self.scenario.groups[e.group].learning
-            && l.rate > 0.0
-        {
+        if let Some(l) = self.m.groups[e.group].learning {
             p = l.proficiency(p, a.handled);
             changed = true;
         }
@@ -1763,7 +1583,7 @@ impl<'a> Center<'a> {
     /// An agent's friendliness now: its group's, raised by the training its seat took part in, at most 1.
     fn friendliness(&self, agent: usize, now: SimTime) -> f64 {
         let a = &self.agents[agent];
-        let mut f = self.scenario.groups[a.group as usize].friendliness;
+        let mut f = self.m.groups[a.group as usize].friendliness;
         for &prog in &a.programmes {
             let t = &self.scenario.training[prog as usize];
             f = (f + t.friendliness_gain * t.progress(now - self.bins.start)).min(1.0);
@@ -1778,7 +1598,7 @@ impl<'a> Center<'a> {
         let a = &self.agents[agent];
         let can_take_more_chats = !a.services.is_empty()
             && (a.services.len() as u32) < a.chat_cap
-            && self.channels[a.services[0].channel as usize].kind == ChannelKind::Chat
+            && self.m.channels[a.services[0].channel as usize].kind == ChannelKind::Chat
             && !a.leaving;
         let partial = &mut self.groups[g].partial;
         let listed = partial.iter().position(|&x| x as usize == agent);
@@ -1820,7 +1640,7 @@ impl<'a> Center<'a> {
         if let Some(cap) = self.agents[agent]
             .services
             .iter()
-            .map(|s| self.channels[s.channel as usize].chat_max)
+            .map(|s| self.m.channels[s.channel as usize].chat_max)
             .min()
         {
             self.agents[agent].chat_cap = cap;
@@ -1894,7 +1714,7 @@ impl<'a> Center<'a> {
         let room = &mut self.room;
         let mut best: Option<(i64, usize)> = None; // (channel priority, queue)
         let mut best_head = f64::INFINITY;
-        for gc in &self.groups[g].work {
+        for gc in &self.m.groups[g].work {
             if held > 0 && gc.chat_max.is_none_or(|max| held >= cap.min(max)) {
                 continue; // an agent holding contacts may only add chats, up to its cap
             }
@@ -1903,7 +1723,7 @@ impl<'a> Center<'a> {
             {
                 break; // channels are sorted by priority: nothing better follows
             }
-            if gc.deferred && !self.channels[gc.channel].open.at(self.current_index) {
+            if gc.deferred && !self.m.channels[gc.channel].open.at(self.current_index) {
                 continue; // deferred work waits for opening hours
             }
             // The channel's best class with eligible work: highest class priority, then oldest.
@@ -1934,7 +1754,7 @@ impl<'a> Center<'a> {
 
     /// A free (or partly free) agent takes waiting work while it has room.
     fn seek_work(&mut self, agent: usize, now: SimTime) {
-        if let Some(q) = self.groups[self.agents[agent].group as usize].single_queue {
+        if let Some(q) = self.m.groups[self.agents[agent].group as usize].single_queue {
             if self.agents[agent].services.is_empty()
                 && let Some(w) = self.room.pop(q)
             {
@@ -1949,7 +1769,7 @@ impl<'a> Center<'a> {
                 .expect("the chosen queue has a waiting contact");
             self.start_service(agent, w, now);
             let a = &self.agents[agent];
-            if self.channels[w.channel as usize].kind != ChannelKind::Chat
+            if self.m.channels[w.channel as usize].kind != ChannelKind::Chat
                 || a.services.len() as u32 >= a.chat_cap
             {
                 break;
@@ -1967,7 +1787,7 @@ impl<'a> Center<'a> {
                     t.wait_abandoned_s += waited;
                 });
             }
-            let target = self.channels[w.channel as usize].target_s;
+            let target = self.m.channels[w.channel as usize].target_s;
             let j = &mut self.cases[w.case as usize].journey;
             j.worst_wait_ratio = j.worst_wait_ratio.max((now - w.arrival) / target);
             j.uninformed_long_wait |= now - w.arrival > target && !w.informed;

@@ -1,8 +1,17 @@
 //! The contact-center model: what contacts, agents and channels do, on top of the generic `engine`.
+//!
+//! A scenario is compiled once ([`Compiled`]) and each replication runs it under a [`Staffing`]
+//! ([`simulate_compiled`]): the compiled tables are shared, only the replication's own state is built.
 
 pub mod arrivals;
 pub mod center;
+pub mod compile;
 pub mod dist;
 pub mod proficiency;
 pub mod profile;
 pub mod queue;
+mod workforce;
+
+pub use crate::scenario::Staffing;
+pub use center::{simulate, simulate_compiled};
+pub use compile::Compiled;

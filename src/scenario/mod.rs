@@ -7,9 +7,11 @@ pub mod duration;
 pub mod error;
 pub mod file;
 pub mod resolved;
+pub mod staffing;
 pub mod validate;
 
 pub use error::{ScenarioError, ScenarioErrors};
+pub use staffing::{GroupStaffing, Staffing, StaffingError};
 
 use crate::model::dist::Dist;
 use crate::model::proficiency::ProficiencyCurve;

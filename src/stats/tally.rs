@@ -273,6 +273,14 @@ pub struct TimeBins {
 }
 
 impl TimeBins {
+    pub fn new(start: f64, width: f64, count: usize) -> Self {
+        TimeBins {
+            start,
+            width,
+            count,
+        }
+    }
+
     pub fn end(&self) -> f64 {
         self.start + self.width * self.count as f64
     }

@@ -1,0 +1,310 @@
+//! The compiled model: every table a replication reads but never changes, built once from a validated
+//! [`Scenario`] and shared by all replications (and all staffing plans) of a run.
+//!
+//! Building is apart from running (nexosim's `SimInit` and `Simulation`): a planner or a backtest compiles a
+//! scenario once and runs it thousands of times with different [`Staffing`]; a replication only allocates
+//! its own state (agents, queues, streams, tallies). Nothing here depends on the seed, the replication or
+//! the staffing.
+
+use crate::experiment::seed::name_key;
+use crate::model::dist::Dist;
+use crate::model::profile::PerInterval;
+use crate::scenario::{
+    Announce, Callback, ChannelKind, FollowUp, Learning, Repeat, Resolution, Retry, Scenario,
+    SelfService, Staffing,
+};
+use crate::stats::TimeBins;
+
+/// A group able to serve a channel.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Eligible {
+    pub group: usize,
+    pub multiplier: f64,
+    pub proficiency: f64,
+    /// 0 for a primary group; the overflow time for a secondary group.
+    pub delay: f64,
+}
+
+/// One channel as a group sees it: where its waiting work is and what serving it costs.
+pub(crate) struct GroupChannel {
+    pub priority: i64,
+    /// 0 for a primary group; the channel's overflow time for a secondary group.
+    pub delay: f64,
+    /// The class queues, highest class priority first, with their class priorities.
+    pub queues: Vec<(i64, usize)>,
+    pub chat_max: Option<u32>,
+    /// Deferred work is only taken while the channel is open.
+    pub deferred: bool,
+    pub channel: usize,
+}
+
+/// What a channel is and how it routes: fixed for the run.
+pub(crate) struct ChannelModel {
+    pub kind: ChannelKind,
+    /// The key of the channel's random streams (its name's hash: common random numbers by name).
+    pub key: u64,
+    pub arrivals_per_hour: PerInterval<f64>,
+    pub forecast_cv: f64,
+    pub resolution: Option<Resolution>,
+    pub repeat: Option<Repeat>,
+    pub retry: Option<Retry>,
+    pub handle_time: Dist,
+    pub patience: Option<Dist>,
+    pub target_s: f64,
+    pub capacity: Option<u32>,
+    /// Cumulative class shares (the last is 1) and the queue of each class.
+    pub class_cumulative: Vec<f64>,
+    pub class_queues: Vec<usize>,
+    pub eligible: Vec<Eligible>,
+    pub overflow_after: Option<f64>,
+    pub chat_max: u32,
+    pub chat_stretch: f64,
+    pub deferred: bool,
+    pub open: PerInterval<bool>,
+    pub follow_up: Option<FollowUp>,
+    pub follow_up_queue: Option<usize>,
+    pub callback: Option<Callback>,
+    pub announce: Option<Announce>,
+    pub self_service: Option<SelfService>,
+    /// Set when the target counts business hours only.
+    pub business: Option<BusinessClock>,
+}
+
+/// What a group is and which work it takes: fixed for the run (its head-count is in [`Staffing`]).
+pub(crate) struct GroupModel {
+    /// The key of the group's absence draws (its name's hash).
+    pub key: u64,
+    pub shrinkage: f64,
+    pub joins_day: i64,
+    pub friendliness: f64,
+    /// Learning by experience, when its rate is positive.
+    pub learning: Option<Learning>,
+    /// The channels the group serves, highest channel priority first (ties: the order of its skills).
+    pub work: Vec<GroupChannel>,
+    /// The one queue a group serving a single one-class, non-chat channel as a primary group takes work
+    /// from: the common case, routed without the general search.
+    pub single_queue: Option<usize>,
+}
+
+/// Opening-hours time: B(t) = seconds the channel was open between the end of the warm-up and t, so that
+/// B(t₂) − B(t₁) is the business time between two instants (per-interval prefix sums over the cycle).
+pub(crate) struct BusinessClock {
+    origin: f64,
+    width: f64,
+    open: Vec<bool>,
+    /// cumulative[k] = open seconds in intervals 0..k of the cycle.
+    cumulative: Vec<f64>,
+}
+
+impl BusinessClock {
+    fn new(open: &PerInterval<bool>, origin: f64, width: f64) -> Self {
+        let open = open.values().to_vec();
+        let mut cumulative = Vec::with_capacity(open.len() + 1);
+        cumulative.push(0.0);
+        for &o in &open {
+            cumulative
+                .push(cumulative.last().copied().unwrap_or(0.0) + if o { width } else { 0.0 });
+        }
+        BusinessClock {
+            origin,
+            width,
+            open,
+            cumulative,
+        }
+    }
+
+    pub fn at(&self, t: f64) -> f64 {
+        let n = self.open.len() as i64;
+        let k = ((t - self.origin) / self.width).floor() as i64;
+        let (cycles, r) = (k.div_euclid(n), k.rem_euclid(n) as usize);
+        let into = t - (self.origin + k as f64 * self.width);
+        cycles as f64 * self.cumulative[n as usize]
+            + self.cumulative[r]
+            + if self.open[r] { into } else { 0.0 }
+    }
+}
+
+/// A scenario compiled for running: build once with [`Compiled::new`], run with
+/// [`crate::model::simulate_compiled`] as often as needed.
+pub struct Compiled {
+    /// The scenario it was built from (the cold parts: calendar, training, experience rules).
+    pub(crate) scenario: Scenario,
+    pub(crate) bins: TimeBins,
+    /// When a run stops at the latest: a week, or the warm-up and horizon, after the window.
+    pub(crate) stop: f64,
+    /// Queues: one per (channel, class), and one per channel with follow-ups.
+    pub(crate) queues: usize,
+    pub(crate) channels: Vec<ChannelModel>,
+    pub(crate) groups: Vec<GroupModel>,
+    staffing: Staffing,
+}
+
+impl Compiled {
+    pub fn new(s: &Scenario) -> Compiled {
+        let bins = TimeBins::new(s.warmup_s, s.interval_s, s.intervals());
+        let end = bins.end();
+        // One queue per (channel, class).
+        let mut queue_of = Vec::new();
+        let mut queues = 0usize;
+        let mut follow_up_queue = Vec::new();
+        for c in &s.channels {
+            queue_of.push((queues..queues + c.classes.len()).collect::<Vec<_>>());
+            queues += c.classes.len();
+            // Outbound follow-ups wait in a queue of their own, after every class of the channel.
+            follow_up_queue.push(c.follow_up.as_ref().map(|_| {
+                queues += 1;
+                queues - 1
+            }));
+        }
+        let channels: Vec<ChannelModel> = s
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| {
+                let eligible = s
+                    .groups
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(gi, g)| {
+                        g.skills
+                            .iter()
+                            .filter(|k| k.channel == ci)
+                            .map(move |k| (gi, k.proficiency))
+                    })
+                    .map(|(gi, p)| Eligible {
+                        group: gi,
+                        multiplier: s.proficiency.handle_time_multiplier(p),
+                        proficiency: p,
+                        delay: match &c.overflow {
+                            Some(o) if o.groups.contains(&gi) => o.after_s,
+                            _ => 0.0,
+                        },
+                    })
+                    .collect();
+                let mut acc = 0.0;
+                // A self-service stage draws classes for its fall-throughs with the assisted channel's shares.
+                let class_source = c
+                    .self_service
+                    .as_ref()
+                    .map_or(c, |ss| &s.channels[ss.falls_to]);
+                let mut class_cumulative: Vec<f64> = class_source
+                    .classes
+                    .iter()
+                    .map(|k| {
+                        acc += k.share;
+                        acc
+                    })
+                    .collect();
+                if let Some(last) = class_cumulative.last_mut() {
+                    *last = 1.0;
+                }
+                ChannelModel {
+                    kind: c.kind,
+                    key: name_key(&c.name),
+                    arrivals_per_hour: c.arrivals_per_hour.clone(),
+                    forecast_cv: c.forecast_cv,
+                    resolution: c.resolution,
+                    repeat: c.repeat.clone(),
+                    retry: c.retry.clone(),
+                    handle_time: c.handle_time.clone(),
+                    patience: c.patience.clone(),
+                    target_s: c.target.within_s,
+                    capacity: c.queue_capacity,
+                    class_cumulative,
+                    class_queues: queue_of[ci].clone(),
+                    eligible,
+                    overflow_after: c.overflow.as_ref().map(|o| o.after_s),
+                    chat_max: c.concurrency.max,
+                    chat_stretch: c.concurrency.stretch,
+                    deferred: c.kind == ChannelKind::Deferred,
+                    open: c.open.clone(),
+                    follow_up: c.follow_up.clone(),
+                    follow_up_queue: follow_up_queue[ci],
+                    callback: c.callback.clone(),
+                    announce: c.announce,
+                    self_service: c.self_service.clone(),
+                    business: c
+                        .target
+                        .business_hours
+                        .then(|| BusinessClock::new(&c.open, s.warmup_s, s.interval_s)),
+                }
+            })
+            .collect();
+        let groups = s
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| {
+                let mut work: Vec<GroupChannel> = g
+                    .skills
+                    .iter()
+                    .map(|k| {
+                        let c = &s.channels[k.channel];
+                        let mut queues: Vec<(i64, usize)> = c
+                            .classes
+                            .iter()
+                            .zip(&queue_of[k.channel])
+                            .map(|(cl, &q)| (cl.priority, q))
+                            .collect();
+                        // Stable: classes of equal priority keep their order.
+                        queues.sort_by_key(|&(p, _)| std::cmp::Reverse(p));
+                        if let Some(q) = follow_up_queue[k.channel] {
+                            queues.push((i64::MIN, q));
+                        }
+                        GroupChannel {
+                            priority: c.priority,
+                            delay: channels[k.channel]
+                                .eligible
+                                .iter()
+                                .find(|e| e.group == gi)
+                                .map_or(0.0, |e| e.delay),
+                            queues,
+                            chat_max: (c.kind == ChannelKind::Chat).then_some(c.concurrency.max),
+                            deferred: c.kind == ChannelKind::Deferred,
+                            channel: k.channel,
+                        }
+                    })
+                    .collect();
+                work.sort_by_key(|w| std::cmp::Reverse(w.priority));
+                let single_queue = match &work[..] {
+                    [w] if w.queues.len() == 1
+                        && w.delay == 0.0
+                        && w.chat_max.is_none()
+                        && !w.deferred =>
+                    {
+                        Some(w.queues[0].1)
+                    }
+                    _ => None,
+                };
+                GroupModel {
+                    key: name_key(&g.name),
+                    shrinkage: g.shrinkage,
+                    joins_day: g.joins_day,
+                    friendliness: g.friendliness,
+                    learning: g.learning.filter(|l| l.rate > 0.0),
+                    work,
+                    single_queue,
+                }
+            })
+            .collect();
+        Compiled {
+            stop: end + (s.warmup_s + s.horizon_s).max(7.0 * 86_400.0),
+            scenario: s.clone(),
+            bins,
+            queues,
+            channels,
+            groups,
+            staffing: Staffing::of(s),
+        }
+    }
+
+    /// The scenario it was built from.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The scenario's own staffing plan (the one a run uses unless it is given another).
+    pub fn staffing(&self) -> &Staffing {
+        &self.staffing
+    }
+}

@@ -1,0 +1,120 @@
+//! Absence (shrinkage) draws keyed by what they are about, not by the order they are made in.
+//!
+//! Whether a scheduled agent is absent is a pure function of (seed, replication, group name, day, seat) for
+//! a size plan and of (seed, replication, group name, day, shift, agent of the shift) for shifts: a
+//! counter-based draw (SplitMix64's finaliser over the key, Steele, Lea and Flood 2014) instead of the next
+//! number of a sequential stream. So two staffing plans that differ in one interval or one shift draw the
+//! same absences everywhere else: seat 7 of the phone team is absent on day 3 in both or in neither, whatever
+//! the peak head-count or the other days' plans. Common random numbers hold exactly where a planner needs
+//! them (docs/performance.md, "Random streams and their keys").
+
+use crate::experiment::seed::{Purpose, mix, stream_seed};
+use crate::scenario::Shift;
+
+/// The absence draws of one group in one replication.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Absence {
+    base: u64,
+    shrinkage: f64,
+}
+
+/// Mixed into a shift agent's key so that it never meets a seat's key.
+const SHIFT_KEY: u64 = 0x5417_7000_0000_0001_u64;
+
+impl Absence {
+    pub fn new(seed: u64, replication: u64, group_key: u64, shrinkage: f64) -> Self {
+        Absence {
+            base: stream_seed(seed, replication, group_key, Purpose::Absence),
+            shrinkage,
+        }
+    }
+
+    /// Whether the group has any absence at all (no draw is made without).
+    pub fn any(&self) -> bool {
+        self.shrinkage > 0.0
+    }
+
+    /// A uniform number in [0, 1) with 53 bits, a pure function of the key.
+    fn uniform(&self, a: u64, b: u64, c: u64) -> f64 {
+        let h = mix(mix(mix(self.base ^ a) ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15)) ^ c);
+        (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Whether seat `seat` of a size-planned group is present on day `day`.
+    pub fn seat_present(&self, day: i64, seat: u32) -> bool {
+        !self.any() || self.uniform(day as u64, u64::from(seat), 0) >= self.shrinkage
+    }
+
+    /// Whether agent `k` of the shift keyed `shift` ([`shift_keys`]) is present on day `day`.
+    pub fn shift_agent_present(&self, day: i64, shift: u64, k: u32) -> bool {
+        !self.any() || self.uniform(day as u64, shift ^ SHIFT_KEY, u64::from(k)) >= self.shrinkage
+    }
+}
+
+/// A key per shift from what the shift is (start, length, weekdays) and, among identical shifts, which one
+/// it is: adding, removing or resizing another shift leaves its agents' draws alone.
+pub(crate) fn shift_keys(shifts: &[Shift]) -> Vec<u64> {
+    shifts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let twin = |o: &Shift| {
+                o.start_s == s.start_s && o.duration_s == s.duration_s && o.weekdays == s.weekdays
+            };
+            let nth = shifts[..i].iter().filter(|o| twin(o)).count() as u64;
+            let days = s
+                .weekdays
+                .iter()
+                .enumerate()
+                .fold(0u64, |acc, (d, &on)| acc | (u64::from(on) << d));
+            mix(mix(mix(s.start_s.to_bits()) ^ s.duration_s.to_bits()) ^ (days << 32 | nth))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_depend_on_the_key_only_and_match_the_shrinkage() {
+        let a = Absence::new(7, 2, 11, 0.3);
+        // Pure: the same key gives the same answer in any order.
+        let first: Vec<bool> = (0..50).map(|s| a.seat_present(3, s)).collect();
+        let again: Vec<bool> = (0..50).rev().map(|s| a.seat_present(3, s)).collect();
+        assert!(first.iter().eq(again.iter().rev()));
+        // About 30% absent over many keys: 20,000 draws, 4.3 standard deviations = 0.014.
+        let n = 20_000;
+        let present = (0..n)
+            .filter(|&i| a.seat_present(i64::from(i / 100), i % 100))
+            .count();
+        assert!((present as f64 / f64::from(n) - 0.7).abs() < 0.014);
+        let none = Absence::new(7, 2, 11, 0.0);
+        assert!((0..100).all(|s| none.seat_present(1, s)));
+        // Other days, replications and groups draw differently.
+        let other: Vec<bool> = (0..50).map(|s| a.seat_present(4, s)).collect();
+        assert_ne!(first, other);
+        let b = Absence::new(7, 3, 11, 0.3);
+        assert_ne!(
+            first,
+            (0..50).map(|s| b.seat_present(3, s)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn shift_keys_are_stable_under_other_shifts() {
+        let shift = |start: f64, agents: u32| Shift {
+            weekdays: [true; 7],
+            start_s: start,
+            duration_s: 8.0 * 3600.0,
+            agents,
+            breaks: Vec::new(),
+        };
+        let a = shift_keys(&[shift(0.0, 3), shift(3600.0, 2), shift(3600.0, 5)]);
+        let b = shift_keys(&[shift(0.0, 9), shift(3600.0, 2), shift(3600.0, 1)]);
+        assert_eq!(a, b, "agents do not key a shift");
+        assert_ne!(a[1], a[2], "identical shifts are told apart");
+        let c = shift_keys(&[shift(3600.0, 2), shift(3600.0, 5)]);
+        assert_eq!(&a[1..], &c[..], "removing another shift keeps the keys");
+    }
+}

@@ -1,0 +1,243 @@
+//! Staffing: who is scheduled, per agent group, as an input of a run apart from the rest of the scenario.
+//!
+//! A planner tries thousands of head-counts on one compiled model; a backtest replays each day's roster.
+//! Neither should write TOML and validate it again: [`Staffing`] starts as the scenario's own plan
+//! ([`Staffing::of`]) and changes through typed edits that check what validation would have checked, so
+//! every `Staffing` a run sees is one the scenario file could have said.
+
+use super::{Group, Scenario, Shift};
+use crate::model::profile::PerInterval;
+
+/// What an edit of a staffing plan got wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StaffingError {
+    #[error("there is no agent group {group} (the scenario has {groups})")]
+    NoGroup { group: usize, groups: usize },
+    #[error(
+        "group `{group}` is scheduled by shifts: change a shift's agents (set_shift_agents), not its size"
+    )]
+    ScheduledByShifts { group: String },
+    #[error("group `{group}` is scheduled by size: it has no shifts to change")]
+    ScheduledBySize { group: String },
+    #[error("group `{group}`: interval {interval} is past the plan's {intervals} intervals")]
+    NoInterval {
+        group: String,
+        interval: usize,
+        intervals: usize,
+    },
+    #[error("group `{group}`: a size plan needs one value per interval ({expected}), got {got}")]
+    WrongLength {
+        group: String,
+        expected: usize,
+        got: usize,
+    },
+    #[error("group `{group}` has no shift {shift} (it has {shifts})")]
+    NoShift {
+        group: String,
+        shift: usize,
+        shifts: usize,
+    },
+}
+
+/// One group's schedule: a head-count per interval, or shifts (then `size` is a constant 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupStaffing {
+    pub size: PerInterval<u32>,
+    pub shifts: Vec<Shift>,
+}
+
+impl GroupStaffing {
+    /// The most agents that can be on duty at once: the agent seats a run keeps for the group.
+    pub fn max_agents(&self) -> u32 {
+        if self.shifts.is_empty() {
+            self.size.values().iter().copied().max().unwrap_or(0)
+        } else {
+            self.shifts.iter().map(|s| s.agents).sum()
+        }
+    }
+}
+
+/// The staffing of every group, in the scenario's group order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staffing {
+    groups: Vec<GroupStaffing>,
+    names: Vec<String>,
+    /// Intervals of the horizon (a size plan has 1 value, constant, or this many).
+    intervals: usize,
+}
+
+impl Staffing {
+    /// The scenario's own plan.
+    pub fn of(scenario: &Scenario) -> Staffing {
+        Staffing {
+            groups: scenario
+                .groups
+                .iter()
+                .map(|g: &Group| GroupStaffing {
+                    size: g.size.clone(),
+                    shifts: g.shifts.clone(),
+                })
+                .collect(),
+            names: scenario.groups.iter().map(|g| g.name.clone()).collect(),
+            intervals: scenario.intervals(),
+        }
+    }
+
+    pub fn groups(&self) -> &[GroupStaffing] {
+        &self.groups
+    }
+
+    pub fn group(&self, group: usize) -> &GroupStaffing {
+        &self.groups[group]
+    }
+
+    fn checked(&mut self, group: usize) -> Result<(&mut GroupStaffing, &str), StaffingError> {
+        let groups = self.groups.len();
+        match (self.groups.get_mut(group), self.names.get(group)) {
+            (Some(g), Some(name)) => Ok((g, name)),
+            _ => Err(StaffingError::NoGroup { group, groups }),
+        }
+    }
+
+    /// Sets a size-planned group's head-count in one interval (0-based, of the horizon).
+    pub fn set_size(
+        &mut self,
+        group: usize,
+        interval: usize,
+        agents: u32,
+    ) -> Result<(), StaffingError> {
+        let intervals = self.intervals;
+        let (g, name) = self.checked(group)?;
+        if !g.shifts.is_empty() {
+            return Err(StaffingError::ScheduledByShifts { group: name.into() });
+        }
+        if interval >= intervals {
+            return Err(StaffingError::NoInterval {
+                group: name.into(),
+                interval,
+                intervals,
+            });
+        }
+        let mut values: Vec<u32> = (0..intervals).map(|i| g.size.at(i as i64)).collect();
+        values[interval] = agents;
+        g.size = PerInterval::new(values).expect("one value per interval, at least one");
+        Ok(())
+    }
+
+    /// Sets a size-planned group's whole plan: one head-count per interval of the horizon.
+    pub fn set_sizes(&mut self, group: usize, agents: Vec<u32>) -> Result<(), StaffingError> {
+        let intervals = self.intervals;
+        let (g, name) = self.checked(group)?;
+        if !g.shifts.is_empty() {
+            return Err(StaffingError::ScheduledByShifts { group: name.into() });
+        }
+        if agents.len() != intervals {
+            return Err(StaffingError::WrongLength {
+                group: name.into(),
+                expected: intervals,
+                got: agents.len(),
+            });
+        }
+        g.size = PerInterval::new(agents).expect("one value per interval, at least one");
+        Ok(())
+    }
+
+    /// Sets how many agents work shift `shift` (in the order the file lists the group's shifts).
+    pub fn set_shift_agents(
+        &mut self,
+        group: usize,
+        shift: usize,
+        agents: u32,
+    ) -> Result<(), StaffingError> {
+        let (g, name) = self.checked(group)?;
+        if g.shifts.is_empty() {
+            return Err(StaffingError::ScheduledBySize { group: name.into() });
+        }
+        let shifts = g.shifts.len();
+        let Some(s) = g.shifts.get_mut(shift) else {
+            return Err(StaffingError::NoShift {
+                group: name.into(),
+                shift,
+                shifts,
+            });
+        };
+        s.agents = agents;
+        Ok(())
+    }
+
+    /// The scenario with this staffing written into its groups (for the resolved scenario file and reports).
+    pub fn apply_to(&self, scenario: &mut Scenario) {
+        for (g, st) in scenario.groups.iter_mut().zip(&self.groups) {
+            g.size = st.size.clone();
+            g.shifts = st.shifts.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(horizon: &str, groups: &str) -> Scenario {
+        let text = format!(
+            "name = \"s\"\nhorizon = \"{horizon}\"\ninterval = \"1h\"\n\
+             [[channels]]\nname = \"phone\"\nkind = \"voice\"\narrivals = {{ per_hour = 10 }}\n\
+             handle_time = {{ dist = \"exponential\", mean = 60 }}\n{groups}"
+        );
+        Scenario::from_toml(&text, "s.toml", None).expect("valid")
+    }
+
+    #[test]
+    fn size_edits_change_one_interval_and_are_checked() {
+        let s = scenario(
+            "2h",
+            "[[groups]]\nname = \"a\"\nsize = 3\nskills = { phone = 1 }\n",
+        );
+        let mut st = Staffing::of(&s);
+        assert_eq!(st.group(0).max_agents(), 3);
+        st.set_size(0, 1, 7).expect("valid edit");
+        assert_eq!(st.group(0).size.values(), &[3, 7]);
+        assert_eq!(st.group(0).max_agents(), 7);
+        assert_eq!(
+            st.set_size(0, 2, 1),
+            Err(StaffingError::NoInterval {
+                group: "a".into(),
+                interval: 2,
+                intervals: 2
+            })
+        );
+        assert_eq!(
+            st.set_size(1, 0, 1),
+            Err(StaffingError::NoGroup {
+                group: 1,
+                groups: 1
+            })
+        );
+        assert!(st.set_sizes(0, vec![1]).is_err());
+        st.set_sizes(0, vec![4, 5]).expect("valid");
+        assert!(st.set_shift_agents(0, 0, 1).is_err());
+        let mut edited = s.clone();
+        st.apply_to(&mut edited);
+        assert_eq!(edited.groups[0].size.values(), &[4, 5]);
+    }
+
+    #[test]
+    fn shift_edits_are_checked() {
+        let s = scenario(
+            "1d",
+            "[[groups]]\nname = \"a\"\nskills = { phone = 1 }\n\
+             shifts = [{ days = \"all\", start = \"00:00\", end = \"08:00\", agents = 2 }]\n",
+        );
+        let mut st = Staffing::of(&s);
+        st.set_shift_agents(0, 0, 5).expect("valid");
+        assert_eq!(st.group(0).shifts[0].agents, 5);
+        assert!(matches!(
+            st.set_size(0, 0, 1),
+            Err(StaffingError::ScheduledByShifts { .. })
+        ));
+        assert!(matches!(
+            st.set_shift_agents(0, 1, 1),
+            Err(StaffingError::NoShift { .. })
+        ));
+    }
+}
