@@ -6,10 +6,11 @@
 pub mod seed;
 pub mod sweep;
 
-use crate::model::center::simulate;
-use crate::scenario::Scenario;
+use crate::model::{Compiled, simulate_compiled};
+use crate::scenario::{Scenario, Staffing};
 use crate::stats::{IntervalTally, ReplicationTally, WaitHistogram};
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// The most memory a run may use for its replication results (they are all kept until the report is built).
 pub const MAX_RESULT_BYTES: u64 = 4 << 30;
@@ -50,11 +51,67 @@ pub fn check_size(scenario: &Scenario) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs every replication of `scenario` on the current rayon pool.
+/// The worker threads could not be started.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start {threads} worker threads: {source}")]
+pub struct RunnerError {
+    threads: usize,
+    source: rayon::ThreadPoolBuildError,
+}
+
+/// Runs replications of compiled models on a thread pool built once: a planner, a backtest or a shard asks
+/// it again and again without starting threads each time.
+///
+/// Replication `r` is seeded from (seed, r) alone, so any range of replications gives the same tallies on
+/// any pool and any machine, and ranges run apart (shards) concatenate to the whole run.
+pub struct Runner {
+    pool: rayon::ThreadPool,
+}
+
+impl Runner {
+    /// A pool of `threads` threads (`None`: one per core).
+    pub fn new(threads: Option<usize>) -> Result<Runner, RunnerError> {
+        let n = threads.unwrap_or(0);
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map(|pool| Runner { pool })
+            .map_err(|source| RunnerError { threads: n, source })
+    }
+
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
+    /// Runs replications `replications` of `model` under `staffing`, in replication order; `progress` is
+    /// called once after each replication finishes (from worker threads).
+    pub fn run(
+        &self,
+        model: &Compiled,
+        staffing: &Staffing,
+        seed: u64,
+        replications: Range<u64>,
+        progress: &(dyn Fn() + Sync),
+    ) -> Vec<ReplicationTally> {
+        self.pool.install(|| {
+            replications
+                .into_par_iter()
+                .map(|r| {
+                    let t = simulate_compiled(model, staffing, seed, r);
+                    progress();
+                    t
+                })
+                .collect()
+        })
+    }
+}
+
+/// Runs every replication of `scenario` (its seed, its staffing) on the current rayon pool.
 pub fn run_replications(scenario: &Scenario) -> Vec<ReplicationTally> {
+    let model = Compiled::new(scenario);
     (0..u64::from(scenario.replications))
         .into_par_iter()
-        .map(|r| simulate(scenario, r))
+        .map(|r| simulate_compiled(&model, model.staffing(), scenario.seed, r))
         .collect()
 }
 
@@ -62,14 +119,19 @@ pub fn run_replications(scenario: &Scenario) -> Vec<ReplicationTally> {
 pub fn run_replications_on(
     scenario: &Scenario,
     threads: Option<usize>,
-) -> Result<Vec<ReplicationTally>, rayon::ThreadPoolBuildError> {
+) -> Result<Vec<ReplicationTally>, RunnerError> {
     match threads {
         None => Ok(run_replications(scenario)),
         Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build()?;
-            Ok(pool.install(|| run_replications(scenario)))
+            let runner = Runner::new(Some(n.max(1)))?;
+            let model = Compiled::new(scenario);
+            Ok(runner.run(
+                &model,
+                model.staffing(),
+                scenario.seed,
+                0..u64::from(scenario.replications),
+                &|| {},
+            ))
         }
     }
 }

@@ -7,7 +7,7 @@
 //! `channels.phone.arrivals.per_hour`. The value replaces what the file has there (a per-interval array by a
 //! single number, for example), and the point is checked like any scenario before anything runs.
 
-use crate::model::center::simulate;
+use crate::model::{Compiled, simulate_compiled};
 use crate::scenario::Scenario;
 use crate::stats::ReplicationTally;
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
@@ -210,10 +210,12 @@ pub fn run(points: &[Scenario]) -> Vec<Vec<ReplicationTally>> {
     {
         bar.set_style(style);
     }
+    // Each point is compiled once, not once per replication.
+    let models: Vec<Compiled> = points.par_iter().map(Compiled::new).collect();
     let tallies: Vec<ReplicationTally> = tasks
         .par_iter()
         .progress_with(bar.clone())
-        .map(|&(p, r)| simulate(&points[p], r))
+        .map(|&(p, r)| simulate_compiled(&models[p], models[p].staffing(), points[p].seed, r))
         .collect();
     bar.finish_and_clear();
     let mut out: Vec<Vec<ReplicationTally>> = points.iter().map(|_| Vec::new()).collect();

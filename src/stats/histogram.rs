@@ -9,7 +9,7 @@ const SCALE: f64 = 64.0; // linear resolution below 1 s: 1/64 s
 const MAX_EXP: usize = 40; // values up to 2^40/64 s (about 540 years) are resolved; larger ones are clamped
 const BUCKETS: usize = SUB + (MAX_EXP - 6) * SUB;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WaitHistogram {
     zero: u64,
     counts: Box<[u64]>,

@@ -4,9 +4,10 @@
 //! interval in which it was *spent*. Only the measured window [warm-up end, warm-up end + horizon] counts.
 
 use super::WaitHistogram;
+use serde::{Deserialize, Serialize};
 
 /// Counts and sums over a set of contacts: a channel's whole horizon, or one interval of it.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct IntervalTally {
     /// Every arrival in the measured window.
     pub offered: u64,
@@ -76,7 +77,7 @@ impl IntervalTally {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelTally {
     pub total: IntervalTally,
     pub intervals: Vec<IntervalTally>,
@@ -93,7 +94,7 @@ pub struct ChannelTally {
 }
 
 /// Cases counted by the channel of their first contact (cases starting in the measured window).
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CaseTally {
     pub cases: u64,
     /// Contacts the cases took, all channels.
@@ -159,7 +160,7 @@ impl ChannelTally {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupTally {
     /// Agent time on duty (idle or busy) in the window (s).
     pub staffed_s: f64,
@@ -190,8 +191,9 @@ impl GroupTally {
     }
 }
 
-/// Everything one replication measured.
-#[derive(Debug, Clone)]
+/// Everything one replication measured. Serialisable, so that replications run on different machines (shards)
+/// can be merged before the report is built.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReplicationTally {
     pub channels: Vec<ChannelTally>,
     pub groups: Vec<GroupTally>,
