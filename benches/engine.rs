@@ -209,17 +209,21 @@ fn main() {
                 simulate(&model(only == "engine-a", customers, 1), 0).contacts_simulated
             }
             "loop-c" | "loop-a" => hand_loop::run(only == "loop-a", customers as u64, 1).offered,
-            "omnichannel" => {
-                let s = Scenario::load(std::path::Path::new(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/scenarios/omnichannel.toml"
-                )))
-                .expect("valid");
+            "omnichannel" | "year" => {
+                let file = if only == "year" {
+                    "year-1000-agents.toml"
+                } else {
+                    "omnichannel.toml"
+                };
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("scenarios")
+                    .join(file);
+                let s = Scenario::load(&path).expect("valid");
                 (0..runs).map(|r| simulate(&s, r).contacts_simulated).sum()
             }
-            other => {
-                panic!("BENCH_ONLY={other}: one of engine-c, engine-a, loop-c, loop-a, omnichannel")
-            }
+            other => panic!(
+                "BENCH_ONLY={other}: one of engine-c, engine-a, loop-c, loop-a, omnichannel, year"
+            ),
         };
         println!(
             "{only}: {contacts} contacts in {:.3} s",
@@ -232,6 +236,9 @@ fn main() {
         env!("CARGO_PKG_VERSION")
     );
     example("omnichannel.toml", "omnichannel week", runs * 4);
+    if env("BENCH_YEAR", 1.0) > 0.0 {
+        example("year-1000-agents.toml", "year, 1,000 agents", 1);
+    }
     for (name, patience) in [("Erlang C", false), ("Erlang A", true)] {
         let s = model(patience, customers, 1);
         let (mut engine, mut hand) = (Vec::new(), Vec::new());

@@ -419,7 +419,8 @@ impl<'a> Center<'a> {
             scenario: s,
             staffing,
             bins,
-            events: EventQueue::new(),
+            // A lane per channel for its next arrival (engine::EventQueue): arrivals skip the heap.
+            events: EventQueue::with_lanes(m.channels.len()),
             channels,
             groups,
             agents,
@@ -488,7 +489,7 @@ impl<'a> Center<'a> {
         for c in 0..self.channels.len() {
             if let Some(t) = self.channels[c].arrivals.next_after(0.0) {
                 self.events
-                    .schedule(t, Event::Arrival { channel: c as u32 });
+                    .schedule_in_lane(c, t, Event::Arrival { channel: c as u32 });
             }
         }
         // Contacts are followed past the window until they finish; a cap stops a run whose queue can never
@@ -896,7 +897,7 @@ impl<'a> Center<'a> {
         let ch = &mut self.channels[c];
         if let Some(t) = ch.arrivals.next_after(now) {
             self.events
-                .schedule(t, Event::Arrival { channel: c as u32 });
+                .schedule_in_lane(c, t, Event::Arrival { channel: c as u32 });
         }
         if let Some(ss) = &self.m.channels[c].self_service {
             // A self-service stage: resolved there, or on to the assisted channel after the time spent.
