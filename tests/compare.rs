@@ -7,6 +7,7 @@ mod common;
 use assert_cmd::Command;
 use supportsim::experiment::run_replications;
 use supportsim::report::compare::{Comparison, KpiSamples};
+use supportsim::report::kpi::{KpiId, Measure};
 use supportsim::scenario::Scenario;
 use supportsim::staffing::QueueModel;
 
@@ -49,7 +50,7 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     s.replications = 6;
     let report = supportsim::report::Report::build(&s, &run_replications(&s));
     let sl = c
-        .row("channels.phone.service_level")
+        .row(&KpiId::channel("phone", "service_level"))
         .expect("service level");
     let expected = report.channels["phone"]
         .contacts
@@ -77,7 +78,7 @@ fn one_more_agent_gains_what_erlang_a_says_with_a_narrow_paired_interval() {
     let model = QueueModel::new('a', 114.0, 300.0, Some(600.0)).expect("valid model");
     let exact = model.service_level(11, 20.0).unwrap() - model.service_level(10, 20.0).unwrap();
     let d = &c
-        .row("channels.phone.service_level")
+        .row(&KpiId::channel("phone", "service_level"))
         .expect("row")
         .differences[0];
     let (gain, half) = (d.mean.unwrap(), d.ci95.unwrap());
@@ -92,7 +93,10 @@ fn one_more_agent_gains_what_erlang_a_says_with_a_narrow_paired_interval() {
     let ratio = half / d.ci95_unpaired.unwrap();
     assert!(ratio < 0.6, "paired / unpaired = {ratio}");
     // Fewer abandons, shorter waits.
-    let asa = &c.row("channels.phone.asa_s").unwrap().differences[0];
+    let asa = &c
+        .row(&KpiId::channel("phone", "asa_s"))
+        .unwrap()
+        .differences[0];
     assert!(asa.significant && asa.mean.unwrap() < 0.0);
 }
 
@@ -101,24 +105,28 @@ fn cost_is_paid_hours_at_the_rate_and_buys_service() {
     let priced = |n: u32| agents(n).replace("size = ", "cost_per_hour = 25.0\nsize = ");
     let c = compare(&[priced(10), priced(11)], 8);
     // 10 agents paid for the 10-hour window at 25 an hour; one more costs 10 × 25 more, in every replication.
-    let cost = c.row("cost.total").expect("cost row");
+    let cost = c.row(&KpiId::cost("total")).expect("cost row");
     assert!((cost.values[0].mean.unwrap() - 2500.0).abs() < 1e-6);
     assert!((cost.differences[0].mean.unwrap() - 250.0).abs() < 1e-6);
-    let staff = c.row("groups.agents.staff_cost").expect("group cost");
+    let staff = c
+        .row(&KpiId::group("agents", "staff_cost"))
+        .expect("group cost");
     assert_eq!(staff.values[0].mean, cost.values[0].mean);
     // Value for money: the cost difference over the (significant) service-level gain in points.
     let v = &c.value_for_money[0];
-    let gain = c.row("standards.time.value").unwrap().differences[0]
+    let gain = c.row(&KpiId::standard("time")).unwrap().differences[0]
         .mean
         .unwrap();
     assert!((v.cost_per_service_level_point.unwrap() - 250.0 / (100.0 * gain)).abs() < 1e-9);
     let lift = c
-        .row("experience.overall.level_4_or_above")
+        .row(&KpiId::experience(Measure::Field("level_4_or_above")))
         .unwrap()
         .differences[0]
         .mean
         .unwrap();
-    let cases = c.row("cases.cases").unwrap().values[0].mean.unwrap();
+    let cases = c.row(&KpiId::cases("cases")).unwrap().values[0]
+        .mean
+        .unwrap();
     assert!((v.cost_per_case_lifted.unwrap() - 250.0 / (lift * cases)).abs() < 1e-9);
     // Cheaper and better has no price: 11 agents at 20 cost 2200, less than 10 at 25.
     let cheaper = compare(
@@ -172,16 +180,21 @@ fn the_timeline_shows_the_day_the_scenarios_differ() {
     );
     assert_eq!(t.periods, 3);
     // The days add up to the whole horizon.
-    let offered = t.series("channels.phone.offered").expect("offered");
+    let offered = t
+        .series(&KpiId::channel("phone", "offered"))
+        .expect("offered");
     let c = Comparison::new(&samples, 7, 8);
     let total: f64 = offered.values[0].iter().map(|v| v.unwrap()).sum();
-    let whole = c.row("channels.phone.offered").unwrap().values[0]
+    let whole = c.row(&KpiId::channel("phone", "offered")).unwrap().values[0]
         .mean
         .unwrap();
     assert!((total - whole).abs() < 1e-6, "{total} vs {whole}");
     // Same callers every day (common random numbers); waits differ on day 2 only.
     assert!(offered.differences[0].iter().all(|d| d.mean == Some(0.0)));
-    let asa = &t.series("channels.phone.asa_s").expect("asa").differences[0];
+    let asa = &t
+        .series(&KpiId::channel("phone", "asa_s"))
+        .expect("asa")
+        .differences[0];
     assert!(
         asa[1].significant && asa[1].mean.unwrap() > 5.0,
         "{:?}",
@@ -189,7 +202,7 @@ fn the_timeline_shows_the_day_the_scenarios_differ() {
     );
     assert!(asa[0].mean.unwrap().abs() < 1.0, "{:?}", asa[0]);
     let staffed = &t
-        .series("groups.agents.staffed_agents")
+        .series(&KpiId::group("agents", "staffed_agents"))
         .expect("staffed")
         .differences[0];
     // Two agents fewer, less the few minutes leaving agents spend finishing their last contact.

@@ -484,3 +484,191 @@ fn a_sweep_with_nothing_to_chart_says_why_and_leaves_no_empty_plots_folder() {
     assert!(html.contains("No charts: the charts put the first swept key on the x axis"));
     assert!(!html.contains("--no-plots"));
 }
+
+/// Two channels and two groups whose names hold a dot, spaces, quotes and a non-ASCII letter.
+fn odd_names(team_a: u32) -> String {
+    format!(
+        r#"name = "odd names"
+seed = 5
+replications = 3
+horizon = "2d"
+warmup = "2h"
+interval = "1h"
+
+[[channels]]
+name = "e.mail"
+kind = "voice"
+arrivals = {{ per_hour = 20 }}
+handle_time = {{ dist = "exponential", mean = "4m" }}
+patience = {{ dist = "exponential", mean = "10m" }}
+target = {{ within = "20s", share = 0.80 }}
+
+[[channels]]
+name = 'chat "vip" é'
+kind = "chat"
+arrivals = {{ per_hour = 10 }}
+handle_time = {{ dist = "exponential", mean = "6m" }}
+patience = {{ dist = "exponential", mean = "5m" }}
+target = {{ within = "60s", share = 0.80 }}
+
+[[groups]]
+name = "team.a"
+size = {team_a}
+skills = {{ "e.mail" = 1.0 }}
+
+[[groups]]
+name = 'équipe "b"'
+size = 2
+skills = {{ 'chat "vip" é' = 1.0, "e.mail" = 0.5 }}
+"#
+    )
+}
+
+/// The headline KPIs of a channel, as sweep.csv and the comparison name them.
+fn channel_headlines(channel: &str) -> Vec<String> {
+    [
+        "service_level",
+        "asa_s",
+        "abandon_rate",
+        "occupancy",
+        "backlog_end",
+        "cases.fcr_rate",
+    ]
+    .iter()
+    .map(|k| format!("channels.{channel}.{k}"))
+    .collect()
+}
+
+/// A channel named `e.mail` and names with spaces, quotes and non-ASCII letters keep all their KPIs in every
+/// output of sweep and compare: the CSV columns and rows, the JSON, the workbooks, the charts and report.html.
+#[test]
+fn names_with_dots_quotes_and_accents_keep_their_kpis_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    std::fs::write(&a, odd_names(3)).unwrap();
+    std::fs::write(&b, odd_names(4)).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let channels = ["e.mail", "chat \"vip\" é"];
+    let mut wanted: Vec<String> = channels.iter().flat_map(|c| channel_headlines(c)).collect();
+    wanted.push("groups.team.a.occupancy".into());
+    wanted.push("groups.équipe \"b\".occupancy".into());
+
+    // Sweep: every headline column is there with a value in every row, and each channel has its chart.
+    let sweep = dir.path().join("sweep");
+    run_ok(&["sweep", a, "--set", "groups.0.size=3,4"], &sweep);
+    let text = std::fs::read_to_string(sweep.join("sweep.csv")).unwrap();
+    let mut csv = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    for k in &wanted {
+        for column in [k.clone(), format!("{k}_ci95")] {
+            let c = header
+                .iter()
+                .position(|h| *h == column)
+                .unwrap_or_else(|| panic!("sweep.csv has no column {column}: {header:?}"));
+            // The backlog at the end can be 0 but is defined; every value parses as a number.
+            for r in &rows {
+                r[c].parse::<f64>()
+                    .unwrap_or_else(|_| panic!("{column}: {:?} is not a number", &r[c]));
+            }
+        }
+    }
+    let strings = part(&sweep.join("sweep.xlsx"), "xl/sharedStrings.xml");
+    assert!(
+        strings.contains("channels.e.mail.service_level"),
+        "{strings:.2000}"
+    );
+    // Workbook text escapes only &, < and >.
+    assert!(strings.contains("channels.chat \"vip\" é.service_level"));
+    let html = std::fs::read_to_string(sweep.join("report.html")).unwrap();
+    assert!(html.contains("channels.e.mail.service_level"));
+    assert!(html.contains("channels.chat &quot;vip&quot; é.service_level"));
+    for chart in ["e-mail-service-level", "chat-vip-service-level"] {
+        let found = std::fs::read_dir(sweep.join("plots"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .any(|n| n.starts_with("sweep-") && n.ends_with(&format!("{chart}.svg")));
+        assert!(found, "no sweep chart {chart}");
+    }
+
+    // Compare with a timeline: the CSV, the JSON, the workbook, the terminal, report.html and the charts.
+    let cmp = dir.path().join("cmp");
+    let o = bin()
+        .args(["compare", a, b, "--timeline", "day", "--out"])
+        .arg(&cmp)
+        .env("SOURCE_DATE_EPOCH", "1795338000")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let terminal = String::from_utf8(o.stdout).unwrap();
+    let text = std::fs::read_to_string(cmp.join("comparison.csv")).unwrap();
+    let mut csv = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.unwrap()).collect();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cmp.join("comparison.json")).unwrap())
+            .unwrap();
+    let html = std::fs::read_to_string(cmp.join("report.html")).unwrap();
+    let strings = part(&cmp.join("comparison.xlsx"), "xl/sharedStrings.xml");
+    for k in &wanted {
+        let mine: Vec<_> = rows.iter().filter(|r| r[0] == **k).collect();
+        assert_eq!(mine.len(), 2, "comparison.csv rows of {k}");
+        assert!(mine[1][3].parse::<f64>().is_ok(), "{k}: a difference");
+        let row = json["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kpi"] == **k)
+            .unwrap_or_else(|| panic!("comparison.json has no {k}"));
+        assert!(row["values"][0]["mean"].is_number(), "{row}");
+        // The headline table of the terminal and of report.html.
+        assert!(
+            terminal.contains(k.as_str()),
+            "terminal lacks {k}:\n{terminal}"
+        );
+        let escaped = k.replace('"', "&quot;");
+        assert!(html.contains(&escaped), "report.html lacks {escaped}");
+        assert!(strings.contains(k.as_str()), "comparison.xlsx lacks {k}");
+    }
+    let timeline = std::fs::read_to_string(cmp.join("timeline.csv")).unwrap();
+    assert!(timeline.contains("channels.e.mail.service_level,1,"));
+    assert!(timeline.contains("\"channels.chat \"\"vip\"\" é.service_level\",2,"));
+    let plots: Vec<String> = std::fs::read_dir(cmp.join("plots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for chart in [
+        "e-mail-service-level",
+        "chat-vip-service-level",
+        "e-mail-cases-at-level-4-or-above",
+    ] {
+        for kind in ["compare-", "timeline-"] {
+            if kind == "compare-" && chart.contains("cases-at") {
+                continue;
+            }
+            assert!(
+                plots
+                    .iter()
+                    .any(|n| n.starts_with(kind) && n.ends_with(&format!("{chart}.svg"))),
+                "no {kind} chart {chart}: {plots:?}"
+            );
+        }
+    }
+    assert!(html.contains("e.mail: service level"));
+    assert!(html.contains("chat &quot;vip&quot; é: service level"));
+
+    // A run: summary.json keys, results.xlsx and report.html.
+    let run = dir.path().join("run");
+    run_ok(&["run", a], &run);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    for c in channels {
+        assert!(summary["channels"][c]["service_level"]["mean"].is_number());
+    }
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(html.contains("e.mail: through the horizon"));
+    assert!(html.contains("chat &quot;vip&quot; é: through the horizon"));
+    let strings = part(&run.join("results.xlsx"), "xl/sharedStrings.xml");
+    assert!(strings.contains("e.mail") && strings.contains("équipe \"b\""));
+}

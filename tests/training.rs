@@ -5,6 +5,7 @@ mod common;
 use common::{mean, run, scenario};
 use supportsim::experiment::run_replications;
 use supportsim::report::compare::{Comparison, KpiSamples, Period, Timeline};
+use supportsim::report::kpi::{KpiId, Measure, Scope};
 
 const BASELINE: &str = include_str!("../scenarios/training-baseline.toml");
 const TRAINING: &str = include_str!("../scenarios/training-soft-skills.toml");
@@ -60,7 +61,12 @@ fn a_programme_that_changes_nothing_changes_nothing() {
     for row in c.kpis.iter().filter(|r| r.differences[0].pairs > 0) {
         assert_eq!(row.differences[0].mean, Some(0.0), "{}", row.kpi);
     }
-    let hours = c.row("training.nothing.participant_hours").expect("row");
+    let hours = c
+        .row(&KpiId::new(
+            Scope::Training("nothing".into()),
+            Measure::Field("participant_hours"),
+        ))
+        .expect("row");
     assert_eq!(hours.values[1].mean, Some(18.0));
 }
 
@@ -99,7 +105,7 @@ fn class_time_dips_gains_lift_and_the_cost_is_counted() {
     let t = Timeline::new(&both, Period::Day);
     // Over the four weeks, trained agents resolve more at the first contact.
     let c = Comparison::new(&both, 21, 6);
-    let fcr = &c.row("cases.fcr_rate").unwrap().differences[0];
+    let fcr = &c.row(&KpiId::cases("fcr_rate")).unwrap().differences[0];
     assert!(fcr.significant && fcr.mean.unwrap() > 0.0, "{fcr:?}");
     // Pairing pays on this example: about a third of the unpaired interval (docs/compare.md).
     assert!(
@@ -107,7 +113,7 @@ fn class_time_dips_gains_lift_and_the_cost_is_counted() {
         "{fcr:?}"
     );
     let sl = &t
-        .series("channels.phone.service_level")
+        .series(&KpiId::channel("phone", "service_level"))
         .unwrap()
         .differences[0];
     // Week 1 is the same, day for day (common random numbers, nothing differs yet).
@@ -129,7 +135,7 @@ fn class_time_dips_gains_lift_and_the_cost_is_counted() {
     assert!(sl[12..].iter().filter(|d| d.significant).count() >= 10);
     // Weeks 3-4: the gains have built up: customers get better service, more of them at level 4+.
     let lift = &t
-        .series("channels.phone.level_4_or_above")
+        .series(&KpiId::channel("phone", "level_4_or_above"))
         .unwrap()
         .differences[0];
     for d in &lift[14..] {

@@ -13,7 +13,9 @@
 //! its per-replication values; for every KPI but the wait quantiles this is the summary.json mean.
 
 use super::Report;
-use super::sheet::{Cell, Sheet, Unit, unit_of};
+use super::kpi::{self, KpiId, Measure};
+use super::sheet::{Cell, Sheet, Unit};
+pub use super::sheet::{number, signed};
 use crate::scenario::Scenario;
 use crate::stats::{ReplicationTally, t_quantile_975};
 use indexmap::IndexMap;
@@ -64,26 +66,36 @@ impl Period {
     }
 }
 
-/// The KPIs of a timeline, per channel (`channels.<name>.<kpi>`) and per group (`groups.<name>.<kpi>`):
-/// the columns of intervals.csv and groups.csv, over the period.
-const TIMELINE_CHANNEL_KPIS: [&str; 7] = [
-    "offered",
-    "service_level",
-    "asa_s",
-    "abandon_rate",
-    "occupancy",
-    "backlog",
-    "staffed_agents",
-];
-const TIMELINE_GROUP_KPIS: [&str; 3] = ["occupancy", "staffed_agents", "absent_agents"];
+/// The KPIs of a timeline, per channel (`channels.<name>.<kpi>`, and `level_4_or_above` of the cases that
+/// started in the period) and per group (`groups.<name>.<kpi>`): columns of intervals.csv and groups.csv, over
+/// the period.
+fn timeline_channel_kpis(row: &super::IntervalKpis) -> [(&'static str, Option<f64>); 7] {
+    [
+        ("offered", row.contacts.offered.mean),
+        ("service_level", row.contacts.service_level.mean),
+        ("asa_s", row.contacts.asa_s.mean),
+        ("abandon_rate", row.contacts.abandon_rate.mean),
+        ("occupancy", row.contacts.occupancy.mean),
+        ("backlog", row.backlog.mean),
+        ("staffed_agents", row.staffed_agents.mean),
+    ]
+}
 
-/// One scenario's per-replication values of every KPI, keyed by its path in summary.json
-/// (`channels.phone.service_level`). `None` where the KPI is undefined in that replication.
+fn timeline_group_kpis(row: &super::GroupIntervalKpis) -> [(&'static str, Option<f64>); 3] {
+    [
+        ("occupancy", row.occupancy.mean),
+        ("staffed_agents", row.staffed_agents.mean),
+        ("absent_agents", row.absent_agents.mean),
+    ]
+}
+
+/// One scenario's per-replication values of every KPI (in summary.json order). `None` where the KPI is
+/// undefined in that replication.
 pub struct KpiSamples {
     pub scenario: String,
-    pub values: IndexMap<String, Vec<Option<f64>>>,
+    pub values: IndexMap<KpiId, Vec<Option<f64>>>,
     /// Per timeline KPI, per period, per replication (empty without a timeline).
-    pub timeline: IndexMap<String, Vec<Vec<Option<f64>>>>,
+    pub timeline: IndexMap<KpiId, Vec<Vec<Option<f64>>>>,
     /// Whether the run meets each of the eight standards (summary.json `standards.<name>.met`).
     pub standards_met: IndexMap<String, Option<bool>>,
 }
@@ -102,7 +114,7 @@ impl KpiSamples {
         let mut coarse = s.clone();
         coarse.interval_s *= per as f64;
         let periods = s.intervals() / per;
-        let mut put = |key: String, p: usize, i: usize, v: Option<f64>| {
+        let mut put = |key: KpiId, p: usize, i: usize, v: Option<f64>| {
             samples
                 .timeline
                 .entry(key)
@@ -112,31 +124,19 @@ impl KpiSamples {
             let report = Report::build(&coarse, std::slice::from_ref(&rep.rebin(per)));
             for (channel, rows) in &report.intervals {
                 for (p, row) in rows.iter().enumerate() {
-                    let json = serde_json::to_value(row).expect("a report serialises");
-                    for k in TIMELINE_CHANNEL_KPIS {
-                        put(
-                            format!("channels.{channel}.{k}"),
-                            p,
-                            i,
-                            json[k]["mean"].as_f64(),
-                        );
+                    for (k, v) in timeline_channel_kpis(row) {
+                        put(KpiId::channel(channel, k), p, i, v);
                     }
                     // Levels 4 to 6 together, when any case started in the period.
                     let top: Vec<f64> = row.levels[3..].iter().filter_map(|e| e.mean).collect();
                     let share = (!top.is_empty()).then(|| top.iter().sum());
-                    put(format!("channels.{channel}.level_4_or_above"), p, i, share);
+                    put(KpiId::channel(channel, "level_4_or_above"), p, i, share);
                 }
             }
             for (group, rows) in &report.group_intervals {
                 for (p, row) in rows.iter().enumerate() {
-                    let json = serde_json::to_value(row).expect("a report serialises");
-                    for k in TIMELINE_GROUP_KPIS {
-                        put(
-                            format!("groups.{group}.{k}"),
-                            p,
-                            i,
-                            json[k]["mean"].as_f64(),
-                        );
+                    for (k, v) in timeline_group_kpis(row) {
+                        put(KpiId::group(group, k), p, i, v);
                     }
                 }
             }
@@ -145,15 +145,12 @@ impl KpiSamples {
     }
 
     pub fn new(s: &Scenario, reps: &[ReplicationTally]) -> KpiSamples {
-        let mut values: IndexMap<String, Vec<Option<f64>>> = IndexMap::new();
+        let mut values: IndexMap<KpiId, Vec<Option<f64>>> = IndexMap::new();
         for (i, rep) in reps.iter().enumerate() {
             let one = Report::build(s, std::slice::from_ref(rep));
-            let json = serde_json::to_value(&one).expect("a report serialises");
-            let mut flat = Vec::new();
-            flatten(&json, &mut String::new(), &mut flat);
-            for (key, v, _) in flat {
+            for (key, e) in kpi::estimates(&one) {
                 let column = values.entry(key).or_insert_with(|| vec![None; reps.len()]);
-                column[i] = v;
+                column[i] = e.mean;
             }
         }
         let standards_met = Report::build(s, reps)
@@ -167,40 +164,6 @@ impl KpiSamples {
             timeline: IndexMap::new(),
             standards_met,
         }
-    }
-}
-
-/// Collects every `{ "mean": .., "ci95": .. }` estimate under `v` with its dotted path.
-/// Every estimate of a report with its summary.json path: (path, mean, ci95).
-pub fn estimates(report: &Report) -> Vec<(String, Option<f64>, Option<f64>)> {
-    let json = serde_json::to_value(report).expect("a report serialises");
-    let mut out = Vec::new();
-    flatten(&json, &mut String::new(), &mut out);
-    out
-}
-
-type Flat = Vec<(String, Option<f64>, Option<f64>)>;
-
-fn flatten(v: &serde_json::Value, path: &mut String, out: &mut Flat) {
-    let serde_json::Value::Object(map) = v else {
-        return;
-    };
-    if map.contains_key("mean") && map.contains_key("ci95") {
-        out.push((path.clone(), map["mean"].as_f64(), map["ci95"].as_f64()));
-        return;
-    }
-    for (k, child) in map {
-        // Run information (timings, versions) is not a KPI.
-        if path.is_empty() && k == "run" {
-            continue;
-        }
-        let len = path.len();
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(k);
-        flatten(child, path, out);
-        path.truncate(len);
     }
 }
 
@@ -230,7 +193,8 @@ pub struct Difference {
 /// One KPI across the scenarios.
 #[derive(Debug, Clone, Serialize)]
 pub struct KpiRow {
-    pub kpi: String,
+    /// Written as its path.
+    pub kpi: KpiId,
     /// One per scenario, in the order given.
     pub values: Vec<Value>,
     /// One per scenario after the first: its difference to the first.
@@ -257,7 +221,8 @@ pub struct ValueForMoney {
 /// One KPI period by period, for each scenario, with its paired differences to the baseline.
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
-    pub kpi: String,
+    /// Written as its path.
+    pub kpi: KpiId,
     /// Per scenario, per period: the mean over replications.
     pub values: Vec<Vec<Option<f64>>>,
     /// Per scenario after the first, per period: the difference to the baseline.
@@ -278,7 +243,7 @@ impl Timeline {
     pub fn new(samples: &[KpiSamples], period: Period) -> Timeline {
         let periods = samples[0].timeline.values().next().map_or(0, |v| v.len());
         // Every scenario's KPIs, the baseline's first (a channel only a later scenario has is included).
-        let mut keys: IndexMap<&str, ()> = IndexMap::new();
+        let mut keys: IndexMap<&KpiId, ()> = IndexMap::new();
         for s in samples {
             for k in s.timeline.keys() {
                 keys.insert(k, ());
@@ -290,7 +255,7 @@ impl Timeline {
                 let column = |s: &KpiSamples| s.timeline.get(kpi).cloned();
                 let a = column(&samples[0]).unwrap_or_default();
                 Series {
-                    kpi: kpi.to_string(),
+                    kpi: kpi.clone(),
                     values: samples
                         .iter()
                         .map(|s| {
@@ -327,8 +292,8 @@ impl Timeline {
         }
     }
 
-    pub fn series(&self, kpi: &str) -> Option<&Series> {
-        self.series.iter().find(|s| s.kpi == kpi)
+    pub fn series(&self, kpi: &KpiId) -> Option<&Series> {
+        self.series.iter().find(|s| s.kpi == *kpi)
     }
 }
 
@@ -345,11 +310,11 @@ pub fn timeline_sheet(t: &Timeline) -> Sheet {
     ];
     let mut sheet = Sheet::new("Timeline", header.map(String::from).to_vec());
     for s in &t.series {
-        let unit = unit_of(&s.kpi);
+        let unit = s.kpi.unit();
         for p in 0..t.periods {
             for (i, name) in t.scenarios.iter().enumerate() {
                 let mut row = vec![
-                    Cell::Text(s.kpi.clone()),
+                    Cell::Text(s.kpi.path()),
                     Cell::Number((p + 1) as f64, Unit::Plain),
                     Cell::Text(name.clone()),
                     Cell::number(s.values[i][p], unit),
@@ -396,7 +361,7 @@ impl Comparison {
     /// `samples[0]` is the baseline. KPIs are those of the baseline, in its summary.json order, followed by
     /// any the others add (a channel only they have); a KPI a scenario lacks has no value there.
     pub fn new(samples: &[KpiSamples], seed: u64, replications: u32) -> Comparison {
-        let mut keys: IndexMap<&str, ()> = IndexMap::new();
+        let mut keys: IndexMap<&KpiId, ()> = IndexMap::new();
         for s in samples {
             for k in s.values.keys() {
                 keys.insert(k, ());
@@ -409,7 +374,7 @@ impl Comparison {
                 let column = |s: &KpiSamples| s.values.get(kpi).unwrap_or(&empty).clone();
                 let base = column(&samples[0]);
                 KpiRow {
-                    kpi: kpi.to_string(),
+                    kpi: kpi.clone(),
                     values: samples.iter().map(|s| value(&column(s))).collect(),
                     differences: samples[1..]
                         .iter()
@@ -434,20 +399,20 @@ impl Comparison {
 
     /// Value for money of scenario `j + 1` against the baseline.
     fn value_for_money(&self, j: usize) -> ValueForMoney {
-        let diff = |kpi: &str| self.row(kpi).map(|r| &r.differences[j]);
-        let cost = diff("cost.total").and_then(|d| d.mean);
+        let diff = |kpi: KpiId| self.row(&kpi).map(|r| &r.differences[j]);
+        let cost = diff(KpiId::cost("total")).and_then(|d| d.mean);
         // A gain only counts when it is real: positive with an interval that excludes zero.
         let gain = |d: Option<&Difference>| {
             d.filter(|d| d.significant)
                 .and_then(|d| d.mean)
                 .filter(|&m| m > 0.0)
         };
-        let sl = diff("standards.time.value");
-        let lift = diff("experience.overall.level_4_or_above");
+        let sl = diff(KpiId::standard("time"));
+        let lift = diff(KpiId::experience(Measure::Field("level_4_or_above")));
         // The level shares are shares of ended cases: scale by the baseline's ended (not open) cases.
-        let mean0 = |kpi: &str| self.row(kpi).and_then(|r| r.values[0].mean);
-        let cases = mean0("cases.cases")
-            .zip(mean0("cases.open"))
+        let mean0 = |kpi: KpiId| self.row(&kpi).and_then(|r| r.values[0].mean);
+        let cases = mean0(KpiId::cases("cases"))
+            .zip(mean0(KpiId::cases("open")))
             .map(|(n, open)| n - open);
         // A price only for money spent: a cheaper scenario that gains has no cost per gain.
         let per = |cost: Option<f64>, gain: Option<f64>| Some(cost.filter(|&c| c > 0.0)? / gain?);
@@ -460,8 +425,8 @@ impl Comparison {
         }
     }
 
-    pub fn row(&self, kpi: &str) -> Option<&KpiRow> {
-        self.kpis.iter().find(|r| r.kpi == kpi)
+    pub fn row(&self, kpi: &KpiId) -> Option<&KpiRow> {
+        self.kpis.iter().find(|r| r.kpi == *kpi)
     }
 }
 
@@ -534,35 +499,6 @@ fn difference(a: &[Option<f64>], b: &[Option<f64>]) -> Difference {
     }
 }
 
-/// The rows the terminal shows: the headline KPIs of each channel, the case KPIs, the six levels and the
-/// standards' headline values. Everything else is in comparison.json and comparison.csv.
-pub fn headline(kpi: &str) -> bool {
-    const CHANNEL: [&str; 6] = [
-        "service_level",
-        "asa_s",
-        "abandon_rate",
-        "occupancy",
-        "backlog_end",
-        "cases.fcr_rate",
-    ];
-    // channels.<name>.<kpi>: channel names are identifiers, without dots.
-    let channel_kpi = kpi
-        .strip_prefix("channels.")
-        .and_then(|rest| rest.split_once('.'))
-        .is_some_and(|(_, k)| CHANNEL.contains(&k));
-    channel_kpi
-        || kpi.starts_with("cases.")
-            && matches!(
-                &kpi[6..],
-                "fcr_rate" | "contacts_per_case" | "time_to_resolution_s"
-            )
-        || kpi.starts_with("experience.overall.levels.")
-        || kpi == "experience.overall.level_4_or_above"
-        || (kpi.starts_with("standards.") && kpi.ends_with(".value"))
-        || (kpi.starts_with("groups.") && kpi.ends_with(".occupancy"))
-        || kpi == "cost.total"
-}
-
 /// The comparison as a text table: each scenario's value, and for each later scenario its difference to
 /// the first with the paired 95% interval, marked when the interval excludes zero.
 pub fn render(c: &Comparison) -> String {
@@ -592,8 +528,9 @@ pub fn render(c: &Comparison) -> String {
     }
     let _ = writeln!(out, "{header}");
     let mut any_insignificant = false;
-    for row in c.kpis.iter().filter(|r| headline(&r.kpi)) {
-        let mut line = format!("{:<48}", row.kpi);
+    // The headline KPIs (KpiId::is_headline); everything else is in comparison.json and comparison.csv.
+    for row in c.kpis.iter().filter(|r| r.kpi.is_headline()) {
+        let mut line = format!("{:<48}", row.kpi.path());
         for v in &row.values {
             let _ = write!(line, " {:>11}", number(v.mean));
         }
@@ -705,21 +642,6 @@ pub fn letter(i: usize) -> String {
     }
 }
 
-/// A number with digits that suit its size; "-" when undefined.
-pub fn number(x: Option<f64>) -> String {
-    match x {
-        None => "-".into(),
-        Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
-        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
-        Some(v) => format!("{v:.4}"),
-    }
-}
-
-pub fn signed(x: f64) -> String {
-    let s = number(Some(x));
-    if x >= 0.0 { format!("+{s}") } else { s }
-}
-
 /// comparison.csv: one row per KPI and scenario; the baseline's rows have no difference.
 pub fn comparison_sheet(c: &Comparison) -> Sheet {
     let header = [
@@ -734,10 +656,10 @@ pub fn comparison_sheet(c: &Comparison) -> Sheet {
     ];
     let mut sheet = Sheet::new("Comparison", header.map(String::from).to_vec());
     for row in &c.kpis {
-        let unit = unit_of(&row.kpi);
+        let unit = row.kpi.unit();
         for (i, v) in row.values.iter().enumerate() {
             let mut cells = vec![
-                Cell::Text(row.kpi.clone()),
+                Cell::Text(row.kpi.path()),
                 Cell::Text(c.scenarios[i].clone()),
                 Cell::number(v.mean, unit),
             ];
@@ -828,19 +750,20 @@ mod tests {
             standards_met: IndexMap::new(),
             timeline: keys
                 .iter()
-                .map(|k| (k.to_string(), vec![vec![Some(1.0), Some(2.0)]; 3]))
+                .map(|k| {
+                    (
+                        KpiId::channel(k, "offered"),
+                        vec![vec![Some(1.0), Some(2.0)]; 3],
+                    )
+                })
                 .collect(),
         };
         // The baseline lacks a channel the other has: its series is still there, with no baseline value.
-        let t = Timeline::new(
-            &[
-                sample(&["channels.a.offered"]),
-                sample(&["channels.a.offered", "channels.b, x.offered"]),
-            ],
-            Period::Day,
-        );
+        let t = Timeline::new(&[sample(&["a"]), sample(&["a", "b, x"])], Period::Day);
         assert_eq!(t.periods, 3);
-        let b = t.series("channels.b, x.offered").expect("union of keys");
+        let b = t
+            .series(&KpiId::channel("b, x", "offered"))
+            .expect("union of keys");
         assert_eq!(b.values[0], vec![None; 3]);
         assert_eq!(b.values[1], vec![Some(1.5); 3]);
         assert_eq!(b.differences[0][0].pairs, 0);
@@ -849,25 +772,6 @@ mod tests {
         assert!(
             csv.contains("\"channels.b, x.offered\",1,\"s, one\""),
             "{csv}"
-        );
-    }
-
-    #[test]
-    fn flatten_finds_every_estimate() {
-        let v = serde_json::json!({
-            "scenario": "x",
-            "cases": { "fcr_rate": { "mean": 0.5, "ci95": null } },
-            "channels": { "phone": { "contacts": { "asa_s": { "mean": null, "ci95": null } } } },
-            "run": { "seconds": { "mean": 1.0, "ci95": 0.0 } }
-        });
-        let mut out = Vec::new();
-        flatten(&v, &mut String::new(), &mut out);
-        assert_eq!(
-            out,
-            vec![
-                ("cases.fcr_rate".to_string(), Some(0.5), None),
-                ("channels.phone.contacts.asa_s".to_string(), None, None)
-            ]
         );
     }
 }

@@ -3,16 +3,25 @@
 //! six levels and the standards. Every KPI has a column for its mean and one for its ci95.
 
 use super::Report;
-use super::sheet::{Cell, Sheet, Unit, unit_of};
+use super::kpi::{KpiId, Measure, Scope};
+use super::sheet::{Cell, Sheet, Unit};
 use crate::stats::Estimate;
 
-/// Adds a KPI's mean and ci95 to a row (and their columns to the header on the first row).
-fn push(header: &mut Vec<String>, row: &mut Vec<Cell>, name: &str, e: &Estimate, first: bool) {
+/// Adds a measure's mean and ci95 to a row (and their columns, named after the measure, to the header on
+/// the first row).
+fn push(
+    header: &mut Vec<String>,
+    row: &mut Vec<Cell>,
+    measure: Measure,
+    e: &Estimate,
+    first: bool,
+) {
     if first {
-        header.push(name.to_string());
+        let name = measure.name();
+        header.push(name.clone());
         header.push(format!("{name}_ci95"));
     }
-    let unit = unit_of(name);
+    let unit = measure.unit();
     row.push(Cell::number(e.mean, unit));
     row.push(Cell::number(e.ci95, unit));
 }
@@ -60,7 +69,7 @@ pub fn intervals_sheet(report: &Report) -> Sheet {
                 ])
                 .chain(LEVEL_COLUMNS.iter().zip(&k.levels).map(|(n, e)| (*n, e)))
             {
-                push(&mut sheet.header, &mut row, name, e, first);
+                push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
             }
             sheet.rows.push(row);
         }
@@ -85,7 +94,7 @@ pub fn groups_sheet(report: &Report) -> Sheet {
             let mut row = interval_cells(group, i, report.run.interval_s);
             let first = sheet.rows.is_empty();
             for (name, e) in k.fields() {
-                push(&mut sheet.header, &mut row, name, e, first);
+                push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
             }
             sheet.rows.push(row);
         }
@@ -109,7 +118,7 @@ pub fn summary_sheet(report: &Report) -> Sheet {
             ("backlog_end", &k.backlog_end),
             ("backlog_end_of_day", &k.backlog_end_of_day),
         ]) {
-            push(&mut sheet.header, &mut row, name, e, first);
+            push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
         }
         sheet.rows.push(row);
     }
@@ -135,15 +144,15 @@ pub fn levels_sheet(report: &Report) -> Sheet {
         let held = e
             .held_down_by
             .iter()
-            .map(|(f, v)| (format!("held_down_by.{f}"), v));
-        for (name, v) in e
+            .map(|(f, v)| (Measure::HeldDownBy(f), v));
+        for (measure, v) in e
             .levels
             .iter()
-            .map(|(l, v)| (format!("levels.{l}"), v))
-            .chain([("level_4_or_above".to_string(), &e.level_4_or_above)])
+            .map(|(l, v)| (Measure::Level(l), v))
+            .chain([(Measure::Field("level_4_or_above"), &e.level_4_or_above)])
             .chain(held)
         {
-            push(&mut sheet.header, &mut row, &name, v, first);
+            push(&mut sheet.header, &mut row, measure, v, first);
         }
         sheet.rows.push(row);
     }
@@ -163,7 +172,7 @@ pub fn standards_sheet(report: &Report) -> Sheet {
     ];
     let mut sheet = Sheet::new("Standards", header.map(String::from).to_vec());
     for (name, row) in &report.standards {
-        let unit = unit_of(&format!("standards.{name}.value"));
+        let unit = KpiId::new(Scope::Standard(name), Measure::Value).unit();
         sheet.rows.push(vec![
             Cell::Text(name.to_string()),
             Cell::Text(row.headline.to_string()),
@@ -202,15 +211,12 @@ pub fn run_sheet(report: &Report, date: &str) -> Sheet {
     sheet.rows.push(plain("horizon_s", report.run.horizon_s));
     sheet.rows.push(plain("warmup_s", report.run.warmup_s));
     sheet.rows.push(plain("interval_s", report.run.interval_s));
-    for (name, e) in [
-        ("cost.staff", &report.cost.staff),
-        ("cost.training", &report.cost.training),
-        ("cost.total", &report.cost.total),
-    ] {
+    for (name, e) in report.cost.fields() {
+        let kpi = KpiId::cost(name);
         sheet.rows.push(vec![
-            Cell::Text(name.into()),
-            Cell::number(e.mean, Unit::Money),
-            Cell::number(e.ci95, Unit::Money),
+            Cell::Text(kpi.path()),
+            Cell::number(e.mean, kpi.unit()),
+            Cell::number(e.ci95, kpi.unit()),
         ]);
     }
     sheet

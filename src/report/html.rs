@@ -4,9 +4,9 @@
 //! filled with sections built here from the same tables the terminal shows.
 
 use super::Report;
-use super::compare::{Comparison, headline, letter};
+use super::compare::{Comparison, letter};
 use super::plot::Chart;
-use super::sheet::{show, unit_of};
+use super::sheet::show;
 use super::sweep::Sweep;
 use super::table::{self, Grid};
 use crate::scenario::duration::format_duration;
@@ -233,10 +233,10 @@ pub fn compare_report(
             .map(|i| vec![format!("{} − A", letter(i)), "[paired 95% CI]".into()]),
     );
     let mut rows = Vec::new();
-    for row in c.kpis.iter().filter(|r| headline(&r.kpi)) {
-        let unit = unit_of(&row.kpi);
+    for row in c.kpis.iter().filter(|r| r.kpi.is_headline()) {
+        let unit = row.kpi.unit();
         let mut cells = vec![Td {
-            text: row.kpi.clone(),
+            text: row.kpi.path(),
             class: "",
         }];
         cells.extend(row.values.iter().map(|v| Td {

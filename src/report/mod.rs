@@ -8,6 +8,7 @@ pub mod compare;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod kpi;
 pub mod plot;
 pub mod sheet;
 pub mod sweep;
@@ -163,6 +164,20 @@ pub struct CaseKpis {
 }
 
 impl CaseKpis {
+    /// The KPIs with their JSON names, in contract order.
+    pub fn fields(&self) -> [(&'static str, &Estimate); 8] {
+        [
+            ("cases", &self.cases),
+            ("fcr_rate", &self.fcr_rate),
+            ("resolution_rate", &self.resolution_rate),
+            ("contacts_per_case", &self.contacts_per_case),
+            ("time_to_resolution_s", &self.time_to_resolution_s),
+            ("gave_up_rate", &self.gave_up_rate),
+            ("left_unserved_rate", &self.left_unserved_rate),
+            ("open", &self.open),
+        ]
+    }
+
     fn over(
         reps: &[ReplicationTally],
         tally: impl Fn(&ReplicationTally) -> crate::stats::CaseTally,
@@ -470,6 +485,23 @@ pub struct GroupKpis {
     pub staff_cost: Estimate,
 }
 
+impl GroupKpis {
+    /// The KPIs with their JSON names, in contract order.
+    pub fn fields(&self) -> [(&'static str, &Estimate); 9] {
+        [
+            ("occupancy", &self.occupancy),
+            ("staffed_hours", &self.staffed_hours),
+            ("busy_hours", &self.busy_hours),
+            ("handling_hours", &self.handling_hours),
+            ("idle_hours", &self.idle_hours),
+            ("break_hours", &self.break_hours),
+            ("shrinkage_hours", &self.shrinkage_hours),
+            ("paid_hours", &self.paid_hours),
+            ("staff_cost", &self.staff_cost),
+        ]
+    }
+}
+
 /// What a scenario costs over the measured window (summary.json `cost`).
 #[derive(Debug, Clone, Serialize)]
 pub struct CostKpis {
@@ -481,6 +513,17 @@ pub struct CostKpis {
     pub total: Estimate,
 }
 
+impl CostKpis {
+    /// The KPIs with their JSON names, in contract order.
+    pub fn fields(&self) -> [(&'static str, &Estimate); 3] {
+        [
+            ("staff", &self.staff),
+            ("training", &self.training),
+            ("total", &self.total),
+        ]
+    }
+}
+
 /// A training programme over the window (summary.json `training.<name>`).
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainingKpis {
@@ -488,6 +531,16 @@ pub struct TrainingKpis {
     pub participant_hours: Estimate,
     /// Fixed cost + participant-hours × cost per participant-hour.
     pub cost: Estimate,
+}
+
+impl TrainingKpis {
+    /// The KPIs with their JSON names, in contract order.
+    pub fn fields(&self) -> [(&'static str, &Estimate); 2] {
+        [
+            ("participant_hours", &self.participant_hours),
+            ("cost", &self.cost),
+        ]
+    }
 }
 
 /// A programme's cost in a replication whose participants spent `class_s` seconds in its sessions.

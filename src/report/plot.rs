@@ -5,6 +5,7 @@
 //! draws rectangles.
 
 use super::Report;
+use super::kpi::{KpiId, Measure, Scope};
 use crate::stats::Estimate;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -860,25 +861,20 @@ fn quiet_corner(points: &[(f64, f64)], x: (f64, f64), y: (f64, f64)) -> SeriesLa
     .map_or(SeriesLabelPosition::LowerRight, |c| c.0)
 }
 
-/// The KPIs charted for sweeps and comparisons: each channel's service level and the share of cases at
-/// level 4 or above, as (key, title, axis label, scale to percent).
-fn charted_kpis(keys: impl Iterator<Item = String>) -> Vec<(String, String, &'static str)> {
+/// The KPIs charted for sweeps and comparisons: each channel's (and priority class's) service level and the
+/// share of cases at level 4 or above, as (KPI, title, axis label).
+fn charted_kpis(keys: impl Iterator<Item = KpiId>) -> Vec<(KpiId, String, &'static str)> {
     keys.filter_map(|k| {
-        if k == "experience.overall.level_4_or_above" {
-            Some((
-                k,
-                "cases at level 4 or above".to_string(),
-                "share of cases (%)",
-            ))
-        } else if let Some(c) = k
-            .strip_prefix("channels.")
-            .and_then(|r| r.strip_suffix(".service_level"))
-        {
-            let title = format!("{c}: service level");
-            Some((k, title, "service level (%)"))
-        } else {
-            None
-        }
+        let axis = match (&k.scope, k.measure) {
+            (Scope::Experience, Measure::Field("level_4_or_above")) => "share of cases (%)",
+            // A priority class's too (only comparisons chart all KPIs, classes included).
+            (Scope::Channel(_) | Scope::Class(..), Measure::Field("service_level")) => {
+                "service level (%)"
+            }
+            _ => return None,
+        };
+        let title = k.label();
+        Some((k, title, axis))
     })
     .collect()
 }
@@ -906,8 +902,11 @@ pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, S
             } else {
                 title.clone()
             };
-            let est = super::compare::estimates(report);
-            let Some((_, Some(y), h)) = est.into_iter().find(|(p, _, _)| *p == kpi) else {
+            let est = super::kpi::estimates(report);
+            let Some((_, e)) = est.iter().find(|(k, _)| *k == kpi) else {
+                continue;
+            };
+            let (Some(y), h) = (e.mean, e.ci95) else {
                 continue;
             };
             let point = (
@@ -1056,16 +1055,13 @@ pub fn compare_charts(
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut files = Vec::new();
     let mut wanted = charted_kpis(c.kpis.iter().map(|r| r.kpi.clone()));
-    for (kpi, title, y) in [
-        (
-            "cases.fcr_rate",
-            "first-contact resolution",
-            "share of cases (%)",
-        ),
-        ("cost.total", "total cost", "cost"),
+    for (kpi, y) in [
+        (KpiId::cases("fcr_rate"), "share of cases (%)"),
+        (KpiId::cost("total"), "cost"),
     ] {
-        if c.row(kpi).is_some() {
-            wanted.push((kpi.to_string(), title.to_string(), y));
+        if c.row(&kpi).is_some() {
+            let title = kpi.label();
+            wanted.push((kpi, title, y));
         }
     }
     for (kpi, title, y_desc) in &wanted {
@@ -1098,7 +1094,7 @@ pub fn compare_charts(
         .map(|i| {
             crate::experience::LEVELS
                 .iter()
-                .map(|l| c.row(&format!("experience.overall.levels.{l}"))?.values[i].mean)
+                .map(|l| c.row(&KpiId::experience(Measure::Level(l)))?.values[i].mean)
                 .collect()
         })
         .collect();
@@ -1124,25 +1120,17 @@ pub fn compare_charts(
 
 /// Comparison charts: each charted KPI day by day (or week by week) for every scenario, from the timeline.
 fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart>, String> {
-    let keys = t.series.iter().map(|s| s.kpi.clone());
-    let kpis: Vec<(String, String, &'static str)> = keys
-        .filter_map(|k| {
-            let c = k.strip_prefix("channels.")?;
-            if let Some(c) = c.strip_suffix(".service_level") {
-                Some((
-                    k.clone(),
-                    format!("{c}: service level"),
-                    "service level (%)",
-                ))
-            } else {
-                c.strip_suffix(".level_4_or_above").map(|c| {
-                    (
-                        k.clone(),
-                        format!("{c}: cases at level 4 or above"),
-                        "share of cases (%)",
-                    )
-                })
-            }
+    // Each channel's service level and share of cases at level 4 or above.
+    let kpis: Vec<(KpiId, String, &'static str)> = t
+        .series
+        .iter()
+        .filter_map(|s| {
+            let axis = match (&s.kpi.scope, s.kpi.measure) {
+                (Scope::Channel(_), Measure::Field("service_level")) => "service level (%)",
+                (Scope::Channel(_), Measure::Field("level_4_or_above")) => "share of cases (%)",
+                _ => return None,
+            };
+            Some((s.kpi.clone(), s.kpi.label(), axis))
         })
         .collect();
     let mut files = Vec::new();

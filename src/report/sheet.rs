@@ -77,34 +77,6 @@ impl Sheet {
     }
 }
 
-/// The unit of a KPI from its name (a column name or a summary.json path such as
-/// `channels.phone.service_level`; a `_ci95` column has its KPI's unit).
-pub fn unit_of(name: &str) -> Unit {
-    let name = name.strip_suffix("_ci95").unwrap_or(name);
-    let last = name.rsplit('.').next().unwrap_or(name);
-    // The standards' headline values are shares but for efficiency's contacts per case (docs/output.md).
-    if name.starts_with("standards.") && last == "value" {
-        return if name == "standards.efficiency.value" {
-            Unit::Count
-        } else {
-            Unit::Share
-        };
-    }
-    if name.starts_with("cost.") || last.ends_with("cost") {
-        return Unit::Money;
-    }
-    if last.ends_with("_s") {
-        return Unit::Seconds;
-    }
-    let share = last.contains("service_level")
-        || last.ends_with("_rate")
-        || last.ends_with("_share")
-        || last.ends_with("_or_above")
-        || matches!(last, "prob_wait" | "occupancy" | "p_target_missed")
-        || level_share(name);
-    if share { Unit::Share } else { Unit::Count }
-}
-
 /// A value (or, `difference`, a signed difference) with its 95% half-width, in the KPI's unit: shares as
 /// percentages (differences in percentage points), seconds with "s", other numbers as the terminal shows them.
 pub fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> String {
@@ -125,11 +97,11 @@ pub fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> Str
         }
         _ => (
             if difference {
-                super::compare::signed(v)
+                signed(v)
             } else {
-                super::compare::number(Some(v))
+                number(Some(v))
             },
-            h.map(|h| super::compare::number(Some(h))),
+            h.map(|h| number(Some(h))),
         ),
     };
     match half {
@@ -138,19 +110,20 @@ pub fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> Str
     }
 }
 
-/// A level share or held-down share: `experience.<who>.levels.<level>` and `...held_down_by.<factor>` in
-/// summary.json paths, `levels.<level>` and `held_down_by.<factor>` as the Levels sheet names its columns.
-/// (Only under `experience`: a group or channel may be named "levels".)
-fn level_share(name: &str) -> bool {
-    let tail = name.strip_prefix("experience.").map_or(Some(name), |rest| {
-        // experience.overall.<tail> or experience.by_first_channel.<channel>.<tail>
-        rest.strip_prefix("overall.").or_else(|| {
-            rest.strip_prefix("by_first_channel.")?
-                .split_once('.')
-                .map(|(_, t)| t)
-        })
-    });
-    tail.is_some_and(|t| t.starts_with("levels.") || t.starts_with("held_down_by."))
+/// A number with digits that suit its size; "-" when undefined.
+pub fn number(x: Option<f64>) -> String {
+    match x {
+        None => "-".into(),
+        Some(v) if v.abs() >= 1000.0 => format!("{v:.0}"),
+        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.4}"),
+    }
+}
+
+/// A number as `number` writes it, with a sign.
+pub fn signed(x: f64) -> String {
+    let s = number(Some(x));
+    if x >= 0.0 { format!("+{s}") } else { s }
 }
 
 /// The workbook of `sheets`, one worksheet each: a bold header row that stays in view, filters on it,
@@ -224,37 +197,6 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn units_follow_the_kpi_names() {
-        assert_eq!(unit_of("service_level"), Unit::Share);
-        assert_eq!(
-            unit_of("channels.phone.service_level_answered_ci95"),
-            Unit::Share
-        );
-        assert_eq!(unit_of("asa_s"), Unit::Seconds);
-        assert_eq!(unit_of("cases.time_to_resolution_s"), Unit::Seconds);
-        assert_eq!(unit_of("cost.total"), Unit::Money);
-        assert_eq!(unit_of("groups.agents.staff_cost"), Unit::Money);
-        assert_eq!(unit_of("experience.overall.levels.6_amazing"), Unit::Share);
-        assert_eq!(unit_of("experience.overall.held_down_by.wait"), Unit::Share);
-        assert_eq!(unit_of("standards.time.value"), Unit::Share);
-        assert_eq!(unit_of("standards.efficiency.value"), Unit::Count);
-        assert_eq!(unit_of("standards.action.measures.complaints"), Unit::Count);
-        assert_eq!(unit_of("offered"), Unit::Count);
-        assert_eq!(unit_of("level_4_share"), Unit::Share);
-        // The Levels sheet's own column names.
-        assert_eq!(unit_of("levels.6_amazing"), Unit::Share);
-        assert_eq!(unit_of("held_down_by.wait_ci95"), Unit::Share);
-        assert_eq!(unit_of("level_4_or_above"), Unit::Share);
-        assert_eq!(
-            unit_of("experience.by_first_channel.phone.levels.1_disappointing"),
-            Unit::Share
-        );
-        // A group or channel called "levels" keeps its units.
-        assert_eq!(unit_of("groups.levels.staffed_hours"), Unit::Count);
-        assert_eq!(unit_of("channels.levels.offered"), Unit::Count);
-    }
 
     #[test]
     fn a_sheet_beyond_excels_rows_is_refused() {

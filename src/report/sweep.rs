@@ -2,8 +2,9 @@
 //! headline KPIs of each point (the rows `compare` shows; docs/sweep.md) with their 95% half-widths.
 
 use super::Report;
-use super::compare::{estimates, headline};
-use super::sheet::{Cell, Sheet, unit_of};
+use super::kpi::{KpiId, Measure, Scope, estimates};
+use super::sheet::{Cell, Sheet};
+use crate::stats::Estimate;
 
 /// The points of a sweep: the swept keys, and per point its values and report.
 pub struct Sweep {
@@ -13,15 +14,20 @@ pub struct Sweep {
 
 impl Sweep {
     /// The KPI columns: the headline KPIs of the first point, in summary.json order.
-    pub fn kpis(&self) -> Vec<String> {
+    pub fn kpis(&self) -> Vec<KpiId> {
         self.points.first().map_or_else(Vec::new, |(_, r)| {
             estimates(r)
                 .into_iter()
-                .filter(|(k, _, _)| headline(k))
-                .map(|(k, _, _)| k)
+                .filter(|(k, _)| k.is_headline())
+                .map(|(k, _)| k)
                 .collect()
         })
     }
+}
+
+/// A point's estimate of `kpi`, if its report has it.
+fn find<'a>(est: &[(KpiId, &'a Estimate)], kpi: &KpiId) -> Option<&'a Estimate> {
+    est.iter().find(|(k, _)| k == kpi).map(|(_, e)| *e)
 }
 
 /// A swept value as a cell: numbers stay numbers (spelt as in TOML in the CSV), anything else is text.
@@ -39,18 +45,18 @@ pub fn sweep_sheet(s: &Sweep) -> Sheet {
     let kpis = s.kpis();
     let mut header: Vec<String> = s.keys.clone();
     for k in &kpis {
-        header.push(k.clone());
-        header.push(format!("{k}_ci95"));
+        let path = k.path();
+        header.extend([path.clone(), format!("{path}_ci95")]);
     }
     let mut sheet = Sheet::new("Sweep", header);
     for (values, report) in &s.points {
         let est = estimates(report);
         let mut row: Vec<Cell> = values.iter().map(value).collect();
         for k in &kpis {
-            let unit = unit_of(k);
-            let e = est.iter().find(|(p, _, _)| p == k);
-            row.push(Cell::number(e.and_then(|e| e.1), unit));
-            row.push(Cell::number(e.and_then(|e| e.2), unit));
+            let unit = k.unit();
+            let e = find(&est, k);
+            row.push(Cell::number(e.and_then(|e| e.mean), unit));
+            row.push(Cell::number(e.and_then(|e| e.ci95), unit));
         }
         sheet.rows.push(row);
     }
@@ -88,15 +94,16 @@ pub fn sweep_json(s: &Sweep) -> String {
 /// The table of the terminal and report.html: per point, its values and a few headline KPIs (service level
 /// per channel, level 4 or above, FCR, cost), each "mean ± 95% half-width".
 pub fn grid(s: &Sweep) -> super::table::Grid {
-    let wanted = |k: &str| {
-        (k.starts_with("channels.") && k.ends_with(".service_level"))
-            || k == "experience.overall.level_4_or_above"
-            || k == "cases.fcr_rate"
-            || k == "cost.total"
+    let wanted = |k: &KpiId| match (&k.scope, k.measure) {
+        (Scope::Channel(_), Measure::Field(f)) => f == "service_level",
+        (Scope::Experience, Measure::Field(f)) => f == "level_4_or_above",
+        (Scope::Cases, Measure::Field(f)) => f == "fcr_rate",
+        (Scope::Cost, Measure::Field(f)) => f == "total",
+        _ => false,
     };
-    let kpis: Vec<String> = s.kpis().into_iter().filter(|k| wanted(k)).collect();
+    let kpis: Vec<KpiId> = s.kpis().into_iter().filter(wanted).collect();
     let mut header: Vec<String> = s.keys.clone();
-    header.extend(kpis.iter().cloned());
+    header.extend(kpis.iter().map(KpiId::path));
     let mut grid = super::table::Grid {
         header,
         rows: Vec::new(),
@@ -105,8 +112,8 @@ pub fn grid(s: &Sweep) -> super::table::Grid {
         let est = estimates(report);
         let mut row: Vec<String> = values.iter().map(|v| value(v).text()).collect();
         for k in &kpis {
-            let text = match est.iter().find(|(p, _, _)| p == k) {
-                Some((_, m, h)) => super::sheet::show(unit_of(k), *m, *h, false),
+            let text = match find(&est, k) {
+                Some(e) => super::sheet::show(k.unit(), e.mean, e.ci95, false),
                 None => "-".into(),
             };
             row.push(text);
