@@ -1467,7 +1467,13 @@ impl<'a> Center<'a> {
         } else {
             1.0
         };
-        let (multiplier, proficiency) = self.skill(agent, &e, c, now);
+        // Agents that neither learn nor train keep their group's skill: no lookups for them.
+        let fixed = self.agents[agent].programmes.is_empty() && self.m.groups[g].learning.is_none();
+        let (multiplier, proficiency) = if fixed {
+            (e.multiplier, e.proficiency)
+        } else {
+            self.skill(agent, &e, c, now)
+        };
         // Practice: every contact started, except a callback dial that reaches nobody.
         if w.callback != CallbackState::NoAnswer {
             self.agents[agent].handled = self.agents[agent].handled.saturating_add(1);
@@ -1515,7 +1521,11 @@ impl<'a> Center<'a> {
             None => wait,
         };
         // The agent's friendliness now (group, plus training): for the case's level and the friendly count.
-        let friendliness = self.friendliness(agent, now);
+        let friendliness = if fixed {
+            self.m.groups[g].friendliness
+        } else {
+            self.friendliness(agent, now)
+        };
         if w.callback != CallbackState::NoAnswer && w.case != NO_CASE {
             let target = self.m.channels[c].target_s;
             let personalised = self.scenario.personalised;
