@@ -154,18 +154,29 @@ impl<E: Copy> EventQueue<E> {
         let mut i = 0;
         loop {
             let first = i * ARITY + 1;
-            if first >= n {
-                break;
-            }
-            let last = (first + ARITY).min(n);
-            let mut child = first;
-            let mut child_key = self.keys[first];
-            for c in first + 1..last {
-                if self.keys[c] < child_key {
-                    child = c;
-                    child_key = self.keys[c];
+            // The smallest of the (up to four) children: a full family compared without a loop.
+            let (child, child_key) = if first + ARITY <= n {
+                let k: &[Key; ARITY] = self.keys[first..first + ARITY]
+                    .try_into()
+                    .expect("a slice of ARITY keys");
+                let (a, ka) = if k[1] < k[0] { (1, k[1]) } else { (0, k[0]) };
+                let (b, kb) = if k[3] < k[2] { (3, k[3]) } else { (2, k[2]) };
+                if kb < ka {
+                    (first + b, kb)
+                } else {
+                    (first + a, ka)
                 }
-            }
+            } else if first < n {
+                let mut best = (first, self.keys[first]);
+                for (c, &k) in self.keys[first..n].iter().enumerate().skip(1) {
+                    if k < best.1 {
+                        best = (first + c, k);
+                    }
+                }
+                best
+            } else {
+                break;
+            };
             if key <= child_key {
                 break;
             }

@@ -287,6 +287,20 @@ pub fn simulate_compiled(
     seed: u64,
     replication: u64,
 ) -> ReplicationTally {
+    if crate::model::single::qualifies(model, staffing) {
+        return crate::model::single::simulate(model, staffing, seed, replication);
+    }
+    simulate_general(model, staffing, seed, replication)
+}
+
+/// [`simulate_compiled`] always on the general engine, never the single-queue kernel (model::single):
+/// the reference the kernel is tested against.
+pub fn simulate_general(
+    model: &Compiled,
+    staffing: &Staffing,
+    seed: u64,
+    replication: u64,
+) -> ReplicationTally {
     let mut center = Center::new(model, staffing, seed, replication);
     center.run();
     center.tally

@@ -10,8 +10,14 @@ pub mod dist;
 pub mod proficiency;
 pub mod profile;
 pub mod queue;
+mod single;
 mod workforce;
 
 pub use crate::scenario::Staffing;
-pub use center::{simulate, simulate_compiled};
+pub use center::{simulate, simulate_compiled, simulate_general};
 pub use compile::Compiled;
+
+/// Whether a replication of `model` under `staffing` runs on the single-queue kernel (model::single).
+pub fn on_single_queue_kernel(model: &Compiled, staffing: &Staffing) -> bool {
+    single::qualifies(model, staffing)
+}

@@ -1,0 +1,454 @@
+//! The single-queue kernel: one voice channel, one group at a constant head-count, no journeys. The
+//! textbook models (Erlang B, C and A, M/M/c/K, M/G/c+G) and their reference checks are of this kind.
+//!
+//! It runs the same replication as `center` (the same streams drawn in the same order, the same events
+//! scheduled in the same order, so the same event sequence numbers, and the same sums added in the same
+//! order), with plain structures in place of the general ones: a FIFO of waiting callers with lazy
+//! removal of those who hang up, an agent's one contact inline, and the case of a single contact carried
+//! with it instead of a case table. A scenario that configures nothing beyond this model pays for nothing
+//! beyond it. `tests/single_queue.rs` runs both on a family of such scenarios and requires bit-identical
+//! tallies; [`qualifies`] says which scenarios and staffings run here.
+
+use crate::engine::{EventQueue, SimTime};
+use crate::experience::{Factor, Journey};
+use crate::experiment::seed::{Purpose, StreamRng, stream};
+use crate::model::compile::Compiled;
+use crate::model::dist::Dist;
+use crate::routing::IdleAgents;
+use crate::scenario::{ChannelKind, Staffing};
+use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally};
+use std::collections::VecDeque;
+
+/// Whether the model and staffing run on this kernel: one always-open voice channel with one class and
+/// none of callbacks, announcements, overflow, self-service, journeys or business-hours targets; one
+/// group, primary, not learning, at one head-count in every interval, without shrinkage or a later start;
+/// no training, complaints or personalised handling.
+pub(crate) fn qualifies(m: &Compiled, staffing: &Staffing) -> bool {
+    let s = &m.scenario;
+    let [c] = &m.channels[..] else { return false };
+    let [g] = &m.groups[..] else { return false };
+    let [st] = staffing.groups() else {
+        return false;
+    };
+    let size = st.size.values();
+    c.kind == ChannelKind::Voice
+        && c.class_queues.len() == 1
+        && c.open.values().iter().all(|&o| o)
+        && c.resolution.is_none()
+        && c.repeat.is_none()
+        && c.retry.is_none()
+        && c.follow_up.is_none()
+        && c.callback.is_none()
+        && c.announce.is_none()
+        && c.self_service.is_none()
+        && c.business.is_none()
+        && c.overflow_after.is_none()
+        && c.forecast_cv == 0.0
+        && c.eligible.len() == 1
+        && c.eligible[0].delay == 0.0
+        && g.single_queue.is_some()
+        && g.learning.is_none()
+        && g.shrinkage == 0.0
+        && g.joins_day == 0
+        && st.shifts.is_empty()
+        && size.iter().all(|&n| n == size[0])
+        && s.training.is_empty()
+        && s.complaints.is_none()
+        && !s.personalised
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    Arrival,
+    ServiceEnd { agent: u32 },
+    Abandon { id: u64 },
+    Boundary { index: i64 },
+}
+
+/// A caller in the queue; `id`s rise along the queue, so a caller is found by its distance from the head.
+#[derive(Debug, Clone, Copy)]
+struct Caller {
+    arrival: f64,
+    base_handle: f64,
+    interval: Option<u32>,
+    hung_up: bool,
+}
+
+/// The contact in an agent's hands, with what its case needs when it ends.
+#[derive(Debug, Clone, Copy)]
+struct InHand {
+    start: f64,
+    arrival: f64,
+    interval: Option<u32>,
+    journey: Journey,
+}
+
+struct Kernel<'a> {
+    m: &'a Compiled,
+    events: EventQueue<Event>,
+    tally: ReplicationTally,
+    handle_time: &'a Dist,
+    patience: Option<&'a Dist>,
+    target_s: f64,
+    capacity: Option<u32>,
+    multiplier: f64,
+    proficiency: f64,
+    friendliness: f64,
+    agents: Vec<Option<InHand>>,
+    idle: IdleAgents,
+    on_duty: u32,
+    busy: u32,
+    queue: VecDeque<Caller>,
+    /// Id of the caller at the head of `queue`, and callers in it who have not hung up.
+    head_id: u64,
+    waiting: u32,
+    boundary_armed: bool,
+}
+
+/// Runs one replication on the kernel; the caller has checked [`qualifies`].
+pub(crate) fn simulate(
+    m: &Compiled,
+    staffing: &Staffing,
+    seed: u64,
+    replication: u64,
+) -> ReplicationTally {
+    let s = &m.scenario;
+    let c = &m.channels[0];
+    let g = &m.groups[0];
+    let agents = staffing.groups()[0].max_agents();
+    let n = m.bins.count;
+    let mut k = Kernel {
+        m,
+        events: EventQueue::with_lanes(1),
+        tally: ReplicationTally {
+            channels: vec![ChannelTally::new(n, 1)],
+            groups: vec![GroupTally::new(n)],
+            training_s: Vec::new(),
+            contacts_simulated: 0,
+            events: 0,
+        },
+        handle_time: &c.handle_time,
+        patience: c.patience.as_ref(),
+        target_s: c.target_s,
+        capacity: c.capacity,
+        multiplier: c.eligible[0].multiplier,
+        proficiency: c.eligible[0].proficiency,
+        friendliness: g.friendliness,
+        agents: vec![None; agents as usize],
+        idle: IdleAgents::default(),
+        on_duty: 0,
+        busy: 0,
+        queue: VecDeque::new(),
+        head_id: 0,
+        waiting: 0,
+        boundary_armed: false,
+    };
+    let mut arrivals = crate::model::arrivals::ArrivalProcess::new(
+        &c.arrivals_per_hour,
+        s.warmup_s,
+        s.interval_s,
+        m.bins.end(),
+        stream(seed, replication, c.key, Purpose::Arrivals),
+    );
+    // The first-contact streams of `center::ContactStreams` that this model draws from.
+    let mut handle_rng = stream(seed, replication, c.key, Purpose::HandleTime);
+    let mut patience_rng = stream(seed, replication, c.key, Purpose::Patience);
+    k.run(&mut arrivals, &mut handle_rng, &mut patience_rng);
+    k.tally
+}
+
+impl Kernel<'_> {
+    fn interval_start(&self, index: i64) -> f64 {
+        self.m.bins.start + index as f64 * self.m.bins.width
+    }
+
+    #[inline]
+    fn count(&mut self, interval: u32, f: impl Fn(&mut IntervalTally)) {
+        let ch = &mut self.tally.channels[0];
+        f(&mut ch.total);
+        f(&mut ch.intervals[interval as usize]);
+    }
+
+    fn run(
+        &mut self,
+        arrivals: &mut crate::model::arrivals::ArrivalProcess,
+        handle_rng: &mut StreamRng,
+        patience_rng: &mut StreamRng,
+    ) {
+        let bins = self.m.bins;
+        let first = ((0.0 - bins.start) / bins.width).floor() as i64;
+        // The head-count at time 0 (center: apply_size_plan, move_head_count): agents come on duty in seat
+        // order and wait, idle since 0.
+        let planned = self.agents.len() as u32;
+        self.on_duty = planned;
+        for a in 0..planned {
+            self.idle.push(a, 0.0);
+        }
+        let on_duty_since = 0.0;
+        self.events.schedule(
+            self.interval_start(first + 1),
+            Event::Boundary { index: first + 1 },
+        );
+        self.boundary_armed = true;
+        if let Some(t) = arrivals.next_after(0.0) {
+            self.events.schedule_in_lane(0, t, Event::Arrival);
+        }
+        let end = bins.end();
+        let stop = self.m.stop;
+        let mut now = 0.0;
+        while let Some((t, event)) = self.events.pop() {
+            #[allow(clippy::neg_cmp_op_on_partial_ord)]
+            if !(t <= stop) {
+                break;
+            }
+            now = t;
+            self.tally.events += 1;
+            match event {
+                Event::Arrival => {
+                    self.tally.contacts_simulated += 1;
+                    if let Some(next) = arrivals.next_after(t) {
+                        self.events.schedule_in_lane(0, next, Event::Arrival);
+                    }
+                    let base_handle = self.handle_time.sample(handle_rng);
+                    let patience = self.patience.map(|p| p.sample(patience_rng));
+                    self.arrive(base_handle, patience, t);
+                }
+                Event::ServiceEnd { agent } => self.service_end(agent as usize, t),
+                Event::Abandon { id } => self.abandon(id, t),
+                Event::Boundary { index } => {
+                    if (1..=bins.count as i64).contains(&index) {
+                        self.tally.channels[0].backlog[(index - 1) as usize] = self.waiting;
+                    }
+                    let next = self.interval_start(index + 1);
+                    self.boundary_armed = next <= end || self.busy > 0 || self.waiting > 0;
+                    if self.boundary_armed {
+                        self.events
+                            .schedule(next, Event::Boundary { index: index + 1 });
+                    }
+                }
+            }
+        }
+        // Close the integrals as `center::run` does: staffed time, then each busy agent in seat order (work
+        // time, then engaged time).
+        let close = now.max(end);
+        let gt = &mut self.tally.groups[0];
+        if self.on_duty > 0 {
+            let n = f64::from(self.on_duty);
+            let span = bins.spread(on_duty_since, close, |i, dt| {
+                gt.staffed_intervals[i] += n * dt
+            });
+            gt.staffed_s += n * span;
+        }
+        for a in 0..self.agents.len() {
+            let Some(h) = self.agents[a] else { continue };
+            let ch = &mut self.tally.channels[0];
+            let work = bins.spread(h.start, close, |i, dt| ch.intervals[i].work_s += dt);
+            ch.total.work_s += work;
+            let gt = &mut self.tally.groups[0];
+            let busy = bins.spread(h.start, close, |i, dt| {
+                ch.intervals[i].busy_s += dt;
+                gt.busy_intervals[i] += dt;
+            });
+            ch.total.busy_s += busy;
+            gt.busy_s += busy;
+        }
+        let unfinished: Vec<u32> = self
+            .queue
+            .iter()
+            .filter(|w| !w.hung_up)
+            .filter_map(|w| w.interval)
+            .collect();
+        for i in unfinished {
+            self.count(i, |t| t.unfinished += 1);
+        }
+        // Cases still open: those waiting, and those in an agent's hands when the run stopped.
+        let open = self
+            .queue
+            .iter()
+            .filter(|w| !w.hung_up && w.interval.is_some())
+            .count()
+            + self
+                .agents
+                .iter()
+                .filter(|h| h.is_some_and(|h| h.interval.is_some()))
+                .count();
+        let cases = &mut self.tally.channels[0].cases;
+        cases.cases += open as u64;
+        cases.contacts += open as u64;
+        cases.open += open as u64;
+    }
+
+    fn arrive(&mut self, base_handle: f64, patience: Option<f64>, now: SimTime) {
+        let interval = self.m.bins.index(now).map(|i| i as u32);
+        if let Some(i) = interval {
+            self.count(i, |t| t.offered += 1);
+        }
+        if let Some(agent) = self.idle.take_longest() {
+            self.start(agent as usize, now, base_handle, now, interval);
+            return;
+        }
+        if self.capacity.is_some_and(|cap| self.waiting >= cap) {
+            if let Some(i) = interval {
+                self.count(i, |t| t.blocked += 1);
+            }
+            let journey = Journey {
+                failures: 1,
+                ..Journey::default()
+            };
+            self.finish(interval, journey, now, None);
+            return;
+        }
+        if let Some(i) = interval {
+            self.count(i, |t| t.waited += 1);
+        }
+        let id = self.head_id + self.queue.len() as u64;
+        self.queue.push_back(Caller {
+            arrival: now,
+            base_handle,
+            interval,
+            hung_up: false,
+        });
+        self.waiting += 1;
+        if let Some(p) = patience {
+            self.events.schedule(now + p * 1.0, Event::Abandon { id });
+        }
+    }
+
+    /// `center::start_service` for a voice contact of this model.
+    fn start(
+        &mut self,
+        agent: usize,
+        arrival: f64,
+        base_handle: f64,
+        now: SimTime,
+        interval: Option<u32>,
+    ) {
+        let handle = base_handle * self.multiplier * 1.0;
+        self.busy += 1;
+        self.events.schedule(
+            now + handle,
+            Event::ServiceEnd {
+                agent: agent as u32,
+            },
+        );
+        let wait = now - arrival;
+        let response = wait;
+        let target = self.target_s;
+        let mut j = Journey::default();
+        j.worst_wait_ratio = j.worst_wait_ratio.max(response / target);
+        j.never_waited &= wait <= 0.0;
+        j.uninformed_long_wait |= response > target;
+        j.min_proficiency = j.min_proficiency.min(self.proficiency);
+        j.min_friendliness = j.min_friendliness.min(self.friendliness);
+        j.handled_by_agent = true;
+        self.agents[agent] = Some(InHand {
+            start: now,
+            arrival,
+            interval,
+            journey: j,
+        });
+        if let Some(i) = interval {
+            let within = response <= target;
+            let friendly = self.friendliness >= self.m.scenario.experience.unfriendly;
+            self.count(i, |t| {
+                t.answered += 1;
+                t.answered_within += u64::from(within);
+                t.wait_answered_s += wait;
+                t.handle_s += handle;
+                t.friendly += u64::from(friendly);
+            });
+            self.tally.channels[0].waits.record(wait);
+        }
+    }
+
+    fn service_end(&mut self, agent: usize, now: SimTime) {
+        let h = self.agents[agent]
+            .take()
+            .expect("a service end belongs to a contact in hand");
+        let bins = self.m.bins;
+        let (ch, gt) = (&mut self.tally.channels[0], &mut self.tally.groups[0]);
+        let span = bins.spread(h.start, now, |i, dt| {
+            ch.intervals[i].busy_s += dt;
+            ch.intervals[i].work_s += dt;
+            gt.busy_intervals[i] += dt;
+        });
+        ch.total.busy_s += span;
+        ch.total.work_s += span;
+        gt.busy_s += span;
+        self.finish(h.interval, h.journey, h.arrival, Some(now));
+        self.busy -= 1;
+        // The next caller, oldest first; those who hung up are skipped.
+        while let Some(w) = self.queue.pop_front() {
+            self.head_id += 1;
+            if w.hung_up {
+                continue;
+            }
+            self.waiting -= 1;
+            self.start(agent, w.arrival, w.base_handle, now, w.interval);
+            return;
+        }
+        self.idle.push(agent as u32, now);
+    }
+
+    fn abandon(&mut self, id: u64, now: SimTime) {
+        if id < self.head_id {
+            return; // answered already
+        }
+        let w = &mut self.queue[(id - self.head_id) as usize];
+        w.hung_up = true;
+        let w = *w;
+        self.waiting -= 1;
+        let waited = now - w.arrival;
+        if let Some(i) = w.interval {
+            self.count(i, |t| {
+                t.abandoned += 1;
+                t.wait_abandoned_s += waited;
+            });
+        }
+        let target = self.target_s;
+        let mut j = Journey::default();
+        j.worst_wait_ratio = j.worst_wait_ratio.max(waited / target);
+        j.uninformed_long_wait |= waited > target;
+        j.failures += 1;
+        self.finish(w.interval, j, now, None);
+    }
+
+    /// `center::finish_case` for a case of one contact that started at `start`; `resolved_at` is `None`
+    /// for a contact that ended unserved.
+    fn finish(
+        &mut self,
+        interval: Option<u32>,
+        mut journey: Journey,
+        start: f64,
+        resolved_at: Option<f64>,
+    ) {
+        let Some(interval) = interval else { return };
+        journey.contacts = 1;
+        let resolved_after = resolved_at.map(|at| at - start);
+        let (level, factor) = self
+            .m
+            .scenario
+            .experience
+            .classify(&journey, resolved_after, false);
+        let ch = &mut self.tally.channels[0];
+        ch.level_intervals[interval as usize][usize::from(level - 1)] += 1;
+        ch.cases.levels[usize::from(level - 1)] += 1;
+        let t = &mut ch.cases;
+        if let Some(f) = factor {
+            t.held_down[Factor::ALL
+                .iter()
+                .position(|x| *x == f)
+                .expect("every factor is listed")] += 1;
+        }
+        t.cases += 1;
+        t.contacts += 1;
+        match resolved_after {
+            Some(after) => {
+                t.resolved += 1;
+                t.resolved_first += 1;
+                t.resolution_time_s += after;
+            }
+            None => t.left_unserved += 1,
+        }
+    }
+}
