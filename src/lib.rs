@@ -21,6 +21,7 @@
 //! - [`staffing`]: exact Erlang B, C and A and the agents needed for a target.
 //! - [`experience`]: the six service levels a case ends at, and what held it down.
 
+pub mod dist;
 pub mod engine;
 pub mod experience;
 pub mod experiment;

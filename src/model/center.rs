@@ -16,11 +16,11 @@
 //!   agents finish what they hold, taking no new work, then leave. When it rises, pending departures are
 //!   cancelled first.
 
+use crate::dist::{Dist, uniform01};
 use crate::engine::{EventQueue, SimTime};
 use crate::experience::{Factor, Journey};
 use crate::experiment::seed::{Purpose, StreamRng, name_key, stream};
 use crate::model::arrivals::ArrivalProcess;
-use crate::model::dist::{Dist, uniform01};
 use crate::model::profile::PerInterval;
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
 use crate::routing::{IdleAgents, longest_idle_group};

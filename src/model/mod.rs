@@ -2,7 +2,6 @@
 
 pub mod arrivals;
 pub mod center;
-pub mod dist;
 pub mod proficiency;
 pub mod profile;
 pub mod queue;

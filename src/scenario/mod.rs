@@ -11,7 +11,7 @@ pub mod validate;
 
 pub use error::{ScenarioError, ScenarioErrors};
 
-use crate::model::dist::Dist;
+use crate::dist::Dist;
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
 use std::path::Path;

@@ -3,7 +3,7 @@
 
 use super::duration::format_duration;
 use super::{Channel, ChannelKind, DayType, Scenario, WEEKDAYS};
-use crate::model::dist::Dist;
+use crate::dist::Dist;
 use crate::model::proficiency::ProficiencyCurve;
 use std::fmt::Write;
 

@@ -17,8 +17,8 @@ use super::{
     Announce, Break, Callback, FollowUp, ProficiencyEffects, Repeat, Resolution, Retry,
     SelfService, Shift, Training,
 };
+use crate::dist::{Dist, Num};
 use crate::experience::{ExperienceRules, StandardTargets};
-use crate::model::dist::{Dist, Num};
 use crate::model::proficiency::ProficiencyCurve;
 use crate::model::profile::PerInterval;
 use indexmap::IndexMap;
@@ -2300,7 +2300,7 @@ impl Validator<'_> {
         &mut self,
         key: &str,
         span: Range<usize>,
-        r: Result<Dist, crate::model::dist::DistError>,
+        r: Result<Dist, crate::dist::DistError>,
     ) -> Option<Dist> {
         match r {
             Ok(d) => Some(d),
