@@ -11,7 +11,7 @@
 //! then Poisson-gamma (negative binomial): variance λ + cv²λ², the over-dispersion real forecasts show.
 
 use crate::experiment::seed::StreamRng;
-use crate::model::profile::PerInterval;
+use crate::time::profile::PerInterval;
 use rand_distr::{Distribution, Exp1, Gamma};
 
 pub struct ArrivalProcess {

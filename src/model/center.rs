@@ -21,7 +21,6 @@ use crate::engine::{EventQueue, SimTime};
 use crate::experience::{Factor, Journey};
 use crate::experiment::seed::{Purpose, StreamRng, name_key, stream};
 use crate::model::arrivals::ArrivalProcess;
-use crate::model::profile::PerInterval;
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
 use crate::routing::{IdleAgents, longest_idle_group};
 use crate::scenario::{
@@ -29,6 +28,7 @@ use crate::scenario::{
     Scenario, SelfService,
 };
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
+use crate::time::profile::PerInterval;
 use std::collections::VecDeque;
 
 #[derive(Debug, Clone, Copy)]

@@ -3,5 +3,4 @@
 pub mod arrivals;
 pub mod center;
 pub mod proficiency;
-pub mod profile;
 pub mod queue;

@@ -4,7 +4,7 @@
 //! checked later keep their byte span (`Spanned`) so validation can point at file:line:column.
 //! Nothing here interprets units or checks ranges: that is `validate.rs`'s job.
 
-use super::duration::DurationValue;
+use crate::time::duration::DurationValue;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IntoDeserializer, SeqAccess, Visitor};

@@ -3,7 +3,6 @@
 //! Flow: text --`file::ScenarioFile` (serde, mirrors the TOML)--> `validate` --> [`Scenario`] (units resolved,
 //! every rule checked). Reading the file is kept apart from parsing: [`Scenario::from_toml`] is pure.
 
-pub mod duration;
 pub mod error;
 pub mod file;
 pub mod resolved;
@@ -13,7 +12,7 @@ pub use error::{ScenarioError, ScenarioErrors};
 
 use crate::dist::Dist;
 use crate::model::proficiency::ProficiencyCurve;
-use crate::model::profile::PerInterval;
+use crate::time::profile::PerInterval;
 use std::path::Path;
 
 /// A checked scenario: durations in seconds, rates per second, names resolved to indices.

@@ -5,7 +5,6 @@
 //! Range checks are written `!(x > 0.0)` on purpose: a NaN fails them too.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
-use super::duration::{DurationValue, format_duration};
 use super::error::{ScenarioError, ScenarioErrors};
 use super::file::{ChannelFile, DistFile, GroupFile, OneOrPerInterval, ScenarioFile};
 use super::file::{ExperienceFile, HoursFile, OneOrMany, ProfileFile, ShiftFile};
@@ -20,7 +19,8 @@ use super::{
 use crate::dist::{Dist, Num};
 use crate::experience::{ExperienceRules, StandardTargets};
 use crate::model::proficiency::ProficiencyCurve;
-use crate::model::profile::PerInterval;
+use crate::time::duration::{DurationValue, format_duration};
+use crate::time::profile::PerInterval;
 use indexmap::IndexMap;
 use std::ops::Range;
 use std::path::Path;
@@ -2338,7 +2338,7 @@ fn read_values(path: &Path) -> Result<Vec<f64>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let v = super::duration::parse_duration(line)
+        let v = crate::time::duration::parse_duration(line)
             .map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
         out.push(v);
     }

@@ -1,6 +1,8 @@
 //! Durations as users write them: `"20s"`, `"5m"`, `"1.5h"`, `"2d"`, or a plain number of seconds.
 //!
-//! The parsed value keeps the text the user wrote so error messages can quote it verbatim.
+//! The parsed value keeps the text the user wrote so error messages can quote it verbatim. Scenario files,
+//! reports and the command line all read and write durations through this one module (part of the `time`
+//! leaf, so none of them imports another for it).
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::fmt;
