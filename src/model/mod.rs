@@ -2,5 +2,4 @@
 
 pub mod arrivals;
 pub mod center;
-pub mod proficiency;
 pub mod queue;

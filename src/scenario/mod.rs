@@ -5,14 +5,15 @@
 
 pub mod error;
 pub mod file;
+pub mod proficiency;
 pub mod resolved;
 pub mod validate;
 
 pub use error::{ScenarioError, ScenarioErrors};
 
 use crate::dist::Dist;
-use crate::model::proficiency::ProficiencyCurve;
 use crate::time::profile::PerInterval;
+use proficiency::ProficiencyCurve;
 use std::path::Path;
 
 /// A checked scenario: durations in seconds, rates per second, names resolved to indices.

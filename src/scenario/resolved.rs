@@ -1,9 +1,9 @@
 //! Writes a [`Scenario`] back as TOML with every default made explicit: the "scenario as resolved" that a
 //! run stores beside its results, and that runs again unchanged to give the same results.
 
+use super::proficiency::ProficiencyCurve;
 use super::{Channel, ChannelKind, DayType, Scenario, WEEKDAYS};
 use crate::dist::Dist;
-use crate::model::proficiency::ProficiencyCurve;
 use crate::time::duration::format_duration;
 use std::fmt::Write;
 

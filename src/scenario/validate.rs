@@ -8,6 +8,7 @@
 use super::error::{ScenarioError, ScenarioErrors};
 use super::file::{ChannelFile, DistFile, GroupFile, OneOrPerInterval, ScenarioFile};
 use super::file::{ExperienceFile, HoursFile, OneOrMany, ProfileFile, ShiftFile};
+use super::proficiency::ProficiencyCurve;
 use super::{
     AgentSelection, Calendar, Channel, ChannelKind, Concurrency, ContactClass, DayType, Group,
     Overflow, Scenario, ServiceTarget, Skill, WEEKDAYS,
@@ -18,7 +19,6 @@ use super::{
 };
 use crate::dist::{Dist, Num};
 use crate::experience::{ExperienceRules, StandardTargets};
-use crate::model::proficiency::ProficiencyCurve;
 use crate::time::duration::{DurationValue, format_duration};
 use crate::time::profile::PerInterval;
 use indexmap::IndexMap;
