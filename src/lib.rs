@@ -29,6 +29,7 @@ pub mod model;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod seed;
 pub mod staffing;
 pub mod stats;
 pub mod time;

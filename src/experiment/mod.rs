@@ -1,9 +1,9 @@
-//! Experiments: replications of a scenario in parallel on rayon, each seeded from (seed, replication).
+//! Experiments: replications of a scenario in parallel on rayon, each seeded from (seed, replication)
+//! (the model derives every stream from them with [`crate::seed`]).
 //!
 //! Replication results come back in replication order whatever the thread count, so every report built
 //! from them is bit-identical on 1 thread or many.
 
-pub mod seed;
 pub mod sweep;
 
 use crate::model::center::simulate;

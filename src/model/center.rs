@@ -19,7 +19,6 @@
 use crate::dist::{Dist, uniform01};
 use crate::engine::{EventQueue, SimTime};
 use crate::experience::{Factor, Journey};
-use crate::experiment::seed::{Purpose, StreamRng, name_key, stream};
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
 use crate::routing::{IdleAgents, longest_idle_group};
@@ -27,6 +26,7 @@ use crate::scenario::{
     AgentSelection, Announce, Callback, ChannelKind, DayType, FollowUp, Repeat, Resolution, Retry,
     Scenario, SelfService,
 };
+use crate::seed::{Purpose, StreamRng, name_key, stream};
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
 use crate::time::profile::PerInterval;
 use std::collections::VecDeque;
