@@ -10,7 +10,6 @@
 use crate::model::center::simulate;
 use crate::scenario::Scenario;
 use crate::stats::ReplicationTally;
-use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -196,26 +195,28 @@ pub fn scenarios(
     Ok(out)
 }
 
+/// The replications a sweep runs: those of every point.
+pub fn replications(points: &[Scenario]) -> u64 {
+    points.iter().map(|s| u64::from(s.replications)).sum()
+}
+
 /// Runs every point's replications, all in parallel, and returns them point by point (in replication
-/// order, whatever the thread count). A progress bar shows on a terminal.
-pub fn run(points: &[Scenario]) -> Vec<Vec<ReplicationTally>> {
+/// order, whatever the thread count). `done` is called (from the worker threads) after each replication,
+/// [`replications`] times in all, so the caller can show progress.
+pub fn run(points: &[Scenario], done: &(dyn Fn() + Sync)) -> Vec<Vec<ReplicationTally>> {
     let tasks: Vec<(usize, u64)> = points
         .iter()
         .enumerate()
         .flat_map(|(p, s)| (0..u64::from(s.replications)).map(move |r| (p, r)))
         .collect();
-    let bar = ProgressBar::new(tasks.len() as u64);
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} replications ({eta} left)")
-    {
-        bar.set_style(style);
-    }
     let tallies: Vec<ReplicationTally> = tasks
         .par_iter()
-        .progress_with(bar.clone())
-        .map(|&(p, r)| simulate(&points[p], r))
+        .map(|&(p, r)| {
+            let t = simulate(&points[p], r);
+            done();
+            t
+        })
         .collect();
-    bar.finish_and_clear();
     let mut out: Vec<Vec<ReplicationTally>> = points.iter().map(|_| Vec::new()).collect();
     for ((p, _), t) in tasks.iter().zip(tallies) {
         out[*p].push(t);
