@@ -39,7 +39,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         .iter()
         .map(|s| sweep::parse_axis(s))
         .collect::<Result<_, _>>()
-        .map_err(BadInput)?;
+        .map_err(|e| BadInput(e.to_string()))?;
     let points: usize = axes.iter().map(|x| x.values.len()).product();
     if points > MAX_POINTS {
         return Err(BadInput(format!(
@@ -50,8 +50,8 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let origin = a.scenario.display().to_string();
     let text =
         std::fs::read_to_string(&a.scenario).with_context(|| format!("cannot read {origin}"))?;
-    let mut scenarios =
-        sweep::scenarios(&text, &origin, a.scenario.parent(), &axes).map_err(BadInput)?;
+    let mut scenarios = sweep::scenarios(&text, &origin, a.scenario.parent(), &axes)
+        .map_err(|e| BadInput(e.to_string()))?;
     for (_, s) in &mut scenarios {
         if let Some(r) = a.opts.replications {
             s.replications = r;

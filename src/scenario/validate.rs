@@ -19,11 +19,11 @@ use super::{
 };
 use crate::dist::{Dist, Num};
 use crate::experience::{ExperienceRules, StandardTargets};
-use crate::time::duration::{DurationValue, format_duration};
+use crate::time::duration::{DurationError, DurationValue, format_duration, parse_duration};
 use crate::time::profile::PerInterval;
 use indexmap::IndexMap;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// Seconds in a day.
@@ -2327,19 +2327,41 @@ fn example(family: &str) -> &'static str {
     }
 }
 
+/// Why an empirical sample file could not be read.
+#[derive(Debug, thiserror::Error)]
+enum SampleFileError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A line (1-based) that is not a duration.
+    #[error("{}:{line}: {source}", path.display())]
+    Value {
+        path: PathBuf,
+        line: usize,
+        source: DurationError,
+    },
+}
+
 /// Reads an empirical sample: one value per line (seconds, or a duration with a unit); blank lines and lines
 /// starting with `#` are skipped.
-fn read_values(path: &Path) -> Result<Vec<f64>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+fn read_values(path: &Path) -> Result<Vec<f64>, SampleFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SampleFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let v = crate::time::duration::parse_duration(line)
-            .map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        let v = parse_duration(line).map_err(|source| SampleFileError::Value {
+            path: path.to_path_buf(),
+            line: n + 1,
+            source,
+        })?;
         out.push(v);
     }
     Ok(out)
