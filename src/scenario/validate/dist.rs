@@ -1,4 +1,4 @@
-//! Distributions (`{ dist = "...", mean = ... }`) checked into [`Dist`], and empirical samples read from a
+//! Distributions (`{ dist = "...", mean = ... }`) checked into `Dist`, and empirical samples read from a
 //! file.
 
 use super::Validator;

@@ -4,9 +4,9 @@
 //!
 //! Range checks are written `!(x > 0.0)` on purpose: a NaN fails them too.
 //!
-//! This file holds the entry point, the [`Validator`] and the top-level keys with their cross-references
+//! This file holds the entry point, the `Validator` and the top-level keys with their cross-references
 //! (names, the horizon, the interval); each concern has its own file, adding its methods to the
-//! [`Validator`]: TOML reader errors (`toml_error`), channels, the calendar and per-interval values
+//! `Validator`: TOML reader errors (`toml_error`), channels, the calendar and per-interval values
 //! (`calendar`), groups and shifts (`workforce`), training, proficiency, standards and experience
 //! (`experience`), journeys, and distributions (`dist`).
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
