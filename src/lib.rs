@@ -10,17 +10,32 @@
 //!     --report::plot--> charts (PNG, SVG) --report::html--> report.html
 //! ```
 //!
-//! - [`scenario`]: the TOML file, its validation and the typed [`scenario::Scenario`].
-//! - [`engine`]: simulated time and the future-event list; knows nothing of contact centers.
-//! - [`model`]: channels, contacts, agents, arrivals, distributions, proficiency: one replication.
+//! The modules sit in layers and import only from lower ones (tests/layers.rs enforces it; modules of one
+//! layer are independent of each other). Highest first, `->` meaning "may import":
+//!
+//! ```text
+//! cli (binary) -> report -> experiment, staffing -> model -> routing -> scenario -> experience -> leaves
+//! ```
+//!
+//! - Leaves, importing nothing from the crate:
+//!   - [`engine`]: simulated time and the future-event list; knows nothing of contact centers.
+//!   - [`dist`]: validated handle-time and patience distributions and their sampling.
+//!   - [`time`]: durations as users write them (`"5m"`) and per-interval profiles.
+//!   - [`stats`]: streaming counters, histograms, confidence intervals.
+//!   - [`seed`]: every random stream from (seed, replication, channel name, purpose): common random numbers.
+//! - [`experience`]: the six service levels a case ends at, the eight standards, and what held a case down.
+//! - [`scenario`]: the TOML file (`file`), its validation (`validate/`, one file per concern), the typed
+//!   [`scenario::Scenario`] with its proficiency curve, and the resolved scenario written beside results.
 //! - [`routing`]: which free agent takes which waiting contact.
-//! - [`stats`]: streaming counters, histograms, confidence intervals.
-//! - [`experiment`]: replications on rayon and their seeding (common random numbers).
+//! - [`model`]: one replication: channels, contacts, agents, arrivals and queues (`model::center::simulate`).
+//! - [`experiment`]: replications on rayon, the memory check, parameter sweeps (progress by callback).
+//! - [`staffing`]: exact Erlang B, C and A and the agents needed for a target.
 //! - [`report`]: the report and its exporters: tables (`sheet`: CSV and .xlsx from one model), charts
 //!   (`plot`), the self-contained report.html (`html`), comparisons and sweeps.
-//! - [`staffing`]: exact Erlang B, C and A and the agents needed for a target.
-//! - [`experience`]: the six service levels a case ends at, and what held it down.
+//! - `cli` (in the binary, src/cli/): argument parsing, one file per subcommand, exit codes; the only place
+//!   that uses anyhow and indicatif.
 
+pub mod dist;
 pub mod engine;
 pub mod experience;
 pub mod experiment;
@@ -28,5 +43,7 @@ pub mod model;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod seed;
 pub mod staffing;
 pub mod stats;
+pub mod time;

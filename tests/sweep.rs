@@ -18,7 +18,7 @@ fn more_agents_raise_the_service_level_point_by_point() {
     let axes = vec![sweep::parse_axis("groups.agents.size=9..12:1").unwrap()];
     let points = sweep::scenarios(BASE, "erlang-a.toml", None, &axes).expect("valid points");
     let scenarios: Vec<_> = points.iter().map(|(_, s)| s.clone()).collect();
-    let tallies = sweep::run(&scenarios);
+    let tallies = sweep::run(&scenarios, &|| {});
     let sl: Vec<f64> = scenarios
         .iter()
         .zip(&tallies)

@@ -20,7 +20,7 @@ pub fn run(a: CheckArgs) -> anyhow::Result<()> {
         s.channels.len(),
         s.groups.len(),
         s.intervals(),
-        supportsim::scenario::duration::format_duration(s.interval_s),
+        supportsim::time::duration::format_duration(s.interval_s),
         s.replications
     );
     Ok(())

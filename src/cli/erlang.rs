@@ -2,8 +2,8 @@
 
 use super::BadInput;
 use std::collections::BTreeMap;
-use supportsim::scenario::duration::{format_duration, parse_duration};
 use supportsim::staffing::{QueueModel, agents_for_target};
+use supportsim::time::duration::{format_duration, parse_duration};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Model {

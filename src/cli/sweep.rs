@@ -3,6 +3,7 @@
 
 use super::{BadInput, Format, check_threads, output_dir};
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use supportsim::experiment::sweep::{self, Axis};
 use supportsim::report::Report;
@@ -38,7 +39,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         .iter()
         .map(|s| sweep::parse_axis(s))
         .collect::<Result<_, _>>()
-        .map_err(BadInput)?;
+        .map_err(|e| BadInput(e.to_string()))?;
     let points: usize = axes.iter().map(|x| x.values.len()).product();
     if points > MAX_POINTS {
         return Err(BadInput(format!(
@@ -49,8 +50,8 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let origin = a.scenario.display().to_string();
     let text =
         std::fs::read_to_string(&a.scenario).with_context(|| format!("cannot read {origin}"))?;
-    let mut scenarios =
-        sweep::scenarios(&text, &origin, a.scenario.parent(), &axes).map_err(BadInput)?;
+    let mut scenarios = sweep::scenarios(&text, &origin, a.scenario.parent(), &axes)
+        .map_err(|e| BadInput(e.to_string()))?;
     for (_, s) in &mut scenarios {
         if let Some(r) = a.opts.replications {
             s.replications = r;
@@ -63,14 +64,25 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let out = output_dir(a.opts.out.clone(), &a.scenario, "sweep-");
 
     let only: Vec<Scenario> = scenarios.iter().map(|(_, s)| s.clone()).collect();
-    let tallies = match a.opts.threads {
-        None => sweep::run(&only),
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .context("cannot start the worker threads")?
-            .install(|| sweep::run(&only)),
+    let pool = a
+        .opts
+        .threads
+        .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build())
+        .transpose()
+        .context("cannot start the worker threads")?;
+    // A progress bar on a terminal (hidden otherwise), one step per replication.
+    let bar = ProgressBar::new(sweep::replications(&only));
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} replications ({eta} left)")
+    {
+        bar.set_style(style);
+    }
+    let done = || bar.inc(1);
+    let tallies = match &pool {
+        None => sweep::run(&only, &done),
+        Some(pool) => pool.install(|| sweep::run(&only, &done)),
     };
+    bar.finish_and_clear();
     let result = Sweep {
         keys: axes.iter().map(|x| x.key.clone()).collect(),
         points: scenarios

@@ -1,9 +1,9 @@
-//! Experiments: replications of a scenario in parallel on rayon, each seeded from (seed, replication).
+//! Experiments: replications of a scenario in parallel on rayon, each seeded from (seed, replication)
+//! (the model derives every stream from them with [`crate::seed`]).
 //!
 //! Replication results come back in replication order whatever the thread count, so every report built
 //! from them is bit-identical on 1 thread or many.
 
-pub mod seed;
 pub mod sweep;
 
 use crate::model::{Compiled, simulate_compiled};
@@ -36,17 +36,33 @@ pub fn result_bytes(scenario: &Scenario) -> u64 {
     u64::from(scenario.replications) * per_replication
 }
 
+/// Why a run is refused before it starts.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RunError {
+    /// The replication results would not fit in memory.
+    #[error(
+        "{replications} replications of {intervals} intervals would keep about {gb:.1} GB of results in memory, more than {limit_gb} GB; use fewer replications or a longer interval"
+    )]
+    TooLarge {
+        replications: u32,
+        intervals: usize,
+        /// The results' size in units of 10^9 bytes.
+        gb: f64,
+        /// The limit in GiB (`MAX_RESULT_BYTES`).
+        limit_gb: u64,
+    },
+}
+
 /// Refuses a run whose results would not fit in memory, saying how to shrink it.
-pub fn check_size(scenario: &Scenario) -> Result<(), String> {
+pub fn check_size(scenario: &Scenario) -> Result<(), RunError> {
     let bytes = result_bytes(scenario);
     if bytes > MAX_RESULT_BYTES {
-        return Err(format!(
-            "{} replications of {} intervals would keep about {:.1} GB of results in memory, more than {} GB; use fewer replications or a longer interval",
-            scenario.replications,
-            scenario.intervals(),
-            bytes as f64 / 1e9,
-            MAX_RESULT_BYTES >> 30
-        ));
+        return Err(RunError::TooLarge {
+            replications: scenario.replications,
+            intervals: scenario.intervals(),
+            gb: bytes as f64 / 1e9,
+            limit_gb: MAX_RESULT_BYTES >> 30,
+        });
     }
     Ok(())
 }

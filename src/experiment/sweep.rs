@@ -8,11 +8,78 @@
 //! single number, for example), and the point is checked like any scenario before anything runs.
 
 use crate::model::{Compiled, simulate_compiled};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScenarioErrors};
 use crate::stats::ReplicationTally;
-use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::path::Path;
+
+/// What is wrong with a `--set`, or with a point of the grid it makes.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error(
+        "--set {spec}: give KEY=V1,V2,... or KEY=FROM..TO:STEP, e.g. groups.agents.size=10,11,12"
+    )]
+    NoValues { spec: String },
+    #[error("--set {spec}: the key must be a path such as groups.agents.size")]
+    BadKey { spec: String },
+    #[error(
+        "--set {spec}: a range is FROM..TO:STEP with numbers, FROM <= TO and STEP > 0, at most 10000 values"
+    )]
+    BadRange { spec: String },
+    #[error("--set {spec}: give at least one value")]
+    NoValue { spec: String },
+    #[error("--set {key}: the scenario has no `{at}`")]
+    NoKey { key: String, at: String },
+    /// `names`: the elements' names, quoted and separated by commas.
+    #[error("--set {key}: no element of `{at}` is named \"{name}\"; names: {names}")]
+    NoElement {
+        key: String,
+        at: String,
+        name: String,
+        names: String,
+    },
+    #[error("--set {key}: name a key of {at}.{name}, e.g. {at}.{name}.size")]
+    ElementKey {
+        key: String,
+        at: String,
+        name: String,
+    },
+    #[error("--set {key}: `{at}` is a value, not a table")]
+    NotATable { key: String, at: String },
+    /// The scenario file does not parse as TOML.
+    #[error("{origin}: {source}")]
+    Parse {
+        origin: String,
+        source: toml::de::Error,
+    },
+    /// A point's scenario cannot be written back as TOML.
+    #[error("{origin}: {source}")]
+    Write {
+        origin: String,
+        source: toml::ser::Error,
+    },
+    /// A point's scenario is invalid; `point` lists its values (`groups.agents.size=0`).
+    #[error("{point}: {source}")]
+    Invalid {
+        point: String,
+        source: ScenarioErrors,
+    },
+}
+
+impl SweepError {
+    /// The error with `key` as the `--set` key it names (the full key, when `set` recursed into an
+    /// element of an array with what followed the element's name).
+    fn for_key(mut self, full: &str) -> Self {
+        match &mut self {
+            SweepError::NoKey { key, .. }
+            | SweepError::NoElement { key, .. }
+            | SweepError::ElementKey { key, .. }
+            | SweepError::NotATable { key, .. } => *key = full.to_string(),
+            _ => {}
+        }
+        self
+    }
+}
 
 /// One `--set KEY=VALUES`: the path and the values it takes.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,27 +89,25 @@ pub struct Axis {
 }
 
 /// Parses `KEY=V1,V2,...` or `KEY=FROM..TO:STEP` (inclusive, numbers).
-pub fn parse_axis(spec: &str) -> Result<Axis, String> {
+pub fn parse_axis(spec: &str) -> Result<Axis, SweepError> {
     let (key, values) = spec
         .split_once('=')
-        .ok_or_else(|| format!("--set {spec}: give KEY=V1,V2,... or KEY=FROM..TO:STEP, e.g. groups.agents.size=10,11,12"))?;
+        .ok_or_else(|| SweepError::NoValues { spec: spec.into() })?;
     let key = key.trim();
     if key.is_empty() || key.split('.').any(|c| c.is_empty()) {
-        return Err(format!(
-            "--set {spec}: the key must be a path such as groups.agents.size"
-        ));
+        return Err(SweepError::BadKey { spec: spec.into() });
     }
     let values = values.trim();
     let parsed = if let Some((range, step)) = values.split_once(':')
         && let Some((from, to)) = range.split_once("..")
     {
         range_values(from.trim(), to.trim(), step.trim())
-            .ok_or_else(|| format!("--set {spec}: a range is FROM..TO:STEP with numbers, FROM <= TO and STEP > 0, at most 10000 values"))?
+            .ok_or_else(|| SweepError::BadRange { spec: spec.into() })?
     } else {
         values.split(',').map(|v| scalar(v.trim())).collect()
     };
     if parsed.is_empty() || values.is_empty() {
-        return Err(format!("--set {spec}: give at least one value"));
+        return Err(SweepError::NoValue { spec: spec.into() });
     }
     Ok(Axis {
         key: key.to_string(),
@@ -112,7 +177,7 @@ pub fn grid(axes: &[Axis]) -> Vec<Vec<toml::Value>> {
 }
 
 /// Sets `key` to `value` in a parsed scenario file.
-pub fn set(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<(), String> {
+pub fn set(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<(), SweepError> {
     let parts: Vec<&str> = key.split('.').collect();
     let mut here = table;
     for (k, part) in parts.iter().enumerate() {
@@ -122,9 +187,10 @@ pub fn set(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<(),
             return Ok(());
         }
         let at = parts[..=k].join(".");
-        let next = here
-            .get_mut(*part)
-            .ok_or_else(|| format!("--set {key}: the scenario has no `{at}`"))?;
+        let next = here.get_mut(*part).ok_or_else(|| SweepError::NoKey {
+            key: key.into(),
+            at: at.clone(),
+        })?;
         here = match next {
             toml::Value::Table(t) => t,
             toml::Value::Array(items) => {
@@ -144,25 +210,29 @@ pub fn set(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<(),
                         .find(|i| i.get("name").and_then(|n| n.as_str()) == Some(name)),
                 };
                 let Some(toml::Value::Table(t)) = found else {
-                    return Err(format!(
-                        "--set {key}: no element of `{at}` is named \"{name}\"; names: {}",
-                        names.join(", ")
-                    ));
+                    return Err(SweepError::NoElement {
+                        key: key.into(),
+                        at,
+                        name: name.into(),
+                        names: names.join(", "),
+                    });
                 };
                 if k + 2 == parts.len() {
-                    return Err(format!(
-                        "--set {key}: name a key of {at}.{name}, e.g. {at}.{name}.size"
-                    ));
+                    return Err(SweepError::ElementKey {
+                        key: key.into(),
+                        at,
+                        name: name.into(),
+                    });
                 }
                 // Skip the name component.
-                return set(t, &parts[k + 2..].join("."), value).map_err(|e| {
-                    e.replace(
-                        &format!("--set {}", parts[k + 2..].join(".")),
-                        &format!("--set {key}"),
-                    )
+                return set(t, &parts[k + 2..].join("."), value).map_err(|e| e.for_key(key));
+            }
+            _ => {
+                return Err(SweepError::NotATable {
+                    key: key.into(),
+                    at,
                 });
             }
-            _ => return Err(format!("--set {key}: `{at}` is a value, not a table")),
         };
     }
     Ok(())
@@ -174,8 +244,11 @@ pub fn scenarios(
     origin: &str,
     base_dir: Option<&Path>,
     axes: &[Axis],
-) -> Result<Vec<(Vec<toml::Value>, Scenario)>, String> {
-    let table: toml::Table = text.parse().map_err(|e| format!("{origin}: {e}"))?;
+) -> Result<Vec<(Vec<toml::Value>, Scenario)>, SweepError> {
+    let table: toml::Table = text.parse().map_err(|source| SweepError::Parse {
+        origin: origin.into(),
+        source,
+    })?;
     let mut out = Vec::new();
     for point in grid(axes) {
         let mut t = table.clone();
@@ -184,40 +257,48 @@ pub fn scenarios(
             set(&mut t, &axis.key, v.clone())?;
             label.push(format!("{}={}", axis.key, v));
         }
-        let text = toml::to_string(&t).map_err(|e| format!("{origin}: {e}"))?;
+        let text = toml::to_string(&t).map_err(|source| SweepError::Write {
+            origin: origin.into(),
+            source,
+        })?;
         let s = Scenario::from_toml(
             &text,
             &format!("{origin} with {}", label.join(", ")),
             base_dir,
         )
-        .map_err(|e| format!("{}: {e}", label.join(", ")))?;
+        .map_err(|source| SweepError::Invalid {
+            point: label.join(", "),
+            source,
+        })?;
         out.push((point, s));
     }
     Ok(out)
 }
 
+/// The replications a sweep runs: those of every point.
+pub fn replications(points: &[Scenario]) -> u64 {
+    points.iter().map(|s| u64::from(s.replications)).sum()
+}
+
 /// Runs every point's replications, all in parallel, and returns them point by point (in replication
-/// order, whatever the thread count). A progress bar shows on a terminal.
-pub fn run(points: &[Scenario]) -> Vec<Vec<ReplicationTally>> {
+/// order, whatever the thread count). `done` is called (from the worker threads) after each replication,
+/// [`replications`] times in all, so the caller can show progress.
+pub fn run(points: &[Scenario], done: &(dyn Fn() + Sync)) -> Vec<Vec<ReplicationTally>> {
     let tasks: Vec<(usize, u64)> = points
         .iter()
         .enumerate()
         .flat_map(|(p, s)| (0..u64::from(s.replications)).map(move |r| (p, r)))
         .collect();
-    let bar = ProgressBar::new(tasks.len() as u64);
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} replications ({eta} left)")
-    {
-        bar.set_style(style);
-    }
     // Each point is compiled once, not once per replication.
     let models: Vec<Compiled> = points.par_iter().map(Compiled::new).collect();
     let tallies: Vec<ReplicationTally> = tasks
         .par_iter()
-        .progress_with(bar.clone())
-        .map(|&(p, r)| simulate_compiled(&models[p], models[p].staffing(), points[p].seed, r))
+        .map(|&(p, r)| {
+            let t = simulate_compiled(&models[p], models[p].staffing(), points[p].seed, r);
+            done();
+            t
+        })
         .collect();
-    bar.finish_and_clear();
     let mut out: Vec<Vec<ReplicationTally>> = points.iter().map(|_| Vec::new()).collect();
     for ((p, _), t) in tasks.iter().zip(tallies) {
         out[*p].push(t);
@@ -262,12 +343,16 @@ mod tests {
             t["channels"][0]["arrivals"]["per_hour"].as_float(),
             Some(9.5)
         );
-        let e = set(&mut t, "groups.agent.size", toml::Value::Integer(1)).unwrap_err();
+        let e = set(&mut t, "groups.agent.size", toml::Value::Integer(1))
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("no element of `groups` is named \"agent\"; names: \"agents\""),
             "{e}"
         );
-        let e = set(&mut t, "queues.x", toml::Value::Integer(1)).unwrap_err();
+        let e = set(&mut t, "queues.x", toml::Value::Integer(1))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("the scenario has no `queues`"), "{e}");
     }
 }

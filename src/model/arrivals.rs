@@ -10,8 +10,8 @@
 //! cv²) (mean 1, cv), drawn per replication and day from the channel's forecast stream. The day's count is
 //! then Poisson-gamma (negative binomial): variance λ + cv²λ², the over-dispersion real forecasts show.
 
-use crate::experiment::seed::StreamRng;
-use crate::model::profile::PerInterval;
+use crate::seed::StreamRng;
+use crate::time::profile::PerInterval;
 use rand_distr::{Distribution, Exp1, Gamma};
 
 pub struct ArrivalProcess {
@@ -129,7 +129,7 @@ impl ArrivalProcess {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::seed::{Purpose, stream};
+    use crate::seed::{Purpose, stream};
 
     /// Counts per interval over many cycles match rate × width within 4 standard errors (Poisson: var = mean).
     #[test]

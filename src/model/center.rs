@@ -16,16 +16,16 @@
 //!   agents finish what they hold, taking no new work, then leave. When it rises, pending departures are
 //!   cancelled first.
 
+use crate::dist::uniform01;
 use crate::engine::{EventQueue, SimTime};
 use crate::experience::{Factor, Journey};
-use crate::experiment::seed::{Purpose, StreamRng, stream};
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::compile::{ChannelModel, Compiled, Eligible};
-use crate::model::dist::uniform01;
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
 use crate::model::workforce::{Absence, shift_keys};
 use crate::routing::{IdleAgents, longest_idle_group};
 use crate::scenario::{AgentSelection, ChannelKind, DayType, Scenario, Staffing};
+use crate::seed::{Purpose, StreamRng, stream};
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
 use std::collections::VecDeque;
 

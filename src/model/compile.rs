@@ -6,9 +6,9 @@
 //! its own state (agents, queues, streams, tallies). Nothing here depends on the seed, the replication or
 //! the staffing.
 
-use crate::experiment::seed::name_key;
-use crate::model::dist::Dist;
-use crate::model::profile::PerInterval;
+use crate::seed::name_key;
+use crate::dist::Dist;
+use crate::time::profile::PerInterval;
 use crate::scenario::{
     Announce, Callback, ChannelKind, FollowUp, Learning, Repeat, Resolution, Retry, Scenario,
     SelfService, Staffing,

@@ -1,14 +1,14 @@
 //! The contact-center model: what contacts, agents and channels do, on top of the generic `engine`.
 //!
+//! It reads a checked `scenario::Scenario` and draws from `dist` distributions, `time` profiles and `seed`
+//! streams, and fills `stats` tallies; nothing below it in the layering imports it (tests/layers.rs).
+//!
 //! A scenario is compiled once ([`Compiled`]) and each replication runs it under a [`Staffing`]
 //! ([`simulate_compiled`]): the compiled tables are shared, only the replication's own state is built.
 
 pub mod arrivals;
 pub mod center;
 pub mod compile;
-pub mod dist;
-pub mod proficiency;
-pub mod profile;
 pub mod queue;
 mod single;
 mod workforce;

@@ -11,9 +11,9 @@
 
 use crate::engine::{EventQueue, SimTime};
 use crate::experience::{Factor, Journey};
-use crate::experiment::seed::{Purpose, StreamRng, stream};
+use crate::seed::{Purpose, StreamRng, stream};
 use crate::model::compile::Compiled;
-use crate::model::dist::Dist;
+use crate::dist::Dist;
 use crate::routing::IdleAgents;
 use crate::scenario::{ChannelKind, Staffing};
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally};

@@ -8,7 +8,7 @@
 //! the peak head-count or the other days' plans. Common random numbers hold exactly where a planner needs
 //! them (docs/performance.md, "Random streams and their keys").
 
-use crate::experiment::seed::{Purpose, mix, stream_seed};
+use crate::seed::{Purpose, mix, stream_seed};
 use crate::scenario::Shift;
 
 /// The absence draws of one group in one replication.

@@ -9,7 +9,7 @@ use super::plot::Chart;
 use super::sheet::show;
 use super::sweep::Sweep;
 use super::table::{self, Grid};
-use crate::scenario::duration::format_duration;
+use crate::time::duration::format_duration;
 use serde::Serialize;
 
 static TEMPLATE: &str = include_str!("../../assets/report.html");

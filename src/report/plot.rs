@@ -425,7 +425,7 @@ where
         .label(format!(
             "target: {:.0}% within {}{}",
             ty,
-            crate::scenario::duration::format_duration(target.within_s),
+            crate::time::duration::format_duration(target.within_s),
             if target.business_hours {
                 " of opening hours (waits here: clock time)"
             } else {

@@ -1,8 +1,8 @@
 //! The terminal table: KPIs as rows, channels as columns, each cell "mean ± ci95".
 
 use super::Report;
-use crate::scenario::duration::format_duration;
 use crate::stats::Estimate;
+use crate::time::duration::format_duration;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 /// A row of the table: label, unit, and which KPI it shows.

@@ -2,9 +2,9 @@
 //!
 //! Every table denies unknown keys (a typo is an error, not a silently ignored setting), and values that are
 //! checked later keep their byte span (`Spanned`) so validation can point at file:line:column.
-//! Nothing here interprets units or checks ranges: that is `validate.rs`'s job.
+//! Nothing here interprets units or checks ranges: that is the job of `validate`.
 
-use super::duration::DurationValue;
+use crate::time::duration::DurationValue;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IntoDeserializer, SeqAccess, Visitor};

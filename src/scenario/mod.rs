@@ -3,9 +3,9 @@
 //! Flow: text --`file::ScenarioFile` (serde, mirrors the TOML)--> `validate` --> [`Scenario`] (units resolved,
 //! every rule checked). Reading the file is kept apart from parsing: [`Scenario::from_toml`] is pure.
 
-pub mod duration;
 pub mod error;
 pub mod file;
+pub mod proficiency;
 pub mod resolved;
 pub mod staffing;
 pub mod validate;
@@ -13,9 +13,9 @@ pub mod validate;
 pub use error::{ScenarioError, ScenarioErrors};
 pub use staffing::{GroupStaffing, Staffing, StaffingError};
 
-use crate::model::dist::Dist;
-use crate::model::proficiency::ProficiencyCurve;
-use crate::model::profile::PerInterval;
+use crate::dist::Dist;
+use crate::time::profile::PerInterval;
+use proficiency::ProficiencyCurve;
 use std::path::Path;
 
 /// A checked scenario: durations in seconds, rates per second, names resolved to indices.

@@ -1,10 +1,10 @@
 //! Writes a [`Scenario`] back as TOML with every default made explicit: the "scenario as resolved" that a
 //! run stores beside its results, and that runs again unchanged to give the same results.
 
-use super::duration::format_duration;
+use super::proficiency::ProficiencyCurve;
 use super::{Channel, ChannelKind, DayType, Scenario, WEEKDAYS};
-use crate::model::dist::Dist;
-use crate::model::proficiency::ProficiencyCurve;
+use crate::dist::Dist;
+use crate::time::duration::format_duration;
 use std::fmt::Write;
 
 /// The scenario as TOML; parsing it back gives an equivalent scenario.

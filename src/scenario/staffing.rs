@@ -6,7 +6,7 @@
 //! every `Staffing` a run sees is one the scenario file could have said.
 
 use super::{Group, Scenario, Shift};
-use crate::model::profile::PerInterval;
+use crate::time::profile::PerInterval;
 
 /// What an edit of a staffing plan got wrong.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -3,6 +3,10 @@
 //! Never seeded per thread: replication i draws the same numbers on 1 thread or 64. Stream keys are
 //! derived from channel *names* and a purpose, so two scenarios that share a channel share its arrivals,
 //! patience and base handle times (common random numbers), even if other channels differ.
+//!
+//! A leaf of the layering (tests/layers.rs), imported by the model that draws the streams; it imports
+//! nothing from the crate. Not part of `engine`, which knows no contact-center terms: the stream purposes
+//! here are the model's.
 
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;

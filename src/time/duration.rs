@@ -1,6 +1,8 @@
 //! Durations as users write them: `"20s"`, `"5m"`, `"1.5h"`, `"2d"`, or a plain number of seconds.
 //!
-//! The parsed value keeps the text the user wrote so error messages can quote it verbatim.
+//! The parsed value keeps the text the user wrote so error messages can quote it verbatim. Scenario files,
+//! reports and the command line all read and write durations through this one module (part of the `time`
+//! leaf, so none of them imports another for it).
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::fmt;
@@ -14,8 +16,22 @@ pub struct DurationValue {
     pub text: String,
 }
 
+/// Why a duration was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DurationError {
+    #[error("an empty duration")]
+    Empty,
+    #[error(
+        "\"{text}\" is not a duration: write a number and a unit s, m, h or d (\"20s\", \"5m\", \"1.5h\", \"2d\") or a number of seconds"
+    )]
+    NotADuration { text: String },
+    /// `text` as it is quoted in the message (`"31y"` with its quotes, a bare number without).
+    #[error("{text} is too long a duration: at most {MAX_DURATION_S:e} s (about 31 years)")]
+    TooLong { text: String },
+}
+
 /// Parses `"<number><unit>"` with unit s, m, h or d (a bare number in a string means seconds).
-pub fn parse_duration(text: &str) -> Result<f64, String> {
+pub fn parse_duration(text: &str) -> Result<f64, DurationError> {
     let t = text.trim();
     let (number, factor) = match t.char_indices().last() {
         Some((i, 's')) => (&t[..i], 1.0),
@@ -23,11 +39,12 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         Some((i, 'h')) => (&t[..i], 3600.0),
         Some((i, 'd')) => (&t[..i], 86_400.0),
         Some(_) => (t, 1.0),
-        None => return Err("an empty duration".into()),
+        None => return Err(DurationError::Empty),
     };
-    let value: f64 = number.trim().parse().map_err(|_| {
-        format!("\"{text}\" is not a duration: write a number and a unit s, m, h or d (\"20s\", \"5m\", \"1.5h\", \"2d\") or a number of seconds")
-    })?;
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| DurationError::NotADuration { text: text.into() })?;
     checked_seconds(value * factor, &format!("\"{text}\""))
 }
 
@@ -36,13 +53,11 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
 pub const MAX_DURATION_S: f64 = 1e9;
 
 /// Checks a duration in seconds is finite and within ±`MAX_DURATION_S` (signs are checked where used).
-fn checked_seconds(seconds: f64, text: &str) -> Result<f64, String> {
+fn checked_seconds(seconds: f64, text: &str) -> Result<f64, DurationError> {
     if seconds.is_finite() && seconds.abs() <= MAX_DURATION_S {
         Ok(seconds)
     } else {
-        Err(format!(
-            "{text} is too long a duration: at most {MAX_DURATION_S:e} s (about 31 years)"
-        ))
+        Err(DurationError::TooLong { text: text.into() })
     }
 }
 

@@ -3,6 +3,8 @@
 //! Interval index 0 is the first interval of the measured horizon. The warm-up lies before it, at negative
 //! indices, and wraps to the end of the cycle: with 48 half-hour rates for a day, a two-hour warm-up runs on
 //! the last four rates, the evening before, which is what a daily pattern means.
+//!
+//! Part of the `time` leaf: the scenario builds profiles and the model reads them.
 
 /// A piecewise-constant value: `values[i mod len]` holds on interval i.
 #[derive(Debug, Clone, PartialEq)]

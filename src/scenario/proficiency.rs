@@ -3,6 +3,10 @@
 //! Proficiency p is in (0, 1]; at p = 1 the channel's stated handle time applies. Lower proficiency
 //! stretches handle time by a multiplier m(p) >= 1. Later work ties proficiency to resolution, accuracy and
 //! training; this module owns only the handle-time effect so the curve is stated in one place.
+//!
+//! It lives in `scenario` because the curve is a scenario setting (`[proficiency]`, held by
+//! [`Scenario`](super::Scenario)): the model applies it through the scenario it runs, so nothing below
+//! the scenario names the type.
 
 /// The handle-time curve m(p): handle time = base handle time × m(p).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -2,6 +2,9 @@
 //!
 //! Every family is parametrised the way planners think: by its mean (seconds) plus one shape parameter
 //! (cv, shape or k), so switching family keeps the load (arrival rate × mean handle time) unchanged.
+//!
+//! A leaf of the layering (tests/layers.rs): it imports nothing from the crate, so the scenario can hold
+//! validated distributions and the model can sample them without either depending on the other.
 
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Gamma, StandardNormal, Weibull};

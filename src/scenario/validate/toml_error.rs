@@ -1,0 +1,142 @@
+//! Errors from the TOML reader (syntax, types, unknown keys), given the key path they concern and a fix.
+
+use crate::scenario::error::ScenarioError;
+
+/// A syntax, type or unknown-key error from the TOML reader, with the key path it concerns and a fix.
+pub(super) fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> ScenarioError {
+    let mut message = e.message().trim_end().to_string();
+    if message.starts_with("unknown field") {
+        message.push_str(": correct the key or remove it (docs/scenario.md lists every key)");
+    } else if message.starts_with("missing field") {
+        message.push_str(": add it (docs/scenario.md lists every key)");
+    }
+    let Some(span) = e.span() else {
+        return ScenarioError::io(origin, message);
+    };
+    let unknown_key = message.starts_with("unknown field");
+    if let Some(path) = key_path_at(text, span.start, !unknown_key) {
+        message = format!("{path}: {message}");
+    }
+    ScenarioError::at(origin, text, span.start, message)
+}
+
+/// Byte offset of the last `=` in `line` that is not inside a quoted string.
+fn last_assignment(line: &str) -> Option<usize> {
+    let (mut quote, mut escaped, mut last) = (None::<char>, false, None);
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '=') => last = Some(i),
+            _ => {}
+        }
+        escaped = false;
+    }
+    last
+}
+
+/// The dotted key path at byte `at`, as the validator names keys (`groups[0].size`): the table from the last
+/// `[table]` or `[[array]]` header before it (arrays counted to give the index), then, if `with_key`, the
+/// key of the nearest `key =` before `at` on its line. Best effort: `None` when the text gives no clue.
+fn key_path_at(text: &str, at: usize, with_key: bool) -> Option<String> {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut table: Option<String> = None;
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for line in text[..line_start].lines() {
+        let l = line.trim();
+        if let Some(name) = l.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
+            let name = name.trim().to_string();
+            let n = match counts.iter_mut().find(|(k, _)| *k == name) {
+                Some((_, c)) => {
+                    *c += 1;
+                    *c
+                }
+                None => {
+                    counts.push((name.clone(), 0));
+                    0
+                }
+            };
+            table = Some(format!("{name}[{n}]"));
+        } else if let Some(name) = l.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            table = Some(name.trim().to_string());
+        }
+    }
+    let key = if with_key {
+        let before = &text[line_start..at];
+        // The nearest `=` outside quotes before the error; the key is the identifier just before it.
+        last_assignment(before).and_then(|eq| {
+            let k = before[..eq].trim_end();
+            let start = k
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let k = &k[start..];
+            (!k.is_empty()).then(|| k.to_string())
+        })
+    } else {
+        None
+    };
+    // Keys inside an inline table (`handle_time = { mean = "x" }`) are prefixed with the outer key.
+    let key = key.map(|k| {
+        let before = &text[line_start..at];
+        match before.find('{') {
+            Some(brace) if before[..brace].contains('=') => {
+                let outer = before[..brace].trim_end().trim_end_matches('=').trim();
+                if outer == k {
+                    k
+                } else {
+                    format!("{outer}.{k}")
+                }
+            }
+            _ => k,
+        }
+    });
+    match (table, key) {
+        (Some(t), Some(k)) => Some(format!("{t}.{k}")),
+        (Some(t), None) => Some(t),
+        (None, Some(k)) => Some(k),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_path_at;
+
+    #[test]
+    fn key_paths_from_source_positions() {
+        let text = "name = \"x\"\n[[channels]]\nname = \"a\"\n[[channels]]\nhandle_time = { dist = \"exponential\", mean = true }\n[[groups]]\nsize = \"ten\"\n";
+        let at = |needle: &str| text.find(needle).expect("needle");
+        assert_eq!(
+            key_path_at(text, at("true"), true).as_deref(),
+            Some("channels[1].handle_time.mean")
+        );
+        assert_eq!(
+            key_path_at(text, at("\"ten\""), true).as_deref(),
+            Some("groups[0].size")
+        );
+        assert_eq!(
+            key_path_at(text, at("size"), false).as_deref(),
+            Some("groups[0]")
+        );
+        assert_eq!(
+            key_path_at(text, at("\"x\""), true).as_deref(),
+            Some("name")
+        );
+        // A multi-byte character before the error must not be split (this used to panic), and an `=`
+        // inside a string is not an assignment.
+        let text = "name = \"Büro=\\q\"\n";
+        assert_eq!(
+            key_path_at(text, text.find("\\q").expect("needle"), true).as_deref(),
+            Some("name")
+        );
+        let text = "é= 1\n";
+        assert_eq!(key_path_at(text, text.len() - 2, true), None);
+    }
+}

@@ -1,0 +1,307 @@
+//! `[[groups]]`: sizes (constant or per interval), skills, proficiency and learning, and shifts with breaks.
+
+use super::{
+    DAY_S, Days, MAX_HANDLE_TIME_MULTIPLIER, Validator, parse_clock, quoted_list, toml_key,
+};
+use crate::dist::Num;
+use crate::scenario::file::{GroupFile, OneOrMany, OneOrPerInterval, ShiftFile};
+use crate::scenario::proficiency::ProficiencyCurve;
+use crate::scenario::{Break, Group, Shift, Skill, WEEKDAYS};
+use crate::time::profile::PerInterval;
+use toml::Spanned;
+
+impl Validator<'_> {
+    pub(super) fn group(
+        &mut self,
+        i: usize,
+        g: &GroupFile,
+        intervals: usize,
+        channels: &[&str],
+        curve: &ProficiencyCurve,
+        days: Option<Days>,
+    ) -> Option<Group> {
+        let name = g.name.get_ref().clone();
+        if name.trim() != name {
+            self.err(g.name.span(), format!("groups[{i}].name = \"{name}\": remove the spaces at either end (names are matched exactly)"));
+        }
+        if name.trim().is_empty() {
+            self.err(
+                g.name.span(),
+                format!("groups[{i}].name = \"\": give the group a name"),
+            );
+        }
+        let (size, shifts) = match (&g.size, &g.shifts) {
+            (Some(_), Some(sh)) => {
+                self.err(
+                    sh.span(),
+                    format!("groups[{i}]: give either size or shifts, not both"),
+                );
+                return None;
+            }
+            (None, None) => {
+                self.err(g.name.span(), format!("groups[{i}]: give a size (agents, or agents per interval) or a list of shifts"));
+                return None;
+            }
+            (Some(size), None) => (self.group_size(i, size, intervals)?, Vec::new()),
+            (None, Some(sh)) => {
+                self.need_days(&format!("groups[{i}].shifts"), sh.span(), days)?;
+                (vec![0], self.shifts(i, sh)?)
+            }
+        };
+        let friendliness = match &g.friendliness {
+            None => 0.7,
+            Some(x) if (0.0..=1.0).contains(x.get_ref()) => *x.get_ref(),
+            Some(x) => {
+                self.err(x.span(), format!("groups[{i}].friendliness = {}: must be between 0 (rude) and 1 (delightful)", Num(*x.get_ref())));
+                return None;
+            }
+        };
+        let cost_per_hour = match &g.cost_per_hour {
+            None => 0.0,
+            Some(x) if (0.0..=1e6).contains(x.get_ref()) => *x.get_ref(),
+            Some(x) => {
+                self.err(x.span(), format!("groups[{i}].cost_per_hour = {}: give the cost of one paid agent-hour, between 0 and 1000000 (e.g. 32.5)", Num(*x.get_ref())));
+                return None;
+            }
+        };
+        let joins_day = match &g.joins_on_day {
+            None => 0,
+            Some(d) => {
+                let days = self
+                    .need_days(&format!("groups[{i}].joins_on_day"), d.span(), days)?
+                    .count as i64;
+                let day = *d.get_ref();
+                if !(1..=days).contains(&day) {
+                    self.err(d.span(), format!("groups[{i}].joins_on_day = {day}: give a day of the horizon, 1 (the first) to {days}"));
+                    return None;
+                }
+                day - 1
+            }
+        };
+        let learning = match &g.learning {
+            None => None,
+            Some(l) => {
+                let l = l.get_ref();
+                let rate = *l.rate.get_ref();
+                let ceiling = l.ceiling.as_ref().map_or(1.0, |c| *c.get_ref());
+                if !(0.0..=2.0).contains(&rate) {
+                    self.err(l.rate.span(), format!("groups[{i}].learning.rate = {}: give the power-law learning rate, between 0 (no learning) and 2 (typical 0.1 to 0.4)", Num(rate)));
+                    return None;
+                }
+                if !(ceiling > 0.0 && ceiling <= 1.0) {
+                    let span = l.ceiling.as_ref().map_or(l.rate.span(), |c| c.span());
+                    self.err(span, format!("groups[{i}].learning.ceiling = {}: the proficiency learning stops at must be in (0, 1]", Num(ceiling)));
+                    return None;
+                }
+                Some(crate::scenario::Learning { rate, ceiling })
+            }
+        };
+        let shrinkage = match &g.shrinkage {
+            None => 0.0,
+            Some(x) if (0.0..1.0).contains(x.get_ref()) => *x.get_ref(),
+            Some(x) => {
+                self.err(x.span(), format!("groups[{i}].shrinkage = {}: must be at least 0 and below 1 (0.12: 12% of scheduled agent-days are lost to absence)", Num(*x.get_ref())));
+                return None;
+            }
+        };
+        let mut skills = Vec::new();
+        if g.skills.get_ref().is_empty() {
+            self.err(
+                g.skills.span(),
+                format!(
+                    "groups[{i}].skills = {{}}: give at least one skill, e.g. {{ phone = 1.0 }}"
+                ),
+            );
+        }
+        for (channel, p) in g.skills.get_ref() {
+            let Some(ci) = channels.iter().position(|c| c == channel) else {
+                self.err(
+                    p.span(),
+                    format!("groups[{i}].skills.{}: no channel is named \"{channel}\"; skills name channels: {}", toml_key(channel), quoted_list(channels)),
+                );
+                continue;
+            };
+            let proficiency = *p.get_ref();
+            if !(proficiency > 0.0 && proficiency <= 1.0) {
+                self.err(p.span(), format!("groups[{i}].skills.{} = {proficiency}: proficiency must be in (0, 1]; 1.0 means the channel's stated handle time", toml_key(channel)));
+                continue;
+            }
+            let multiplier = curve.handle_time_multiplier(proficiency);
+            if !(multiplier <= MAX_HANDLE_TIME_MULTIPLIER) {
+                self.err(p.span(), format!("groups[{i}].skills.{} = {proficiency}: with the proficiency curve this makes handle time {multiplier:.3e} times longer, more than {MAX_HANDLE_TIME_MULTIPLIER}; raise the proficiency or soften the curve", toml_key(channel)));
+                continue;
+            }
+            skills.push(Skill {
+                channel: ci,
+                proficiency,
+            });
+        }
+        Some(Group {
+            name,
+            size: PerInterval::new(size)?,
+            shifts,
+            shrinkage,
+            friendliness,
+            cost_per_hour,
+            learning,
+            joins_day,
+            skills,
+        })
+    }
+
+    fn group_size(
+        &mut self,
+        i: usize,
+        size: &Spanned<OneOrPerInterval<i64>>,
+        intervals: usize,
+    ) -> Option<Vec<u32>> {
+        let key = format!("groups[{i}].size");
+        let sizes = match size.get_ref() {
+            OneOrPerInterval::One(x) => vec![*x],
+            OneOrPerInterval::PerInterval(xs) => {
+                if !self.profile_length_ok(&key, size.span(), xs.len(), intervals) {
+                    return None;
+                }
+                xs.clone()
+            }
+        };
+        let mut out = Vec::with_capacity(sizes.len());
+        for (j, x) in sizes.iter().enumerate() {
+            if !(0..=1_000_000).contains(x) {
+                let at = if sizes.len() > 1 {
+                    format!("{key}[{j}]")
+                } else {
+                    key.clone()
+                };
+                self.err(
+                    size.span(),
+                    format!("{at} = {x}: must be a whole number of agents between 0 and 1000000"),
+                );
+                return None;
+            }
+            out.push(*x as u32);
+        }
+        Some(out)
+    }
+
+    fn shifts(&mut self, i: usize, list: &Spanned<Vec<Spanned<ShiftFile>>>) -> Option<Vec<Shift>> {
+        if list.get_ref().is_empty() {
+            self.err(
+                list.span(),
+                format!("groups[{i}].shifts = []: give at least one shift"),
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut total_agents = 0i64;
+        for (k, sh) in list.get_ref().iter().enumerate() {
+            let key = format!("groups[{i}].shifts[{k}]");
+            let sh = sh.get_ref();
+            let names = match sh.days.get_ref() {
+                OneOrMany::One(d) => vec![d.clone()],
+                OneOrMany::Many(ds) => ds.clone(),
+            };
+            let mut weekdays = [false; 7];
+            for name in &names {
+                let n = name.to_lowercase();
+                match n.as_str() {
+                    "all" => weekdays = [true; 7],
+                    "weekday" | "weekdays" => weekdays[..5].iter_mut().for_each(|d| *d = true),
+                    _ => match WEEKDAYS.iter().position(|w| *w == n || (n.len() >= 3 && w.starts_with(&n))) {
+                        Some(w) => weekdays[w] = true,
+                        None => self.err(sh.days.span(), format!("{key}.days: \"{name}\" is not a day; use \"weekday\", \"saturday\", \"sunday\", \"all\" or weekday names such as \"monday\"")),
+                    },
+                }
+            }
+            // A shift starts before midnight: "24:00" is "00:00" of the next day.
+            let start = parse_clock(sh.start.get_ref()).filter(|s| *s < DAY_S);
+            let end = parse_clock(sh.end.get_ref());
+            if start.is_none() {
+                self.err(
+                    sh.start.span(),
+                    format!(
+                        "{key}.start = \"{}\": give a time of day \"HH:MM\"",
+                        sh.start.get_ref()
+                    ),
+                );
+            }
+            if end.is_none() {
+                self.err(sh.end.span(), format!("{key}.end = \"{}\": give a time of day \"HH:MM\" (earlier than start: the next day)", sh.end.get_ref()));
+            }
+            let (Some(start_s), Some(end_s)) = (start, end) else {
+                continue;
+            };
+            // An end at or before the start is on the next day (a night shift).
+            let shift_s = if end_s > start_s {
+                end_s - start_s
+            } else {
+                end_s + DAY_S - start_s
+            };
+            let agents = *sh.agents.get_ref();
+            if !(0..=100_000).contains(&agents) {
+                self.err(
+                    sh.agents.span(),
+                    format!("{key}.agents = {agents}: must be a whole number from 0 to 100000"),
+                );
+                continue;
+            }
+            total_agents += agents;
+            let mut breaks = Vec::new();
+            for (b, br) in sh.breaks.iter().enumerate() {
+                let bkey = format!("{key}.breaks[{b}]");
+                let br_ref = br.get_ref();
+                let Some(duration_s) =
+                    self.positive_duration(&format!("{bkey}.duration"), &br_ref.duration)
+                else {
+                    continue;
+                };
+                // Times of day, moved past midnight for a night shift so they fall inside it.
+                let in_shift = |t: f64| if t < start_s { t + DAY_S } else { t };
+                let window = match (&br_ref.at, &br_ref.within) {
+                    (Some(at), None) => {
+                        parse_clock(at.get_ref()).map(|t| (in_shift(t), in_shift(t)))
+                    }
+                    (None, Some(w)) if w.get_ref().len() == 2 => {
+                        match (parse_clock(&w.get_ref()[0]), parse_clock(&w.get_ref()[1])) {
+                            (Some(a), Some(z)) => {
+                                // A window ending at or before its start ends the next day ("20:00" to "00:00").
+                                let (a, mut z) = (in_shift(a), in_shift(z));
+                                if z <= a {
+                                    z += DAY_S;
+                                }
+                                Some((a, z - duration_s))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => {
+                        self.err(br.span(), format!("{bkey}: give either at = \"HH:MM\" or within = [\"HH:MM\", \"HH:MM\"], and a duration"));
+                        continue;
+                    }
+                };
+                match window {
+                    Some((earliest_s, latest_s)) if earliest_s <= latest_s && earliest_s >= start_s && latest_s + duration_s <= start_s + shift_s => {
+                        breaks.push(Break { earliest_s, latest_s, duration_s });
+                    }
+                    Some(_) => self.err(br.span(), format!("{bkey}: the break must fit inside the shift ({} to {}) and, with a window, the window must be at least as long as the break", sh.start.get_ref(), sh.end.get_ref())),
+                    None => self.err(br.span(), format!("{bkey}: times must be \"HH:MM\"")),
+                }
+            }
+            out.push(Shift {
+                weekdays,
+                start_s,
+                duration_s: shift_s,
+                agents: agents as u32,
+                breaks,
+            });
+        }
+        if total_agents > 1_000_000 {
+            self.err(
+                list.span(),
+                format!("groups[{i}].shifts: {total_agents} agents in all; at most 1000000"),
+            );
+            return None;
+        }
+        Some(out)
+    }
+}
