@@ -37,6 +37,12 @@ pub enum Factor {
 }
 
 impl Factor {
+    /// The factor's place in [`Factor::ALL`] (and in `CaseTally::held_down`).
+    #[inline]
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub const ALL: [Factor; 8] = [
         Factor::Abandonment,
         Factor::WrongResolution,
@@ -330,6 +336,13 @@ impl ExperienceRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn factor_index_is_its_place_in_all() {
+        for (i, f) in Factor::ALL.iter().enumerate() {
+            assert_eq!(f.index(), i);
+        }
+    }
 
     fn good() -> Journey {
         Journey {

@@ -24,6 +24,9 @@ pub struct ArrivalProcess {
     end: f64,
     rng: StreamRng,
     forecast: Option<Forecast>,
+    /// The rate when it is the same in every interval and no forecast moves it: the common case, drawn
+    /// without looking at the profile.
+    constant: Option<f64>,
 }
 
 /// Day-level volume multipliers, drawn lazily day by day (arrivals only move forward in time).
@@ -58,6 +61,7 @@ impl ArrivalProcess {
         let per_second = per_hour.values().iter().map(|r| r / 3600.0).collect();
         let rates = PerInterval::new(per_second).expect("a validated profile is not empty");
         ArrivalProcess {
+            constant: rates.is_constant().then(|| rates.at(0)),
             rates,
             origin,
             width,
@@ -76,6 +80,7 @@ impl ArrivalProcess {
         // depend on which earlier days had arrivals.
         let first_day = ((0.0 - self.origin) / self.width).floor() as i64;
         let first_day = first_day.div_euclid(per_day);
+        self.constant = None;
         self.forecast = Some(Forecast {
             sampler,
             rng,
@@ -98,8 +103,7 @@ impl ArrivalProcess {
     #[inline]
     pub fn next_after(&mut self, t: f64) -> Option<f64> {
         let mut e: f64 = Exp1.sample(&mut self.rng);
-        if self.rates.is_constant() && self.forecast.is_none() {
-            let rate = self.rates.at(0);
+        if let Some(rate) = self.constant {
             if rate <= 0.0 {
                 return None;
             }

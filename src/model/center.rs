@@ -18,7 +18,7 @@
 
 use crate::dist::uniform01;
 use crate::engine::{EventQueue, SimTime};
-use crate::experience::{Factor, Journey};
+use crate::experience::Journey;
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::compile::{ChannelModel, Compiled, Eligible};
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
@@ -1018,10 +1018,7 @@ impl<'a> Center<'a> {
         }
         let t = &mut self.tally.channels[k.first_channel as usize].cases;
         if let Some(f) = factor {
-            t.held_down[Factor::ALL
-                .iter()
-                .position(|x| *x == f)
-                .expect("every factor is listed")] += 1;
+            t.held_down[f.index()] += 1;
         }
         t.cases += 1;
         t.contacts += u64::from(k.contacts);

@@ -6,14 +6,14 @@
 //! its own state (agents, queues, streams, tallies). Nothing here depends on the seed, the replication or
 //! the staffing.
 
-use crate::seed::name_key;
 use crate::dist::Dist;
-use crate::time::profile::PerInterval;
 use crate::scenario::{
     Announce, Callback, ChannelKind, FollowUp, Learning, Repeat, Resolution, Retry, Scenario,
     SelfService, Staffing,
 };
+use crate::seed::name_key;
 use crate::stats::TimeBins;
+use crate::time::profile::PerInterval;
 
 /// A group able to serve a channel.
 #[derive(Debug, Clone, Copy)]

@@ -9,13 +9,13 @@
 //! beyond it. `tests/single_queue.rs` runs both on a family of such scenarios and requires bit-identical
 //! tallies; [`qualifies`] says which scenarios and staffings run here.
 
-use crate::engine::{EventQueue, SimTime};
-use crate::experience::{Factor, Journey};
-use crate::seed::{Purpose, StreamRng, stream};
-use crate::model::compile::Compiled;
 use crate::dist::Dist;
+use crate::engine::{EventQueue, SimTime};
+use crate::experience::Journey;
+use crate::model::compile::Compiled;
 use crate::routing::IdleAgents;
 use crate::scenario::{ChannelKind, Staffing};
+use crate::seed::{Purpose, StreamRng, stream};
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally};
 use std::collections::VecDeque;
 
@@ -74,26 +74,34 @@ struct Caller {
     hung_up: bool,
 }
 
-/// The contact in an agent's hands, with what its case needs when it ends.
+/// The contact in an agent's hands: when it started and arrived (its case's journey follows from them).
 #[derive(Debug, Clone, Copy)]
 struct InHand {
     start: f64,
     arrival: f64,
     interval: Option<u32>,
-    journey: Journey,
 }
 
 struct Kernel<'a> {
     m: &'a Compiled,
     events: EventQueue<Event>,
-    tally: ReplicationTally,
+    /// The channel's and the group's tallies (put in a ReplicationTally at the end).
+    ch: ChannelTally,
+    gt: GroupTally,
+    contacts_simulated: u64,
+    events_run: u64,
     handle_time: &'a Dist,
     patience: Option<&'a Dist>,
+    /// Their means when exponential (drawn without the distribution's match).
+    handle_mean: Option<f64>,
+    patience_mean: Option<f64>,
     target_s: f64,
     capacity: Option<u32>,
     multiplier: f64,
     proficiency: f64,
     friendliness: f64,
+    /// 1 if the group counts as friendly (experience rules' `unfriendly`), else 0.
+    friendly: u64,
     agents: Vec<Option<InHand>>,
     idle: IdleAgents,
     on_duty: u32,
@@ -120,20 +128,20 @@ pub(crate) fn simulate(
     let mut k = Kernel {
         m,
         events: EventQueue::with_lanes(1),
-        tally: ReplicationTally {
-            channels: vec![ChannelTally::new(n, 1)],
-            groups: vec![GroupTally::new(n)],
-            training_s: Vec::new(),
-            contacts_simulated: 0,
-            events: 0,
-        },
+        ch: ChannelTally::new(n, 1),
+        gt: GroupTally::new(n),
+        contacts_simulated: 0,
+        events_run: 0,
         handle_time: &c.handle_time,
         patience: c.patience.as_ref(),
+        handle_mean: c.handle_time.exponential_mean(),
+        patience_mean: c.patience.as_ref().and_then(Dist::exponential_mean),
         target_s: c.target_s,
         capacity: c.capacity,
         multiplier: c.eligible[0].multiplier,
         proficiency: c.eligible[0].proficiency,
         friendliness: g.friendliness,
+        friendly: u64::from(g.friendliness >= s.experience.unfriendly),
         agents: vec![None; agents as usize],
         idle: IdleAgents::default(),
         on_duty: 0,
@@ -154,7 +162,25 @@ pub(crate) fn simulate(
     let mut handle_rng = stream(seed, replication, c.key, Purpose::HandleTime);
     let mut patience_rng = stream(seed, replication, c.key, Purpose::Patience);
     k.run(&mut arrivals, &mut handle_rng, &mut patience_rng);
-    k.tally
+    ReplicationTally {
+        channels: vec![k.ch],
+        groups: vec![k.gt],
+        training_s: Vec::new(),
+        contacts_simulated: k.contacts_simulated,
+        events: k.events_run,
+    }
+}
+
+/// A draw from `dist`, an exponential one (`mean`) inline: the same number [`Dist::sample`] draws.
+#[inline(always)]
+fn sample(dist: &Dist, mean: Option<f64>, rng: &mut StreamRng) -> f64 {
+    match mean {
+        Some(mean) => {
+            let e: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, rng);
+            mean * e
+        }
+        None => dist.sample(rng),
+    }
 }
 
 impl Kernel<'_> {
@@ -164,9 +190,8 @@ impl Kernel<'_> {
 
     #[inline]
     fn count(&mut self, interval: u32, f: impl Fn(&mut IntervalTally)) {
-        let ch = &mut self.tally.channels[0];
-        f(&mut ch.total);
-        f(&mut ch.intervals[interval as usize]);
+        f(&mut self.ch.total);
+        f(&mut self.ch.intervals[interval as usize]);
     }
 
     fn run(
@@ -202,22 +227,24 @@ impl Kernel<'_> {
                 break;
             }
             now = t;
-            self.tally.events += 1;
+            self.events_run += 1;
             match event {
                 Event::Arrival => {
-                    self.tally.contacts_simulated += 1;
+                    self.contacts_simulated += 1;
                     if let Some(next) = arrivals.next_after(t) {
                         self.events.schedule_in_lane(0, next, Event::Arrival);
                     }
-                    let base_handle = self.handle_time.sample(handle_rng);
-                    let patience = self.patience.map(|p| p.sample(patience_rng));
+                    let base_handle = sample(self.handle_time, self.handle_mean, handle_rng);
+                    let patience = self
+                        .patience
+                        .map(|p| sample(p, self.patience_mean, patience_rng));
                     self.arrive(base_handle, patience, t);
                 }
                 Event::ServiceEnd { agent } => self.service_end(agent as usize, t),
                 Event::Abandon { id } => self.abandon(id, t),
                 Event::Boundary { index } => {
                     if (1..=bins.count as i64).contains(&index) {
-                        self.tally.channels[0].backlog[(index - 1) as usize] = self.waiting;
+                        self.ch.backlog[(index - 1) as usize] = self.waiting;
                     }
                     let next = self.interval_start(index + 1);
                     self.boundary_armed = next <= end || self.busy > 0 || self.waiting > 0;
@@ -231,7 +258,7 @@ impl Kernel<'_> {
         // Close the integrals as `center::run` does: staffed time, then each busy agent in seat order (work
         // time, then engaged time).
         let close = now.max(end);
-        let gt = &mut self.tally.groups[0];
+        let gt = &mut self.gt;
         if self.on_duty > 0 {
             let n = f64::from(self.on_duty);
             let span = bins.spread(on_duty_since, close, |i, dt| {
@@ -241,10 +268,10 @@ impl Kernel<'_> {
         }
         for a in 0..self.agents.len() {
             let Some(h) = self.agents[a] else { continue };
-            let ch = &mut self.tally.channels[0];
+            let ch = &mut self.ch;
             let work = bins.spread(h.start, close, |i, dt| ch.intervals[i].work_s += dt);
             ch.total.work_s += work;
-            let gt = &mut self.tally.groups[0];
+            let gt = &mut self.gt;
             let busy = bins.spread(h.start, close, |i, dt| {
                 ch.intervals[i].busy_s += dt;
                 gt.busy_intervals[i] += dt;
@@ -272,7 +299,7 @@ impl Kernel<'_> {
                 .iter()
                 .filter(|h| h.is_some_and(|h| h.interval.is_some()))
                 .count();
-        let cases = &mut self.tally.channels[0].cases;
+        let cases = &mut self.ch.cases;
         cases.cases += open as u64;
         cases.contacts += open as u64;
         cases.open += open as u64;
@@ -332,32 +359,22 @@ impl Kernel<'_> {
             },
         );
         let wait = now - arrival;
-        let response = wait;
-        let target = self.target_s;
-        let mut j = Journey::default();
-        j.worst_wait_ratio = j.worst_wait_ratio.max(response / target);
-        j.never_waited &= wait <= 0.0;
-        j.uninformed_long_wait |= response > target;
-        j.min_proficiency = j.min_proficiency.min(self.proficiency);
-        j.min_friendliness = j.min_friendliness.min(self.friendliness);
-        j.handled_by_agent = true;
         self.agents[agent] = Some(InHand {
             start: now,
             arrival,
             interval,
-            journey: j,
         });
         if let Some(i) = interval {
-            let within = response <= target;
-            let friendly = self.friendliness >= self.m.scenario.experience.unfriendly;
+            let within = wait <= self.target_s;
+            let friendly = self.friendly;
             self.count(i, |t| {
                 t.answered += 1;
                 t.answered_within += u64::from(within);
                 t.wait_answered_s += wait;
                 t.handle_s += handle;
-                t.friendly += u64::from(friendly);
+                t.friendly += friendly;
             });
-            self.tally.channels[0].waits.record(wait);
+            self.ch.waits.record(wait);
         }
     }
 
@@ -366,7 +383,7 @@ impl Kernel<'_> {
             .take()
             .expect("a service end belongs to a contact in hand");
         let bins = self.m.bins;
-        let (ch, gt) = (&mut self.tally.channels[0], &mut self.tally.groups[0]);
+        let (ch, gt) = (&mut self.ch, &mut self.gt);
         let span = bins.spread(h.start, now, |i, dt| {
             ch.intervals[i].busy_s += dt;
             ch.intervals[i].work_s += dt;
@@ -375,7 +392,17 @@ impl Kernel<'_> {
         ch.total.busy_s += span;
         ch.total.work_s += span;
         gt.busy_s += span;
-        self.finish(h.interval, h.journey, h.arrival, Some(now));
+        // The journey of `center::start_service` for the one contact of this case.
+        let wait = h.start - h.arrival;
+        let target = self.target_s;
+        let mut j = Journey::default();
+        j.worst_wait_ratio = j.worst_wait_ratio.max(wait / target);
+        j.never_waited &= wait <= 0.0;
+        j.uninformed_long_wait |= wait > target;
+        j.min_proficiency = j.min_proficiency.min(self.proficiency);
+        j.min_friendliness = j.min_friendliness.min(self.friendliness);
+        j.handled_by_agent = true;
+        self.finish(h.interval, j, h.arrival, Some(now));
         self.busy -= 1;
         // The next caller, oldest first; those who hung up are skipped.
         while let Some(w) = self.queue.pop_front() {
@@ -430,15 +457,12 @@ impl Kernel<'_> {
             .scenario
             .experience
             .classify(&journey, resolved_after, false);
-        let ch = &mut self.tally.channels[0];
+        let ch = &mut self.ch;
         ch.level_intervals[interval as usize][usize::from(level - 1)] += 1;
         ch.cases.levels[usize::from(level - 1)] += 1;
         let t = &mut ch.cases;
         if let Some(f) = factor {
-            t.held_down[Factor::ALL
-                .iter()
-                .position(|x| *x == f)
-                .expect("every factor is listed")] += 1;
+            t.held_down[f.index()] += 1;
         }
         t.cases += 1;
         t.contacts += 1;

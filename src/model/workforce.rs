@@ -8,8 +8,8 @@
 //! the peak head-count or the other days' plans. Common random numbers hold exactly where a planner needs
 //! them (docs/performance.md, "Random streams and their keys").
 
-use crate::seed::{Purpose, mix, stream_seed};
 use crate::scenario::Shift;
+use crate::seed::{Purpose, mix, stream_seed};
 
 /// The absence draws of one group in one replication.
 #[derive(Debug, Clone, Copy)]
