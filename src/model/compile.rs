@@ -308,3 +308,25 @@ impl Compiled {
         &self.staffing
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn business_time_counts_only_open_intervals_and_repeats_with_the_cycle() {
+        // Intervals of 10 s from t = 100: open, closed, open; the cycle repeats every 30 s.
+        let open = PerInterval::new(vec![true, false, true]).expect("not empty");
+        let clock = BusinessClock::new(&open, 100.0, 10.0);
+        assert_eq!(clock.at(100.0), 0.0);
+        assert_eq!(clock.at(105.0), 5.0);
+        assert_eq!(clock.at(115.0), 10.0, "closed from 110 to 120");
+        assert_eq!(clock.at(125.0), 15.0);
+        assert_eq!(clock.at(135.0) - clock.at(105.0), 20.0, "one whole cycle");
+        assert_eq!(
+            clock.at(95.0),
+            -5.0,
+            "before the window: the cycle's last (open) interval"
+        );
+    }
+}

@@ -277,7 +277,12 @@ impl Center<'_> {
     /// An agent who can take a contact of channel `c` right now: first an idle agent (by the selection
     /// policy), then, for chats, the least-loaded agent holding chats below their cap. Only primary groups,
     /// or only the overflow groups when `overflow` is set.
-    pub(super) fn available_agent(&mut self, c: usize, overflow: bool, now: SimTime) -> Option<usize> {
+    pub(super) fn available_agent(
+        &mut self,
+        c: usize,
+        overflow: bool,
+        now: SimTime,
+    ) -> Option<usize> {
         let ch = &self.m.channels[c];
         let primary = |e: &Eligible| (e.delay > 0.0) == overflow;
         if let [e] = ch.eligible[..]

@@ -231,7 +231,12 @@ impl Center<'_> {
     }
 
     /// `account_work` and `account_engaged` together, for a contact whose span is the engagement's.
-    pub(super) fn account_engaged_and_work(&mut self, agent: usize, service: Service, until: SimTime) {
+    pub(super) fn account_engaged_and_work(
+        &mut self,
+        agent: usize,
+        service: Service,
+        until: SimTime,
+    ) {
         let g = self.agents[agent].group as usize;
         let (ch, gt) = (
             &mut self.tally.channels[service.channel as usize],

@@ -685,5 +685,112 @@ impl<'a> Center<'a> {
             f(k);
         }
     }
+}
 
+#[cfg(test)]
+mod tests {
+    //! The components driven directly, one rule at a time, on a small center built from a scenario.
+    use super::*;
+    use crate::experience::Factor;
+
+    /// One phone channel (target 20 s, patience 10 min, a queue of at most 2) and one group of `size`.
+    fn model(size: u32) -> Compiled {
+        let text = format!(
+            "name = \"unit\"\nhorizon = \"2h\"\ninterval = \"1h\"\n\
+             [[channels]]\nname = \"phone\"\nkind = \"voice\"\narrivals = {{ per_hour = 10 }}\n\
+             handle_time = {{ dist = \"exponential\", mean = \"5m\" }}\n\
+             patience = {{ dist = \"exponential\", mean = \"10m\" }}\nqueue_capacity = 2\n\
+             [[groups]]\nname = \"team\"\nsize = {size}\nskills = {{ phone = 1.0 }}\n"
+        );
+        Compiled::new(&Scenario::from_toml(&text, "unit.toml", None).expect("valid"))
+    }
+
+    fn waiting(arrival: f64, case: u32) -> Waiting {
+        Waiting {
+            arrival,
+            base_handle: 100.0,
+            interval: Some(0),
+            channel: 0,
+            class: 0,
+            queue: 0,
+            generation: 0,
+            callback: CallbackState::None,
+            callback_handle: 0.0,
+            case,
+            informed: false,
+        }
+    }
+
+    #[test]
+    fn a_lower_head_count_sends_idle_agents_home_and_busy_ones_after_their_contact() {
+        let m = model(3);
+        let mut c = Center::new(&m, m.staffing(), 1, 0);
+        c.set_head_count(0, 3, 0.0);
+        assert_eq!((c.groups[0].on_duty, c.groups[0].idle.len()), (3, 3));
+        // Agent 0 takes a contact at t = 10 (ends at 110); two agents idle.
+        let agent = c.groups[0].idle.take_longest().expect("idle") as usize;
+        let case = c.open_case(0, 10.0);
+        c.start_service(agent, waiting(10.0, case), 10.0);
+        c.update_availability(agent, 10.0);
+        // Down to 1: the two idle agents leave at once; the busy one stays on duty.
+        c.set_head_count(0, 1, 20.0);
+        assert_eq!((c.groups[0].on_duty, c.groups[0].leaving), (1, 0));
+        assert!(c.groups[0].idle.is_empty());
+        // Down to 0: the busy agent is marked to leave after its contact, and takes no new work.
+        c.set_head_count(0, 0, 30.0);
+        assert_eq!((c.groups[0].on_duty, c.groups[0].leaving), (1, 1));
+        assert!(c.agents[agent].leaving);
+        // Back to 1 before it is free: the departure is cancelled instead of calling in someone else.
+        c.set_head_count(0, 1, 40.0);
+        assert_eq!((c.groups[0].on_duty, c.groups[0].leaving), (1, 0));
+        assert!(!c.agents[agent].leaving);
+    }
+
+    #[test]
+    fn a_full_queue_blocks_and_the_case_ends_unserved_at_level_one() {
+        let m = model(0);
+        let mut c = Center::new(&m, m.staffing(), 1, 0);
+        for k in 0..3 {
+            c.admit(0, Source::First(0), None, 10.0 + f64::from(k));
+        }
+        let t = &c.tally.channels[0];
+        assert_eq!(
+            (t.total.offered, t.total.waited, t.total.blocked),
+            (3, 2, 1)
+        );
+        assert_eq!(c.room.waiting(0), 2);
+        // The blocked caller's case ended at level 1, held down by abandonment, in interval 0.
+        assert_eq!(t.cases.levels[0], 1);
+        assert_eq!(t.cases.left_unserved, 1);
+        assert_eq!(t.cases.held_down[Factor::Abandonment.index()], 1);
+        assert_eq!(t.level_intervals[0][0], 1);
+    }
+
+    #[test]
+    fn an_answered_case_is_placed_by_its_wait_and_a_warm_up_case_is_not_counted() {
+        let m = model(1);
+        let mut c = Center::new(&m, m.staffing(), 1, 0);
+        // Answered at once, resolved after its handle time: meets expectations (level 4).
+        let quick = c.open_case(0, 0.0);
+        c.cases[quick as usize].contacts = 1;
+        c.cases[quick as usize].journey.handled_by_agent = true;
+        c.cases[quick as usize].journey.min_friendliness = 0.7;
+        c.finish_case(quick, CaseEnd::Resolved, 300.0);
+        // Waited 10 times the target: the wait holds it at level 1.
+        let slow = c.open_case(0, 0.0);
+        c.cases[slow as usize].contacts = 1;
+        c.cases[slow as usize].journey.worst_wait_ratio = 10.0;
+        c.finish_case(slow, CaseEnd::Resolved, 600.0);
+        let t = &c.tally.channels[0].cases;
+        assert_eq!(t.levels, [1, 0, 0, 1, 0, 0]);
+        assert_eq!(t.held_down[Factor::Wait.index()], 1);
+        assert_eq!((t.cases, t.resolved, t.resolved_first), (2, 2, 2));
+        // A case opened before the window (no interval) is closed but counted nowhere.
+        c.cases[quick as usize].interval = None;
+        let before = c.tally.channels[0].cases;
+        let warm = c.open_case(0, 0.0);
+        c.cases[warm as usize].interval = None;
+        c.finish_case(warm, CaseEnd::Resolved, 10.0);
+        assert_eq!(c.tally.channels[0].cases, before);
+    }
 }
