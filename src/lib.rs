@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! scenario file --scenario::Scenario::load--> Scenario (typed, validated)
-//!     --experiment::run_replications--> Vec<ReplicationTally> (one per replication, on rayon)
+//!     --model::Compiled::new--> Compiled (built once)  + Staffing (the scenario's, or edited)
+//!     --experiment::Runner::run--> Vec<ReplicationTally> (one per replication, on rayon)
 //!     --report::Report::build--> Report (KPIs with 95% confidence intervals)
 //!     --report::{json, csv, table}--> summary.json, intervals.csv, results.xlsx, the terminal table
 //!     --report::plot--> charts (PNG, SVG) --report::html--> report.html
@@ -25,13 +26,18 @@
 //!   - [`seed`]: every random stream from (seed, replication, channel name, purpose): common random numbers.
 //! - [`experience`]: the six service levels a case ends at, the eight standards, and what held a case down.
 //! - [`scenario`]: the TOML file (`file`), its validation (`validate/`, one file per concern), the typed
-//!   [`scenario::Scenario`] with its proficiency curve, and the resolved scenario written beside results.
+//!   [`scenario::Scenario`] with its proficiency curve, [`scenario::Staffing`] and its checked edits, and the
+//!   resolved scenario written beside results.
 //! - [`routing`]: which free agent takes which waiting contact.
-//! - [`model`]: one replication: channels, contacts, agents, arrivals and queues (`model::center::simulate`).
-//! - [`experiment`]: replications on rayon, the memory check, parameter sweeps (progress by callback).
+//! - [`model`]: one replication. [`model::Compiled`] (built once from a scenario) runs under a
+//!   [`scenario::Staffing`] with [`model::simulate_compiled`]: the general engine (`model::center`, split into
+//!   admission, floor, head counts and journeys) or, for a single voice queue, the bit-identical single-queue
+//!   kernel; absences are keyed draws (docs/engine.md).
+//! - [`experiment`]: the [`experiment::Runner`] (a pool built once, any range of replications, progress by
+//!   callback), the memory check, parameter sweeps.
 //! - [`staffing`]: exact Erlang B, C and A and the agents needed for a target.
-//! - [`report`]: the report and its exporters: tables (`sheet`: CSV and .xlsx from one model), charts
-//!   (`plot`), the self-contained report.html (`html`), comparisons and sweeps.
+//! - [`report`]: the report, typed KPI ids (`kpi`), and its exporters: tables (`sheet`: CSV and .xlsx from
+//!   one model), charts (`plot`), the self-contained report.html (`html`), comparisons and sweeps.
 //! - `cli` (in the binary, src/cli/): argument parsing, one file per subcommand, exit codes; the only place
 //!   that uses anyhow and indicatif.
 

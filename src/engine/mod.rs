@@ -244,7 +244,7 @@ mod tests {
                 if rng.next_u32() % 3 != 0 {
                     let t = now + f64::from(rng.next_u32() % 8);
                     seq += 1;
-                    let free = (0..lanes).find(|l| !lane_of.iter().any(|x| *x == Some(*l)));
+                    let free = (0..lanes).find(|l| !lane_of.contains(&Some(*l)));
                     let use_lane = free.filter(|_| rng.next_u32() % 2 == 0);
                     match use_lane {
                         Some(l) => q.schedule_in_lane(l, t, step),

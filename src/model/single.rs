@@ -11,7 +11,7 @@
 
 use crate::dist::Dist;
 use crate::engine::{EventQueue, SimTime};
-use crate::experience::Journey;
+use crate::experience::{ExperienceRules, Factor, Journey};
 use crate::model::compile::Compiled;
 use crate::routing::IdleAgents;
 use crate::scenario::{ChannelKind, Staffing};
@@ -55,6 +55,30 @@ pub(crate) fn qualifies(m: &Compiled, staffing: &Staffing) -> bool {
         && s.training.is_empty()
         && s.complaints.is_none()
         && !s.personalised
+}
+
+/// The level of a resolved one-contact case, remembered by what it depends on. In this model a case's
+/// journey differs from another's only in its wait and resolution time, and `ExperienceRules::classify`
+/// reads those only through comparisons with its thresholds (the wait ratio against `wait_missed`,
+/// `wait_poor` and `wait_unbearable`, the wait against 0 and the target, the time against the two
+/// slow-resolution limits): cases that compare alike get the same level and factor, so each combination
+/// is classified once and looked up after.
+struct Levels {
+    known: [Option<(u8, Option<Factor>)>; 128],
+}
+
+impl Levels {
+    /// The combination of comparisons a case's wait ratio, wait and time make.
+    #[inline]
+    fn key(rules: &ExperienceRules, ratio: f64, wait: f64, target: f64, time: f64) -> usize {
+        usize::from(ratio > rules.wait_unbearable)
+            | usize::from(ratio > rules.wait_poor) << 1
+            | usize::from(ratio > rules.wait_missed) << 2
+            | usize::from(time > rules.very_slow_resolution_s) << 3
+            | usize::from(time > rules.slow_resolution_s) << 4
+            | usize::from(wait <= 0.0) << 5
+            | usize::from(wait > target) << 6
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -103,6 +127,7 @@ struct Kernel<'a> {
     /// 1 if the group counts as friendly (experience rules' `unfriendly`), else 0.
     friendly: u64,
     agents: Vec<Option<InHand>>,
+    levels: Levels,
     idle: IdleAgents,
     on_duty: u32,
     busy: u32,
@@ -143,6 +168,7 @@ pub(crate) fn simulate(
         friendliness: g.friendliness,
         friendly: u64::from(g.friendliness >= s.experience.unfriendly),
         agents: vec![None; agents as usize],
+        levels: Levels { known: [None; 128] },
         idle: IdleAgents::default(),
         on_duty: 0,
         busy: 0,
@@ -392,17 +418,23 @@ impl Kernel<'_> {
         ch.total.busy_s += span;
         ch.total.work_s += span;
         gt.busy_s += span;
-        // The journey of `center::start_service` for the one contact of this case.
-        let wait = h.start - h.arrival;
-        let target = self.target_s;
-        let mut j = Journey::default();
-        j.worst_wait_ratio = j.worst_wait_ratio.max(wait / target);
-        j.never_waited &= wait <= 0.0;
-        j.uninformed_long_wait |= wait > target;
-        j.min_proficiency = j.min_proficiency.min(self.proficiency);
-        j.min_friendliness = j.min_friendliness.min(self.friendliness);
-        j.handled_by_agent = true;
-        self.finish(h.interval, j, h.arrival, Some(now));
+        if let Some(interval) = h.interval {
+            let wait = h.start - h.arrival;
+            let target = self.target_s;
+            let ratio = 0.0f64.max(wait / target);
+            let time = now - h.arrival;
+            let rules = &self.m.scenario.experience;
+            let key = Levels::key(rules, ratio, wait, target, time);
+            let (level, factor) = match self.levels.known[key] {
+                Some(known) => known,
+                None => {
+                    let found = rules.classify(&self.journey(wait), Some(time), false);
+                    self.levels.known[key] = Some(found);
+                    found
+                }
+            };
+            self.count_case(interval, level, factor, Some(time));
+        }
         self.busy -= 1;
         // The next caller, oldest first; those who hung up are skipped.
         while let Some(w) = self.queue.pop_front() {
@@ -457,6 +489,31 @@ impl Kernel<'_> {
             .scenario
             .experience
             .classify(&journey, resolved_after, false);
+        self.count_case(interval, level, factor, resolved_after);
+    }
+
+    /// The journey of `center::start_service` for a case's one contact, answered after `wait`.
+    fn journey(&self, wait: f64) -> Journey {
+        let target = self.target_s;
+        let mut j = Journey::default();
+        j.worst_wait_ratio = j.worst_wait_ratio.max(wait / target);
+        j.never_waited &= wait <= 0.0;
+        j.uninformed_long_wait |= wait > target;
+        j.min_proficiency = j.min_proficiency.min(self.proficiency);
+        j.min_friendliness = j.min_friendliness.min(self.friendliness);
+        j.handled_by_agent = true;
+        j.contacts = 1;
+        j
+    }
+
+    /// Counts an ended case of interval `interval` at `level` (resolved after `resolved_after`, or not).
+    fn count_case(
+        &mut self,
+        interval: u32,
+        level: u8,
+        factor: Option<Factor>,
+        resolved_after: Option<f64>,
+    ) {
         let ch = &mut self.ch;
         ch.level_intervals[interval as usize][usize::from(level - 1)] += 1;
         ch.cases.levels[usize::from(level - 1)] += 1;
@@ -473,6 +530,57 @@ impl Kernel<'_> {
                 t.resolution_time_s += after;
             }
             None => t.left_unserved += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// The claim `Levels` rests on: cases whose comparisons agree are classified alike, for the default
+    /// rules and for rules with other (and oddly ordered) thresholds, at waits and times around them.
+    #[test]
+    fn cases_that_compare_alike_are_classified_alike() {
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(9);
+        let mut uniform = |hi: f64| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * hi;
+        let base = ExperienceRules::default();
+        let mut odd = base;
+        (odd.wait_missed, odd.wait_unbearable) = (4.0, 2.0);
+        odd.slow_resolution_s = odd.very_slow_resolution_s * 2.0;
+        for rules in [base, odd] {
+            let mut seen: Vec<Option<(u8, Option<Factor>)>> = vec![None; 128];
+            let target = 20.0;
+            for i in 0..20_000 {
+                // Exact zeros and thresholds come up too, not only values between them.
+                let wait = match i % 5 {
+                    0 => 0.0,
+                    1 => target * rules.wait_poor,
+                    _ => uniform(target * 8.0),
+                };
+                let time = wait + uniform(rules.very_slow_resolution_s * 1.5);
+                let ratio = 0.0f64.max(wait / target);
+                let mut j = Journey {
+                    contacts: 1,
+                    handled_by_agent: true,
+                    ..Journey::default()
+                };
+                j.worst_wait_ratio = ratio;
+                j.never_waited = wait <= 0.0;
+                j.uninformed_long_wait = wait > target;
+                j.min_friendliness = 0.9;
+                let got = rules.classify(&j, Some(time), false);
+                let key = Levels::key(&rules, ratio, wait, target, time);
+                match seen[key] {
+                    Some(first) => assert_eq!(first, got, "wait {wait}, time {time}"),
+                    None => seen[key] = Some(got),
+                }
+            }
+            assert!(
+                seen.iter().flatten().count() >= 8,
+                "the grid reaches many combinations"
+            );
         }
     }
 }
