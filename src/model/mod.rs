@@ -6,6 +6,7 @@
 //! A scenario is compiled once ([`Compiled`]) and each replication runs it under a [`Staffing`]
 //! ([`simulate_compiled`]): the compiled tables are shared, only the replication's own state is built.
 
+mod accounting;
 pub mod arrivals;
 pub mod center;
 pub mod compile;

@@ -12,6 +12,7 @@
 use crate::dist::Dist;
 use crate::engine::{EventQueue, SimTime};
 use crate::experience::{ExperienceRules, Factor, Journey};
+use crate::model::accounting;
 use crate::model::compile::Compiled;
 use crate::routing::IdleAgents;
 use crate::scenario::{ChannelKind, Staffing};
@@ -284,26 +285,11 @@ impl Kernel<'_> {
         // Close the integrals as `center::run` does: staffed time, then each busy agent in seat order (work
         // time, then engaged time).
         let close = now.max(end);
-        let gt = &mut self.gt;
-        if self.on_duty > 0 {
-            let n = f64::from(self.on_duty);
-            let span = bins.spread(on_duty_since, close, |i, dt| {
-                gt.staffed_intervals[i] += n * dt
-            });
-            gt.staffed_s += n * span;
-        }
+        accounting::on_duty(&bins, &mut self.gt, self.on_duty, on_duty_since, close);
         for a in 0..self.agents.len() {
             let Some(h) = self.agents[a] else { continue };
-            let ch = &mut self.ch;
-            let work = bins.spread(h.start, close, |i, dt| ch.intervals[i].work_s += dt);
-            ch.total.work_s += work;
-            let gt = &mut self.gt;
-            let busy = bins.spread(h.start, close, |i, dt| {
-                ch.intervals[i].busy_s += dt;
-                gt.busy_intervals[i] += dt;
-            });
-            ch.total.busy_s += busy;
-            gt.busy_s += busy;
+            accounting::work(&bins, &mut self.ch, h.start, close);
+            accounting::engaged(&bins, &mut self.ch, &mut self.gt, h.start, close);
         }
         let unfinished: Vec<u32> = self
             .queue
@@ -408,16 +394,7 @@ impl Kernel<'_> {
         let h = self.agents[agent]
             .take()
             .expect("a service end belongs to a contact in hand");
-        let bins = self.m.bins;
-        let (ch, gt) = (&mut self.ch, &mut self.gt);
-        let span = bins.spread(h.start, now, |i, dt| {
-            ch.intervals[i].busy_s += dt;
-            ch.intervals[i].work_s += dt;
-            gt.busy_intervals[i] += dt;
-        });
-        ch.total.busy_s += span;
-        ch.total.work_s += span;
-        gt.busy_s += span;
+        accounting::engaged_and_work(&self.m.bins, &mut self.ch, &mut self.gt, h.start, now);
         if let Some(interval) = h.interval {
             let wait = h.start - h.arrival;
             let target = self.target_s;

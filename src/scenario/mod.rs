@@ -469,17 +469,6 @@ pub struct Break {
     pub duration_s: f64,
 }
 
-impl Group {
-    /// The most agents that can be on duty at once (agent slots the engine keeps).
-    pub fn max_agents(&self) -> u32 {
-        if self.shifts.is_empty() {
-            self.size.values().iter().copied().max().unwrap_or(0)
-        } else {
-            self.shifts.iter().map(|s| s.agents).sum()
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Skill {
     /// Index into `Scenario::channels`.

@@ -238,43 +238,36 @@ impl Center<'_> {
         until: SimTime,
     ) {
         let g = self.agents[agent].group as usize;
-        let (ch, gt) = (
+        accounting::engaged_and_work(
+            &self.bins,
             &mut self.tally.channels[service.channel as usize],
             &mut self.tally.groups[g],
+            service.start,
+            until,
         );
-        let span = self.bins.spread(service.start, until, |i, dt| {
-            ch.intervals[i].busy_s += dt;
-            ch.intervals[i].work_s += dt;
-            gt.busy_intervals[i] += dt;
-        });
-        ch.total.busy_s += span;
-        ch.total.work_s += span;
-        gt.busy_s += span;
     }
 
     /// Adds a contact's handling time, from its start to `until` and inside the window, to its channel.
     pub(super) fn account_work(&mut self, service: Service, until: SimTime) {
-        let ch = &mut self.tally.channels[service.channel as usize];
-        let work = self
-            .bins
-            .spread(service.start, until, |i, dt| ch.intervals[i].work_s += dt);
-        ch.total.work_s += work;
+        accounting::work(
+            &self.bins,
+            &mut self.tally.channels[service.channel as usize],
+            service.start,
+            until,
+        );
     }
 
     /// Adds an agent's engaged time (holding at least one contact) up to `until`, inside the window, to the
     /// channel of its first contact and to its group, spread over the intervals it fell in.
     pub(super) fn account_engaged(&mut self, agent: usize, until: SimTime) {
         let a = &self.agents[agent];
-        let (ch, gt) = (
+        accounting::engaged(
+            &self.bins,
             &mut self.tally.channels[a.engaged_channel as usize],
             &mut self.tally.groups[a.group as usize],
+            a.engaged_since,
+            until,
         );
-        let busy = self.bins.spread(a.engaged_since, until, |i, dt| {
-            ch.intervals[i].busy_s += dt;
-            gt.busy_intervals[i] += dt;
-        });
-        ch.total.busy_s += busy;
-        gt.busy_s += busy;
     }
 
     /// The queue `agent` should serve next, if any: its highest-priority

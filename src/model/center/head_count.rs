@@ -244,14 +244,13 @@ impl Center<'_> {
     /// Adds on-duty agent time since the last change to the staffed-time integral.
     pub(super) fn account_on_duty(&mut self, g: usize, now: SimTime) {
         let gs = &mut self.groups[g];
-        let gt = &mut self.tally.groups[g];
-        if gs.on_duty > 0 {
-            let n = f64::from(gs.on_duty);
-            let span = self.bins.spread(gs.on_duty_since, now, |i, dt| {
-                gt.staffed_intervals[i] += n * dt
-            });
-            gt.staffed_s += n * span;
-        }
+        accounting::on_duty(
+            &self.bins,
+            &mut self.tally.groups[g],
+            gs.on_duty,
+            gs.on_duty_since,
+            now,
+        );
         gs.on_duty_since = now;
     }
 

@@ -19,6 +19,7 @@
 use crate::dist::uniform01;
 use crate::engine::{EventQueue, SimTime};
 use crate::experience::Journey;
+use crate::model::accounting;
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::compile::{ChannelModel, Compiled, Eligible};
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
