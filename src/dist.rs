@@ -249,7 +249,6 @@ impl Dist {
         }
     }
 
-    /// One draw, in seconds.
     /// The mean of an exponential distribution, `None` for any other kind: lets a hot loop draw it without
     /// the match (the same draw as [`Dist::sample`]: `mean * Exp1`).
     pub fn exponential_mean(&self) -> Option<f64> {
@@ -259,6 +258,7 @@ impl Dist {
         }
     }
 
+    /// One draw, in seconds.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {

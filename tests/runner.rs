@@ -28,8 +28,21 @@ fn ranges_concatenate_to_the_whole_run_on_any_pool_and_round_trip_through_json()
     let count = || {
         done.fetch_add(1, Ordering::Relaxed);
     };
-    let mut parts = one.run(&model, model.staffing(), s.seed, 0..2, &count);
-    parts.extend(two.run(&model, model.staffing(), s.seed, 2..5, &count));
+    let mut parts = one
+        .run(&model, model.staffing(), s.seed, 0..2, &count)
+        .expect("its own staffing");
+    parts.extend(
+        two.run(&model, model.staffing(), s.seed, 2..5, &count)
+            .expect("its own staffing"),
+    );
+    // A staffing made for another scenario is refused.
+    let other = Compiled::new(&common::scenario(
+        &text.replace("\"back office\"", "\"back-office\""),
+    ));
+    assert!(
+        one.run(&model, other.staffing(), s.seed, 0..1, &|| {})
+            .is_err()
+    );
     assert_eq!(
         done.load(Ordering::Relaxed),
         5,

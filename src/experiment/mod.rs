@@ -7,7 +7,7 @@
 pub mod sweep;
 
 use crate::model::{Compiled, simulate_compiled};
-use crate::scenario::{Scenario, Staffing};
+use crate::scenario::{Scenario, Staffing, StaffingError};
 use crate::stats::{IntervalTally, ReplicationTally, WaitHistogram};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -100,7 +100,8 @@ impl Runner {
     }
 
     /// Runs replications `replications` of `model` under `staffing`, in replication order; `progress` is
-    /// called once after each replication finishes (from worker threads).
+    /// called once after each replication finishes (from worker threads). Refuses a staffing made for
+    /// another model (Staffing::same_shape).
     pub fn run(
         &self,
         model: &Compiled,
@@ -108,8 +109,9 @@ impl Runner {
         seed: u64,
         replications: Range<u64>,
         progress: &(dyn Fn() + Sync),
-    ) -> Vec<ReplicationTally> {
-        self.pool.install(|| {
+    ) -> Result<Vec<ReplicationTally>, StaffingError> {
+        staffing.same_shape(model.staffing())?;
+        Ok(self.pool.install(|| {
             replications
                 .into_par_iter()
                 .map(|r| {
@@ -118,7 +120,7 @@ impl Runner {
                     t
                 })
                 .collect()
-        })
+        }))
     }
 }
 
@@ -141,13 +143,15 @@ pub fn run_replications_on(
         Some(n) => {
             let runner = Runner::new(Some(n.max(1)))?;
             let model = Compiled::new(scenario);
-            Ok(runner.run(
-                &model,
-                model.staffing(),
-                scenario.seed,
-                0..u64::from(scenario.replications),
-                &|| {},
-            ))
+            Ok(runner
+                .run(
+                    &model,
+                    model.staffing(),
+                    scenario.seed,
+                    0..u64::from(scenario.replications),
+                    &|| {},
+                )
+                .expect("the model's own staffing fits it"))
         }
     }
 }

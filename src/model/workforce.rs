@@ -52,7 +52,8 @@ impl Absence {
 }
 
 /// A key per shift from what the shift is (start, length, weekdays) and, among identical shifts, which one
-/// it is: adding, removing or resizing another shift leaves its agents' draws alone.
+/// it is: resizing any shift, or adding or removing a shift that has no identical twin, leaves the other
+/// shifts' draws alone (removing the first of two identical shifts hands its draws to the second).
 pub(crate) fn shift_keys(shifts: &[Shift]) -> Vec<u64> {
     shifts
         .iter()

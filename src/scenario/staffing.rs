@@ -6,6 +6,12 @@
 //! every `Staffing` a run sees is one the scenario file could have said.
 
 use super::{Group, Scenario, Shift};
+
+/// The most agents a size plan may schedule in one interval (validation and edits alike).
+pub const MAX_SIZE: u32 = 1_000_000;
+/// The most agents on one shift, and on all of a group's shifts together.
+pub const MAX_SHIFT_AGENTS: u32 = 100_000;
+pub const MAX_SHIFT_TOTAL: u32 = 1_000_000;
 use crate::time::profile::PerInterval;
 
 /// What an edit of a staffing plan got wrong.
@@ -31,6 +37,22 @@ pub enum StaffingError {
         expected: usize,
         got: usize,
     },
+    #[error("group `{group}`: {agents} agents is more than {max}, the most {what}")]
+    TooMany {
+        group: String,
+        agents: u64,
+        max: u32,
+        what: &'static str,
+    },
+    #[error(
+        "this staffing belongs to another scenario ({groups} groups, {intervals} intervals; the model has {model_groups} and {model_intervals})"
+    )]
+    OtherModel {
+        groups: usize,
+        intervals: usize,
+        model_groups: usize,
+        model_intervals: usize,
+    },
     #[error("group `{group}` has no shift {shift} (it has {shifts})")]
     NoShift {
         group: String,
@@ -52,6 +74,7 @@ impl GroupStaffing {
         if self.shifts.is_empty() {
             self.size.values().iter().copied().max().unwrap_or(0)
         } else {
+            // Edits and validation keep the total at most MAX_SHIFT_TOTAL: no overflow.
             self.shifts.iter().map(|s| s.agents).sum()
         }
     }
@@ -91,6 +114,20 @@ impl Staffing {
         &self.groups[group]
     }
 
+    /// Whether this staffing has the shape of `other`'s (the same groups, by name, and intervals): a
+    /// staffing runs only under the model whose staffing it was made from.
+    pub fn same_shape(&self, other: &Staffing) -> Result<(), StaffingError> {
+        if self.names == other.names && self.intervals == other.intervals {
+            return Ok(());
+        }
+        Err(StaffingError::OtherModel {
+            groups: self.names.len(),
+            intervals: self.intervals,
+            model_groups: other.names.len(),
+            model_intervals: other.intervals,
+        })
+    }
+
     fn checked(&mut self, group: usize) -> Result<(&mut GroupStaffing, &str), StaffingError> {
         let groups = self.groups.len();
         match (self.groups.get_mut(group), self.names.get(group)) {
@@ -118,6 +155,14 @@ impl Staffing {
                 intervals,
             });
         }
+        if agents > MAX_SIZE {
+            return Err(too_many(
+                name,
+                u64::from(agents),
+                MAX_SIZE,
+                "in an interval",
+            ));
+        }
         let mut values: Vec<u32> = (0..intervals).map(|i| g.size.at(i as i64)).collect();
         values[interval] = agents;
         g.size = PerInterval::new(values).expect("one value per interval, at least one");
@@ -138,6 +183,9 @@ impl Staffing {
                 got: agents.len(),
             });
         }
+        if let Some(&n) = agents.iter().find(|&&n| n > MAX_SIZE) {
+            return Err(too_many(name, u64::from(n), MAX_SIZE, "in an interval"));
+        }
         g.size = PerInterval::new(agents).expect("one value per interval, at least one");
         Ok(())
     }
@@ -154,6 +202,29 @@ impl Staffing {
             return Err(StaffingError::ScheduledBySize { group: name.into() });
         }
         let shifts = g.shifts.len();
+        if agents > MAX_SHIFT_AGENTS {
+            return Err(too_many(
+                name,
+                u64::from(agents),
+                MAX_SHIFT_AGENTS,
+                "on a shift",
+            ));
+        }
+        let others: u64 = g
+            .shifts
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != shift)
+            .map(|(_, s)| u64::from(s.agents))
+            .sum();
+        if shift < shifts && others + u64::from(agents) > u64::from(MAX_SHIFT_TOTAL) {
+            return Err(too_many(
+                name,
+                others + u64::from(agents),
+                MAX_SHIFT_TOTAL,
+                "on a group's shifts",
+            ));
+        }
         let Some(s) = g.shifts.get_mut(shift) else {
             return Err(StaffingError::NoShift {
                 group: name.into(),
@@ -171,6 +242,15 @@ impl Staffing {
             g.size = st.size.clone();
             g.shifts = st.shifts.clone();
         }
+    }
+}
+
+fn too_many(group: &str, agents: u64, max: u32, what: &'static str) -> StaffingError {
+    StaffingError::TooMany {
+        group: group.into(),
+        agents,
+        max,
+        what,
     }
 }
 
@@ -214,6 +294,21 @@ mod tests {
             })
         );
         assert!(st.set_sizes(0, vec![1]).is_err());
+        assert_eq!(
+            st.set_size(0, 0, MAX_SIZE + 1).map_err(|e| e.to_string()),
+            Err("group `a`: 1000001 agents is more than 1000000, the most in an interval".into())
+        );
+        assert!(st.set_sizes(0, vec![1, MAX_SIZE + 1]).is_err());
+        // A staffing runs only under its own model's shape.
+        let other = Staffing::of(&scenario(
+            "3h",
+            "[[groups]]\nname = \"a\"\nsize = 3\nskills = { phone = 1 }\n",
+        ));
+        assert!(st.same_shape(&Staffing::of(&s)).is_ok());
+        assert!(matches!(
+            st.same_shape(&other),
+            Err(StaffingError::OtherModel { .. })
+        ));
         st.set_sizes(0, vec![4, 5]).expect("valid");
         assert!(st.set_shift_agents(0, 0, 1).is_err());
         let mut edited = s.clone();
@@ -238,6 +333,10 @@ mod tests {
         assert!(matches!(
             st.set_shift_agents(0, 1, 1),
             Err(StaffingError::NoShift { .. })
+        ));
+        assert!(matches!(
+            st.set_shift_agents(0, 0, MAX_SHIFT_AGENTS + 1),
+            Err(StaffingError::TooMany { .. })
         ));
     }
 }

@@ -293,6 +293,9 @@ pub fn simulate_compiled(
     seed: u64,
     replication: u64,
 ) -> ReplicationTally {
+    staffing
+        .same_shape(model.staffing())
+        .expect("a staffing runs under the model it was made from (Staffing::same_shape)");
     if crate::model::single::qualifies(model, staffing) {
         return crate::model::single::simulate(model, staffing, seed, replication);
     }

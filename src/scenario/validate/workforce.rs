@@ -6,6 +6,7 @@ use super::{
 use crate::dist::Num;
 use crate::scenario::file::{GroupFile, OneOrMany, OneOrPerInterval, ShiftFile};
 use crate::scenario::proficiency::ProficiencyCurve;
+use crate::scenario::staffing::{MAX_SHIFT_AGENTS, MAX_SHIFT_TOTAL, MAX_SIZE};
 use crate::scenario::{Break, Group, Shift, Skill, WEEKDAYS};
 use crate::time::profile::PerInterval;
 use toml::Spanned;
@@ -167,7 +168,7 @@ impl Validator<'_> {
         };
         let mut out = Vec::with_capacity(sizes.len());
         for (j, x) in sizes.iter().enumerate() {
-            if !(0..=1_000_000).contains(x) {
+            if !(0..=i64::from(MAX_SIZE)).contains(x) {
                 let at = if sizes.len() > 1 {
                     format!("{key}[{j}]")
                 } else {
@@ -238,7 +239,7 @@ impl Validator<'_> {
                 end_s + DAY_S - start_s
             };
             let agents = *sh.agents.get_ref();
-            if !(0..=100_000).contains(&agents) {
+            if !(0..=i64::from(MAX_SHIFT_AGENTS)).contains(&agents) {
                 self.err(
                     sh.agents.span(),
                     format!("{key}.agents = {agents}: must be a whole number from 0 to 100000"),
@@ -295,7 +296,7 @@ impl Validator<'_> {
                 breaks,
             });
         }
-        if total_agents > 1_000_000 {
+        if total_agents > i64::from(MAX_SHIFT_TOTAL) {
             self.err(
                 list.span(),
                 format!("groups[{i}].shifts: {total_agents} agents in all; at most 1000000"),
