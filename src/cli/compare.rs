@@ -5,7 +5,7 @@ use super::{BadInput, Format, check_threads, output_dir};
 use anyhow::Context;
 use std::path::PathBuf;
 use supportsim::experiment::run_replications_on;
-use supportsim::report::compare::{self, Comparison, KpiSamples, Period, Timeline};
+use supportsim::report::compare::{self, Comparison, KpiSamples, Period, Timeline, TimelineError};
 use supportsim::scenario::Scenario;
 
 #[derive(clap::Args)]
@@ -72,7 +72,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         TimelinePeriod::Week => Period::Week,
     };
     // A timeline needs every scenario cut into the same whole periods.
-    let per: Result<Vec<usize>, String> =
+    let per: Result<Vec<usize>, TimelineError> =
         scenarios.iter().map(|s| period.intervals_in(s)).collect();
     let per = match per {
         Ok(v)

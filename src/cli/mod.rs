@@ -10,7 +10,9 @@ mod sweep;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use supportsim::report::plot::Chart;
+use supportsim::report::html::PageError;
+use supportsim::report::plot::{Chart, PlotError};
+use supportsim::report::sheet::WorkbookError;
 
 #[derive(Parser)]
 #[command(
@@ -75,10 +77,10 @@ pub struct RunOptions {
 fn write_results(
     out: &Path,
     files: &[(&str, String)],
-    (book_name, book): (&str, Result<Vec<u8>, String>),
+    (book_name, book): (&str, Result<Vec<u8>, WorkbookError>),
     no_plots: bool,
-    draw: impl FnOnce(&Path) -> Result<Vec<Chart>, String>,
-    page: impl FnOnce(&[Chart]) -> Result<String, String>,
+    draw: impl FnOnce(&Path) -> Result<Vec<Chart>, PlotError>,
+    page: impl FnOnce(&[Chart]) -> Result<String, PageError>,
 ) -> anyhow::Result<Vec<Chart>> {
     std::fs::create_dir_all(out)
         .map_err(|e| anyhow::anyhow!("cannot create the output folder {}: {e}", out.display()))?;
@@ -102,7 +104,7 @@ fn write_results(
 /// so plots/ is never half-written. Returns the charts drawn, for report.html.
 fn write_plots(
     out: &Path,
-    draw: impl FnOnce(&Path) -> Result<Vec<Chart>, String>,
+    draw: impl FnOnce(&Path) -> Result<Vec<Chart>, PlotError>,
 ) -> anyhow::Result<Vec<Chart>> {
     let tmp = out.join(format!(".plots-tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -111,7 +113,7 @@ fn write_plots(
         Ok(charts) => charts,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
-            return Err(anyhow::anyhow!(e));
+            return Err(report_error(e));
         }
     };
     // Nothing to chart (a sweep over text values, say): no empty plots/ folder.
@@ -130,7 +132,11 @@ fn write_plots(
 
 /// Writes the workbook beside the CSVs; a workbook that cannot be built (a table beyond Excel's row limit)
 /// is reported and left out, with any stale one of an earlier run removed: the CSVs hold everything.
-fn write_workbook(out: &Path, name: &str, book: Result<Vec<u8>, String>) -> anyhow::Result<()> {
+fn write_workbook(
+    out: &Path,
+    name: &str,
+    book: Result<Vec<u8>, WorkbookError>,
+) -> anyhow::Result<()> {
     let path = out.join(name);
     match book {
         Ok(bytes) => supportsim::report::write::write_atomic(&path, &bytes)
@@ -162,11 +168,21 @@ fn begin_output(out: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes report.html (atomically).
-fn write_report(out: &Path, html: Result<String, String>) -> anyhow::Result<()> {
+fn write_report(out: &Path, html: Result<String, PageError>) -> anyhow::Result<()> {
     let path = out.join("report.html");
-    let html = html.map_err(|e| anyhow::anyhow!(e))?;
+    let html = html.map_err(report_error)?;
     supportsim::report::write::write_atomic(&path, html.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+}
+
+/// A report error as an anyhow error that prints as the error's own message (it can still be downcast to
+/// its type). The report errors' messages already end with their cause's text ("cannot write x.png:
+/// <io error>"); `anyhow::Error::from` would keep the cause in the chain too, and `{:#}` print it twice.
+fn report_error<E>(e: E) -> anyhow::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    anyhow::Error::msg(e)
 }
 
 /// `--threads 0` is refused; `None` means one per core.
@@ -226,5 +242,23 @@ pub fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_error_prints_its_cause_once_and_keeps_its_type() {
+        let e = PlotError::WriteSvg {
+            path: PathBuf::from("plots/x.svg"),
+            source: std::io::Error::other("disk full"),
+        };
+        let text = e.to_string();
+        assert_eq!(text, "cannot write plots/x.svg: disk full");
+        let any = report_error(e);
+        assert_eq!(format!("{any:#}"), text);
+        assert!(any.downcast_ref::<PlotError>().is_some());
     }
 }

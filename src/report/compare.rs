@@ -14,7 +14,7 @@
 
 use super::Report;
 use super::kpi::{self, KpiId, Measure};
-use super::sheet::{Cell, Sheet, Unit};
+use super::sheet::{Cell, Sheet, Unit, WorkbookError};
 pub use super::sheet::{number, signed};
 use crate::scenario::Scenario;
 use crate::stats::{ReplicationTally, t_quantile_975};
@@ -45,25 +45,33 @@ impl Period {
     }
 
     /// Intervals per period, or why the scenario's horizon cannot be cut into whole periods.
-    pub fn intervals_in(self, s: &Scenario) -> Result<usize, String> {
+    pub fn intervals_in(self, s: &Scenario) -> Result<usize, TimelineError> {
         let whole = |x: f64| (x - x.round()).abs() < 1e-9 && x.round() >= 1.0;
         let per = self.seconds() / s.interval_s;
         if !whole(per) {
-            return Err(format!(
-                "no {} timeline: the interval must divide a {}",
-                self.name(),
-                self.name()
-            ));
+            return Err(TimelineError::Interval { period: self });
         }
         if !whole(s.horizon_s / self.seconds()) {
-            return Err(format!(
-                "no {} timeline: the horizon is not a whole number of {}s",
-                self.name(),
-                self.name()
-            ));
+            return Err(TimelineError::Horizon { period: self });
         }
         Ok(per.round() as usize)
     }
+}
+
+/// Why a scenario's horizon cannot be cut into whole periods (`Period::intervals_in`): the comparison is
+/// then made without a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimelineError {
+    /// A period is not a whole number of the scenario's intervals.
+    #[error("no {} timeline: the interval must divide a {}", .period.name(), .period.name())]
+    Interval { period: Period },
+    /// The horizon is not a whole number of periods.
+    #[error(
+        "no {} timeline: the horizon is not a whole number of {}s",
+        .period.name(),
+        .period.name()
+    )]
+    Horizon { period: Period },
 }
 
 /// The KPIs of a timeline, per channel (`channels.<name>.<kpi>`, and `level_4_or_above` of the cases that
@@ -684,7 +692,7 @@ pub fn comparison_csv(c: &Comparison) -> String {
 }
 
 /// The comparison's workbook (comparison.xlsx): the comparison and, when there is one, the timeline.
-pub fn comparison_workbook(c: &Comparison, t: Option<&Timeline>) -> Result<Vec<u8>, String> {
+pub fn comparison_workbook(c: &Comparison, t: Option<&Timeline>) -> Result<Vec<u8>, WorkbookError> {
     let mut sheets = vec![comparison_sheet(c)];
     sheets.extend(t.map(timeline_sheet));
     super::sheet::workbook(&sheets)

@@ -4,7 +4,7 @@
 
 use super::Report;
 use super::kpi::{KpiId, Measure, Scope};
-use super::sheet::{Cell, Sheet, Unit};
+use super::sheet::{Cell, Sheet, Unit, WorkbookError};
 use crate::stats::Estimate;
 
 /// Adds a measure's mean and ci95 to a row (and their columns, named after the measure, to the header on
@@ -224,7 +224,7 @@ pub fn run_sheet(report: &Report, date: &str) -> Sheet {
 
 /// The run's workbook (results.xlsx): the run, the channels' summary, the six levels, the standards, the
 /// channels per interval and the groups per interval.
-pub fn run_workbook(report: &Report, date: &str) -> Result<Vec<u8>, String> {
+pub fn run_workbook(report: &Report, date: &str) -> Result<Vec<u8>, WorkbookError> {
     super::sheet::workbook(&[
         run_sheet(report, date),
         summary_sheet(report),

@@ -103,14 +103,25 @@ struct Page<'a> {
     footnote: String,
 }
 
-fn render(page: &Page) -> Result<String, String> {
+/// Why report.html could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// The template built into the program does not parse: a bug, not the user's doing.
+    #[error("the report template is broken: {0}")]
+    Template(#[source] minijinja::Error),
+    /// The template failed on the page's values.
+    #[error("cannot render report.html: {0}")]
+    Render(#[source] minijinja::Error),
+}
+
+fn render(page: &Page) -> Result<String, PageError> {
     let mut env = minijinja::Environment::new();
     // The ".html" name turns on HTML escaping of every value but the charts (marked safe).
     env.add_template("report.html", TEMPLATE)
-        .map_err(|e| format!("the report template is broken: {e}"))?;
+        .map_err(PageError::Template)?;
     env.get_template("report.html")
         .and_then(|t| t.render(minijinja::value::Serde(page)))
-        .map_err(|e| format!("cannot render report.html: {e}"))
+        .map_err(PageError::Render)
 }
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -133,7 +144,7 @@ pub fn run_report(
     charts: &[Chart],
     no_plots: bool,
     date: &str,
-) -> Result<String, String> {
+) -> Result<String, PageError> {
     let mut sections = Vec::new();
     let mut kpis = Section::new("channels", "Service by channel");
     kpis.paragraphs.push(
@@ -209,7 +220,7 @@ pub fn compare_report(
     charts: &[Chart],
     no_plots: bool,
     date: &str,
-) -> Result<String, String> {
+) -> Result<String, PageError> {
     let mut sections = Vec::new();
     let mut head = Section::new("scenarios", "Scenarios compared");
     for (i, s) in c.scenarios.iter().enumerate() {
@@ -301,7 +312,7 @@ pub fn sweep_report(
     charts: &[Chart],
     no_plots: bool,
     date: &str,
-) -> Result<String, String> {
+) -> Result<String, PageError> {
     let first = s.points.first().map(|(_, r)| r);
     let mut points = Section::new("points", "Points of the sweep");
     points.paragraphs.push(format!(

@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -46,7 +46,52 @@ fn series_colour(i: usize) -> RGBColor {
     SERIES[i % SERIES.len()]
 }
 
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
+/// A drawing function's result: plotters' errors (of either backend), boxed.
+type DrawResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// What writing a PNG can fail with: the bitmap backend's error, as plotters wraps it.
+type PngError = DrawingAreaErrorKind<<BitMapBackend<'static> as DrawingBackend>::ErrorType>;
+
+/// Why charts could not be drawn or written.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    /// The folder of the charts could not be created.
+    #[error("cannot create {}: {source}", .dir.display())]
+    CreateDir {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// plotters could not draw chart `name` (a font that failed to load, say) or finish its SVG text.
+    #[error("cannot draw {name}: {source}")]
+    Draw {
+        name: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The PNG file could not be encoded or written.
+    #[error("cannot write {}: {source}", .path.display())]
+    WritePng {
+        path: PathBuf,
+        #[source]
+        source: PngError,
+    },
+    /// The SVG file could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    WriteSvg {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// `std::fs::create_dir_all(dir)`, its error a `PlotError`.
+fn create_dir(dir: &Path) -> Result<(), PlotError> {
+    std::fs::create_dir_all(dir).map_err(|source| PlotError::CreateDir {
+        dir: dir.to_path_buf(),
+        source,
+    })
+}
 
 fn register_font() {
     REGISTER.call_once(|| {
@@ -84,25 +129,31 @@ fn both(
     name: &str,
     png_chart: impl Fn(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
     svg_chart: impl Fn(&DrawingArea<SVGBackend, Shift>) -> DrawResult,
-) -> Result<Chart, String> {
+) -> Result<Chart, PlotError> {
     let png = dir.join(format!("{name}.png"));
     let svg_path = dir.join(format!("{name}.svg"));
-    let err = |e: Box<dyn std::error::Error>| format!("cannot draw {name}: {e}");
+    let err = |source| PlotError::Draw {
+        name: name.to_string(),
+        source,
+    };
     {
         let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
         png_chart(&root).map_err(err)?;
-        root.present()
-            .map_err(|e| format!("cannot write {}: {e}", png.display()))?;
+        root.present().map_err(|source| PlotError::WritePng {
+            path: png.clone(),
+            source,
+        })?;
     }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         svg_chart(&root).map_err(err)?;
-        root.present()
-            .map_err(|e| format!("cannot draw {name}: {e}"))?;
+        root.present().map_err(|e| err(e.into()))?;
     }
-    std::fs::write(&svg_path, &svg)
-        .map_err(|e| format!("cannot write {}: {e}", svg_path.display()))?;
+    std::fs::write(&svg_path, &svg).map_err(|source| PlotError::WriteSvg {
+        path: svg_path.clone(),
+        source,
+    })?;
     Ok(Chart {
         name: name.to_string(),
         group: String::new(),
@@ -605,9 +656,9 @@ where
 
 /// Writes every chart of a run into `dir` (created if need be): per channel with agents, contacts and
 /// service level per interval; the service levels of cases. Returns the files written.
-pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, String> {
+pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> {
     register_font();
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    create_dir(dir)?;
     let mut files = Vec::new();
     for (i, (name, rows)) in report.intervals.iter().enumerate() {
         if rows
@@ -881,13 +932,13 @@ fn charted_kpis(keys: impl Iterator<Item = KpiId>) -> Vec<(KpiId, String, &'stat
 
 /// Sweep charts: each charted KPI against the first swept key (numbers only), one line per combination of
 /// the other keys, with 95% intervals.
-pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, String> {
+pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, PlotError> {
     register_font();
     let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
     if s.points.is_empty() || s.points.iter().any(|(v, _)| number(&v[0]).is_none()) {
         return Ok(Vec::new());
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    create_dir(dir)?;
     let mut files = Vec::new();
     for (kpi, title, y_desc) in charted_kpis(s.kpis().into_iter()) {
         let mut data: Vec<Line> = Vec::new();
@@ -1050,9 +1101,9 @@ pub fn compare_charts(
     c: &super::compare::Comparison,
     t: Option<&super::compare::Timeline>,
     dir: &Path,
-) -> Result<Vec<Chart>, String> {
+) -> Result<Vec<Chart>, PlotError> {
     register_font();
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    create_dir(dir)?;
     let mut files = Vec::new();
     let mut wanted = charted_kpis(c.kpis.iter().map(|r| r.kpi.clone()));
     for (kpi, y) in [
@@ -1119,7 +1170,7 @@ pub fn compare_charts(
 }
 
 /// Comparison charts: each charted KPI day by day (or week by week) for every scenario, from the timeline.
-fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart>, String> {
+fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart>, PlotError> {
     // Each channel's service level and share of cases at level 4 or above.
     let kpis: Vec<(KpiId, String, &'static str)> = t
         .series

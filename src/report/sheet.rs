@@ -128,8 +128,17 @@ pub fn signed(x: f64) -> String {
 
 /// The workbook of `sheets`, one worksheet each: a bold header row that stays in view, filters on it,
 /// numbers with the format of their unit, columns fitted to their contents.
-pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
-    build(sheets).map_err(|e| format!("cannot build the workbook: {e}"))
+pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, WorkbookError> {
+    build(sheets).map_err(WorkbookError::Build)
+}
+
+/// Why a workbook (results.xlsx, comparison.xlsx, sweep.xlsx) could not be built. The command line then
+/// leaves it out with a warning: the CSVs beside it hold every number.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    /// rust_xlsxwriter refused it, for example a table beyond Excel's 1,048,576 rows.
+    #[error("cannot build the workbook: {0}")]
+    Build(#[source] XlsxError),
 }
 
 fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
@@ -203,7 +212,14 @@ mod tests {
         let mut s = Sheet::new("t", vec!["a".into()]);
         s.rows = vec![vec![Cell::Blank]; 1_048_576];
         let err = workbook(&[s.clone()]).expect_err("one row too many");
-        assert!(err.starts_with("cannot build the workbook"), "{err}");
+        assert!(
+            matches!(err, WorkbookError::Build(XlsxError::RowColumnLimitError)),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().starts_with("cannot build the workbook"),
+            "{err}"
+        );
         s.rows.pop();
         assert!(workbook(&[s]).is_ok());
     }

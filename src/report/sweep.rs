@@ -3,7 +3,7 @@
 
 use super::Report;
 use super::kpi::{KpiId, Measure, Scope, estimates};
-use super::sheet::{Cell, Sheet};
+use super::sheet::{Cell, Sheet, WorkbookError};
 use crate::stats::Estimate;
 
 /// The points of a sweep: the swept keys, and per point its values and report.
@@ -68,7 +68,7 @@ pub fn sweep_csv(s: &Sweep) -> String {
 }
 
 /// The sweep's workbook (sweep.xlsx): sweep.csv's table.
-pub fn sweep_workbook(s: &Sweep) -> Result<Vec<u8>, String> {
+pub fn sweep_workbook(s: &Sweep) -> Result<Vec<u8>, WorkbookError> {
     super::sheet::workbook(&[sweep_sheet(s)])
 }
 
