@@ -4,7 +4,7 @@
 use super::{BadInput, Format, check_threads, output_dir};
 use anyhow::Context;
 use std::path::PathBuf;
-use supportsim::experiment::run_replications_on;
+use supportsim::experiment::Runner;
 use supportsim::report::compare::{self, Comparison, KpiSamples, Period, Timeline, TimelineError};
 use supportsim::scenario::Scenario;
 
@@ -92,10 +92,11 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
             None
         }
     };
+    // One pool for every scenario.
+    let runner = Runner::new(a.opts.threads).context("cannot start the worker threads")?;
     let mut samples = Vec::new();
     for s in &scenarios {
-        let reps =
-            run_replications_on(s, a.opts.threads).context("cannot start the worker threads")?;
+        let reps = runner.run_scenario(s);
         samples.push(KpiSamples::with_timeline(s, &reps, per));
     }
     // Name each scenario by its file: two files may share a scenario name.

@@ -3,7 +3,7 @@
 use super::{BadInput, Format, check_threads, output_dir};
 use anyhow::Context;
 use std::path::PathBuf;
-use supportsim::experiment::run_replications_on;
+use supportsim::experiment::Runner;
 use supportsim::report::{Report, csv, json, table};
 use supportsim::scenario::{Scenario, resolved};
 
@@ -32,8 +32,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let out = output_dir(a.opts.out.clone(), &a.scenario, "");
 
     let started = std::time::Instant::now();
-    let reps =
-        run_replications_on(&s, a.opts.threads).context("cannot start the worker threads")?;
+    let reps = Runner::new(a.opts.threads)
+        .context("cannot start the worker threads")?
+        .run_scenario(&s);
     let elapsed = started.elapsed().as_secs_f64();
     let report = Report::build(&s, &reps);
 

@@ -99,6 +99,19 @@ impl Runner {
         self.pool.current_num_threads()
     }
 
+    /// Every replication of `scenario` with its own seed and staffing (compiled once).
+    pub fn run_scenario(&self, scenario: &Scenario) -> Vec<ReplicationTally> {
+        let model = Compiled::new(scenario);
+        self.run(
+            &model,
+            model.staffing(),
+            scenario.seed,
+            0..u64::from(scenario.replications),
+            &|| {},
+        )
+        .expect("a scenario's own staffing fits its model")
+    }
+
     /// Runs replications `replications` of `model` under `staffing`, in replication order; `progress` is
     /// called once after each replication finishes (from worker threads). Refuses a staffing made for
     /// another model (Staffing::same_shape).
@@ -140,18 +153,6 @@ pub fn run_replications_on(
 ) -> Result<Vec<ReplicationTally>, RunnerError> {
     match threads {
         None => Ok(run_replications(scenario)),
-        Some(n) => {
-            let runner = Runner::new(Some(n.max(1)))?;
-            let model = Compiled::new(scenario);
-            Ok(runner
-                .run(
-                    &model,
-                    model.staffing(),
-                    scenario.seed,
-                    0..u64::from(scenario.replications),
-                    &|| {},
-                )
-                .expect("the model's own staffing fits it"))
-        }
+        Some(n) => Ok(Runner::new(Some(n.max(1)))?.run_scenario(scenario)),
     }
 }
