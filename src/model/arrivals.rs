@@ -11,6 +11,7 @@
 //! then Poisson-gamma (negative binomial): variance λ + cv²λ², the over-dispersion real forecasts show.
 
 use crate::seed::StreamRng;
+use crate::time::floor_i64;
 use crate::time::profile::PerInterval;
 use rand_distr::{Distribution, Exp1, Gamma};
 
@@ -27,6 +28,7 @@ pub struct ArrivalProcess {
     /// The rate when it is the same in every interval and no forecast moves it: the common case, drawn
     /// without looking at the profile.
     constant: Option<f64>,
+    last_rate: Option<(i64, f64)>,
 }
 
 /// Day-level volume multipliers, drawn lazily day by day (arrivals only move forward in time).
@@ -62,6 +64,7 @@ impl ArrivalProcess {
         let rates = PerInterval::new(per_second).expect("a validated profile is not empty");
         ArrivalProcess {
             constant: rates.is_constant().then(|| rates.at(0)),
+            last_rate: None,
             rates,
             origin,
             width,
@@ -91,12 +94,21 @@ impl ArrivalProcess {
         self
     }
 
+    /// The rate of interval `interval` (a pure function of it: a day's forecast multiplier is drawn once),
+    /// remembered for the last interval asked, where arrivals mostly fall.
     fn rate(&mut self, interval: i64) -> f64 {
+        if let Some((k, rate)) = self.last_rate
+            && k == interval
+        {
+            return rate;
+        }
         let base = self.rates.at(interval);
-        match &mut self.forecast {
+        let rate = match &mut self.forecast {
             Some(f) if base > 0.0 => base * f.multiplier(interval),
             _ => base,
-        }
+        };
+        self.last_rate = Some((interval, rate));
+        rate
     }
 
     /// The first arrival strictly after `t`, or `None` if it would fall at or after the end.
@@ -111,7 +123,7 @@ impl ArrivalProcess {
             return (s < self.end).then_some(s);
         }
         let mut t = t;
-        let mut k = ((t - self.origin) / self.width).floor() as i64;
+        let mut k = floor_i64((t - self.origin) / self.width);
         loop {
             let boundary = self.origin + (k + 1) as f64 * self.width;
             let rate = self.rate(k);

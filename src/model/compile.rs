@@ -13,6 +13,7 @@ use crate::scenario::{
 };
 use crate::seed::name_key;
 use crate::stats::TimeBins;
+use crate::time::floor_i64;
 use crate::time::profile::PerInterval;
 
 /// A group able to serve a channel.
@@ -115,7 +116,7 @@ impl BusinessClock {
 
     pub fn at(&self, t: f64) -> f64 {
         let n = self.open.len() as i64;
-        let k = ((t - self.origin) / self.width).floor() as i64;
+        let k = floor_i64((t - self.origin) / self.width);
         let (cycles, r) = (k.div_euclid(n), k.rem_euclid(n) as usize);
         let into = t - (self.origin + k as f64 * self.width);
         cycles as f64 * self.cumulative[n as usize]

@@ -28,6 +28,7 @@ use crate::routing::{IdleAgents, longest_idle_group};
 use crate::scenario::{AgentSelection, ChannelKind, DayType, Scenario, Staffing};
 use crate::seed::{Purpose, StreamRng, stream};
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally, TimeBins};
+use crate::time::floor_i64;
 use std::collections::VecDeque;
 
 mod admission;
@@ -465,7 +466,7 @@ impl<'a> Center<'a> {
 
     /// Interval index of an instant (negative in the warm-up).
     fn interval_index(&self, t: f64) -> i64 {
-        ((t - self.bins.start) / self.bins.width).floor() as i64
+        floor_i64((t - self.bins.start) / self.bins.width)
     }
 
     fn run(&mut self) {
