@@ -216,8 +216,8 @@ impl Kernel<'_> {
     }
 
     #[inline]
+    /// `center`'s count: the interval only; totals are summed when the run ends.
     fn count(&mut self, interval: u32, f: impl Fn(&mut IntervalTally)) {
-        f(&mut self.ch.total);
         f(&mut self.ch.intervals[interval as usize]);
     }
 
@@ -300,6 +300,7 @@ impl Kernel<'_> {
         for i in unfinished {
             self.count(i, |t| t.unfinished += 1);
         }
+        self.ch.total_counts_from_intervals();
         // Cases still open: those waiting, and those in an agent's hands when the run stopped.
         let open = self
             .queue
@@ -379,6 +380,8 @@ impl Kernel<'_> {
         if let Some(i) = interval {
             let within = wait <= self.target_s;
             let friendly = self.friendly;
+            self.ch.total.wait_answered_s += wait;
+            self.ch.total.handle_s += handle;
             self.count(i, |t| {
                 t.answered += 1;
                 t.answered_within += u64::from(within);
@@ -436,6 +439,7 @@ impl Kernel<'_> {
         self.waiting -= 1;
         let waited = now - w.arrival;
         if let Some(i) = w.interval {
+            self.ch.total.wait_abandoned_s += waited;
             self.count(i, |t| {
                 t.abandoned += 1;
                 t.wait_abandoned_s += waited;

@@ -77,6 +77,26 @@ impl IntervalTally {
     }
 }
 
+impl ChannelTally {
+    /// Sets the total's counts to the sum of the intervals' once the replication has ended, so that a
+    /// contact's counts are written once, to its interval, while it runs. Counts sum exactly; the sums of
+    /// seconds (waits, handle, busy and work time) are kept as accumulated event by event, since summed from
+    /// the intervals they would round differently in their last bits.
+    pub fn total_counts_from_intervals(&mut self) {
+        let kept = self.total;
+        let mut t = IntervalTally::default();
+        for i in &self.intervals {
+            t.add(i);
+        }
+        t.wait_answered_s = kept.wait_answered_s;
+        t.wait_abandoned_s = kept.wait_abandoned_s;
+        t.handle_s = kept.handle_s;
+        t.busy_s = kept.busy_s;
+        t.work_s = kept.work_s;
+        self.total = t;
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelTally {
     pub total: IntervalTally,

@@ -342,6 +342,9 @@ impl Center<'_> {
         if let Some(w) = self.room.cancel(ticket) {
             if let Some(i) = w.interval {
                 let waited = now - w.arrival;
+                self.tally.channels[w.channel as usize]
+                    .total
+                    .wait_abandoned_s += waited;
                 self.count(w.channel as usize, i, w.class, |t| {
                     t.abandoned += 1;
                     t.wait_abandoned_s += waited;

@@ -106,6 +106,9 @@ impl Center<'_> {
             } else {
                 let completed = w.callback == CallbackState::Reached;
                 let friendly = friendliness >= self.scenario.experience.unfriendly;
+                let total = &mut self.tally.channels[c].total;
+                total.wait_answered_s += wait;
+                total.handle_s += handle;
                 self.count(c, i, w.class, |t| {
                     t.answered += 1;
                     t.answered_within += u64::from(within);

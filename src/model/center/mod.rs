@@ -611,6 +611,9 @@ impl<'a> Center<'a> {
                 self.count(w.channel as usize, i, w.class, |t| t.unfinished += 1);
             }
         }
+        for ch in &mut self.tally.channels {
+            ch.total_counts_from_intervals();
+        }
         // Cases still open when the run stopped (a repeat due after the cap, or a contact left waiting).
         let mut free = vec![false; self.cases.len()];
         for &k in &self.free_cases {
@@ -681,9 +684,11 @@ impl<'a> Center<'a> {
     }
 
     #[inline]
+    /// Counts into interval `interval` (and the class's total): each count is written once, the channel's
+    /// total is summed from the intervals when the run ends (`total_counts_from_intervals`); a sum of
+    /// seconds is also added to the total where it is counted (answered and abandoned contacts).
     fn count(&mut self, c: usize, interval: u32, class: u16, f: impl Fn(&mut IntervalTally)) {
         let ch = &mut self.tally.channels[c];
-        f(&mut ch.total);
         f(&mut ch.intervals[interval as usize]);
         // Per-class totals only exist for channels with several classes.
         if let Some(k) = ch.classes.get_mut(class as usize) {
@@ -760,7 +765,11 @@ mod tests {
         }
         let t = &c.tally.channels[0];
         assert_eq!(
-            (t.total.offered, t.total.waited, t.total.blocked),
+            (
+                t.intervals[0].offered,
+                t.intervals[0].waited,
+                t.intervals[0].blocked
+            ),
             (3, 2, 1)
         );
         assert_eq!(c.room.waiting(0), 2);
