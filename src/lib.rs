@@ -46,6 +46,7 @@ pub mod engine;
 pub mod experience;
 pub mod experiment;
 pub mod model;
+pub mod planner;
 pub mod report;
 pub mod routing;
 pub mod scenario;

@@ -4,6 +4,7 @@
 mod check;
 mod compare;
 mod erlang;
+mod plan;
 mod run;
 mod sweep;
 
@@ -38,6 +39,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Exact Erlang B, C or A: KPIs for a number of agents, or the agents needed for a target.
     Erlang(erlang::ErlangArgs),
+    /// Plan staffing: the fewest agents per interval and group that meet the targets (by simulation), the
+    /// least-cost shifts covering them, and a check of that roster on fresh replications.
+    Plan(plan::PlanArgs),
 }
 
 /// What `run` and `compare` print on standard output (the files they write do not depend on it).
@@ -226,6 +230,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(a) => sweep::run(a),
         Command::Check(a) => check::run(a),
         Command::Erlang(a) => erlang::run(a),
+        Command::Plan(a) => plan::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -38,6 +38,9 @@ pub struct ScenarioFile {
     /// Training programmes.
     #[serde(default)]
     pub training: Vec<Spanned<TrainingFile>>,
+    /// The staffing planner's targets and shift templates: read by `scenario::planning`, not here (a run
+    /// ignores it); its presence lets groups leave out `size` and `shifts`.
+    pub planning: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

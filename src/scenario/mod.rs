@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod file;
+pub mod planning;
 pub mod proficiency;
 pub mod resolved;
 pub mod staffing;

@@ -53,6 +53,10 @@ pub enum StaffingError {
         model_groups: usize,
         model_intervals: usize,
     },
+    #[error(
+        "group `{group}`: shift {shift} is not one a scenario could give (no weekday, longer than a day, or a break outside it)"
+    )]
+    BadShift { group: String, shift: usize },
     #[error("group `{group}` has no shift {shift} (it has {shifts})")]
     NoShift {
         group: String,
@@ -233,6 +237,67 @@ impl Staffing {
             });
         };
         s.agents = agents;
+        Ok(())
+    }
+
+    /// Schedules a group by a head-count per interval of the horizon, whatever it was scheduled by (the
+    /// planner's requirement search sizes groups that the file gives shifts, or nothing).
+    pub fn schedule_by_size(&mut self, group: usize, agents: Vec<u32>) -> Result<(), StaffingError> {
+        let (g, _) = self.checked(group)?;
+        let shifts = std::mem::take(&mut g.shifts);
+        let size = std::mem::replace(&mut g.size, PerInterval::new(vec![0]).expect("one value"));
+        let result = self.set_sizes(group, agents);
+        if result.is_err() {
+            let g = &mut self.groups[group];
+            g.shifts = shifts;
+            g.size = size;
+        }
+        result
+    }
+
+    /// Schedules a group by `shifts` (a roster), whatever it was scheduled by. Each shift must be one the
+    /// file could have said: on some weekday, at most a day long, breaks inside it, agents within limits.
+    pub fn schedule_by_shifts(
+        &mut self,
+        group: usize,
+        shifts: Vec<Shift>,
+    ) -> Result<(), StaffingError> {
+        let (g, name) = self.checked(group)?;
+        let mut total = 0u64;
+        for (k, s) in shifts.iter().enumerate() {
+            let sound = s.weekdays.iter().any(|&d| d)
+                && s.start_s >= 0.0
+                && s.start_s < 86_400.0
+                && s.duration_s > 0.0
+                && s.duration_s <= 86_400.0
+                && s.breaks.iter().all(|b| {
+                    b.duration_s > 0.0
+                        && b.earliest_s >= s.start_s
+                        && b.earliest_s <= b.latest_s
+                        && b.latest_s + b.duration_s <= s.start_s + s.duration_s
+                });
+            if !sound {
+                return Err(StaffingError::BadShift {
+                    group: name.into(),
+                    shift: k,
+                });
+            }
+            if s.agents > MAX_SHIFT_AGENTS {
+                return Err(too_many(
+                    name,
+                    u64::from(s.agents),
+                    MAX_SHIFT_AGENTS,
+                    "on a shift",
+                ));
+            }
+            total += u64::from(s.agents);
+        }
+        if total > u64::from(MAX_SHIFT_TOTAL) {
+            return Err(too_many(name, total, MAX_SHIFT_TOTAL, "on a group's shifts"));
+        }
+        // A group on shifts has a constant size of 0 (no shift at all: nobody works, as a size of 0 says).
+        g.size = PerInterval::new(vec![0]).expect("one value");
+        g.shifts = shifts;
         Ok(())
     }
 

@@ -16,6 +16,7 @@ mod channels;
 mod dist;
 mod experience;
 mod journeys;
+mod planning;
 mod toml_error;
 mod training;
 mod workforce;
@@ -30,6 +31,8 @@ use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 use toml_error::toml_error;
+
+pub(super) use planning::parse_planning;
 
 /// Seconds in a day.
 const DAY_S: f64 = 86_400.0;
@@ -256,6 +259,7 @@ impl Validator<'_> {
                 &channel_names,
                 &proficiency,
                 days,
+                f.planning.is_some(),
             ) {
                 groups.push(gr);
             }

@@ -20,6 +20,7 @@ impl Validator<'_> {
         channels: &[&str],
         curve: &ProficiencyCurve,
         days: Option<Days>,
+        planned: bool,
     ) -> Option<Group> {
         let name = g.name.get_ref().clone();
         if name.trim() != name {
@@ -39,8 +40,10 @@ impl Validator<'_> {
                 );
                 return None;
             }
+            // A file for the planner may leave the staffing to it: no agents until planned.
+            (None, None) if planned => (vec![0], Vec::new()),
             (None, None) => {
-                self.err(g.name.span(), format!("groups[{i}]: give a size (agents, or agents per interval) or a list of shifts"));
+                self.err(g.name.span(), format!("groups[{i}]: give a size (agents, or agents per interval) or a list of shifts (or a [planning] section to plan them)"));
                 return None;
             }
             (Some(size), None) => (self.group_size(i, size, intervals)?, Vec::new()),
