@@ -139,7 +139,7 @@ pub fn plan(
             })
             .collect();
         // Raise the requirement where the roster misses, except where no shift can add agents anyway.
-        let points: Vec<(usize, usize)> = requirement::raise_points(&judge, &check, &misses)
+        let points: Vec<(usize, usize)> = requirement::raise_points(&judge, &check, &misses, &need)
             .into_iter()
             .filter(|&(g, i)| !short.iter().any(|x| x.group == g && x.interval == i) && need[g][i] < p.max_agents[g])
             .collect();

@@ -199,13 +199,17 @@ impl Judge<'_> {
 
     fn channel_unit(&self, reps: &[ReplicationTally], c: usize, unit: std::ops::Range<usize>) -> (Verdict, Vec<Miss>) {
         let t = self.planning.targets.iter().find(|t| t.channel == c).expect("a target entry per channel");
+        // Synchronous work is judged while its channel is open (a contact arriving after closing, say from
+        // the IVR, is not what staffing can fix); deferred work by the interval it arrived in, at any hour.
+        let ch = &self.scenario.channels[c];
+        let judged_at = |i: usize| ch.kind == ChannelKind::Deferred || ch.open.at(i as i64);
         let pooled: Vec<(IntervalTally, [u64; 6])> = reps
             .iter()
             .map(|r| {
                 let ch = &r.channels[c];
                 let mut sum = IntervalTally::default();
                 let mut levels = [0u64; 6];
-                for i in unit.clone() {
+                for i in unit.clone().filter(|&i| judged_at(i)) {
                     sum.add(&ch.intervals[i]);
                     if let Some(l) = ch.level_intervals.get(i) {
                         (0..6).for_each(|k| levels[k] += l[k]);
@@ -248,12 +252,15 @@ impl Judge<'_> {
     }
 
     fn occupancy_unit(&self, reps: &[ReplicationTally], g: usize, unit: std::ops::Range<usize>) -> (Verdict, Option<Miss>) {
-        let Some(cap) = self.planning.max_occupancy else {
+        let s = self.scenario;
+        // A group with deferred work is meant to be busy whenever a backlog waits: its cap applies to the
+        // Erlang start only.
+        let deferred = s.groups[g].skills.iter().any(|k| s.channels[k.channel].kind == ChannelKind::Deferred);
+        let Some(cap) = self.planning.max_occupancy.filter(|_| !deferred) else {
             return (Verdict { held: true, margin: f64::INFINITY }, None);
         };
         // Only while some channel of the group is open: after closing, agents finishing the last contacts
         // are busy by design.
-        let s = self.scenario;
         let open: Vec<usize> = unit
             .clone()
             .filter(|&i| s.groups[g].skills.iter().any(|k| s.channels[k.channel].open.at(i as i64)))
@@ -341,12 +348,20 @@ pub fn size_staffing(model: &Compiled, agents: &[Vec<u32>]) -> Result<Staffing, 
     Ok(st)
 }
 
-/// The interval a miss of channel `c` in `unit` is fixed in: itself for synchronous work; for deferred work
-/// the first interval from it in which the channel is open (the backlog is worked then).
-fn fix_interval(s: &Scenario, c: Option<usize>, i: usize) -> usize {
+/// The interval a miss of channel `c` in interval `i` is fixed in: itself for synchronous work. Deferred
+/// work is worked when the channel is open, any time before its deadline: the open interval within the
+/// target's reach (its first `within / interval` open intervals from `i`) where group `g` has the fewest
+/// agents, so that an overnight backlog is spread over the morning instead of piling agents on the opening.
+fn fix_interval(s: &Scenario, c: Option<usize>, g: usize, i: usize, agents: &[Vec<u32>]) -> usize {
     match c {
         Some(c) if s.channels[c].kind == ChannelKind::Deferred => {
-            (i..s.intervals()).find(|&j| s.channels[c].open.at(j as i64)).unwrap_or(i)
+            let ch = &s.channels[c];
+            let reach = ((ch.target.within_s / s.interval_s).floor() as usize).max(1);
+            (i..s.intervals())
+                .filter(|&j| ch.open.at(j as i64))
+                .take(reach)
+                .min_by_key(|&j| (agents[g][j], j))
+                .unwrap_or(i)
         }
         _ => i,
     }
@@ -354,7 +369,12 @@ fn fix_interval(s: &Scenario, c: Option<usize>, i: usize) -> usize {
 
 /// Where to add agents for a set of misses: (group, interval) pairs, each once. For a day or the horizon,
 /// the unit's intervals whose own targets miss (the worst when none does on its own).
-pub fn raise_points(judge: &Judge, reps: &[ReplicationTally], misses: &[Miss]) -> Vec<(usize, usize)> {
+pub fn raise_points(
+    judge: &Judge,
+    reps: &[ReplicationTally],
+    misses: &[Miss],
+    agents: &[Vec<u32>],
+) -> Vec<(usize, usize)> {
     let s = judge.scenario;
     let mut out: Vec<(usize, usize)> = Vec::new();
     for m in misses {
@@ -377,7 +397,7 @@ pub fn raise_points(judge: &Judge, reps: &[ReplicationTally], misses: &[Miss]) -
             }
         }
         for i in points {
-            let p = (g, fix_interval(s, m.channel, i));
+            let p = (g, fix_interval(s, m.channel, g, i, agents));
             if !out.contains(&p) {
                 out.push(p);
             }
@@ -437,7 +457,7 @@ pub fn search(
         if !misses.is_empty() {
             // Raise where a miss is not already answered by a removal put back.
             let mut changed = !weak.is_empty();
-            for (g, i) in raise_points(&judge, &tallies, &misses) {
+            for (g, i) in raise_points(&judge, &tallies, &misses, &agents) {
                 let answered = weak.iter().any(|&(wg, wi)| wg == g && (wi == i || wi + 1 == i));
                 if !answered && agents[g][i] < planning.max_agents[g] {
                     agents[g][i] += 1;
