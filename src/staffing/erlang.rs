@@ -46,7 +46,29 @@ pub enum ErlangError {
         "the queue of this overloaded system with long patience has more than {states} likely states: the exact sum is out of reach; shorten the patience or add agents"
     )]
     QueueTooLong { states: u64 },
+    #[error("{name} = {value}: must be {rule}")]
+    Bound {
+        name: &'static str,
+        value: f64,
+        rule: &'static str,
+    },
+    #[error(
+        "max_abandon = {0}: this model has no abandonment (Erlang B and C assume nobody hangs up); use Erlang A with a mean patience, or drop the abandonment target"
+    )]
+    NoAbandonment(f64),
+    #[error(
+        "no target given: set at least one of service_level, max_abandon, max_asa_s, max_p_wait, max_occupancy"
+    )]
+    NoTargets,
+    #[error(
+        "{agents} agents at shrinkage {shrinkage} need more than {max} positions: shrinkage must leave time on the queue",
+        max = u32::MAX
+    )]
+    TooManyPositions { agents: u32, shrinkage: f64 },
 }
+
+/// The most agents any search here tries before it reports [`ErlangError::Unreachable`].
+pub(crate) const MAX_AGENTS: u32 = 1 << 20;
 
 /// How many queue states the Erlang A series may sum before giving up (under a second of work; enough for
 /// patience of weeks in a large overloaded center).
@@ -145,7 +167,8 @@ pub fn erlang_b(agents: u32, load: f64) -> f64 {
     b
 }
 
-fn sl_key(prefix: &str, t: f64) -> String {
+/// The name of a per-threshold metric: `sl_20` for T = 20 s, `sl_7.5` for T = 7.5 s.
+pub(crate) fn sl_key(prefix: &str, t: f64) -> String {
     if t.fract() == 0.0 {
         format!("{prefix}_{}", t as i64)
     } else {
@@ -388,7 +411,6 @@ pub fn agents_for_target(
     if !(target > 0.0 && target < 1.0) {
         return Err(ErlangError::Target(target));
     }
-    const MAX_AGENTS: u32 = 1 << 20;
     // Erlang C needs n > A; start the bracket there.
     let mut lo = match model {
         QueueModel::ErlangC { .. } => model.load().floor() as u32,
