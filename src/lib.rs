@@ -35,7 +35,8 @@
 //!   kernel; absences are keyed draws (docs/engine.md).
 //! - [`experiment`]: the [`experiment::Runner`] (a pool built once, any range of replications, progress by
 //!   callback), the memory check, parameter sweeps.
-//! - [`staffing`]: exact Erlang B, C and A and the agents needed for a target.
+//! - [`staffing`]: exact Erlang B, C and A, the agents needed for a target or for several at once, paid
+//!   positions under shrinkage, chat concurrency as an equivalent single-server model.
 //! - [`report`]: the report, typed KPI ids (`kpi`), and its exporters: tables (`sheet`: CSV and .xlsx from
 //!   one model), charts (`plot`), the self-contained report.html (`html`), comparisons and sweeps.
 //! - `cli` (in the binary, src/cli/): argument parsing, one file per subcommand, exit codes; the only place

@@ -1,6 +1,8 @@
 //! The real binary: every example scenario runs and writes its files, results do not depend on the thread
 //! count, and every kind of bad input gets a pinned message, exit code 2 and no output.
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -555,6 +557,71 @@ fn erlang_calculator() {
     assert!(v["service_level"].as_f64().expect("sl") < 0.8);
 }
 
+/// Issue 11, item 6: 100 calls per 30 minutes (200 per hour), AHT 3 minutes, 80% within 20 s need 14 agents
+/// on the queue, 20 paid positions at 30% shrinkage; an occupancy cap raises the head count only when it
+/// binds. The exact values are those of the reference case C08 (200/h, 180 s, 14 agents).
+#[test]
+fn erlang_shrinkage_and_occupancy_cap() {
+    fn erlang(args: &str) -> String {
+        let o = bin().args(args.split_whitespace()).output().expect("runs");
+        assert!(
+            o.status.success(),
+            "{args}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).expect("utf-8")
+    }
+    let json = |args: &str| -> serde_json::Value {
+        serde_json::from_str(&erlang(&format!("{args} --format json"))).expect("json")
+    };
+    let c08 = common::reference_cases()
+        .into_iter()
+        .find(|c| c["id"] == "C08")
+        .expect("reference case C08");
+    let example = "erlang c --per-hour 200 --aht 3m --target 0.8 --within 20s";
+    let v = json(&format!("{example} --shrinkage 0.3"));
+    assert_eq!(v["agents"], 14);
+    assert_eq!(v["positions"], 20);
+    assert_eq!(v["shrinkage"], 0.3);
+    assert_eq!(c08["inputs"]["agents"], 14);
+    let sl = v["service_level"].as_f64().expect("number");
+    let reference = common::f(&c08["outputs"], "sl_20");
+    assert!((sl / reference - 1.0).abs() < 1e-9, "{sl} vs {reference}");
+    // without the new options, no new fields
+    let plain = json(example);
+    assert!(plain.get("positions").is_none() && plain.get("shrinkage").is_none());
+    assert_eq!(plain["agents"], 14);
+    // the table shows the positions too
+    let table = erlang(&format!("{example} --shrinkage 0.3"));
+    assert!(
+        table.starts_with(
+            "Erlang C with 200 contacts/h, AHT 3m, service level within 20s, shrinkage 0.3:\n  agents                   14\n  positions                20\n"
+        ),
+        "{table}"
+    );
+    // a cap of 60% occupancy binds: ⌈10 / 0.6⌉ = 17 agents, ⌈17 / 0.7⌉ = 25 positions ...
+    let v = json(&format!("{example} --max-occupancy 0.6 --shrinkage 0.3"));
+    assert_eq!(
+        (v["agents"].clone(), v["positions"].clone()),
+        (17.into(), 25.into())
+    );
+    assert_eq!(v["max_occupancy"], 0.6);
+    assert!(v["occupancy"].as_f64().expect("number") <= 0.6);
+    // ... one of 90% (12 agents) does not: the service level needs 14
+    assert_eq!(
+        json(&format!("{example} --max-occupancy 0.9"))["agents"],
+        14
+    );
+    // no shrinkage: as many positions as agents; with --agents, positions for that head count
+    assert_eq!(json(&format!("{example} --shrinkage 0"))["positions"], 14);
+    let v = json("erlang c --per-hour 200 --aht 3m --agents 21 --shrinkage 0.3");
+    assert_eq!(v["positions"], 30, "21 / (1 − 0.3) is 30, not 31");
+    // Erlang A with abandonment: 114 calls/h, AHT 5m, patience 10m; the cap counts offered load / agents
+    let v =
+        json("erlang a --per-hour 114 --aht 5m --patience 10m --target 0.5 --max-occupancy 0.8");
+    assert_eq!(v["agents"], 12, "⌈9.5 / 0.8⌉");
+}
+
 #[test]
 fn erlang_bad_input() {
     for (args, message) in [
@@ -621,6 +688,95 @@ fn erlang_bad_input() {
                 "1.2",
             ],
             "error: target = 1.2: must be in (0, 1)",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour",
+                "200",
+                "--aht",
+                "3m",
+                "--target",
+                "0.8",
+                "--shrinkage",
+                "1",
+            ],
+            "error: --shrinkage 1: must be in [0, 1), the share of paid time agents are off the queue (0.3 for 30%)",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour",
+                "200",
+                "--aht",
+                "3m",
+                "--target",
+                "0.8",
+                "--shrinkage=-0.1",
+            ],
+            "error: --shrinkage -0.1: must be in [0, 1), the share of paid time agents are off the queue (0.3 for 30%)",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour",
+                "200",
+                "--aht",
+                "3m",
+                "--agents",
+                "14",
+                "--shrinkage",
+                "30",
+            ],
+            "error: --shrinkage 30: must be in [0, 1), the share of paid time agents are off the queue (0.3 for 30%)",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour",
+                "200",
+                "--aht",
+                "3m",
+                "--target",
+                "0.8",
+                "--max-occupancy",
+                "0",
+            ],
+            "error: --max-occupancy 0: must be in (0, 1], the highest share of time agents may be busy (0.85 for 85%)",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour",
+                "200",
+                "--aht",
+                "3m",
+                "--target",
+                "0.8",
+                "--max-occupancy",
+                "1.5",
+            ],
+            "error: --max-occupancy 1.5: must be in (0, 1], the highest share of time agents may be busy (0.85 for 85%)",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--per-hour",
+                "200",
+                "--aht",
+                "3m",
+                "--agents",
+                "14",
+                "--max-occupancy",
+                "0.85",
+            ],
+            "error: --max-occupancy sizes the head count: use it with --target, not --agents 14",
         ),
     ] {
         let o = bin().args(&args).output().expect("runs");
