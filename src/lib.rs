@@ -15,7 +15,7 @@
 //! layer are independent of each other). Highest first, `->` meaning "may import":
 //!
 //! ```text
-//! cli (binary) -> report -> experiment, staffing -> model -> routing -> scenario -> experience -> leaves
+//! cli (binary) -> report -> planner -> experiment, staffing -> model -> routing -> scenario -> experience -> leaves
 //! ```
 //!
 //! - Leaves, importing nothing from the crate:
@@ -26,7 +26,8 @@
 //!   - [`seed`]: every random stream from (seed, replication, channel name, purpose): common random numbers.
 //! - [`experience`]: the six service levels a case ends at, the eight standards, and what held a case down.
 //! - [`scenario`]: the TOML file (`file`), its validation (`validate/`, one file per concern), the typed
-//!   [`scenario::Scenario`] with its proficiency curve, [`scenario::Staffing`] and its checked edits, and the
+//!   [`scenario::Scenario`] with its proficiency curve, [`scenario::Staffing`] and its checked edits, the
+//!   planner's `[planning]` section (`scenario::planning`), and the
 //!   resolved scenario written beside results.
 //! - [`routing`]: which free agent takes which waiting contact.
 //! - [`model`]: one replication. [`model::Compiled`] (built once from a scenario) runs under a
