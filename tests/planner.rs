@@ -217,3 +217,27 @@ fn planning_errors_name_the_line_and_key() {
     assert!(e.contains("planning.shifts[0].group = \"nobody\""), "{e}");
     assert!(e.contains("t.toml:"), "{e}");
 }
+
+#[test]
+fn a_confidence_asks_more_than_the_mean_and_a_daily_target_holds_over_the_day() {
+    let total = |v: &[Vec<u32>]| v.iter().flatten().sum::<u32>();
+    let run = |extra: &str| {
+        let (s, p) = load(&RAMP.replace("[planning]\n", &format!("[planning]\n{extra}\n")));
+        make_plan(&runner(), PlanInputs { scenario: &s, planning: &p, requirement: None }, &|_| {})
+            .expect("plan")
+    };
+    let mean = run("");
+    let sure = run("confidence = 0.9");
+    let daily = run("holds = \"day\"");
+    assert!(sure.check_misses.is_empty() && daily.check_misses.is_empty());
+    assert!(
+        total(&sure.requirement) > total(&mean.requirement),
+        "met in 90% of replications needs more than met on average"
+    );
+    eprintln!(
+        "agent-intervals: every interval {}, 90% confidence {}, the day {}",
+        total(&mean.requirement),
+        total(&sure.requirement),
+        total(&daily.requirement)
+    );
+}
