@@ -15,7 +15,7 @@
 //! layer are independent of each other). Highest first, `->` meaning "may import":
 //!
 //! ```text
-//! cli (binary) -> report -> experiment, staffing -> model -> routing -> scenario -> experience -> leaves
+//! cli (binary) -> report -> planner -> experiment, staffing -> model -> routing -> scenario -> experience -> leaves
 //! ```
 //!
 //! - Leaves, importing nothing from the crate:
@@ -36,6 +36,9 @@
 //! - [`experiment`]: the [`experiment::Runner`] (a pool built once, any range of replications, progress by
 //!   callback), the memory check, parameter sweeps.
 //! - [`staffing`]: exact Erlang B, C and A and the agents needed for a target.
+//! - [`planner`]: the staffing planner: the requirement by simulation, shifts by integer programming
+//!   (`cover`: pure set-covering over shift columns on microlp, breaks placed inside), a roster checked by
+//!   simulation.
 //! - [`report`]: the report, typed KPI ids (`kpi`), and its exporters: tables (`sheet`: CSV and .xlsx from
 //!   one model), charts (`plot`), the self-contained report.html (`html`), comparisons and sweeps.
 //! - `cli` (in the binary, src/cli/): argument parsing, one file per subcommand, exit codes; the only place
@@ -46,6 +49,7 @@ pub mod engine;
 pub mod experience;
 pub mod experiment;
 pub mod model;
+pub mod planner;
 pub mod report;
 pub mod routing;
 pub mod scenario;

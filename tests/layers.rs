@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 /// independent of each other, so the leaves import nothing from the crate.
 /// - leaves: the event list, distributions, durations and profiles, statistics, random streams;
 /// - domain rules: the service levels and standards (no imports; the scenario holds its rules);
-/// - routing: picking agents and queues (no imports; only the model uses it).
+/// - routing: picking agents and queues (no imports; only the model uses it);
+/// - planner: shifts and rosters from a requirement; above the runs (it simulates rosters), below the report.
 const LAYERS: &[(&str, &[&str])] = &[
     ("leaves", &["engine", "dist", "time", "stats", "seed"]),
     ("domain rules", &["experience"]),
@@ -26,6 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("routing", &["routing"]),
     ("model", &["model"]),
     ("runs and planning", &["experiment", "staffing"]),
+    ("planner", &["planner"]),
     ("report", &["report"]),
     ("cli", &["cli"]),
 ];

@@ -1,0 +1,3 @@
+//! The staffing planner: requirement by simulation, shifts by integer programming, a roster checked by simulation.
+
+pub mod cover;
