@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 /// independent of each other, so the leaves import nothing from the crate.
 /// - leaves: the event list, distributions, durations and profiles, statistics, random streams;
 /// - domain rules: the service levels and standards (no imports; the scenario holds its rules);
-/// - routing: picking agents and queues (no imports; only the model uses it).
+/// - routing: picking agents and queues (no imports; only the model uses it);
+/// - planner: the requirement search, the shift cover and the check, built on the runs and the Erlang
+///   formulas below it (the report writes what it plans).
 const LAYERS: &[(&str, &[&str])] = &[
     ("leaves", &["engine", "dist", "time", "stats", "seed"]),
     ("domain rules", &["experience"]),
@@ -26,6 +28,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("routing", &["routing"]),
     ("model", &["model"]),
     ("runs and planning", &["experiment", "staffing"]),
+    ("planner", &["planner"]),
     ("report", &["report"]),
     ("cli", &["cli"]),
 ];
