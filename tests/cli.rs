@@ -265,6 +265,109 @@ fn csv_and_table_formats() {
 }
 
 #[test]
+fn plan_writes_a_report_with_the_roster_and_its_charts() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("plan");
+    bin()
+        .args([
+            "plan",
+            "scenarios/plan-day.toml",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(html.len() > 20_000, "report.html is {} bytes", html.len());
+    assert!(html.contains("<title>supportsim plan: a planned day</title>"));
+    for heading in [
+        "The plan",
+        "Net staffing per group",
+        "Coverage by shift",
+        "Predicted service level",
+        "The roster",
+        "Intervals left short",
+        "Targets the check still misses",
+    ] {
+        assert!(
+            html.contains(&format!("<h2>{heading}</h2>")),
+            "no section {heading}"
+        );
+    }
+    assert!(html.contains("Paid hours: ") && html.contains("solver gap"));
+    // Every shift of shifts.csv is a row of the roster table (the cost is shown with two decimals).
+    let shifts = std::fs::read_to_string(out.join("shifts.csv")).expect("shifts.csv");
+    assert!(shifts.lines().count() > 1);
+    for line in shifts.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let row = format!("<tr><td>{}</td>", fields[..8].join("</td><td>"));
+        assert!(html.contains(&row), "the roster lacks {line}");
+    }
+    for file in [
+        "plan.csv",
+        "shifts.csv",
+        "plan.json",
+        "plan.xlsx",
+        "planned.toml",
+    ] {
+        assert!(out.join(file).exists(), "{file} missing");
+        assert!(html.contains(file), "the page does not name {file}");
+    }
+    // The three chart groups, each chart as PNG and SVG in plots/ and inline in the page.
+    let plots = out.join("plots");
+    let mut names: Vec<String> = std::fs::read_dir(&plots)
+        .expect("plots/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "plan-coverage-01-agents.png",
+            "plan-coverage-01-agents.svg",
+            "plan-service-01-phone.png",
+            "plan-service-01-phone.svg",
+            "plan-staffing-01-agents.png",
+            "plan-staffing-01-agents.svg",
+        ]
+    );
+    for stem in [
+        "plan-staffing-01-agents",
+        "plan-coverage-01-agents",
+        "plan-service-01-phone",
+    ] {
+        let png = std::fs::read(plots.join(format!("{stem}.png"))).expect("png");
+        assert!(png.starts_with(b"\x89PNG"), "{stem}.png is not a PNG");
+        let svg = std::fs::read_to_string(plots.join(format!("{stem}.svg"))).expect("svg");
+        assert!(svg.starts_with("<svg") && svg.len() > 5_000);
+        assert!(
+            html.contains(&format!("id=\"chart-{stem}\"")) && html.contains(&svg),
+            "{stem} is not in report.html"
+        );
+    }
+    assert_eq!(html.matches("<svg").count(), 3);
+
+    // --no-plots: the page without charts, and no plots/.
+    let bare = tmp.path().join("bare");
+    bin()
+        .args([
+            "plan",
+            "scenarios/plan-day.toml",
+            "--replications",
+            "4",
+            "--no-plots",
+            "--out",
+            bare.to_str().expect("utf-8"),
+        ])
+        .assert()
+        .success();
+    assert!(!bare.join("plots").exists(), "--no-plots wrote plots/");
+    let html = std::fs::read_to_string(bare.join("report.html")).expect("report.html");
+    assert!(html.contains("<h2>The roster</h2>") && html.contains("--no-plots"));
+    assert!(!html.contains("<svg"));
+}
+
+#[test]
 fn unknown_key() {
     let err = rejected(&BASE.replace("size = 10", "sze = 10"));
     assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`, expected one of `name`, `size`, `shifts`, `shrinkage`, `friendliness`, `cost_per_hour`, `joins_on_day`, `learning`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");

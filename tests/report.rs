@@ -357,6 +357,21 @@ fn report_html_is_self_contained_and_renders_in_chromium() {
         &["groups.agents.size", "against groups.agents.size"],
         1,
     );
+    // A plan: the agent-hours and roster tables (no interval left short), the three chart groups.
+    let plan = dir.path().join("plan");
+    run_ok(&["plan", "scenarios/plan-day.toml"], &plan);
+    check_page(
+        &plan,
+        &[
+            "supportsim plan: a planned day",
+            "<dt>check replications</dt><dd>20</dd>",
+            "Net staffing per group",
+            "Coverage by shift",
+            "Predicted service level",
+            "The roster",
+        ],
+        2,
+    );
 
     let Some(browser) = chromium() else {
         if std::env::var_os("SUPPORTSIM_SKIP_BROWSER").is_some() {
@@ -371,7 +386,12 @@ fn report_html_is_self_contained_and_renders_in_chromium() {
     // Screenshots are kept for a look (output/ is git-ignored).
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("output/browser-check");
     std::fs::create_dir_all(&shots).unwrap();
-    for (name, out) in [("run", &run), ("compare", &cmp), ("sweep", &sweep)] {
+    for (name, out) in [
+        ("run", &run),
+        ("compare", &cmp),
+        ("sweep", &sweep),
+        ("plan", &plan),
+    ] {
         let shot = shots.join(format!("{name}.png"));
         let _ = std::fs::remove_file(&shot);
         let (dom, log) = render(&browser, &out.join("report.html"), &shot);

@@ -64,7 +64,7 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
     let elapsed = started.elapsed().as_secs_f64();
 
     let report = out_plan::check_report(&plan);
-    let _date = supportsim::report::html::generated_at();
+    let date = supportsim::report::html::generated_at();
     let plan_csv = out_plan::plan_sheet(&s, &p, &plan, &report).to_csv();
     let json = out_plan::plan_json(&s, &p, &plan);
     let mut planned = plan.planned.clone();
@@ -81,8 +81,18 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
         &files,
         ("plan.xlsx", book),
         a.opts.no_plots,
-        |_dir| Ok(Vec::new()),
-        |_charts| Ok(String::new()),
+        |dir| supportsim::report::plot::plan_charts(&s, &p, &plan, &report, dir),
+        |charts| {
+            supportsim::report::html::plan_report(
+                &s,
+                &p,
+                &plan,
+                &report,
+                charts,
+                a.opts.no_plots,
+                &date,
+            )
+        },
     )?;
     match a.opts.format {
         Format::Table => {

@@ -1,14 +1,18 @@
-//! report.html: one self-contained page per run, comparison or sweep, to open in any browser and forward.
-//! Tables and inline SVG charts, styles in the page, no script and no link to anything outside it (so it
-//! reads offline and in mail). The page is the template assets/report.html (minijinja, HTML auto-escaped)
+//! report.html: one self-contained page per run, comparison, sweep or plan, to open in any browser and
+//! forward. Tables and inline SVG charts, styles in the page, no script and no link to anything outside it
+//! (so it reads offline and in mail). The page is the template assets/report.html (minijinja, HTML auto-escaped)
 //! filled with sections built here from the same tables the terminal shows.
 
 use super::Report;
 use super::compare::{Comparison, letter};
-use super::plot::Chart;
-use super::sheet::show;
+use super::plan as plan_out;
+use super::plot::{self, Chart};
+use super::sheet::{Cell, Sheet, Unit, show};
 use super::sweep::Sweep;
 use super::table::{self, Grid};
+use crate::planner::Plan;
+use crate::scenario::Scenario;
+use crate::scenario::planning::Planning;
 use crate::time::duration::format_duration;
 use serde::Serialize;
 
@@ -346,6 +350,272 @@ pub fn sweep_report(
         ],
         sections,
         footnote: "Every KPI of every point is in sweep.json; the table in sweep.csv and sweep.xlsx beside this page.".into(),
+    };
+    render(&page)
+}
+
+/// A sheet (shifts.csv, say) as a page table: text as it is, numbers as the CSV has them except money and
+/// shares, shown as the terminal shows them.
+fn sheet_table(caption: &str, sheet: &Sheet) -> Table {
+    Table {
+        caption: caption.to_string(),
+        header: sheet.header.iter().map(|h| vec![h.clone()]).collect(),
+        rows: sheet
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| Td {
+                        text: match c {
+                            Cell::Number(v, u @ (Unit::Money | Unit::Share | Unit::Seconds)) => {
+                                show(*u, Some(*v), None, false)
+                            }
+                            _ => c.text(),
+                        },
+                        class: "",
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// Rows of a long table shown on the page; the CSV beside it has them all.
+const MAX_ROWS: usize = 200;
+
+/// The report of a plan: what it costs and where its targets hold, the agents required and scheduled per
+/// group, the coverage by shift, the service level the check predicts, the roster, the intervals it leaves
+/// short and the targets the check still misses.
+pub fn plan_report(
+    s: &Scenario,
+    p: &Planning,
+    plan: &Plan,
+    report: &Report,
+    charts: &[Chart],
+    no_plots: bool,
+    date: &str,
+) -> Result<String, PageError> {
+    let mut sections = Vec::new();
+    let mut summary = Section::new("summary", "The plan");
+    let need = if plan.requirement_given {
+        format!(
+            "The requirement given per interval of {} and group",
+            format_duration(s.interval_s)
+        )
+    } else {
+        format!(
+            "The fewest agents per interval of {} and group that meet the targets {}",
+            format_duration(s.interval_s),
+            plan_out::holds_text(p)
+        )
+    };
+    let how = if plan.cover.is_some() {
+        "the least-cost shifts covering that requirement (groups without shift templates by head-count)"
+    } else {
+        "scheduled by head-count (no shift templates)"
+    };
+    summary.paragraphs.push(format!(
+        "{need}, {how}, and the check of that roster on {} fresh replications (other random numbers than the search's).",
+        p.check_replications
+    ));
+    let h = s.interval_s / 3600.0;
+    let hours = |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() * h;
+    let td = |text: String| Td { text, class: "" };
+    summary.tables.push(Table {
+        caption: "Agent-hours per group".into(),
+        header: vec![
+            vec!["group".into()],
+            vec!["scheduled by".into()],
+            vec!["Erlang".into(), "requirement".into()],
+            vec!["required".into()],
+            vec!["scheduled".into()],
+        ],
+        rows: (0..s.groups.len())
+            .map(|g| {
+                vec![
+                    td(s.groups[g].name.clone()),
+                    td(if plan.rostered[g] {
+                        "shifts"
+                    } else {
+                        "head-count"
+                    }
+                    .into()),
+                    td(format!("{:.1}", hours(&plan.erlang[g]))),
+                    td(format!("{:.1}", hours(&plan.requirement[g]))),
+                    td(format!("{:.1}", hours(&plan.scheduled[g]))),
+                ]
+            })
+            .collect(),
+    });
+    let lines = &mut summary.lines;
+    lines.push(format!("Paid hours: {:.1}", plan.paid_hours(s)));
+    lines.push(format!("Cost: {:.2}", plan.cost(s)));
+    lines.push(format!(
+        "Requirement: {}",
+        plan_out::requirement_text(p, plan)
+    ));
+    if let Some(shifts) = plan_out::shifts_text(plan) {
+        lines.push(format!("Shifts: {shifts}"));
+    }
+    lines.push(format!(
+        "Check: {} fresh replications, seed {} (planned.toml repeats it); repairs {}",
+        p.check_replications, plan.check_seed, plan.repairs
+    ));
+    for (name, met, judged) in plan_out::intervals_meeting(s, p, plan) {
+        lines.push(format!(
+            "{name}: targets met in {met} of {judged} intervals with contacts"
+        ));
+    }
+    lines.push(format!(
+        "Intervals left short by the roster: {}; targets the check still misses: {}",
+        plan.short.len(),
+        plan.check_misses.len()
+    ));
+    sections.push(summary);
+
+    let mut staffing = Section::new("staffing", "Net staffing per group");
+    staffing.paragraphs.push(format!(
+        "Agents scheduled per interval (bars) against the requirement the roster covers ({}, raised by any repairs) and the exact Erlang requirement (thin line), shrinkage included; below, scheduled minus required.",
+        if plan.requirement_given {
+            "the one given"
+        } else {
+            "the search's by simulation"
+        }
+    ));
+    staffing.paragraphs.extend(no_charts_note(
+        charts,
+        no_plots,
+        "no group has agents to plan",
+    ));
+    sections.push(staffing.with_charts(charts, &plot::plan_group("staffing")));
+    if charts
+        .iter()
+        .any(|c| c.group == plot::plan_group("coverage"))
+    {
+        let mut coverage = Section::new("coverage", "Coverage by shift");
+        coverage.paragraphs.push(
+            "Agents on the floor (on shift and not on a break) per interval, stacked by the shift template they work, against the requirement.".into(),
+        );
+        sections.push(coverage.with_charts(charts, &plot::plan_group("coverage")));
+    }
+    if charts
+        .iter()
+        .any(|c| c.group == plot::plan_group("service"))
+    {
+        let mut service = Section::new("service", "Predicted service level");
+        service.paragraphs.push(format!(
+            "The service level of the planned roster per interval in the check ({} replications, seed {}): mean with its 95% interval, against the plan's target.",
+            report.replications, plan.check_seed
+        ));
+        sections.push(service.with_charts(charts, &plot::plan_group("service")));
+    }
+
+    let mut roster = Section::new("roster", "The roster");
+    if plan.roster.is_empty() {
+        roster.paragraphs.push(
+            "No shift templates: every group is scheduled by head-count per interval (plan.csv)."
+                .into(),
+        );
+    } else {
+        roster.paragraphs.push(
+            "One row per shift pattern: template, day of the planned days, start and end, breaks and how many agents work it (shifts.csv).".into(),
+        );
+        roster
+            .tables
+            .push(sheet_table("", &plan_out::shifts_sheet(s, plan)));
+    }
+    sections.push(roster);
+
+    let mut short = Section::new("short", "Intervals left short");
+    if plan.short.is_empty() {
+        short
+            .paragraphs
+            .push("None: the roster covers the requirement in every interval.".into());
+    } else {
+        short.paragraphs.push(format!(
+            "{} group-intervals need more agents than any shift can put there{}.",
+            plan.short.len(),
+            if plan.short.len() > MAX_ROWS {
+                format!(" (the first {MAX_ROWS} here; plan.csv has every interval)")
+            } else {
+                String::new()
+            }
+        ));
+        short.tables.push(Table {
+            caption: String::new(),
+            header: ["group", "start", "required", "scheduled", "short by"]
+                .map(|h| vec![h.to_string()])
+                .to_vec(),
+            rows: plan
+                .short
+                .iter()
+                .take(MAX_ROWS)
+                .map(|x| {
+                    vec![
+                        td(s.groups[x.group].name.clone()),
+                        td(plan_out::clock(x.interval as f64 * s.interval_s)),
+                        td(x.required.to_string()),
+                        td(x.scheduled.to_string()),
+                        Td {
+                            text: (x.required - x.scheduled).to_string(),
+                            class: "bad",
+                        },
+                    ]
+                })
+                .collect(),
+        });
+    }
+    sections.push(short);
+
+    let mut misses = Section::new("misses", "Targets the check still misses");
+    if plan.check_misses.is_empty() {
+        misses
+            .paragraphs
+            .push("None: every target holds in the check.".into());
+    } else {
+        misses.paragraphs.push(format!(
+            "{} left after {} repairs{}.",
+            plan.check_misses.len(),
+            plan.repairs,
+            if plan.check_misses.len() > MAX_ROWS {
+                format!(" (the first {MAX_ROWS} here; plan.json has them all)")
+            } else {
+                String::new()
+            }
+        ));
+        misses.lines = plan
+            .check_misses
+            .iter()
+            .take(MAX_ROWS)
+            .map(|m| plan_out::describe_miss(s, m))
+            .collect();
+    }
+    sections.push(misses);
+
+    let page = Page {
+        title: format!("supportsim plan: {}", s.name),
+        version: VERSION,
+        date,
+        facts: vec![
+            ("scenario".into(), s.name.clone()),
+            ("date".into(), date.to_string()),
+            ("seed".into(), plan.check_seed.to_string()),
+            (
+                "search replications".into(),
+                if plan.requirement_given {
+                    "none (requirement given)".into()
+                } else {
+                    p.replications.to_string()
+                },
+            ),
+            ("check replications".into(), p.check_replications.to_string()),
+            ("targets hold".into(), plan_out::holds_text(p).into()),
+            ("horizon".into(), format_duration(s.horizon_s)),
+            ("interval".into(), format_duration(s.interval_s)),
+            ("supportsim".into(), VERSION.into()),
+        ],
+        sections,
+        footnote: "Every number is beside this page: per interval and group (requirements, scheduled agents, the check's KPIs with 95% intervals) in plan.csv, the roster in shifts.csv, both with the summary in plan.json and plan.xlsx; planned.toml is the scenario with the roster in place, and `supportsim run planned.toml` repeats the check.".into(),
     };
     render(&page)
 }

@@ -13,7 +13,7 @@ use crate::stats::Estimate;
 use std::fmt::Write;
 
 /// A time since the start of the horizon as d.hh:mm (hh:mm on the first day), as intervals.csv writes it.
-fn clock(s: f64) -> String {
+pub(crate) fn clock(s: f64) -> String {
     let m = (s / 60.0).round() as u64;
     let (d, h, mm) = (m / 1440, (m / 60) % 24, m % 60);
     if d > 0 { format!("{d}.{h:02}:{mm:02}") } else { format!("{h:02}:{mm:02}") }
@@ -119,7 +119,7 @@ pub fn shifts_sheet(s: &Scenario, plan: &Plan) -> Sheet {
 }
 
 /// Per channel with targets: intervals judged and intervals meeting every target in the check.
-fn intervals_meeting(s: &Scenario, p: &Planning, plan: &Plan) -> Vec<(String, usize, usize)> {
+pub(crate) fn intervals_meeting(s: &Scenario, p: &Planning, plan: &Plan) -> Vec<(String, usize, usize)> {
     p.targets
         .iter()
         .filter(|t| t.any())
@@ -182,14 +182,35 @@ pub fn describe_miss(s: &Scenario, m: &Miss) -> String {
     format!("{who} {at}: {} {} (target {})", m.measure, show(unit, Some(m.value), None, false), show(unit, Some(m.target), None, false))
 }
 
-/// The terminal summary.
-pub fn render(s: &Scenario, p: &Planning, plan: &Plan) -> String {
-    let mut o = String::new();
-    let _ = writeln!(o, "Plan for {} ({} intervals of {}, targets hold {})", s.name, s.intervals(), crate::time::duration::format_duration(s.interval_s), match p.holds {
+/// Where the targets hold, as a sentence ends: "in every interval", "over each day", "over the horizon".
+pub(crate) fn holds_text(p: &Planning) -> &'static str {
+    match p.holds {
         crate::scenario::planning::Holds::Interval => "in every interval",
         crate::scenario::planning::Holds::Day => "over each day",
         crate::scenario::planning::Holds::Horizon => "over the horizon",
-    });
+    }
+}
+
+/// Where the requirement came from: "given", or the search's simulations.
+pub(crate) fn requirement_text(p: &Planning, plan: &Plan) -> String {
+    if plan.requirement_given {
+        "given".into()
+    } else {
+        format!("{} simulations of {} replications{}", plan.search_simulations, p.replications, if plan.search_misses.is_empty() { "" } else { " (budget ran out before every target held)" })
+    }
+}
+
+/// The shifts and the solver's gap, when some group is rostered: "41 in 33 patterns; solver gap 0.37% (...)".
+pub(crate) fn shifts_text(plan: &Plan) -> Option<String> {
+    let c = plan.cover.as_ref()?;
+    let shifts: u32 = plan.roster.iter().map(|r| r.count).sum();
+    Some(format!("{shifts} in {} patterns; solver gap {} ({:?}, {} columns, {:.2} s)", plan.roster.len(), c.gap.map_or("unknown".into(), |g| format!("{:.2}%", 100.0 * g)), c.stop, c.columns, c.solve_s))
+}
+
+/// The terminal summary.
+pub fn render(s: &Scenario, p: &Planning, plan: &Plan) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "Plan for {} ({} intervals of {}, targets hold {})", s.name, s.intervals(), crate::time::duration::format_duration(s.interval_s), holds_text(p));
     let h = s.interval_s / 3600.0;
     let _ = writeln!(o, "\n{:<24} {:>12} {:>12} {:>12}", "group", "Erlang h", "required h", "scheduled h");
     for g in 0..s.groups.len() {
@@ -197,14 +218,9 @@ pub fn render(s: &Scenario, p: &Planning, plan: &Plan) -> String {
         let _ = writeln!(o, "{:<24} {:>12.1} {:>12.1} {:>12.1}", s.groups[g].name, sum(&plan.erlang[g]), sum(&plan.requirement[g]), sum(&plan.scheduled[g]));
     }
     let _ = writeln!(o, "\npaid hours {:.1}, cost {:.2}", plan.paid_hours(s), plan.cost(s));
-    if plan.requirement_given {
-        let _ = writeln!(o, "requirement: given");
-    } else {
-        let _ = writeln!(o, "requirement: {} simulations of {} replications{}", plan.search_simulations, p.replications, if plan.search_misses.is_empty() { "" } else { " (budget ran out before every target held)" });
-    }
-    if let Some(c) = &plan.cover {
-        let shifts: u32 = plan.roster.iter().map(|r| r.count).sum();
-        let _ = writeln!(o, "shifts: {shifts} in {} patterns; solver gap {} ({:?}, {} columns, {:.2} s)", plan.roster.len(), c.gap.map_or("unknown".into(), |g| format!("{:.2}%", 100.0 * g)), c.stop, c.columns, c.solve_s);
+    let _ = writeln!(o, "requirement: {}", requirement_text(p, plan));
+    if let Some(shifts) = shifts_text(plan) {
+        let _ = writeln!(o, "shifts: {shifts}");
     }
     if !plan.short.is_empty() {
         let _ = writeln!(o, "not covered: {} group-intervals (shifts.csv cannot reach them), first:", plan.short.len());

@@ -1,4 +1,5 @@
-//! Charts of a run, drawn from its Report only (never from engine state), as PNG and SVG.
+//! Charts of a run, comparison, sweep or plan, drawn from their results only (a Report; a plan's Plan beside
+//! its check's Report), never from engine state, as PNG and SVG.
 //!
 //! plotters is built without system fonts (../shared/ECOSYSTEM.md): DejaVu Sans is embedded (assets/, with its
 //! licence beside it) and registered once as "sans-serif". plotters has no stacked bars, so the level chart
@@ -6,6 +7,10 @@
 
 use super::Report;
 use super::kpi::{KpiId, Measure, Scope};
+use crate::planner::Plan;
+use crate::planner::roster::{self, Layout, RosterShift};
+use crate::scenario::Scenario;
+use crate::scenario::planning::Planning;
 use crate::stats::Estimate;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -105,7 +110,7 @@ fn register_font() {
 pub struct Chart {
     pub name: String,
     /// What the chart belongs to in report.html: `channel_group(name)`, "cases", "scenarios", "timeline",
-    /// "sweep".
+    /// "sweep", or `plan_group(kind)`.
     pub group: String,
     pub svg: String,
 }
@@ -188,11 +193,29 @@ fn axes<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    axes_whole(chart, x, y, whole_x, None)
+}
+
+/// [`axes`], with whole-number y values too (agents): about `whole_y` labels, no decimals (fewer labels than
+/// the span keeps plotters' steps whole).
+fn axes_whole<DB: DrawingBackend>(
+    chart: &mut XyChart<'_, DB>,
+    x: impl AsRef<str>,
+    y: impl AsRef<str>,
+    whole_x: Option<usize>,
+    whole_y: Option<usize>,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let mut mesh = chart.configure_mesh();
     // Whole-number x values (agents, days): one label per value, no decimals.
     let whole = |x: &f64| format!("{x:.0}");
     if let Some(n) = whole_x {
         mesh.x_labels(n).x_label_formatter(&whole);
+    }
+    if let Some(n) = whole_y {
+        mesh.y_labels(n).y_label_formatter(&whole);
     }
     mesh.x_desc(x.as_ref())
         .y_desc(y.as_ref())
@@ -296,7 +319,7 @@ where
     Ok(())
 }
 
-/// Service level per interval of one channel with its 95% interval, against the target share.
+/// Service level per interval of one channel with its 95% interval, against the channel's target share.
 fn service_level<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     report: &Report,
@@ -305,22 +328,33 @@ fn service_level<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let target = &report.run.targets[channel];
+    let title = format!(
+        "{channel}: service level per interval, answered within {} s (target {:.0}%)",
+        target.within_s,
+        100.0 * target.share
+    );
+    service_level_against(root, report, channel, &title, target.share)
+}
+
+/// Service level per interval of one channel with its 95% interval, against the target share `share`.
+fn service_level_against<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report,
+    channel: &str,
+    title: &str,
+    share: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     root.fill(&WHITE)?;
     let rows = &report.intervals[channel];
-    let target = &report.run.targets[channel];
     let width = report.run.interval_s;
     let (unit, label) = time_axis(report);
     let x = |i: usize| i as f64 * width / unit + 0.5 * width / unit;
-    let mut chart = frame(
-        root,
-        format!(
-            "{channel}: service level per interval, answered within {} s (target {:.0}%)",
-            target.within_s,
-            100.0 * target.share
-        ),
-        70,
-    )
-    .build_cartesian_2d(0.0..(rows.len() as f64 * width / unit), 0.0..100.0)?;
+    let mut chart = frame(root, title, 70)
+        .build_cartesian_2d(0.0..(rows.len() as f64 * width / unit), 0.0..100.0)?;
     axes(&mut chart, label, "service level (%)", None)?;
     let points: Vec<(usize, f64, f64)> = rows
         .iter()
@@ -370,7 +404,7 @@ where
     let end = rows.len() as f64 * width / unit;
     chart
         .draw_series(LineSeries::new(
-            vec![(0.0, 100.0 * target.share), (end, 100.0 * target.share)],
+            vec![(0.0, 100.0 * share), (end, 100.0 * share)],
             red.stroke_width(2),
         ))?
         .label("target")
@@ -759,6 +793,381 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> 
                 |r| held_down(r, report),
             )?
             .in_group("cases"),
+        );
+    }
+    Ok(files)
+}
+
+/// The group of the plan's charts of `kind` in report.html: "plan:staffing", "plan:coverage",
+/// "plan:service".
+pub fn plan_group(kind: &str) -> String {
+    format!("plan:{kind}")
+}
+
+/// Labels for an axis of agents from `lo` to `hi`: at most `most`, and fewer than the span so that each
+/// step is a whole number of agents.
+fn agent_labels(lo: f64, hi: f64, most: usize) -> Option<usize> {
+    Some(((hi - lo).floor() as usize).clamp(2, most))
+}
+
+/// A value per interval as a step line: level across each interval, `x(i)` the start of interval `i`.
+fn steps(values: &[u32], x: impl Fn(usize) -> f64) -> Vec<(f64, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &v)| [(x(i), f64::from(v)), (x(i + 1), f64::from(v))])
+        .collect()
+}
+
+/// A per-interval step line with its legend entry.
+fn step_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut XyChart<'a, DB>,
+    points: &[(f64, f64)],
+    colour: RGBColor,
+    width: u32,
+    label: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().copied(),
+            colour.stroke_width(width),
+        ))?
+        .label(label)
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(width + 1))
+        });
+    Ok(())
+}
+
+/// Net staffing of group `g`: agents scheduled per interval (bars) against the requirement the roster
+/// covers and the Erlang requirement (lines), and below, scheduled minus required (over and under).
+fn net_staffing<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    s: &Scenario,
+    plan: &Plan,
+    report: &Report,
+    g: usize,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (need, sched, erlang) = (&plan.requirement[g], &plan.scheduled[g], &plan.erlang[g]);
+    let width = report.run.interval_s;
+    let (unit, label) = time_axis(report);
+    let x = |i: usize| i as f64 * width / unit;
+    let end = x(need.len());
+    let top = need
+        .iter()
+        .chain(sched)
+        .chain(erlang)
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64
+        * 1.15;
+    let how = if plan.rostered[g] {
+        "rostered by shifts"
+    } else {
+        "scheduled by head-count"
+    };
+    let (upper, lower) = root.split_vertically(SIZE.1 * 68 / 100);
+    let mut chart = frame(
+        &upper,
+        format!(
+            "{}: agents required and scheduled per interval ({how})",
+            s.groups[g].name
+        ),
+        70,
+    )
+    .build_cartesian_2d(0.0..end, 0.0..top)?;
+    axes_whole(
+        &mut chart,
+        label,
+        "agents",
+        None,
+        agent_labels(0.0, top, 10),
+    )?;
+    let blue = RGBColor(60, 90, 200);
+    chart
+        .draw_series(
+            sched
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| **v > 0)
+                .map(|(i, &v)| {
+                    Rectangle::new(
+                        [(x(i), 0.0), (x(i + 1), f64::from(v))],
+                        blue.mix(0.3).filled(),
+                    )
+                }),
+        )?
+        .label("scheduled")
+        .legend(move |(x, y)| {
+            Rectangle::new([(x, y - 6), (x + 20, y + 6)], blue.mix(0.3).filled())
+        });
+    let red = RGBColor(210, 60, 50);
+    if (0..need.len()).any(|i| sched[i] < need[i]) {
+        chart
+            .draw_series((0..need.len()).filter(|&i| sched[i] < need[i]).map(|i| {
+                Rectangle::new(
+                    [(x(i), f64::from(sched[i])), (x(i + 1), f64::from(need[i]))],
+                    red.mix(0.6).filled(),
+                )
+            }))?
+            .label("short of the requirement")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 20, y + 6)], red.mix(0.6).filled())
+            });
+    }
+    let required = steps(need, x);
+    let what = if plan.requirement_given {
+        "required (given)"
+    } else {
+        "required (by simulation)"
+    };
+    step_line(&mut chart, &required, RGBColor(30, 30, 30), 2, what)?;
+    let erlang_line = steps(erlang, x);
+    step_line(
+        &mut chart,
+        &erlang_line,
+        series_colour(1),
+        1,
+        "Erlang requirement",
+    )?;
+    let points: Vec<(f64, f64)> = required.iter().chain(&steps(sched, x)).copied().collect();
+    legend(&mut chart, quiet_corner(&points, (0.0, end), (0.0, top)))?;
+
+    let net: Vec<i64> = need
+        .iter()
+        .zip(sched)
+        .map(|(&r, &s)| i64::from(s) - i64::from(r))
+        .collect();
+    let (lo, hi) = (
+        net.iter().copied().min().unwrap_or(0).min(-1) as f64,
+        net.iter().copied().max().unwrap_or(0).max(1) as f64,
+    );
+    let pad = 0.1 * (hi - lo);
+    let mut chart = frame(
+        &lower,
+        "scheduled minus required: over (+) and under (-)",
+        70,
+    )
+    .build_cartesian_2d(0.0..end, (lo - pad)..(hi + pad))?;
+    axes_whole(&mut chart, label, "agents", None, agent_labels(lo, hi, 4))?;
+    let green = RGBColor(40, 160, 80);
+    chart.draw_series(
+        net.iter()
+            .enumerate()
+            .filter(|(_, v)| **v != 0)
+            .map(|(i, &v)| {
+                let colour = if v > 0 { green } else { red };
+                Rectangle::new(
+                    [(x(i), 0.0), (x(i + 1), v as f64)],
+                    colour.mix(0.7).filled(),
+                )
+            }),
+    )?;
+    chart.draw_series(LineSeries::new(
+        vec![(0.0, 0.0), (end, 0.0)],
+        BLACK.stroke_width(1),
+    ))?;
+    Ok(())
+}
+
+/// Agents on the floor per interval of the horizon from each shift template of group `g` (in the
+/// templates' order): a shift is on the floor in an interval whose middle lies inside its [start, end) and
+/// outside its breaks, wrapping past the planned days' end (the horizon repeats), and the planned days
+/// unfolded onto the horizon as the roster's are.
+fn coverage_by_template(
+    s: &Scenario,
+    p: &Planning,
+    roster: &[RosterShift],
+    g: usize,
+) -> Vec<(String, Vec<u32>)> {
+    let l = Layout::of(s);
+    let n = l.planned_days * l.per_day;
+    let span = n as f64 * s.interval_s;
+    let templates: Vec<&str> = p
+        .shifts
+        .iter()
+        .filter(|t| t.group == g)
+        .map(|t| t.name.as_str())
+        .collect();
+    let planned: Vec<Vec<u32>> = templates
+        .iter()
+        .map(|&name| {
+            let mut row = vec![0u32; n];
+            for r in roster.iter().filter(|r| r.group == g && r.template == name) {
+                let start = r.day as f64 * 86_400.0 + r.start_s;
+                for (k, on) in row.iter_mut().enumerate() {
+                    let after = ((k as f64 + 0.5) * s.interval_s - start).rem_euclid(span);
+                    let at = r.start_s + after;
+                    if after < r.end_s - r.start_s
+                        && !r.breaks.iter().any(|&(a, z)| at >= a && at < z)
+                    {
+                        *on += r.count;
+                    }
+                }
+            }
+            row
+        })
+        .collect();
+    templates
+        .into_iter()
+        .map(String::from)
+        .zip(roster::unfold(s, &planned))
+        .collect()
+}
+
+/// Coverage by shift of group `g`: agents on the floor per interval, stacked by shift template, against
+/// the requirement.
+fn coverage<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    s: &Scenario,
+    plan: &Plan,
+    report: &Report,
+    g: usize,
+    by_template: &[(String, Vec<u32>)],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let need = &plan.requirement[g];
+    let width = report.run.interval_s;
+    let (unit, label) = time_axis(report);
+    let x = |i: usize| i as f64 * width / unit;
+    let end = x(need.len());
+    let mut base = vec![0u32; need.len()];
+    for (_, row) in by_template {
+        for (b, v) in base.iter_mut().zip(row) {
+            *b += v;
+        }
+    }
+    let top = need.iter().chain(&base).copied().max().unwrap_or(0).max(1) as f64 * 1.15;
+    let mut chart = frame(
+        root,
+        format!(
+            "{}: agents on the floor per interval, by shift template",
+            s.groups[g].name
+        ),
+        70,
+    )
+    .build_cartesian_2d(0.0..end, 0.0..top)?;
+    let y = "agents on the floor (not on break)";
+    axes_whole(&mut chart, label, y, None, agent_labels(0.0, top, 10))?;
+    base.iter_mut().for_each(|b| *b = 0);
+    for (k, (name, row)) in by_template.iter().enumerate() {
+        let colour = series_colour(k);
+        chart
+            .draw_series(
+                row.iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v > 0)
+                    .map(|(i, &v)| {
+                        Rectangle::new(
+                            [
+                                (x(i), f64::from(base[i])),
+                                (x(i + 1), f64::from(base[i] + v)),
+                            ],
+                            colour.mix(0.75).filled(),
+                        )
+                    }),
+            )?
+            .label(name.clone())
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.75).filled())
+            });
+        for (b, v) in base.iter_mut().zip(row) {
+            *b += v;
+        }
+    }
+    let required = steps(need, x);
+    step_line(&mut chart, &required, RGBColor(30, 30, 30), 2, "required")?;
+    let points: Vec<(f64, f64)> = required.iter().chain(&steps(&base, x)).copied().collect();
+    legend(&mut chart, quiet_corner(&points, (0.0, end), (0.0, top)))?;
+    Ok(())
+}
+
+/// Writes the charts of a plan into `dir` (created if need be): per group the net staffing (required
+/// against scheduled, the Erlang requirement), per rostered group the coverage by shift template, and per
+/// channel with a service-level target the service level the check predicts with its 95% interval.
+pub fn plan_charts(
+    s: &Scenario,
+    p: &Planning,
+    plan: &Plan,
+    report: &Report,
+    dir: &Path,
+) -> Result<Vec<Chart>, PlotError> {
+    register_font();
+    create_dir(dir)?;
+    let mut files = Vec::new();
+    for (g, group) in s.groups.iter().enumerate() {
+        let any = |v: &[u32]| v.iter().any(|&x| x > 0);
+        if !(any(&plan.requirement[g]) || any(&plan.scheduled[g]) || any(&plan.erlang[g])) {
+            continue;
+        }
+        let name = format!("plan-staffing-{:02}-{}", g + 1, file_safe(&group.name));
+        files.push(
+            both(
+                dir,
+                &name,
+                |r| net_staffing(r, s, plan, report, g),
+                |r| net_staffing(r, s, plan, report, g),
+            )?
+            .in_group(&plan_group("staffing")),
+        );
+    }
+    for (g, group) in s.groups.iter().enumerate() {
+        if !plan.rostered[g] {
+            continue;
+        }
+        let by_template = coverage_by_template(s, p, &plan.roster, g);
+        let name = format!("plan-coverage-{:02}-{}", g + 1, file_safe(&group.name));
+        files.push(
+            both(
+                dir,
+                &name,
+                |r| coverage(r, s, plan, report, g, &by_template),
+                |r| coverage(r, s, plan, report, g, &by_template),
+            )?
+            .in_group(&plan_group("coverage")),
+        );
+    }
+    for t in &p.targets {
+        let Some(share) = t.service_level else {
+            continue;
+        };
+        let channel = &s.channels[t.channel];
+        let Some(rows) = report.intervals.get(&channel.name) else {
+            continue;
+        };
+        if !rows.iter().any(|r| r.contacts.service_level.mean.is_some()) {
+            continue;
+        }
+        let title = format!(
+            "{}: predicted service level per interval, answered within {} s (target {:.0}%)",
+            channel.name,
+            channel.target.within_s,
+            100.0 * share
+        );
+        let name = format!(
+            "plan-service-{:02}-{}",
+            t.channel + 1,
+            file_safe(&channel.name)
+        );
+        files.push(
+            both(
+                dir,
+                &name,
+                |r| service_level_against(r, report, &channel.name, &title, share),
+                |r| service_level_against(r, report, &channel.name, &title, share),
+            )?
+            .in_group(&plan_group("service")),
         );
     }
     Ok(files)
