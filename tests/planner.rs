@@ -52,16 +52,35 @@ fn erlang(patience: Option<f64>, target: f64, max_occupancy: Option<f64>) -> u32
 fn a_stationary_queue_is_planned_at_the_exact_erlang_c_and_a_head_count() {
     for (patience_line, patience, target) in [
         ("", None, 0.85),
-        ("patience = { dist = \"exponential\", mean = \"5m\" }\n", Some(300.0), 0.80),
+        (
+            "patience = { dist = \"exponential\", mean = \"5m\" }\n",
+            Some(300.0),
+            0.80,
+        ),
     ] {
         let (s, p) = load(&stationary(patience_line, target, 0.0, ""));
         let n = erlang(patience, target, None);
-        let plan = make_plan(&runner(), PlanInputs { scenario: &s, planning: &p, requirement: None }, &|_| {})
-            .expect("plan");
-        assert!(plan.erlang[0].iter().all(|&x| x == n), "Erlang start {:?} vs {n}", plan.erlang[0]);
+        let plan = make_plan(
+            &runner(),
+            PlanInputs {
+                scenario: &s,
+                planning: &p,
+                requirement: None,
+            },
+            &|_| {},
+        )
+        .expect("plan");
+        assert!(
+            plan.erlang[0].iter().all(|&x| x == n),
+            "Erlang start {:?} vs {n}",
+            plan.erlang[0]
+        );
         // The documented rule: Erlang's head-count, or one more where noise demands it; never fewer.
         for (i, &x) in plan.requirement[0].iter().enumerate() {
-            assert!(x == n || x == n + 1, "interval {i}: planned {x}, Erlang {n} ({patience:?})");
+            assert!(
+                x == n || x == n + 1,
+                "interval {i}: planned {x}, Erlang {n} ({patience:?})"
+            );
         }
         assert!(plan.check_misses.is_empty(), "{:?}", plan.check_misses);
     }
@@ -73,20 +92,55 @@ fn shrinkage_raises_paid_head_count_and_an_occupancy_cap_binds() {
     // draw per seat and day, so it may need one more to cover unlucky days).
     let n = erlang(None, 0.85, None);
     let (s, p) = load(&stationary("", 0.85, 0.2, ""));
-    let plan = make_plan(&runner(), PlanInputs { scenario: &s, planning: &p, requirement: None }, &|_| {})
-        .expect("plan");
+    let plan = make_plan(
+        &runner(),
+        PlanInputs {
+            scenario: &s,
+            planning: &p,
+            requirement: None,
+        },
+        &|_| {},
+    )
+    .expect("plan");
     let paid = positions(n, 0.2).expect("positions");
     assert_eq!(paid, (f64::from(n) / 0.8).ceil() as u32);
-    assert!(plan.erlang[0].iter().all(|&x| x == paid), "{:?}", plan.erlang[0]);
-    assert!(plan.requirement[0].iter().all(|&x| x >= paid - 1 && x <= paid + 2), "{:?} vs {paid}", plan.requirement[0]);
+    assert!(
+        plan.erlang[0].iter().all(|&x| x == paid),
+        "{:?}",
+        plan.erlang[0]
+    );
+    assert!(
+        plan.requirement[0]
+            .iter()
+            .all(|&x| x >= paid - 1 && x <= paid + 2),
+        "{:?} vs {paid}",
+        plan.requirement[0]
+    );
 
     // An occupancy cap of 60% needs ceil(10 / 0.6) = 17 agents, more than the 14 the service level needs.
-    let (s, p) = load(&stationary("", 0.85, 0.0, "[planning]\nmax_occupancy = 0.6\n"));
+    let (s, p) = load(&stationary(
+        "",
+        0.85,
+        0.0,
+        "[planning]\nmax_occupancy = 0.6\n",
+    ));
     assert_eq!(erlang(None, 0.85, Some(0.6)), 17);
     assert!(erlang(None, 0.85, None) < 17);
-    let plan = make_plan(&runner(), PlanInputs { scenario: &s, planning: &p, requirement: None }, &|_| {})
-        .expect("plan");
-    assert!(plan.erlang[0].iter().all(|&x| x == 17), "{:?}", plan.erlang[0]);
+    let plan = make_plan(
+        &runner(),
+        PlanInputs {
+            scenario: &s,
+            planning: &p,
+            requirement: None,
+        },
+        &|_| {},
+    )
+    .expect("plan");
+    assert!(
+        plan.erlang[0].iter().all(|&x| x == 17),
+        "{:?}",
+        plan.erlang[0]
+    );
     for (i, &x) in plan.requirement[0].iter().enumerate() {
         assert!((16..=18).contains(&x), "interval {i}: {x}");
     }
@@ -94,7 +148,10 @@ fn shrinkage_raises_paid_head_count_and_an_occupancy_cap_binds() {
     for k in &report.group_intervals["agents"] {
         // The cap holds in the check (mean over replications, with room for the 95% interval).
         let occ = k.occupancy.mean.expect("staffed");
-        assert!(occ <= 0.6 + k.occupancy.ci95.unwrap_or(0.0), "occupancy {occ}");
+        assert!(
+            occ <= 0.6 + k.occupancy.ci95.unwrap_or(0.0),
+            "occupancy {occ}"
+        );
     }
 }
 
@@ -128,22 +185,54 @@ replications = 20
 fn a_ramp_with_long_calls_per_interval_erlang_misses_and_the_plan_holds() {
     let (s, p) = load(RAMP);
     let runner = runner();
-    let plan = make_plan(&runner, PlanInputs { scenario: &s, planning: &p, requirement: None }, &|_| {})
-        .expect("plan");
+    let plan = make_plan(
+        &runner,
+        PlanInputs {
+            scenario: &s,
+            planning: &p,
+            requirement: None,
+        },
+        &|_| {},
+    )
+    .expect("plan");
     // Per-interval Erlang C on the same fresh replications as the check.
     let model = Compiled::new(&s);
     let erlang = size_staffing(&model, &plan.erlang).expect("staffing");
     let reps = runner
-        .run(&model, &erlang, plan.check_seed, 0..u64::from(p.check_replications), &|| {})
+        .run(
+            &model,
+            &erlang,
+            plan.check_seed,
+            0..u64::from(p.check_replications),
+            &|| {},
+        )
         .expect("run");
-    let judge = Judge { scenario: &s, planning: &p };
+    let judge = Judge {
+        scenario: &s,
+        planning: &p,
+    };
     let erlang_misses = judge.misses(&reps);
-    eprintln!("ramp: per-interval Erlang C misses {} intervals; plan requirement {:?}, Erlang {:?}", erlang_misses.len(), plan.requirement[0], plan.erlang[0]);
-    assert!(erlang_misses.len() >= 4, "per-interval Erlang C should miss on the ramp: {erlang_misses:?}");
-    assert!(plan.check_misses.is_empty(), "the plan misses {:?}", plan.check_misses);
+    eprintln!(
+        "ramp: per-interval Erlang C misses {} intervals; plan requirement {:?}, Erlang {:?}",
+        erlang_misses.len(),
+        plan.requirement[0],
+        plan.erlang[0]
+    );
+    assert!(
+        erlang_misses.len() >= 4,
+        "per-interval Erlang C should miss on the ramp: {erlang_misses:?}"
+    );
+    assert!(
+        plan.check_misses.is_empty(),
+        "the plan misses {:?}",
+        plan.check_misses
+    );
     let hours = |v: &Vec<u32>| v.iter().map(|&x| f64::from(x)).sum::<f64>();
     let (planned, erlang_h) = (hours(&plan.requirement[0]), hours(&plan.erlang[0]));
-    assert!(planned <= erlang_h * 1.05, "planned {planned} agent-intervals, Erlang {erlang_h}");
+    assert!(
+        planned <= erlang_h * 1.05,
+        "planned {planned} agent-intervals, Erlang {erlang_h}"
+    );
 }
 
 /// Two voice lines; generalists take both, specialists only service.
@@ -185,9 +274,21 @@ fn a_multi_skill_plan_meets_every_channel_where_pyworkforce_counting_misses() {
     let (s, p) = load(TWO_GROUPS);
     let runner = runner();
     assert_eq!(primary_group(&s, 0), Some(0));
-    assert_eq!(primary_group(&s, 1), Some(0), "equal proficiency: the first group listed");
-    let plan = make_plan(&runner, PlanInputs { scenario: &s, planning: &p, requirement: None }, &|_| {})
-        .expect("plan");
+    assert_eq!(
+        primary_group(&s, 1),
+        Some(0),
+        "equal proficiency: the first group listed"
+    );
+    let plan = make_plan(
+        &runner,
+        PlanInputs {
+            scenario: &s,
+            planning: &p,
+            requirement: None,
+        },
+        &|_| {},
+    )
+    .expect("plan");
     assert!(plan.check_misses.is_empty(), "{:?}", plan.check_misses);
     // pyworkforce's rule: a generalist counts fully toward both skills, so the generalists cover sales and
     // as much of service as their number, the desk the rest.
@@ -196,24 +297,49 @@ fn a_multi_skill_plan_meets_every_channel_where_pyworkforce_counting_misses() {
         supportsim::staffing::agents_for_target(&m, 0.8, 20.0).expect("agents")
     };
     let (sales, service) = (need(120.0, 240.0), need(240.0, 180.0));
-    let optimistic = vec![vec![sales; s.intervals()], vec![service.saturating_sub(sales); s.intervals()]];
+    let optimistic = vec![
+        vec![sales; s.intervals()],
+        vec![service.saturating_sub(sales); s.intervals()],
+    ];
     let model = Compiled::new(&s);
     let st = size_staffing(&model, &optimistic).expect("staffing");
-    let reps = runner.run(&model, &st, plan.check_seed, 0..20, &|| {}).expect("run");
-    let misses = Judge { scenario: &s, planning: &p }.misses(&reps);
-    eprintln!("two groups: plan {:?}, pyworkforce {:?} misses {}", plan.requirement, optimistic, misses.len());
-    assert!(!misses.is_empty(), "counting generalists toward every skill should miss");
+    let reps = runner
+        .run(&model, &st, plan.check_seed, 0..20, &|| {})
+        .expect("run");
+    let misses = Judge {
+        scenario: &s,
+        planning: &p,
+    }
+    .misses(&reps);
+    eprintln!(
+        "two groups: plan {:?}, pyworkforce {:?} misses {}",
+        plan.requirement,
+        optimistic,
+        misses.len()
+    );
+    assert!(
+        !misses.is_empty(),
+        "counting generalists toward every skill should miss"
+    );
     let total = |v: &[Vec<u32>]| v.iter().flatten().sum::<u32>();
     assert!(total(&plan.requirement) > total(&optimistic));
 }
 
 #[test]
 fn planning_errors_name_the_line_and_key() {
-    let bad = format!("{}\n[planning]\nholds = \"month\"\n[planning.targets.fax]\nmax_abandon = 0.1\n[[planning.shifts]]\nname = \"x\"\ngroup = \"nobody\"\nstarts = [\"08:00\"]\nlength = \"8h\"\n", RAMP.replace("[planning]\nreplications = 20\n", ""));
+    let bad = format!(
+        "{}\n[planning]\nholds = \"month\"\n[planning.targets.fax]\nmax_abandon = 0.1\n[[planning.shifts]]\nname = \"x\"\ngroup = \"nobody\"\nstarts = [\"08:00\"]\nlength = \"8h\"\n",
+        RAMP.replace("[planning]\nreplications = 20\n", "")
+    );
     let s = Scenario::from_toml(&bad, "t.toml", None).expect("the scenario part is valid");
-    let e = Planning::from_toml(&bad, "t.toml", &s).expect_err("bad planning").to_string();
+    let e = Planning::from_toml(&bad, "t.toml", &s)
+        .expect_err("bad planning")
+        .to_string();
     assert!(e.contains("planning.holds = \"month\""), "{e}");
-    assert!(e.contains("planning.targets.fax: no channel is named \"fax\""), "{e}");
+    assert!(
+        e.contains("planning.targets.fax: no channel is named \"fax\""),
+        "{e}"
+    );
     assert!(e.contains("planning.shifts[0].group = \"nobody\""), "{e}");
     assert!(e.contains("t.toml:"), "{e}");
 }
@@ -223,8 +349,16 @@ fn a_confidence_asks_more_than_the_mean_and_a_daily_target_holds_over_the_day() 
     let total = |v: &[Vec<u32>]| v.iter().flatten().sum::<u32>();
     let run = |extra: &str| {
         let (s, p) = load(&RAMP.replace("[planning]\n", &format!("[planning]\n{extra}\n")));
-        make_plan(&runner(), PlanInputs { scenario: &s, planning: &p, requirement: None }, &|_| {})
-            .expect("plan")
+        make_plan(
+            &runner(),
+            PlanInputs {
+                scenario: &s,
+                planning: &p,
+                requirement: None,
+            },
+            &|_| {},
+        )
+        .expect("plan")
     };
     let mean = run("");
     let sure = run("confidence = 0.9");

@@ -23,8 +23,12 @@ pub struct PlanArgs {
 }
 
 pub fn run(a: PlanArgs) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&a.scenario)
-        .map_err(|e| BadInput(format!("{}: cannot read the scenario: {e}", a.scenario.display())))?;
+    let text = std::fs::read_to_string(&a.scenario).map_err(|e| {
+        BadInput(format!(
+            "{}: cannot read the scenario: {e}",
+            a.scenario.display()
+        ))
+    })?;
     let origin = a.scenario.display().to_string();
     let mut s = Scenario::from_toml(&text, &origin, a.scenario.parent())?;
     let mut p = Planning::from_toml(&text, &origin, &s)?.unwrap_or_else(|| Planning::defaults(&s));
@@ -53,7 +57,11 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
     let quiet = !matches!(a.opts.format, Format::Table);
     let plan = plan(
         &runner,
-        PlanInputs { scenario: &s, planning: &p, requirement },
+        PlanInputs {
+            scenario: &s,
+            planning: &p,
+            requirement,
+        },
         &|stage| {
             if !quiet {
                 eprintln!("plan: {stage}");
@@ -114,7 +122,10 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
 /// simulates to reproduce the check.
 fn planned_toml(planned: &Scenario) -> String {
     let mut text = resolved::to_toml(planned);
-    text.insert_str(0, "# written by `supportsim plan`: run it with `supportsim run planned.toml`\n");
+    text.insert_str(
+        0,
+        "# written by `supportsim plan`: run it with `supportsim run planned.toml`\n",
+    );
     text
 }
 
@@ -128,7 +139,13 @@ fn read_requirement(path: &Path, s: &Scenario) -> anyhow::Result<Vec<Vec<u32>>> 
     for r in rows {
         let Some(g) = s.group_index(&r.group) else {
             let groups: Vec<String> = s.groups.iter().map(|g| format!("\"{}\"", g.name)).collect();
-            return Err(BadInput(format!("{name}:{}: group \"{}\" is not in the scenario; groups: {}", r.line, r.group, groups.join(", "))).into());
+            return Err(BadInput(format!(
+                "{name}:{}: group \"{}\" is not in the scenario; groups: {}",
+                r.line,
+                r.group,
+                groups.join(", ")
+            ))
+            .into());
         };
         let i = r.start_s as f64 / s.interval_s;
         if i.fract() != 0.0 || i as usize >= s.intervals() {

@@ -64,7 +64,11 @@ impl Plan {
     /// Paid agent-hours of the roster (rostered groups: shifts × length; others: the head-counts).
     pub fn paid_hours(&self, s: &Scenario) -> f64 {
         let h = s.interval_s / 3600.0;
-        let mut hours: f64 = self.roster.iter().map(|r| (r.end_s - r.start_s) / 3600.0 * f64::from(r.count)).sum();
+        let mut hours: f64 = self
+            .roster
+            .iter()
+            .map(|r| (r.end_s - r.start_s) / 3600.0 * f64::from(r.count))
+            .sum();
         if !self.roster.is_empty() {
             // Folded: the planned week repeats over the horizon.
             let l = roster::Layout::of(s);
@@ -88,7 +92,8 @@ impl Plan {
         }
         for (g, row) in self.requirement.iter().enumerate() {
             if !self.rostered[g] {
-                cost += row.iter().map(|&x| f64::from(x) * h).sum::<f64>() * s.groups[g].cost_per_hour;
+                cost +=
+                    row.iter().map(|&x| f64::from(x) * h).sum::<f64>() * s.groups[g].cost_per_hour;
             }
         }
         cost
@@ -112,13 +117,18 @@ pub fn plan(
         None => {
             progress("requirement by simulation");
             let r = requirement::search(runner, &model, p, erlang.clone(), &|round, misses| {
-                progress(&format!("requirement by simulation: round {round}, {misses} targets missed"))
+                progress(&format!(
+                    "requirement by simulation: round {round}, {misses} targets missed"
+                ))
             })?;
             (r.agents, r.simulations, r.misses)
         }
     };
     let rostered = roster::rostered_groups(s, p);
-    let judge = Judge { scenario: s, planning: p };
+    let judge = Judge {
+        scenario: s,
+        planning: p,
+    };
     // The check runs on its own seed (replications 0..C of it): other random numbers than the search's,
     // and the planned scenario carries that seed, so `supportsim run planned.toml` repeats the check.
     let check_seed = check_seed(s.seed);
@@ -126,7 +136,11 @@ pub fn plan(
     let mut repairs = 0;
     loop {
         let (staffing, scheduled, shifts, solved) = roster_for(s, p, &model, &need, &rostered)?;
-        progress(if repairs == 0 { "checking the roster on fresh replications" } else { "checking the repaired roster" });
+        progress(if repairs == 0 {
+            "checking the roster on fresh replications"
+        } else {
+            "checking the repaired roster"
+        });
         let check = runner.run(&model, &staffing, check_seed, check_reps.clone(), &|| {})?;
         let misses = judge.misses(&check);
         let short: Vec<Short> = (0..s.groups.len())
@@ -134,14 +148,22 @@ pub fn plan(
             .flat_map(|g| {
                 let (need, scheduled) = (&need, &scheduled);
                 (0..s.intervals()).filter_map(move |i| {
-                    (scheduled[g][i] < need[g][i]).then_some(Short { group: g, interval: i, required: need[g][i], scheduled: scheduled[g][i] })
+                    (scheduled[g][i] < need[g][i]).then_some(Short {
+                        group: g,
+                        interval: i,
+                        required: need[g][i],
+                        scheduled: scheduled[g][i],
+                    })
                 })
             })
             .collect();
         // Raise the requirement where the roster misses, except where no shift can add agents anyway.
         let points: Vec<(usize, usize)> = requirement::raise_points(&judge, &check, &misses, &need)
             .into_iter()
-            .filter(|&(g, i)| !short.iter().any(|x| x.group == g && x.interval == i) && need[g][i] < p.max_agents[g])
+            .filter(|&(g, i)| {
+                !short.iter().any(|x| x.group == g && x.interval == i)
+                    && need[g][i] < p.max_agents[g]
+            })
             .collect();
         if misses.is_empty() || repairs >= p.check_rounds || points.is_empty() {
             let mut planned = s.clone();
@@ -171,7 +193,9 @@ pub fn plan(
             need[g][i] += 1;
         }
         repairs += 1;
-        progress(&format!("repair {repairs}: the requirement raised where the check missed"));
+        progress(&format!(
+            "repair {repairs}: the requirement raised where the check missed"
+        ));
     }
 }
 

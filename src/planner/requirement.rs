@@ -30,14 +30,27 @@ use crate::experiment::Runner;
 use crate::model::Compiled;
 use crate::scenario::planning::{Holds, Planning};
 use crate::scenario::{ChannelKind, Scenario, Staffing};
-use crate::staffing::{Concurrency, QueueModel, Targets, agents_for_targets, chat_agents_for_targets, positions};
+use crate::staffing::{
+    Concurrency, QueueModel, Targets, agents_for_targets, chat_agents_for_targets, positions,
+};
 use crate::stats::{IntervalTally, ReplicationTally};
 
 /// The group that serves channel `c` first: skilled for it and not only an overflow group, highest
 /// proficiency, first listed on ties (an overflow group when nothing else serves it).
 pub fn primary_group(s: &Scenario, c: usize) -> Option<usize> {
-    let overflow = |g: usize| s.channels[c].overflow.as_ref().is_some_and(|o| o.groups.contains(&g));
-    let skilled = |g: usize| s.groups[g].skills.iter().find(|k| k.channel == c).map(|k| k.proficiency);
+    let overflow = |g: usize| {
+        s.channels[c]
+            .overflow
+            .as_ref()
+            .is_some_and(|o| o.groups.contains(&g))
+    };
+    let skilled = |g: usize| {
+        s.groups[g]
+            .skills
+            .iter()
+            .find(|k| k.channel == c)
+            .map(|k| k.proficiency)
+    };
     let best = |first_line: bool| {
         (0..s.groups.len())
             .filter(|&g| overflow(g) != first_line)
@@ -73,15 +86,24 @@ pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanErr
     for t in &p.targets {
         let c = t.channel;
         let ch = &s.channels[c];
-        let Some(g) = primary_group(s, c) else { continue };
-        let proficiency = s.groups[g].skills.iter().find(|k| k.channel == c).map_or(1.0, |k| k.proficiency);
+        let Some(g) = primary_group(s, c) else {
+            continue;
+        };
+        let proficiency = s.groups[g]
+            .skills
+            .iter()
+            .find(|k| k.channel == c)
+            .map_or(1.0, |k| k.proficiency);
         let aht = ch.handle_time.mean() * s.proficiency.handle_time_multiplier(proficiency);
         if ch.kind == ChannelKind::Deferred {
             // Work that may wait: the day's load spread evenly over the day's open intervals.
             let per_day = (86_400.0 / s.interval_s).round().max(1.0) as usize;
             for d in 0..n.div_ceil(per_day) {
                 let day = d * per_day..((d + 1) * per_day).min(n);
-                let work_h: f64 = day.clone().map(|i| assisted_rate(s, c, i) * interval_h * aht / 3600.0).sum();
+                let work_h: f64 = day
+                    .clone()
+                    .map(|i| assisted_rate(s, c, i) * interval_h * aht / 3600.0)
+                    .sum();
                 let open: Vec<usize> = day.clone().filter(|&i| ch.open.at(i as i64)).collect();
                 if open.is_empty() || work_h <= 0.0 {
                     continue;
@@ -107,7 +129,12 @@ pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanErr
                 continue;
             }
             let patience = ch.patience.as_ref().map(|d| d.mean());
-            let model = QueueModel::new(if patience.is_some() { 'a' } else { 'c' }, rate, aht, patience)?;
+            let model = QueueModel::new(
+                if patience.is_some() { 'a' } else { 'c' },
+                rate,
+                aht,
+                patience,
+            )?;
             floor[g][i] += if ch.kind == ChannelKind::Chat && ch.concurrency.max > 1 {
                 let concurrency = Concurrency::new(ch.concurrency.max, ch.concurrency.stretch)?;
                 chat_agents_for_targets(&model, &concurrency, &targets)?
@@ -119,7 +146,11 @@ pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanErr
     Ok(floor
         .iter()
         .enumerate()
-        .map(|(g, row)| row.iter().map(|&x| positions(x, s.groups[g].shrinkage)).collect())
+        .map(|(g, row)| {
+            row.iter()
+                .map(|&x| positions(x, s.groups[g].shrinkage))
+                .collect()
+        })
         .collect::<Result<_, _>>()?)
 }
 
@@ -157,7 +188,9 @@ impl Judge<'_> {
         let per_day = ((86_400.0 / self.scenario.interval_s).round() as usize).max(1);
         match self.planning.holds {
             Holds::Interval => (0..n).map(|i| i..i + 1).collect(),
-            Holds::Day => (0..n.div_ceil(per_day)).map(|d| d * per_day..((d + 1) * per_day).min(n)).collect(),
+            Holds::Day => (0..n.div_ceil(per_day))
+                .map(|d| d * per_day..((d + 1) * per_day).min(n))
+                .collect(),
             Holds::Horizon => vec![0..n],
         }
     }
@@ -184,7 +217,12 @@ impl Judge<'_> {
 
     /// The smallest margin (in standard errors) by which the targets of channels whose primary group is
     /// `g`, and `g`'s occupancy cap, hold over `unit` (negative or NaN-free: missed is below 0).
-    pub fn group_margin(&self, reps: &[ReplicationTally], g: usize, unit: std::ops::Range<usize>) -> f64 {
+    pub fn group_margin(
+        &self,
+        reps: &[ReplicationTally],
+        g: usize,
+        unit: std::ops::Range<usize>,
+    ) -> f64 {
         let mut margin = f64::INFINITY;
         for t in &self.planning.targets {
             if primary_group(self.scenario, t.channel) == Some(g) {
@@ -197,8 +235,18 @@ impl Judge<'_> {
         margin
     }
 
-    fn channel_unit(&self, reps: &[ReplicationTally], c: usize, unit: std::ops::Range<usize>) -> (Verdict, Vec<Miss>) {
-        let t = self.planning.targets.iter().find(|t| t.channel == c).expect("a target entry per channel");
+    fn channel_unit(
+        &self,
+        reps: &[ReplicationTally],
+        c: usize,
+        unit: std::ops::Range<usize>,
+    ) -> (Verdict, Vec<Miss>) {
+        let t = self
+            .planning
+            .targets
+            .iter()
+            .find(|t| t.channel == c)
+            .expect("a target entry per channel");
         // Synchronous work is judged while its channel is open (a contact arriving after closing, say from
         // the IVR, is not what staffing can fix); deferred work by the interval it arrived in, at any hour.
         let ch = &self.scenario.channels[c];
@@ -220,21 +268,34 @@ impl Judge<'_> {
             .collect();
         type Get = fn(&IntervalTally, &[u64; 6]) -> Option<f64>;
         let checks: [(&'static str, Option<f64>, bool, Get); 5] = [
-            ("service_level", t.service_level, true, |x, _| (x.offered > 0).then(|| x.answered_within as f64 / x.offered as f64)),
-            ("abandon_rate", t.max_abandon, false, |x, _| (x.offered > 0).then(|| x.abandoned as f64 / x.offered as f64)),
-            ("asa_s", t.max_asa_s, false, |x, _| (x.answered > 0).then(|| x.wait_answered_s / x.answered as f64)),
-            ("prob_wait", t.max_p_wait, false, |x, _| (x.offered > 0).then(|| x.waited as f64 / x.offered as f64)),
+            ("service_level", t.service_level, true, |x, _| {
+                (x.offered > 0).then(|| x.answered_within as f64 / x.offered as f64)
+            }),
+            ("abandon_rate", t.max_abandon, false, |x, _| {
+                (x.offered > 0).then(|| x.abandoned as f64 / x.offered as f64)
+            }),
+            ("asa_s", t.max_asa_s, false, |x, _| {
+                (x.answered > 0).then(|| x.wait_answered_s / x.answered as f64)
+            }),
+            ("prob_wait", t.max_p_wait, false, |x, _| {
+                (x.offered > 0).then(|| x.waited as f64 / x.offered as f64)
+            }),
             ("level4_share", t.min_level4, true, |_, l| {
                 let cases: u64 = l.iter().sum();
                 (cases > 0).then(|| (l[3] + l[4] + l[5]) as f64 / cases as f64)
             }),
         ];
-        let mut verdict = Verdict { held: true, margin: f64::INFINITY };
+        let mut verdict = Verdict {
+            held: true,
+            margin: f64::INFINITY,
+        };
         let mut misses = Vec::new();
         for (measure, target, at_least, get) in checks {
             let Some(target) = target else { continue };
             let values: Vec<f64> = pooled.iter().filter_map(|(x, l)| get(x, l)).collect();
-            let Some(v) = self.judge(&values, target, at_least) else { continue };
+            let Some(v) = self.judge(&values, target, at_least) else {
+                continue;
+            };
             verdict.margin = verdict.margin.min(v.margin);
             if !v.held {
                 verdict.held = false;
@@ -251,19 +312,38 @@ impl Judge<'_> {
         (verdict, misses)
     }
 
-    fn occupancy_unit(&self, reps: &[ReplicationTally], g: usize, unit: std::ops::Range<usize>) -> (Verdict, Option<Miss>) {
+    fn occupancy_unit(
+        &self,
+        reps: &[ReplicationTally],
+        g: usize,
+        unit: std::ops::Range<usize>,
+    ) -> (Verdict, Option<Miss>) {
         let s = self.scenario;
         // A group with deferred work is meant to be busy whenever a backlog waits: its cap applies to the
         // Erlang start only.
-        let deferred = s.groups[g].skills.iter().any(|k| s.channels[k.channel].kind == ChannelKind::Deferred);
+        let deferred = s.groups[g]
+            .skills
+            .iter()
+            .any(|k| s.channels[k.channel].kind == ChannelKind::Deferred);
         let Some(cap) = self.planning.max_occupancy.filter(|_| !deferred) else {
-            return (Verdict { held: true, margin: f64::INFINITY }, None);
+            return (
+                Verdict {
+                    held: true,
+                    margin: f64::INFINITY,
+                },
+                None,
+            );
         };
         // Only while some channel of the group is open: after closing, agents finishing the last contacts
         // are busy by design.
         let open: Vec<usize> = unit
             .clone()
-            .filter(|&i| s.groups[g].skills.iter().any(|k| s.channels[k.channel].open.at(i as i64)))
+            .filter(|&i| {
+                s.groups[g]
+                    .skills
+                    .iter()
+                    .any(|k| s.channels[k.channel].open.at(i as i64))
+            })
             .collect();
         let values: Vec<f64> = reps
             .iter()
@@ -275,7 +355,13 @@ impl Judge<'_> {
             })
             .collect();
         match self.judge(&values, cap, false) {
-            None => (Verdict { held: true, margin: f64::INFINITY }, None),
+            None => (
+                Verdict {
+                    held: true,
+                    margin: f64::INFINITY,
+                },
+                None,
+            ),
             Some(v) if v.held => (v, None),
             Some(v) => (
                 v,
@@ -298,12 +384,19 @@ impl Judge<'_> {
         if values.is_empty() {
             return None;
         }
-        let meets = |x: f64| if at_least { x >= target - 1e-12 } else { x <= target + 1e-12 };
+        let meets = |x: f64| {
+            if at_least {
+                x >= target - 1e-12
+            } else {
+                x <= target + 1e-12
+            }
+        };
         let n = values.len() as f64;
         let (estimate, goal, se, better_up) = match self.planning.confidence {
             None => {
                 let mean = values.iter().sum::<f64>() / n;
-                let var = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+                let var =
+                    values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
                 (mean, target, (var / n).sqrt(), at_least)
             }
             Some(q) => {
@@ -311,9 +404,19 @@ impl Judge<'_> {
                 (share, q, (q * (1.0 - q) / n).sqrt(), true)
             }
         };
-        let diff = if better_up { estimate - goal } else { goal - estimate };
+        let diff = if better_up {
+            estimate - goal
+        } else {
+            goal - estimate
+        };
         let held = diff >= -1e-12;
-        let margin = if se > 0.0 { diff / se } else if held { f64::INFINITY } else { f64::NEG_INFINITY };
+        let margin = if se > 0.0 {
+            diff / se
+        } else if held {
+            f64::INFINITY
+        } else {
+            f64::NEG_INFINITY
+        };
         Some(Verdict { held, margin })
     }
 
@@ -322,7 +425,11 @@ impl Judge<'_> {
         match self.planning.confidence {
             None => values.iter().sum::<f64>() / n,
             Some(_) => {
-                values.iter().filter(|&&x| if at_least { x >= target } else { x <= target }).count() as f64 / n
+                values
+                    .iter()
+                    .filter(|&&x| if at_least { x >= target } else { x <= target })
+                    .count() as f64
+                    / n
             }
         }
     }
@@ -415,7 +522,10 @@ pub fn search(
     progress: &(dyn Fn(u32, usize) + Sync),
 ) -> Result<Requirement, PlanError> {
     let s = model.scenario();
-    let judge = Judge { scenario: s, planning };
+    let judge = Judge {
+        scenario: s,
+        planning,
+    };
     let reps = 0..u64::from(planning.replications);
     let clamp = |agents: &mut Vec<Vec<u32>>| {
         for (g, row) in agents.iter_mut().enumerate() {
@@ -440,7 +550,13 @@ pub fn search(
         // A removal stays only if its unit, and the interval after it (queues carry over), still hold by a
         // standard error: noise must not talk the search below what the targets need.
         let units = judge.units();
-        let unit_of = |i: usize| units.iter().find(|u| u.contains(&i)).cloned().unwrap_or(i..i + 1);
+        let unit_of = |i: usize| {
+            units
+                .iter()
+                .find(|u| u.contains(&i))
+                .cloned()
+                .unwrap_or(i..i + 1)
+        };
         let weak: Vec<(usize, usize)> = removed
             .iter()
             .copied()
@@ -458,7 +574,9 @@ pub fn search(
             // Raise where a miss is not already answered by a removal put back.
             let mut changed = !weak.is_empty();
             for (g, i) in raise_points(&judge, &tallies, &misses, &agents) {
-                let answered = weak.iter().any(|&(wg, wi)| wg == g && (wi == i || wi + 1 == i));
+                let answered = weak
+                    .iter()
+                    .any(|&(wg, wi)| wg == g && (wi == i || wi + 1 == i));
                 if !answered && agents[g][i] < planning.max_agents[g] {
                     agents[g][i] += 1;
                     tabu[g][i] = true;
@@ -506,7 +624,15 @@ pub fn search(
     }
     Ok(match best {
         // The last plan known to hold (the budget may have run out after a removal).
-        Some(b) => Requirement { agents: b, simulations, misses: Vec::new() },
-        None => Requirement { agents, simulations, misses: last_misses },
+        Some(b) => Requirement {
+            agents: b,
+            simulations,
+            misses: Vec::new(),
+        },
+        None => Requirement {
+            agents,
+            simulations,
+            misses: last_misses,
+        },
     })
 }

@@ -45,7 +45,9 @@ impl Layout {
 /// The groups some template staffs: their agents are rostered; the others keep the requirement as a
 /// head-count per interval.
 pub fn rostered_groups(s: &Scenario, p: &Planning) -> Vec<bool> {
-    (0..s.groups.len()).map(|g| p.shifts.iter().any(|t| t.group == g)).collect()
+    (0..s.groups.len())
+        .map(|g| p.shifts.iter().any(|t| t.group == g))
+        .collect()
 }
 
 /// The cover problem for `requirement` (agents scheduled per group and horizon interval).
@@ -158,7 +160,8 @@ pub fn roster_shifts(s: &Scenario, p: &Planning, plan: &CoverPlan) -> Vec<Roster
             let start_s = (x.start % l.per_day) as f64 * s.interval_s;
             let at = |k: usize| {
                 // A break offset counts from the shift's start (it may be past midnight).
-                let offset = (k + l.planned_days * l.per_day - x.start) % (l.planned_days * l.per_day);
+                let offset =
+                    (k + l.planned_days * l.per_day - x.start) % (l.planned_days * l.per_day);
                 start_s + offset as f64 * s.interval_s
             };
             let breaks = x

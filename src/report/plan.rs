@@ -16,7 +16,11 @@ use std::fmt::Write;
 pub(crate) fn clock(s: f64) -> String {
     let m = (s / 60.0).round() as u64;
     let (d, h, mm) = (m / 1440, (m / 60) % 24, m % 60);
-    if d > 0 { format!("{d}.{h:02}:{mm:02}") } else { format!("{h:02}:{mm:02}") }
+    if d > 0 {
+        format!("{d}.{h:02}:{mm:02}")
+    } else {
+        format!("{h:02}:{mm:02}")
+    }
 }
 
 /// The check's KPIs of the planned scenario, with their intervals.
@@ -27,15 +31,22 @@ pub fn check_report(plan: &Plan) -> Report {
 /// Whether channel `c` meets its targets in interval `i` of the check.
 fn missed_in(misses: &[Miss], c: Option<usize>, g: usize, i: usize) -> bool {
     misses.iter().any(|m| {
-        m.intervals.contains(&i) && (m.channel == c && c.is_some() || m.channel.is_none() && m.group == Some(g))
+        m.intervals.contains(&i)
+            && (m.channel == c && c.is_some() || m.channel.is_none() && m.group == Some(g))
     })
 }
 
 /// plan.csv as a sheet.
 pub fn plan_sheet(s: &Scenario, p: &Planning, plan: &Plan, report: &Report) -> Sheet {
     let mut header: Vec<String> = [
-        "start", "start_s", "group", "erlang_requirement", "simulated_requirement", "scheduled",
-        "over_under", "channel",
+        "start",
+        "start_s",
+        "group",
+        "erlang_requirement",
+        "simulated_requirement",
+        "scheduled",
+        "over_under",
+        "channel",
     ]
     .map(String::from)
     .to_vec();
@@ -44,7 +55,11 @@ pub fn plan_sheet(s: &Scenario, p: &Planning, plan: &Plan, report: &Report) -> S
         ("asa_s", |k| &k.contacts.asa_s, Unit::Seconds),
         ("abandon_rate", |k| &k.contacts.abandon_rate, Unit::Share),
         ("prob_wait", |k| &k.contacts.prob_wait, Unit::Share),
-        ("p_target_missed", |k| &k.contacts.p_target_missed, Unit::Share),
+        (
+            "p_target_missed",
+            |k| &k.contacts.p_target_missed,
+            Unit::Share,
+        ),
     ];
     for (name, _, _) in &kpis {
         header.push((*name).into());
@@ -61,7 +76,11 @@ pub fn plan_sheet(s: &Scenario, p: &Planning, plan: &Plan, report: &Report) -> S
                 .map(|t| t.channel)
                 .filter(|&c| primary_group(s, c) == Some(g))
                 .collect();
-            let rows: Vec<Option<usize>> = if channels.is_empty() { vec![None] } else { channels.into_iter().map(Some).collect() };
+            let rows: Vec<Option<usize>> = if channels.is_empty() {
+                vec![None]
+            } else {
+                channels.into_iter().map(Some).collect()
+            };
             for c in rows {
                 let erlang = plan.erlang[g][i];
                 let need = plan.requirement[g][i];
@@ -71,21 +90,38 @@ pub fn plan_sheet(s: &Scenario, p: &Planning, plan: &Plan, report: &Report) -> S
                     Cell::Number(start_s, Unit::Plain),
                     Cell::Text(s.groups[g].name.clone()),
                     Cell::Number(f64::from(erlang), Unit::Plain),
-                    if plan.requirement_given { Cell::Blank } else { Cell::Number(f64::from(need), Unit::Plain) },
+                    if plan.requirement_given {
+                        Cell::Blank
+                    } else {
+                        Cell::Number(f64::from(need), Unit::Plain)
+                    },
                     Cell::Number(f64::from(sched), Unit::Plain),
                     Cell::Number(f64::from(sched) - f64::from(need), Unit::Plain),
                     Cell::Text(c.map_or(String::new(), |c| s.channels[c].name.clone())),
                 ];
-                let k = c.and_then(|c| report.intervals.get(&s.channels[c].name)).and_then(|v| v.get(i));
+                let k = c
+                    .and_then(|c| report.intervals.get(&s.channels[c].name))
+                    .and_then(|v| v.get(i));
                 for (_, get, unit) in &kpis {
                     let e = k.map(get);
                     row.push(Cell::number(e.and_then(|e| e.mean), *unit));
                     row.push(Cell::number(e.and_then(|e| e.ci95), *unit));
                 }
-                let occ = report.group_intervals.get(&s.groups[g].name).and_then(|v| v.get(i)).map(|k| &k.occupancy);
+                let occ = report
+                    .group_intervals
+                    .get(&s.groups[g].name)
+                    .and_then(|v| v.get(i))
+                    .map(|k| &k.occupancy);
                 row.push(Cell::number(occ.and_then(|e| e.mean), Unit::Share));
                 row.push(Cell::number(occ.and_then(|e| e.ci95), Unit::Share));
-                row.push(Cell::Text(if missed_in(&plan.check_misses, c, g, i) { "no" } else { "yes" }.into()));
+                row.push(Cell::Text(
+                    if missed_in(&plan.check_misses, c, g, i) {
+                        "no"
+                    } else {
+                        "yes"
+                    }
+                    .into(),
+                ));
                 sheet.rows.push(row);
             }
         }
@@ -95,19 +131,29 @@ pub fn plan_sheet(s: &Scenario, p: &Planning, plan: &Plan, report: &Report) -> S
 
 /// shifts.csv as a sheet: one row per planned shift (template, day, start, end, breaks, count, cost).
 pub fn shifts_sheet(s: &Scenario, plan: &Plan) -> Sheet {
-    let header = ["template", "group", "day", "weekday", "start", "end", "breaks", "count", "cost"].map(String::from).to_vec();
+    let header = [
+        "template", "group", "day", "weekday", "start", "end", "breaks", "count", "cost",
+    ]
+    .map(String::from)
+    .to_vec();
     let mut sheet = Sheet::new("Shifts", header);
     for r in &plan.roster {
         let hm = |t: f64| {
             let m = (t / 60.0).round() as u64;
             format!("{:02}:{:02}", (m / 60) % 24, m % 60)
         };
-        let breaks: Vec<String> = r.breaks.iter().map(|&(a, z)| format!("{}-{}", hm(a), hm(z))).collect();
+        let breaks: Vec<String> = r
+            .breaks
+            .iter()
+            .map(|&(a, z)| format!("{}-{}", hm(a), hm(z)))
+            .collect();
         sheet.rows.push(vec![
             Cell::Text(r.template.clone()),
             Cell::Text(s.groups[r.group].name.clone()),
             Cell::Number((r.day + 1) as f64, Unit::Plain),
-            Cell::Text(crate::scenario::WEEKDAYS[usize::from(s.calendar.weekday(r.day as i64))].into()),
+            Cell::Text(
+                crate::scenario::WEEKDAYS[usize::from(s.calendar.weekday(r.day as i64))].into(),
+            ),
             Cell::Text(hm(r.start_s)),
             Cell::Text(hm(r.end_s)),
             Cell::Text(breaks.join(" ")),
@@ -119,18 +165,31 @@ pub fn shifts_sheet(s: &Scenario, plan: &Plan) -> Sheet {
 }
 
 /// Per channel with targets: intervals judged and intervals meeting every target in the check.
-pub(crate) fn intervals_meeting(s: &Scenario, p: &Planning, plan: &Plan) -> Vec<(String, usize, usize)> {
+pub(crate) fn intervals_meeting(
+    s: &Scenario,
+    p: &Planning,
+    plan: &Plan,
+) -> Vec<(String, usize, usize)> {
     p.targets
         .iter()
         .filter(|t| t.any())
         .map(|t| {
             let c = t.channel;
             let judged: Vec<usize> = (0..s.intervals())
-                .filter(|&i| plan.check.iter().any(|r| r.channels[c].intervals[i].offered > 0))
+                .filter(|&i| {
+                    plan.check
+                        .iter()
+                        .any(|r| r.channels[c].intervals[i].offered > 0)
+                })
                 .collect();
             let met = judged
                 .iter()
-                .filter(|&&i| !plan.check_misses.iter().any(|m| m.channel == Some(c) && m.intervals.contains(&i)))
+                .filter(|&&i| {
+                    !plan
+                        .check_misses
+                        .iter()
+                        .any(|m| m.channel == Some(c) && m.intervals.contains(&i))
+                })
                 .count();
             (s.channels[c].name.clone(), met, judged.len())
         })
@@ -145,25 +204,55 @@ pub fn summary_sheet(s: &Scenario, p: &Planning, plan: &Plan) -> Sheet {
     kv("holds", Cell::Text(p.holds.as_str().into()));
     kv("paid_hours", Cell::Number(plan.paid_hours(s), Unit::Count));
     kv("cost", Cell::Number(plan.cost(s), Unit::Money));
-    kv("shifts", Cell::Number(plan.roster.iter().map(|r| f64::from(r.count)).sum(), Unit::Plain));
-    kv("search_simulations", Cell::Number(f64::from(plan.search_simulations), Unit::Plain));
-    kv("repairs", Cell::Number(f64::from(plan.repairs), Unit::Plain));
+    kv(
+        "shifts",
+        Cell::Number(
+            plan.roster.iter().map(|r| f64::from(r.count)).sum(),
+            Unit::Plain,
+        ),
+    );
+    kv(
+        "search_simulations",
+        Cell::Number(f64::from(plan.search_simulations), Unit::Plain),
+    );
+    kv(
+        "repairs",
+        Cell::Number(f64::from(plan.repairs), Unit::Plain),
+    );
     if let Some(c) = &plan.cover {
         kv("shift_gap", Cell::number(c.gap, Unit::Share));
         kv("shift_columns", Cell::Number(c.columns as f64, Unit::Plain));
         kv("shift_solve_s", Cell::Number(c.solve_s, Unit::Seconds));
     }
-    kv("short_intervals", Cell::Number(plan.short.len() as f64, Unit::Plain));
-    kv("check_misses", Cell::Number(plan.check_misses.len() as f64, Unit::Plain));
+    kv(
+        "short_intervals",
+        Cell::Number(plan.short.len() as f64, Unit::Plain),
+    );
+    kv(
+        "check_misses",
+        Cell::Number(plan.check_misses.len() as f64, Unit::Plain),
+    );
     for (name, met, judged) in intervals_meeting(s, p, plan) {
-        kv(&format!("intervals_meeting_targets.{name}"), Cell::Text(format!("{met}/{judged}")));
+        kv(
+            &format!("intervals_meeting_targets.{name}"),
+            Cell::Text(format!("{met}/{judged}")),
+        );
     }
     sheet
 }
 
 /// plan.xlsx: the summary, the plan and the roster.
-pub fn plan_workbook(s: &Scenario, p: &Planning, plan: &Plan, report: &Report) -> Result<Vec<u8>, WorkbookError> {
-    super::sheet::workbook(&[summary_sheet(s, p, plan), plan_sheet(s, p, plan, report), shifts_sheet(s, plan)])
+pub fn plan_workbook(
+    s: &Scenario,
+    p: &Planning,
+    plan: &Plan,
+    report: &Report,
+) -> Result<Vec<u8>, WorkbookError> {
+    super::sheet::workbook(&[
+        summary_sheet(s, p, plan),
+        plan_sheet(s, p, plan, report),
+        shifts_sheet(s, plan),
+    ])
 }
 
 /// One line per miss, as a manager reads it.
@@ -171,15 +260,28 @@ pub fn describe_miss(s: &Scenario, m: &Miss) -> String {
     let at = if m.intervals.len() == 1 {
         clock(m.intervals.start as f64 * s.interval_s)
     } else {
-        format!("{}-{}", clock(m.intervals.start as f64 * s.interval_s), clock(m.intervals.end as f64 * s.interval_s))
+        format!(
+            "{}-{}",
+            clock(m.intervals.start as f64 * s.interval_s),
+            clock(m.intervals.end as f64 * s.interval_s)
+        )
     };
     let who = match (m.channel, m.group) {
         (Some(c), _) => s.channels[c].name.clone(),
         (None, Some(g)) => s.groups[g].name.clone(),
         _ => String::new(),
     };
-    let unit = if m.measure == "asa_s" { Unit::Seconds } else { Unit::Share };
-    format!("{who} {at}: {} {} (target {})", m.measure, show(unit, Some(m.value), None, false), show(unit, Some(m.target), None, false))
+    let unit = if m.measure == "asa_s" {
+        Unit::Seconds
+    } else {
+        Unit::Share
+    };
+    format!(
+        "{who} {at}: {} {} (target {})",
+        m.measure,
+        show(unit, Some(m.value), None, false),
+        show(unit, Some(m.target), None, false)
+    )
 }
 
 /// Where the targets hold, as a sentence ends: "in every interval", "over each day", "over the horizon".
@@ -196,7 +298,16 @@ pub(crate) fn requirement_text(p: &Planning, plan: &Plan) -> String {
     if plan.requirement_given {
         "given".into()
     } else {
-        format!("{} simulations of {} replications{}", plan.search_simulations, p.replications, if plan.search_misses.is_empty() { "" } else { " (budget ran out before every target held)" })
+        format!(
+            "{} simulations of {} replications{}",
+            plan.search_simulations,
+            p.replications,
+            if plan.search_misses.is_empty() {
+                ""
+            } else {
+                " (budget ran out before every target held)"
+            }
+        )
     }
 }
 
@@ -204,33 +315,82 @@ pub(crate) fn requirement_text(p: &Planning, plan: &Plan) -> String {
 pub(crate) fn shifts_text(plan: &Plan) -> Option<String> {
     let c = plan.cover.as_ref()?;
     let shifts: u32 = plan.roster.iter().map(|r| r.count).sum();
-    Some(format!("{shifts} in {} patterns; solver gap {} ({:?}, {} columns, {:.2} s)", plan.roster.len(), c.gap.map_or("unknown".into(), |g| format!("{:.2}%", 100.0 * g)), c.stop, c.columns, c.solve_s))
+    Some(format!(
+        "{shifts} in {} patterns; solver gap {} ({:?}, {} columns, {:.2} s)",
+        plan.roster.len(),
+        c.gap
+            .map_or("unknown".into(), |g| format!("{:.2}%", 100.0 * g)),
+        c.stop,
+        c.columns,
+        c.solve_s
+    ))
 }
 
 /// The terminal summary.
 pub fn render(s: &Scenario, p: &Planning, plan: &Plan) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Plan for {} ({} intervals of {}, targets hold {})", s.name, s.intervals(), crate::time::duration::format_duration(s.interval_s), holds_text(p));
+    let _ = writeln!(
+        o,
+        "Plan for {} ({} intervals of {}, targets hold {})",
+        s.name,
+        s.intervals(),
+        crate::time::duration::format_duration(s.interval_s),
+        holds_text(p)
+    );
     let h = s.interval_s / 3600.0;
-    let _ = writeln!(o, "\n{:<24} {:>12} {:>12} {:>12}", "group", "Erlang h", "required h", "scheduled h");
+    let _ = writeln!(
+        o,
+        "\n{:<24} {:>12} {:>12} {:>12}",
+        "group", "Erlang h", "required h", "scheduled h"
+    );
     for g in 0..s.groups.len() {
         let sum = |v: &Vec<u32>| v.iter().map(|&x| f64::from(x)).sum::<f64>() * h;
-        let _ = writeln!(o, "{:<24} {:>12.1} {:>12.1} {:>12.1}", s.groups[g].name, sum(&plan.erlang[g]), sum(&plan.requirement[g]), sum(&plan.scheduled[g]));
+        let _ = writeln!(
+            o,
+            "{:<24} {:>12.1} {:>12.1} {:>12.1}",
+            s.groups[g].name,
+            sum(&plan.erlang[g]),
+            sum(&plan.requirement[g]),
+            sum(&plan.scheduled[g])
+        );
     }
-    let _ = writeln!(o, "\npaid hours {:.1}, cost {:.2}", plan.paid_hours(s), plan.cost(s));
+    let _ = writeln!(
+        o,
+        "\npaid hours {:.1}, cost {:.2}",
+        plan.paid_hours(s),
+        plan.cost(s)
+    );
     let _ = writeln!(o, "requirement: {}", requirement_text(p, plan));
     if let Some(shifts) = shifts_text(plan) {
         let _ = writeln!(o, "shifts: {shifts}");
     }
     if !plan.short.is_empty() {
-        let _ = writeln!(o, "not covered: {} group-intervals (shifts.csv cannot reach them), first:", plan.short.len());
+        let _ = writeln!(
+            o,
+            "not covered: {} group-intervals (shifts.csv cannot reach them), first:",
+            plan.short.len()
+        );
         for x in plan.short.iter().take(5) {
-            let _ = writeln!(o, "  {} {}: {} required, {} scheduled", s.groups[x.group].name, clock(x.interval as f64 * s.interval_s), x.required, x.scheduled);
+            let _ = writeln!(
+                o,
+                "  {} {}: {} required, {} scheduled",
+                s.groups[x.group].name,
+                clock(x.interval as f64 * s.interval_s),
+                x.required,
+                x.scheduled
+            );
         }
     }
-    let _ = writeln!(o, "check on {} fresh replications (seed {}; planned.toml repeats it), repairs {}:", p.check_replications, plan.check_seed, plan.repairs);
+    let _ = writeln!(
+        o,
+        "check on {} fresh replications (seed {}; planned.toml repeats it), repairs {}:",
+        p.check_replications, plan.check_seed, plan.repairs
+    );
     for (name, met, judged) in intervals_meeting(s, p, plan) {
-        let _ = writeln!(o, "  {name}: targets met in {met} of {judged} intervals with contacts");
+        let _ = writeln!(
+            o,
+            "  {name}: targets met in {met} of {judged} intervals with contacts"
+        );
     }
     if !plan.check_misses.is_empty() {
         let _ = writeln!(o, "still missed ({}), first:", plan.check_misses.len());

@@ -242,7 +242,11 @@ impl Staffing {
 
     /// Schedules a group by a head-count per interval of the horizon, whatever it was scheduled by (the
     /// planner's requirement search sizes groups that the file gives shifts, or nothing).
-    pub fn schedule_by_size(&mut self, group: usize, agents: Vec<u32>) -> Result<(), StaffingError> {
+    pub fn schedule_by_size(
+        &mut self,
+        group: usize,
+        agents: Vec<u32>,
+    ) -> Result<(), StaffingError> {
         let (g, _) = self.checked(group)?;
         let shifts = std::mem::take(&mut g.shifts);
         let size = std::mem::replace(&mut g.size, PerInterval::new(vec![0]).expect("one value"));
@@ -293,7 +297,12 @@ impl Staffing {
             total += u64::from(s.agents);
         }
         if total > u64::from(MAX_SHIFT_TOTAL) {
-            return Err(too_many(name, total, MAX_SHIFT_TOTAL, "on a group's shifts"));
+            return Err(too_many(
+                name,
+                total,
+                MAX_SHIFT_TOTAL,
+                "on a group's shifts",
+            ));
         }
         // A group on shifts has a constant size of 0 (no shift at all: nobody works, as a size of 0 says).
         g.size = PerInterval::new(vec![0]).expect("one value");

@@ -156,17 +156,28 @@ impl Validator<'_> {
             }
             p.max_occupancy = Some(x);
         }
-        let count = |v: &mut Self, key: &str, x: &Option<Spanned<i64>>, max: i64, default: u32| {
-            match x {
+        let count =
+            |v: &mut Self, key: &str, x: &Option<Spanned<i64>>, max: i64, default: u32| match x {
                 None => default,
                 Some(x) if (1..=max).contains(x.get_ref()) => *x.get_ref() as u32,
                 Some(x) => {
-                    v.err(x.span(), format!("planning.{key} = {}: give a whole number from 1 to {max}", x.get_ref()));
+                    v.err(
+                        x.span(),
+                        format!(
+                            "planning.{key} = {}: give a whole number from 1 to {max}",
+                            x.get_ref()
+                        ),
+                    );
                     default
                 }
-            }
-        };
-        p.replications = count(self, "replications", &f.replications, 100_000, s.replications);
+            };
+        p.replications = count(
+            self,
+            "replications",
+            &f.replications,
+            100_000,
+            s.replications,
+        );
         p.check_replications = count(
             self,
             "check_replications",
@@ -174,7 +185,13 @@ impl Validator<'_> {
             100_000,
             p.replications,
         );
-        p.max_rounds = count(self, "max_rounds", &f.max_rounds, 10_000, DEFAULT_MAX_ROUNDS);
+        p.max_rounds = count(
+            self,
+            "max_rounds",
+            &f.max_rounds,
+            10_000,
+            DEFAULT_MAX_ROUNDS,
+        );
         p.check_rounds = match &f.check_rounds {
             Some(x) if *x.get_ref() == 0 => 0,
             x => count(self, "check_rounds", x, 100, DEFAULT_CHECK_ROUNDS),
@@ -202,7 +219,13 @@ impl Validator<'_> {
         for (name, b) in &f.groups {
             let key = format!("planning.groups.{}", toml_key(name));
             let Some(g) = s.groups.iter().position(|g| g.name == *name) else {
-                self.err(b.span(), format!("{key}: no group is named \"{name}\"; groups: {}", quoted_list(&group_names)));
+                self.err(
+                    b.span(),
+                    format!(
+                        "{key}: no group is named \"{name}\"; groups: {}",
+                        quoted_list(&group_names)
+                    ),
+                );
                 continue;
             };
             let b = b.get_ref();
@@ -223,11 +246,23 @@ impl Validator<'_> {
                 p.max_agents[g] = m;
             }
             if p.min_agents[g] > p.max_agents[g] {
-                self.err(b.max.as_ref().map_or(0..0, |m| m.span()), format!("{key}: max ({}) is below min ({}); raise max or lower min", p.max_agents[g], p.min_agents[g]));
+                self.err(
+                    b.max.as_ref().map_or(0..0, |m| m.span()),
+                    format!(
+                        "{key}: max ({}) is below min ({}); raise max or lower min",
+                        p.max_agents[g], p.min_agents[g]
+                    ),
+                );
             }
         }
         if f.shifts.len() > MAX_TEMPLATES {
-            self.err(0..0, format!("planning.shifts: {} templates, more than {MAX_TEMPLATES}", f.shifts.len()));
+            self.err(
+                0..0,
+                format!(
+                    "planning.shifts: {} templates, more than {MAX_TEMPLATES}",
+                    f.shifts.len()
+                ),
+            );
             return None;
         }
         for (k, t) in f.shifts.iter().enumerate() {
@@ -250,7 +285,13 @@ impl Validator<'_> {
         for (name, t) in &f.targets {
             let key = format!("planning.targets.{}", toml_key(name));
             let Some(c) = s.channels.iter().position(|c| c.name == *name) else {
-                self.err(t.span(), format!("{key}: no channel is named \"{name}\"; channels: {}", quoted_list(&channel_names)));
+                self.err(
+                    t.span(),
+                    format!(
+                        "{key}: no channel is named \"{name}\"; channels: {}",
+                        quoted_list(&channel_names)
+                    ),
+                );
                 continue;
             };
             let Some(entry) = p.targets.iter_mut().position(|x| x.channel == c) else {
@@ -271,7 +312,13 @@ impl Validator<'_> {
                 None => None,
                 Some(x) if (0.0..=1.0).contains(x.get_ref()) => Some(*x.get_ref()),
                 Some(x) => {
-                    v.err(x.span(), format!("{key}.{which} = {}: give a share between 0 and 1", Num(*x.get_ref())));
+                    v.err(
+                        x.span(),
+                        format!(
+                            "{key}.{which} = {}: give a share between 0 and 1",
+                            Num(*x.get_ref())
+                        ),
+                    );
                     None
                 }
             };
@@ -302,10 +349,20 @@ impl Validator<'_> {
         let key = format!("planning.shifts[{k}]");
         let name = t.name.get_ref().trim().to_string();
         if name.is_empty() {
-            self.err(t.name.span(), format!("{key}.name = \"\": give the template a name"));
+            self.err(
+                t.name.span(),
+                format!("{key}.name = \"\": give the template a name"),
+            );
         }
         let Some(group) = s.groups.iter().position(|g| g.name == *t.group.get_ref()) else {
-            self.err(t.group.span(), format!("{key}.group = \"{}\": no group is named so; groups: {}", t.group.get_ref(), quoted_list(group_names)));
+            self.err(
+                t.group.span(),
+                format!(
+                    "{key}.group = \"{}\": no group is named so; groups: {}",
+                    t.group.get_ref(),
+                    quoted_list(group_names)
+                ),
+            );
             return None;
         };
         let mut weekdays = [true; 7];
@@ -324,15 +381,26 @@ impl Validator<'_> {
         }
         let length_s = t.length.get_ref().seconds;
         if !(length_s > 0.0 && length_s <= DAY_S) || length_s % s.interval_s != 0.0 {
-            self.err(t.length.span(), format!("{key}.length = {}: give a shift length of whole intervals ({}), up to a day", t.length.get_ref().text, crate::time::duration::format_duration(s.interval_s)));
+            self.err(
+                t.length.span(),
+                format!(
+                    "{key}.length = {}: give a shift length of whole intervals ({}), up to a day",
+                    t.length.get_ref().text,
+                    crate::time::duration::format_duration(s.interval_s)
+                ),
+            );
             return None;
         }
         let starts_s = match t.starts.get_ref() {
-            StartsFile::List(xs) => xs.iter().map(|x| parse_clock(x).filter(|t| *t < DAY_S)).collect::<Option<Vec<f64>>>(),
+            StartsFile::List(xs) => xs
+                .iter()
+                .map(|x| parse_clock(x).filter(|t| *t < DAY_S))
+                .collect::<Option<Vec<f64>>>(),
             StartsFile::Range { from, to, every } => match (parse_clock(from), parse_clock(to)) {
                 (Some(a), Some(z)) if every.seconds > 0.0 && a <= z && z < DAY_S => {
                     let n = ((z - a) / every.seconds).floor() as usize + 1;
-                    (n <= MAX_STARTS).then(|| (0..n).map(|i| a + i as f64 * every.seconds).collect())
+                    (n <= MAX_STARTS)
+                        .then(|| (0..n).map(|i| a + i as f64 * every.seconds).collect())
                 }
                 _ => None,
             },
@@ -344,7 +412,13 @@ impl Validator<'_> {
         starts_s.sort_by(f64::total_cmp);
         starts_s.dedup();
         if starts_s.is_empty() || starts_s.iter().any(|x| x % s.interval_s != 0.0) {
-            self.err(t.starts.span(), format!("{key}.starts: every start must fall on an interval boundary (every {})", crate::time::duration::format_duration(s.interval_s)));
+            self.err(
+                t.starts.span(),
+                format!(
+                    "{key}.starts: every start must fall on an interval boundary (every {})",
+                    crate::time::duration::format_duration(s.interval_s)
+                ),
+            );
             return None;
         }
         let mut breaks = Vec::new();
@@ -359,7 +433,8 @@ impl Validator<'_> {
                 (None, None) => Some(length_s - d),
                 (Some(_), Some(_)) => None,
             };
-            let ok = latest.is_some_and(|z| d > 0.0 && after >= 0.0 && after <= z && z + d <= length_s)
+            let ok = latest
+                .is_some_and(|z| d > 0.0 && after >= 0.0 && after <= z && z + d <= length_s)
                 && d % s.interval_s == 0.0
                 && after % s.interval_s == 0.0;
             match latest {
@@ -370,14 +445,27 @@ impl Validator<'_> {
         breaks.sort_by(|a, b| a.after_s.total_cmp(&b.after_s));
         let cost = match (&t.cost_per_hour, &t.cost) {
             (Some(_), Some(c)) => {
-                self.err(c.span(), format!("{key}: give cost_per_hour or cost (per shift), not both"));
+                self.err(
+                    c.span(),
+                    format!("{key}: give cost_per_hour or cost (per shift), not both"),
+                );
                 return None;
             }
-            (Some(c), None) if (0.0..=1e6).contains(c.get_ref()) => ShiftCost::PerHour(*c.get_ref()),
-            (None, Some(c)) if (0.0..=1e9).contains(c.get_ref()) => ShiftCost::PerShift(*c.get_ref()),
+            (Some(c), None) if (0.0..=1e6).contains(c.get_ref()) => {
+                ShiftCost::PerHour(*c.get_ref())
+            }
+            (None, Some(c)) if (0.0..=1e9).contains(c.get_ref()) => {
+                ShiftCost::PerShift(*c.get_ref())
+            }
             (None, None) => ShiftCost::PerHour(s.groups[group].cost_per_hour),
             (Some(c), _) | (_, Some(c)) => {
-                self.err(c.span(), format!("{key}: the cost = {} must be zero or positive", Num(*c.get_ref())));
+                self.err(
+                    c.span(),
+                    format!(
+                        "{key}: the cost = {} must be zero or positive",
+                        Num(*c.get_ref())
+                    ),
+                );
                 return None;
             }
         };
@@ -385,16 +473,35 @@ impl Validator<'_> {
             None => None,
             Some(x) if (0..=i64::from(MAX_SIZE)).contains(x.get_ref()) => Some(*x.get_ref() as u32),
             Some(x) => {
-                v.err(x.span(), format!("{key}.{which} = {}: give a whole number of shifts from 0 to {MAX_SIZE}", x.get_ref()));
+                v.err(
+                    x.span(),
+                    format!(
+                        "{key}.{which} = {}: give a whole number of shifts from 0 to {MAX_SIZE}",
+                        x.get_ref()
+                    ),
+                );
                 None
             }
         };
         let min = count(self, "min", &t.min).unwrap_or(0);
         let max = count(self, "max", &t.max);
         if max.is_some_and(|m| m < min) {
-            self.err(t.max.as_ref().map_or(0..0, |m| m.span()), format!("{key}.max is below min ({min})"));
+            self.err(
+                t.max.as_ref().map_or(0..0, |m| m.span()),
+                format!("{key}.max is below min ({min})"),
+            );
         }
-        Some(ShiftTemplate { name, group, weekdays, starts_s, length_s, breaks, cost, min, max })
+        Some(ShiftTemplate {
+            name,
+            group,
+            weekdays,
+            starts_s,
+            length_s,
+            breaks,
+            cost,
+            min,
+            max,
+        })
     }
 }
 
@@ -406,7 +513,11 @@ fn weekday_set(name: &str) -> Option<[bool; 7]> {
         "all" => set = [true; 7],
         "weekday" | "weekdays" => set[..5].iter_mut().for_each(|d| *d = true),
         "weekend" => set[5..].iter_mut().for_each(|d| *d = true),
-        _ => set[WEEKDAYS.iter().position(|w| *w == n || (n.len() >= 3 && w.starts_with(&n)))?] = true,
+        _ => {
+            set[WEEKDAYS
+                .iter()
+                .position(|w| *w == n || (n.len() >= 3 && w.starts_with(&n)))?] = true
+        }
     }
     Some(set)
 }
