@@ -3,7 +3,7 @@
 //! roster misses and solving again, up to `check_rounds` times.
 
 use super::PlanError;
-use super::cover::{self, CoverPlan};
+use super::cover::{self, CoverPlan, Uncovered};
 use super::requirement::{self, Judge, Miss};
 use super::roster::{self, RosterShift};
 use crate::experiment::Runner;
@@ -19,15 +19,6 @@ pub struct PlanInputs<'a> {
     pub planning: &'a Planning,
     /// Agents per group and interval from elsewhere (`--requirement`): the search is skipped.
     pub requirement: Option<Vec<Vec<u32>>>,
-}
-
-/// An interval of a group that the roster leaves short.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Short {
-    pub group: usize,
-    pub interval: usize,
-    pub required: u32,
-    pub scheduled: u32,
 }
 
 /// The plan and everything that explains it.
@@ -48,7 +39,8 @@ pub struct Plan {
     pub roster: Vec<RosterShift>,
     /// The last shift solve (gap, columns, time), when some group is rostered.
     pub cover: Option<CoverPlan>,
-    pub short: Vec<Short>,
+    /// Intervals (of the horizon) of rostered groups that the roster leaves short.
+    pub short: Vec<Uncovered>,
     /// The roster as a staffing, and the scenario with it applied (planned.toml).
     pub staffing: Staffing,
     pub planned: Scenario,
@@ -63,40 +55,39 @@ pub struct Plan {
 impl Plan {
     /// Paid agent-hours of the roster (rostered groups: shifts × length; others: the head-counts).
     pub fn paid_hours(&self, s: &Scenario) -> f64 {
-        let h = s.interval_s / 3600.0;
-        let mut hours: f64 = self
-            .roster
-            .iter()
-            .map(|r| (r.end_s - r.start_s) / 3600.0 * f64::from(r.count))
-            .sum();
-        if !self.roster.is_empty() {
-            // Folded: the planned week repeats over the horizon.
-            let l = roster::Layout::of(s);
-            hours *= l.days as f64 / l.planned_days as f64;
-        }
-        for (g, row) in self.requirement.iter().enumerate() {
-            if !self.rostered[g] {
-                hours += row.iter().map(|&x| f64::from(x) * h).sum::<f64>();
-            }
-        }
-        hours
+        self.total(
+            s,
+            |r| (r.end_s - r.start_s) / 3600.0 * f64::from(r.count),
+            |_| 1.0,
+        )
     }
 
     /// Cost of the paid hours (templates' costs; size-planned groups at their cost per hour).
     pub fn cost(&self, s: &Scenario) -> f64 {
-        let h = s.interval_s / 3600.0;
-        let mut cost: f64 = self.roster.iter().map(|r| r.cost).sum();
+        self.total(s, |r| r.cost, |g| s.groups[g].cost_per_hour)
+    }
+
+    /// `per_shift` summed over the roster (times the weeks a folded roster repeats) plus, for groups
+    /// scheduled by head-count, their agent-hours times `per_hour(group)`.
+    fn total(
+        &self,
+        s: &Scenario,
+        per_shift: impl Fn(&RosterShift) -> f64,
+        per_hour: impl Fn(usize) -> f64,
+    ) -> f64 {
+        let mut total: f64 = self.roster.iter().map(per_shift).sum();
         if !self.roster.is_empty() {
+            // Folded: the planned week repeats over the horizon.
             let l = roster::Layout::of(s);
-            cost *= l.days as f64 / l.planned_days as f64;
+            total *= l.days as f64 / l.planned_days as f64;
         }
+        let h = s.interval_s / 3600.0;
         for (g, row) in self.requirement.iter().enumerate() {
             if !self.rostered[g] {
-                cost +=
-                    row.iter().map(|&x| f64::from(x) * h).sum::<f64>() * s.groups[g].cost_per_hour;
+                total += row.iter().map(|&x| f64::from(x) * h).sum::<f64>() * per_hour(g);
             }
         }
-        cost
+        total
     }
 }
 
@@ -143,12 +134,12 @@ pub fn plan(
         });
         let check = runner.run(&model, &staffing, check_seed, check_reps.clone(), &|| {})?;
         let misses = judge.misses(&check);
-        let short: Vec<Short> = (0..s.groups.len())
+        let short: Vec<Uncovered> = (0..s.groups.len())
             .filter(|&g| rostered[g])
             .flat_map(|g| {
                 let (need, scheduled) = (&need, &scheduled);
                 (0..s.intervals()).filter_map(move |i| {
-                    (scheduled[g][i] < need[g][i]).then_some(Short {
+                    (scheduled[g][i] < need[g][i]).then_some(Uncovered {
                         group: g,
                         interval: i,
                         required: need[g][i],

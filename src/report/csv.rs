@@ -236,7 +236,7 @@ pub fn run_workbook(report: &Report, date: &str) -> Result<Vec<u8>, WorkbookErro
 }
 
 /// Time since the start of the horizon as d.hh:mm (or hh:mm on the first day).
-fn clock(s: f64) -> String {
+pub(crate) fn clock(s: f64) -> String {
     let m = (s / 60.0).round() as u64;
     let (d, h, mm) = (m / 1440, (m / 60) % 24, m % 60);
     if d > 0 {

@@ -553,7 +553,7 @@ pub fn plan_report(
                 .map(|x| {
                     vec![
                         td(s.groups[x.group].name.clone()),
-                        td(plan_out::clock(x.interval as f64 * s.interval_s)),
+                        td(super::csv::clock(x.interval as f64 * s.interval_s)),
                         td(x.required.to_string()),
                         td(x.scheduled.to_string()),
                         Td {

@@ -4,6 +4,7 @@
 //! summary.
 
 use super::Report;
+use super::csv::clock;
 use super::sheet::{Cell, Sheet, Unit, WorkbookError, show};
 use crate::planner::Plan;
 use crate::planner::requirement::{Miss, primary_group};
@@ -11,17 +12,6 @@ use crate::scenario::Scenario;
 use crate::scenario::planning::Planning;
 use crate::stats::Estimate;
 use std::fmt::Write;
-
-/// A time since the start of the horizon as d.hh:mm (hh:mm on the first day), as intervals.csv writes it.
-pub(crate) fn clock(s: f64) -> String {
-    let m = (s / 60.0).round() as u64;
-    let (d, h, mm) = (m / 1440, (m / 60) % 24, m % 60);
-    if d > 0 {
-        format!("{d}.{h:02}:{mm:02}")
-    } else {
-        format!("{h:02}:{mm:02}")
-    }
-}
 
 /// The check's KPIs of the planned scenario, with their intervals.
 pub fn check_report(plan: &Plan) -> Report {

@@ -1,8 +1,10 @@
 //! `[planning]`: the staffing planner's targets, bounds, budget and shift templates (docs/planning.md),
 //! checked against the scenario they plan. Read apart from the scenario: a run never looks at it.
 
+use super::workforce::weekday_set;
 use super::{DAY_S, Validator, parse_clock, quoted_list, toml_key};
 use crate::dist::Num;
+use crate::scenario::Scenario;
 use crate::scenario::error::ScenarioErrors;
 use crate::scenario::file::OneOrMany;
 use crate::scenario::planning::{
@@ -10,7 +12,6 @@ use crate::scenario::planning::{
     DEFAULT_TIME_LIMIT_S, Holds, Planning, ShiftCost, ShiftTemplate, default_targets,
 };
 use crate::scenario::staffing::MAX_SIZE;
-use crate::scenario::{Scenario, WEEKDAYS};
 use crate::time::duration::DurationValue;
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -503,21 +504,4 @@ impl Validator<'_> {
             max,
         })
     }
-}
-
-/// The weekdays a day name stands for (0 = Monday), as shifts write them.
-fn weekday_set(name: &str) -> Option<[bool; 7]> {
-    let n = name.to_lowercase();
-    let mut set = [false; 7];
-    match n.as_str() {
-        "all" => set = [true; 7],
-        "weekday" | "weekdays" => set[..5].iter_mut().for_each(|d| *d = true),
-        "weekend" => set[5..].iter_mut().for_each(|d| *d = true),
-        _ => {
-            set[WEEKDAYS
-                .iter()
-                .position(|w| *w == n || (n.len() >= 3 && w.starts_with(&n)))?] = true
-        }
-    }
-    Some(set)
 }

@@ -207,14 +207,9 @@ impl Validator<'_> {
             };
             let mut weekdays = [false; 7];
             for name in &names {
-                let n = name.to_lowercase();
-                match n.as_str() {
-                    "all" => weekdays = [true; 7],
-                    "weekday" | "weekdays" => weekdays[..5].iter_mut().for_each(|d| *d = true),
-                    _ => match WEEKDAYS.iter().position(|w| *w == n || (n.len() >= 3 && w.starts_with(&n))) {
-                        Some(w) => weekdays[w] = true,
-                        None => self.err(sh.days.span(), format!("{key}.days: \"{name}\" is not a day; use \"weekday\", \"saturday\", \"sunday\", \"all\" or weekday names such as \"monday\"")),
-                    },
+                match weekday_set(name) {
+                    Some(set) => (0..7).for_each(|w| weekdays[w] |= set[w]),
+                    None => self.err(sh.days.span(), format!("{key}.days: \"{name}\" is not a day; use \"weekday\", \"saturday\", \"sunday\", \"all\" or weekday names such as \"monday\"")),
                 }
             }
             // A shift starts before midnight: "24:00" is "00:00" of the next day.
@@ -308,4 +303,20 @@ impl Validator<'_> {
         }
         Some(out)
     }
+}
+
+/// The weekdays a day name stands for (0 = Monday), as shifts write them.
+pub(super) fn weekday_set(name: &str) -> Option<[bool; 7]> {
+    let n = name.to_lowercase();
+    let mut set = [false; 7];
+    match n.as_str() {
+        "all" => set = [true; 7],
+        "weekday" | "weekdays" => set[..5].iter_mut().for_each(|d| *d = true),
+        _ => {
+            set[WEEKDAYS
+                .iter()
+                .position(|w| *w == n || (n.len() >= 3 && w.starts_with(&n)))?] = true
+        }
+    }
+    Some(set)
 }
