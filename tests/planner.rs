@@ -375,3 +375,148 @@ fn a_confidence_asks_more_than_the_mean_and_a_daily_target_holds_over_the_day() 
         total(&daily.requirement)
     );
 }
+
+/// A voice line whose VIP callers (20%, served first) are promised more than the line as a whole.
+const CLASSES: &str = r#"
+name = "classes"
+seed = 21
+replications = 20
+horizon = "8h"
+warmup = "1h"
+interval = "1h"
+
+[[channels]]
+name = "phone"
+kind = "voice"
+arrivals = { per_hour = 300 }
+handle_time = { dist = "exponential", mean = "3m" }
+patience = { dist = "exponential", mean = "4m" }
+target = { within = "20s", share = 0.80 }
+classes = [{ name = "vip", share = 0.2, priority = 1 }, { name = "standard", share = 0.8 }]
+
+[[groups]]
+name = "agents"
+size = 1
+skills = { phone = 1.0 }
+"#;
+
+#[test]
+fn a_class_target_is_planned_for_that_class_alone() {
+    let with = format!(
+        "{CLASSES}\n[planning.targets.phone.classes.vip]\nservice_level = 0.97\nmax_asa = \"3s\"\n"
+    );
+    let (s, p) = load(&with);
+    assert_eq!(p.targets.len(), 2, "the line's target and the VIP class's");
+    assert_eq!(p.targets[1].label(&s), "phone/vip");
+    let (s0, p0) = load(CLASSES);
+    let base = make_plan(
+        &runner(),
+        PlanInputs {
+            scenario: &s0,
+            planning: &p0,
+            requirement: None,
+        },
+        &|_| {},
+    )
+    .expect("plan");
+    let plan = make_plan(
+        &runner(),
+        PlanInputs {
+            scenario: &s,
+            planning: &p,
+            requirement: None,
+        },
+        &|_| {},
+    )
+    .expect("plan");
+    assert!(plan.check_misses.is_empty(), "{:?}", plan.check_misses);
+    // The per-class, per-interval tallies add up to the class totals the report uses.
+    for r in &plan.check {
+        let ch = &r.channels[0];
+        let n = ch.intervals.len();
+        for (k, total) in ch.classes.iter().enumerate() {
+            let offered: u64 = (0..n).map(|i| ch.class_intervals[k * n + i].offered).sum();
+            let within: u64 = (0..n)
+                .map(|i| ch.class_intervals[k * n + i].answered_within)
+                .sum();
+            assert_eq!((offered, within), (total.offered, total.answered_within));
+        }
+    }
+    // The VIP promise holds in every interval of the check, by its mean over replications.
+    let n = s.intervals();
+    for i in 0..n {
+        let sl: Vec<f64> = plan
+            .check
+            .iter()
+            .map(|r| {
+                let t = &r.channels[0].class_intervals[i];
+                t.answered_within as f64 / t.offered.max(1) as f64
+            })
+            .collect();
+        let mean = sl.iter().sum::<f64>() / sl.len() as f64;
+        assert!(mean >= 0.97, "interval {i}: VIP service level {mean}");
+    }
+    let total = |v: &[Vec<u32>]| v.iter().flatten().sum::<u32>();
+    eprintln!(
+        "classes: {} agent-intervals for the line, {} with the VIP promise",
+        total(&base.requirement),
+        total(&plan.requirement)
+    );
+    assert!(total(&plan.requirement) >= total(&base.requirement));
+}
+
+#[test]
+fn a_floor_on_cases_at_level_four_or_above_asks_for_more_agents() {
+    let level4 = |plan: &supportsim::planner::Plan| {
+        let (mut good, mut all) = (0u64, 0u64);
+        for r in &plan.check {
+            for l in &r.channels[0].level_intervals {
+                good += l[3] + l[4] + l[5];
+                all += l.iter().sum::<u64>();
+            }
+        }
+        good as f64 / all.max(1) as f64
+    };
+    let (s, p) = load(&stationary(
+        "patience = { dist = \"exponential\", mean = \"5m\" }\n",
+        0.8,
+        0.0,
+        "",
+    ));
+    let base = make_plan(
+        &runner(),
+        PlanInputs {
+            scenario: &s,
+            planning: &p,
+            requirement: None,
+        },
+        &|_| {},
+    )
+    .expect("plan");
+    let floor = (level4(&base) + 0.05).min(0.99);
+    let (s, p) = load(&stationary(
+        "patience = { dist = \"exponential\", mean = \"5m\" }\n",
+        0.8,
+        0.0,
+        &format!("[planning.targets.phone]\nmin_level4 = {floor}\n"),
+    ));
+    let plan = make_plan(
+        &runner(),
+        PlanInputs {
+            scenario: &s,
+            planning: &p,
+            requirement: None,
+        },
+        &|_| {},
+    )
+    .expect("plan");
+    eprintln!(
+        "level 4+: {:.3} at the service-level plan, floor {floor:.3}, {:.3} planned",
+        level4(&base),
+        level4(&plan)
+    );
+    assert!(plan.check_misses.is_empty(), "{:?}", plan.check_misses);
+    assert!(level4(&plan) >= floor - 0.01, "{} < {floor}", level4(&plan));
+    let total = |v: &[Vec<u32>]| v.iter().flatten().sum::<u32>();
+    assert!(total(&plan.requirement) > total(&base.requirement));
+}

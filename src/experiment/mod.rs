@@ -22,14 +22,19 @@ pub fn result_bytes(scenario: &Scenario) -> u64 {
     let channels = scenario.channels.len() as u64;
     let groups = scenario.groups.len() as u64;
     let tally = std::mem::size_of::<IntervalTally>() as u64;
-    // Per channel: one tally per interval, a total and one per class, and the wait histogram.
+    // Per channel: one tally per interval, a total and one per class (and, with classes, one per class
+    // and interval), and the wait histogram.
     // Per group and interval: staffed, busy, break and shrinkage time.
     // Per channel and interval: the tally, the backlog and the case levels.
     let per_replication = intervals * (channels * (tally + 4 + 48) + groups * 32)
         + scenario
             .channels
             .iter()
-            .map(|c| c.classes.len() as u64 + 1)
+            .map(|c| {
+                let classes = c.classes.len() as u64;
+                let per_interval = if classes > 1 { classes * intervals } else { 0 };
+                classes + 1 + per_interval
+            })
             .sum::<u64>()
             * tally
         + channels * WaitHistogram::BYTES as u64;

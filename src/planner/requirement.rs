@@ -28,7 +28,7 @@
 use super::PlanError;
 use crate::experiment::Runner;
 use crate::model::Compiled;
-use crate::scenario::planning::{Holds, Planning};
+use crate::scenario::planning::{ChannelTargets, Holds, Planning};
 use crate::scenario::{ChannelKind, Scenario, Staffing};
 use crate::staffing::{
     Concurrency, QueueModel, Targets, agents_for_targets, chat_agents_for_targets, positions,
@@ -83,7 +83,8 @@ pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanErr
     let n = s.intervals();
     let mut floor = vec![vec![0u32; n]; s.groups.len()];
     let interval_h = s.interval_s / 3600.0;
-    for t in &p.targets {
+    // The channel's own targets (a class's targets are for the search: the formulas see one stream).
+    for t in p.targets.iter().filter(|t| t.class.is_none()) {
         let c = t.channel;
         let ch = &s.channels[c];
         let Some(g) = primary_group(s, c) else {
@@ -157,8 +158,9 @@ pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanErr
 /// One target missed where it must hold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Miss {
-    /// The channel (`None`: the occupancy cap of `group`).
+    /// The channel (`None`: the occupancy cap of `group`), and the contact class for a class's targets.
     pub channel: Option<usize>,
+    pub class: Option<usize>,
     pub group: Option<usize>,
     /// The intervals of the unit (one, a day, or the horizon).
     pub intervals: std::ops::Range<usize>,
@@ -200,7 +202,7 @@ impl Judge<'_> {
         let mut out = Vec::new();
         for unit in self.units() {
             for t in &self.planning.targets {
-                for m in self.channel_unit(reps, t.channel, unit.clone()).1 {
+                for m in self.channel_unit(reps, t, unit.clone()).1 {
                     out.push(m);
                 }
             }
@@ -226,7 +228,7 @@ impl Judge<'_> {
         let mut margin = f64::INFINITY;
         for t in &self.planning.targets {
             if primary_group(self.scenario, t.channel) == Some(g) {
-                margin = margin.min(self.channel_unit(reps, t.channel, unit.clone()).0.margin);
+                margin = margin.min(self.channel_unit(reps, t, unit.clone()).0.margin);
             }
         }
         if self.planning.max_occupancy.is_some() {
@@ -238,15 +240,10 @@ impl Judge<'_> {
     fn channel_unit(
         &self,
         reps: &[ReplicationTally],
-        c: usize,
+        t: &ChannelTargets,
         unit: std::ops::Range<usize>,
     ) -> (Verdict, Vec<Miss>) {
-        let t = self
-            .planning
-            .targets
-            .iter()
-            .find(|t| t.channel == c)
-            .expect("a target entry per channel");
+        let c = t.channel;
         // Synchronous work is judged while its channel is open (a contact arriving after closing, say from
         // the IVR, is not what staffing can fix); deferred work by the interval it arrived in, at any hour.
         let ch = &self.scenario.channels[c];
@@ -257,8 +254,12 @@ impl Judge<'_> {
                 let ch = &r.channels[c];
                 let mut sum = IntervalTally::default();
                 let mut levels = [0u64; 6];
+                let n = ch.intervals.len();
                 for i in unit.clone().filter(|&i| judged_at(i)) {
-                    sum.add(&ch.intervals[i]);
+                    sum.add(match t.class {
+                        Some(k) => &ch.class_intervals[k * n + i],
+                        None => &ch.intervals[i],
+                    });
                     if let Some(l) = ch.level_intervals.get(i) {
                         (0..6).for_each(|k| levels[k] += l[k]);
                     }
@@ -301,6 +302,7 @@ impl Judge<'_> {
                 verdict.held = false;
                 misses.push(Miss {
                     channel: Some(c),
+                    class: t.class,
                     group: primary_group(self.scenario, c),
                     intervals: unit.clone(),
                     measure,
@@ -367,6 +369,7 @@ impl Judge<'_> {
                 v,
                 Some(Miss {
                     channel: None,
+                    class: None,
                     group: Some(g),
                     intervals: unit,
                     measure: "occupancy",

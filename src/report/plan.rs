@@ -63,6 +63,7 @@ pub fn plan_sheet(s: &Scenario, p: &Planning, plan: &Plan, report: &Report) -> S
             let channels: Vec<usize> = p
                 .targets
                 .iter()
+                .filter(|t| t.class.is_none())
                 .map(|t| t.channel)
                 .filter(|&c| primary_group(s, c) == Some(g))
                 .collect();
@@ -165,23 +166,25 @@ pub(crate) fn intervals_meeting(
         .filter(|t| t.any())
         .map(|t| {
             let c = t.channel;
+            let offered = |r: &crate::stats::ReplicationTally, i: usize| {
+                let ch = &r.channels[c];
+                match t.class {
+                    Some(k) => ch.class_intervals[k * ch.intervals.len() + i].offered,
+                    None => ch.intervals[i].offered,
+                }
+            };
             let judged: Vec<usize> = (0..s.intervals())
-                .filter(|&i| {
-                    plan.check
-                        .iter()
-                        .any(|r| r.channels[c].intervals[i].offered > 0)
-                })
+                .filter(|&i| plan.check.iter().any(|r| offered(r, i) > 0))
                 .collect();
             let met = judged
                 .iter()
                 .filter(|&&i| {
-                    !plan
-                        .check_misses
-                        .iter()
-                        .any(|m| m.channel == Some(c) && m.intervals.contains(&i))
+                    !plan.check_misses.iter().any(|m| {
+                        m.channel == Some(c) && m.class == t.class && m.intervals.contains(&i)
+                    })
                 })
                 .count();
-            (s.channels[c].name.clone(), met, judged.len())
+            (t.label(s), met, judged.len())
         })
         .collect()
 }
@@ -257,7 +260,10 @@ pub fn describe_miss(s: &Scenario, m: &Miss) -> String {
         )
     };
     let who = match (m.channel, m.group) {
-        (Some(c), _) => s.channels[c].name.clone(),
+        (Some(c), _) => match m.class {
+            Some(k) => format!("{}/{}", s.channels[c].name, s.channels[c].classes[k].name),
+            None => s.channels[c].name.clone(),
+        },
         (None, Some(g)) => s.groups[g].name.clone(),
         _ => String::new(),
     };

@@ -1138,7 +1138,8 @@ pub fn plan_charts(
             .in_group(&plan_group("coverage")),
         );
     }
-    for t in &p.targets {
+    // Per channel (the report's intervals are per channel, not per class).
+    for t in p.targets.iter().filter(|t| t.class.is_none()) {
         let Some(share) = t.service_level else {
             continue;
         };

@@ -34,6 +34,9 @@ impl Holds {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelTargets {
     pub channel: usize,
+    /// A contact class of the channel (index into its `classes`): the targets of that class's contacts
+    /// alone. `None`: the channel's contacts, every class together.
+    pub class: Option<usize>,
     /// This share of contacts answered within the channel's `target.within` (abandoned ones count as
     /// missed); by default the channel's `target.share`.
     pub service_level: Option<f64>,
@@ -49,6 +52,15 @@ pub struct ChannelTargets {
 }
 
 impl ChannelTargets {
+    /// The channel's name, with the class after a slash for a class's targets ("phone/vip").
+    pub fn label(&self, s: &Scenario) -> String {
+        let ch = &s.channels[self.channel];
+        match self.class {
+            Some(k) => format!("{}/{}", ch.name, ch.classes[k].name),
+            None => ch.name.clone(),
+        }
+    }
+
     pub fn any(&self) -> bool {
         self.service_level.is_some()
             || self.max_abandon.is_some()
@@ -175,6 +187,7 @@ pub(super) fn default_targets(scenario: &Scenario) -> Vec<ChannelTargets> {
         .filter(|(_, c)| c.kind != ChannelKind::SelfService)
         .map(|(i, c)| ChannelTargets {
             channel: i,
+            class: None,
             service_level: Some(c.target.share),
             max_abandon: None,
             max_asa_s: None,

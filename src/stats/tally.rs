@@ -103,6 +103,10 @@ pub struct ChannelTally {
     pub intervals: Vec<IntervalTally>,
     /// Totals per priority class; empty when the channel has a single class.
     pub classes: Vec<IntervalTally>,
+    /// Per class and interval (class-major: `class * intervals + interval`), for the planner's class
+    /// targets; empty when the channel has a single class.
+    #[serde(default)]
+    pub class_intervals: Vec<IntervalTally>,
     /// Waits of answered contacts, for percentiles.
     pub waits: WaitHistogram,
     /// Contacts waiting at the end of each interval (the backlog, for deferred work).
@@ -169,6 +173,11 @@ impl ChannelTally {
             // One class: the total is the class's tally, so none is kept apart.
             classes: if classes > 1 {
                 vec![IntervalTally::default(); classes]
+            } else {
+                Vec::new()
+            },
+            class_intervals: if classes > 1 {
+                vec![IntervalTally::default(); classes * intervals]
             } else {
                 Vec::new()
             },
@@ -247,6 +256,15 @@ impl ReplicationTally {
                         })
                         .collect(),
                     classes: c.classes.clone(),
+                    class_intervals: c
+                        .class_intervals
+                        .chunks(per)
+                        .map(|run| {
+                            let mut t = IntervalTally::default();
+                            run.iter().for_each(|x| t.add(x));
+                            t
+                        })
+                        .collect(),
                     waits: c.waits.clone(),
                     backlog: c
                         .backlog

@@ -684,15 +684,17 @@ impl<'a> Center<'a> {
     }
 
     #[inline]
-    /// Counts into interval `interval` (and the class's total): each count is written once, the channel's
-    /// total is summed from the intervals when the run ends (`total_counts_from_intervals`); a sum of
-    /// seconds is also added to the total where it is counted (answered and abandoned contacts).
+    /// Counts into interval `interval` (and the class's total and interval): each count is written once,
+    /// the channel's total is summed from the intervals when the run ends (`total_counts_from_intervals`);
+    /// a sum of seconds is also added to the total where it is counted (answered and abandoned contacts).
     fn count(&mut self, c: usize, interval: u32, class: u16, f: impl Fn(&mut IntervalTally)) {
         let ch = &mut self.tally.channels[c];
+        let n = ch.intervals.len();
         f(&mut ch.intervals[interval as usize]);
-        // Per-class totals only exist for channels with several classes.
+        // Per-class tallies only exist for channels with several classes.
         if let Some(k) = ch.classes.get_mut(class as usize) {
             f(k);
+            f(&mut ch.class_intervals[class as usize * n + interval as usize]);
         }
     }
 }

@@ -54,6 +54,18 @@ struct TargetsFile {
     max_asa: Option<Spanned<DurationValue>>,
     max_p_wait: Option<Spanned<f64>>,
     min_level4: Option<Spanned<f64>>,
+    /// Targets of one contact class's contacts alone, by class name.
+    #[serde(default)]
+    classes: IndexMap<String, Spanned<ClassTargetsFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassTargetsFile {
+    service_level: Option<Spanned<f64>>,
+    max_abandon: Option<Spanned<f64>>,
+    max_asa: Option<Spanned<DurationValue>>,
+    max_p_wait: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -295,7 +307,11 @@ impl Validator<'_> {
                 );
                 continue;
             };
-            let Some(entry) = p.targets.iter_mut().position(|x| x.channel == c) else {
+            let Some(entry) = p
+                .targets
+                .iter_mut()
+                .position(|x| x.channel == c && x.class.is_none())
+            else {
                 self.err(t.span(), format!("{key}: a self-service channel has no agents to plan; give the targets of the channel it falls to"));
                 continue;
             };
@@ -337,6 +353,70 @@ impl Validator<'_> {
                 self.err(t.max_abandon.as_ref().map_or(0..0, |x| x.span()), format!("{key}.max_abandon: channel \"{name}\" has no patience, so nobody abandons; give it a patience or drop the target"));
             }
             p.targets[entry] = ChannelTargets { channel: c, ..out };
+            for (class, ct) in &t.classes {
+                let ckey = format!("{key}.classes.{}", toml_key(class));
+                let Some(k) = s.channels[c].classes.iter().position(|x| x.name == *class) else {
+                    let names: Vec<&str> = s.channels[c]
+                        .classes
+                        .iter()
+                        .map(|x| x.name.as_str())
+                        .collect();
+                    self.err(
+                        ct.span(),
+                        format!(
+                            "{ckey}: channel \"{name}\" has no class \"{class}\"; its classes: {}",
+                            if names.len() > 1 {
+                                quoted_list(&names)
+                            } else {
+                                "none (give it classes first)".into()
+                            }
+                        ),
+                    );
+                    continue;
+                };
+                let ct = ct.get_ref();
+                let sl = match &ct.service_level {
+                    Some(x) if *x.get_ref() > 0.0 && *x.get_ref() <= 1.0 => Some(*x.get_ref()),
+                    Some(x) => {
+                        self.err(x.span(), format!("{ckey}.service_level = {}: give the share answered within the channel's target time, in (0, 1]", Num(*x.get_ref())));
+                        None
+                    }
+                    None => None,
+                };
+                let max_asa_s = match &ct.max_asa {
+                    Some(a) if a.get_ref().seconds > 0.0 && a.get_ref().seconds.is_finite() => {
+                        Some(a.get_ref().seconds)
+                    }
+                    Some(a) => {
+                        self.err(a.span(), format!("{ckey}.max_asa = {}: give the longest average speed of answer, a positive duration (e.g. \"10s\")", a.get_ref().text));
+                        None
+                    }
+                    None => None,
+                };
+                let target = ChannelTargets {
+                    channel: c,
+                    class: Some(k),
+                    service_level: sl,
+                    max_abandon: share(
+                        self,
+                        &format!("classes.{}.max_abandon", toml_key(class)),
+                        &ct.max_abandon,
+                    ),
+                    max_asa_s,
+                    max_p_wait: share(
+                        self,
+                        &format!("classes.{}.max_p_wait", toml_key(class)),
+                        &ct.max_p_wait,
+                    ),
+                    min_level4: None,
+                };
+                if target.max_abandon.is_some() && s.channels[c].patience.is_none() {
+                    self.err(ct.max_abandon.as_ref().map_or(0..0, |x| x.span()), format!("{ckey}.max_abandon: channel \"{name}\" has no patience, so nobody abandons; give it a patience or drop the target"));
+                }
+                if target.any() {
+                    p.targets.push(target);
+                }
+            }
         }
     }
 
