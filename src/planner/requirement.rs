@@ -17,7 +17,9 @@
 //!    in the intervals that miss (deferred work: in the first open interval from the miss), until the plan
 //!    holds. Then a descent removes one agent in every other interval whose targets hold with a margin of at
 //!    least one standard error, simulates, and puts back each removal after which its interval or the next
-//!    (queues carry over) holds by less than one standard error; a removal put back is not tried again. The
+//!    (queues carry over) holds by less than one standard error; a removal put back is not tried again.
+//!    Targets pooled over a day or the horizon lower a quarter of the unit's intervals at once (those with
+//!    the most room), halving the step whenever the unit stops holding, down to one interval. The
 //!    margin keeps simulation noise from talking the search below what the targets need: where the exact
 //!    formulas apply (a stationary queue, long intervals), the plan is Erlang's head-count, or one more where
 //!    Erlang's own service level is within noise of the target. The stopping rule: no removal left to
@@ -478,7 +480,8 @@ fn fix_interval(s: &Scenario, c: Option<usize>, g: usize, i: usize, agents: &[Ve
 }
 
 /// Where to add agents for a set of misses: (group, interval) pairs, each once. For a day or the horizon,
-/// the unit's intervals whose own targets miss (the worst when none does on its own).
+/// the worst quarter of the unit's intervals whose own targets miss (the worst interval when none does on
+/// its own).
 pub fn raise_points(
     judge: &Judge,
     reps: &[ReplicationTally],
@@ -499,7 +502,13 @@ pub fn raise_points(
                 .map(|i| (i, judge.group_margin(reps, g, i..i + 1)))
                 .filter(|(_, x)| x.is_finite() || *x < 0.0)
                 .collect();
-            points.extend(margins.iter().filter(|(_, x)| *x < 0.0).map(|(i, _)| *i));
+            // The worst quarter of the intervals that miss on their own (raising every one overshoots:
+            // the unit pools them).
+            let mut missing: Vec<(usize, f64)> =
+                margins.iter().copied().filter(|(_, x)| *x < 0.0).collect();
+            missing.sort_by(|a, b| a.1.total_cmp(&b.1));
+            let take = missing.len().div_ceil(4);
+            points.extend(missing.iter().take(take).map(|(i, _)| *i));
             if points.is_empty()
                 && let Some(&(i, _)) = margins.iter().min_by(|a, b| a.1.total_cmp(&b.1))
             {
@@ -543,6 +552,10 @@ pub fn search(
     let mut last_misses = Vec::new();
     let mut removed: Vec<(usize, usize)> = Vec::new();
     let mut tabu = vec![vec![false; s.intervals()]; s.groups.len()];
+    // Per group and pooled unit: how many intervals one descent round lowers (a quarter of the unit to
+    // start, halved each time the unit no longer holds after a round).
+    let start_step: Vec<usize> = judge.units().iter().map(|u| (u.len() / 4).max(1)).collect();
+    let mut step = vec![start_step; s.groups.len()];
     let mut simulations = 0;
     while simulations < planning.max_rounds {
         let staffing = size_staffing(model, &agents)?;
@@ -569,9 +582,20 @@ pub fn search(
                     || judge.group_margin(&tallies, g, unit_of(next)) < 1.0
             })
             .collect();
+        let pooled = units.iter().any(|u| u.len() > 1);
         for &(g, i) in &weak {
             agents[g][i] += 1;
-            tabu[g][i] = true;
+            // A pooled unit first tries smaller steps; an interval is given up on only at a step of one.
+            let u = units.iter().position(|u| u.contains(&i)).unwrap_or(0);
+            if !pooled || step[g][u] == 1 {
+                tabu[g][i] = true;
+            }
+        }
+        if pooled {
+            for &(g, i) in &weak {
+                let u = units.iter().position(|u| u.contains(&i)).unwrap_or(0);
+                step[g][u] = (step[g][u] / 2).max(1);
+            }
         }
         if !misses.is_empty() {
             // Raise where a miss is not already answered by a removal put back.
@@ -581,8 +605,9 @@ pub fn search(
                     .iter()
                     .any(|&(wg, wi)| wg == g && (wi == i || wi + 1 == i));
                 if !answered && agents[g][i] < planning.max_agents[g] {
+                    // Not tabu: once later raises (an earlier interval, another group) have done their part,
+                    // the descent may take this agent back if its interval then holds with a margin.
                     agents[g][i] += 1;
-                    tabu[g][i] = true;
                     changed = true;
                 }
             }
@@ -601,21 +626,40 @@ pub fn search(
         best = Some(agents.clone());
         last_misses.clear();
         // Descent: one agent fewer in every other interval that holds with a margin (the other parity
-        // when this one has no candidate).
+        // when this one has no candidate); for targets pooled over a day or the horizon, one agent fewer per
+        // unit that holds with a margin, in its interval with the most room.
         removed.clear();
-        for parity in [(simulations % 2) as usize, 1 - (simulations % 2) as usize] {
-            for g in 0..s.groups.len() {
-                for i in (parity..s.intervals()).step_by(2) {
-                    if !tabu[g][i]
-                        && agents[g][i] > planning.min_agents[g]
-                        && judge.group_margin(&tallies, g, i..i + 1) >= 1.0
-                    {
-                        removed.push((g, i));
+        if units.iter().all(|u| u.len() == 1) {
+            for parity in [(simulations % 2) as usize, 1 - (simulations % 2) as usize] {
+                for g in 0..s.groups.len() {
+                    for i in (parity..s.intervals()).step_by(2) {
+                        if !tabu[g][i]
+                            && agents[g][i] > planning.min_agents[g]
+                            && judge.group_margin(&tallies, g, i..i + 1) >= 1.0
+                        {
+                            removed.push((g, i));
+                        }
                     }
                 }
+                if !removed.is_empty() {
+                    break;
+                }
             }
-            if !removed.is_empty() {
-                break;
+        } else {
+            for g in 0..s.groups.len() {
+                for (k, u) in units.iter().enumerate() {
+                    if judge.group_margin(&tallies, g, u.clone()) < 1.0 {
+                        continue;
+                    }
+                    let mut roomiest: Vec<(usize, f64)> = u
+                        .clone()
+                        .filter(|&i| !tabu[g][i] && agents[g][i] > planning.min_agents[g])
+                        .map(|i| (i, judge.group_margin(&tallies, g, i..i + 1)))
+                        .filter(|(_, m)| !m.is_infinite())
+                        .collect();
+                    roomiest.sort_by(|a, b| b.1.total_cmp(&a.1));
+                    removed.extend(roomiest.iter().take(step[g][k]).map(|&(i, _)| (g, i)));
+                }
             }
         }
         if removed.is_empty() {
