@@ -418,8 +418,7 @@ pub fn plan_report(
         "{need}, {how}, and the check of that roster on {} fresh replications (other random numbers than the search's).",
         p.check_replications
     ));
-    let h = s.interval_s / 3600.0;
-    let hours = |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() * h;
+    let hours = plan_out::group_hours(s, plan);
     let td = |text: String| Td { text, class: "" };
     summary.tables.push(Table {
         caption: "Agent-hours per group".into(),
@@ -440,9 +439,9 @@ pub fn plan_report(
                         "head-count"
                     }
                     .into()),
-                    td(format!("{:.1}", hours(&plan.erlang[g]))),
-                    td(format!("{:.1}", hours(&plan.requirement[g]))),
-                    td(format!("{:.1}", hours(&plan.scheduled[g]))),
+                    td(format!("{:.1}", hours[g][0])),
+                    td(format!("{:.1}", hours[g][1])),
+                    td(format!("{:.1}", hours[g][2])),
                 ]
             })
             .collect(),

@@ -322,6 +322,20 @@ pub(crate) fn shifts_text(plan: &Plan) -> Option<String> {
     ))
 }
 
+/// Per group: the agent-hours of the Erlang requirement, the requirement and the scheduled agents.
+pub(crate) fn group_hours(s: &Scenario, plan: &Plan) -> Vec<[f64; 3]> {
+    let hours = |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() * s.interval_s / 3600.0;
+    (0..s.groups.len())
+        .map(|g| {
+            [
+                hours(&plan.erlang[g]),
+                hours(&plan.requirement[g]),
+                hours(&plan.scheduled[g]),
+            ]
+        })
+        .collect()
+}
+
 /// The terminal summary.
 pub fn render(s: &Scenario, p: &Planning, plan: &Plan) -> String {
     let mut o = String::new();
@@ -333,21 +347,16 @@ pub fn render(s: &Scenario, p: &Planning, plan: &Plan) -> String {
         crate::time::duration::format_duration(s.interval_s),
         holds_text(p)
     );
-    let h = s.interval_s / 3600.0;
     let _ = writeln!(
         o,
         "\n{:<24} {:>12} {:>12} {:>12}",
         "group", "Erlang h", "required h", "scheduled h"
     );
-    for g in 0..s.groups.len() {
-        let sum = |v: &Vec<u32>| v.iter().map(|&x| f64::from(x)).sum::<f64>() * h;
+    for (g, [erlang, required, scheduled]) in group_hours(s, plan).into_iter().enumerate() {
         let _ = writeln!(
             o,
-            "{:<24} {:>12.1} {:>12.1} {:>12.1}",
-            s.groups[g].name,
-            sum(&plan.erlang[g]),
-            sum(&plan.requirement[g]),
-            sum(&plan.scheduled[g])
+            "{:<24} {erlang:>12.1} {required:>12.1} {scheduled:>12.1}",
+            s.groups[g].name
         );
     }
     let _ = writeln!(
