@@ -126,7 +126,7 @@ pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanErr
             max_p_wait: t.max_p_wait,
             max_occupancy: p.max_occupancy,
         };
-        for i in 0..n {
+        for (i, need) in floor[g].iter_mut().enumerate() {
             let rate = assisted_rate(s, c, i);
             if rate <= 0.0 || !ch.open.at(i as i64) {
                 continue;
@@ -138,7 +138,7 @@ pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanErr
                 aht,
                 patience,
             )?;
-            floor[g][i] += if ch.kind == ChannelKind::Chat && ch.concurrency.max > 1 {
+            *need += if ch.kind == ChannelKind::Chat && ch.concurrency.max > 1 {
                 let concurrency = Concurrency::new(ch.concurrency.max, ch.concurrency.stretch)?;
                 chat_agents_for_targets(&model, &concurrency, &targets)?
             } else {
@@ -195,7 +195,7 @@ impl Judge<'_> {
             Holds::Day => (0..n.div_ceil(per_day))
                 .map(|d| d * per_day..((d + 1) * per_day).min(n))
                 .collect(),
-            Holds::Horizon => vec![0..n],
+            Holds::Horizon => std::iter::once(0..n).collect(),
         }
     }
 

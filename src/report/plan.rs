@@ -40,7 +40,8 @@ pub fn plan_sheet(s: &Scenario, p: &Planning, plan: &Plan, report: &Report) -> S
     ]
     .map(String::from)
     .to_vec();
-    let kpis: [(&str, fn(&super::IntervalKpis) -> &Estimate, Unit); 5] = [
+    type Kpi = (&'static str, fn(&super::IntervalKpis) -> &Estimate, Unit);
+    let kpis: [Kpi; 5] = [
         ("service_level", |k| &k.contacts.service_level, Unit::Share),
         ("asa_s", |k| &k.contacts.asa_s, Unit::Seconds),
         ("abandon_rate", |k| &k.contacts.abandon_rate, Unit::Share),

@@ -12,6 +12,7 @@ use crate::time::profile::PerInterval;
 use toml::Spanned;
 
 impl Validator<'_> {
+    #[allow(clippy::too_many_arguments)] // the group's context from the file: one argument each
     pub(super) fn group(
         &mut self,
         i: usize,
