@@ -370,8 +370,14 @@ fn plan_writes_a_report_with_the_roster_and_its_charts() {
 #[test]
 fn unknown_key() {
     let err = rejected(&BASE.replace("size = 10", "sze = 10"));
-    assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`, expected one of `name`, `size`, `shifts`, `shrinkage`, `friendliness`, `cost_per_hour`, `joins_on_day`, `learning`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
+    assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`: did you mean `size`? (docs/scenario.md lists every key)"), "{err}");
     assert!(err.contains("18 | sze = 10"), "{err}");
+    // Nothing close: the keys that are valid there.
+    let err = rejected(&BASE.replace("size = 10", "headcount = 10"));
+    assert!(
+        err.contains("unknown field `headcount`: correct the key or remove it; the keys here are `name`, `size`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -51,14 +51,20 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
+    // Notes say what the comparison did on the user's behalf; `--quiet` leaves them out.
+    let note = |text: String| {
+        if !a.opts.quiet {
+            eprintln!("note: {text}");
+        }
+    };
     for (s, path) in scenarios.iter_mut().zip(&a.scenarios) {
         if s.seed != seed || s.replications != replications {
-            eprintln!(
-                "note: {} runs with seed {seed} and {replications} replications (not its own {} and {}): every scenario runs the same ones, for common random numbers",
+            note(format!(
+                "{} runs with seed {seed} and {replications} replications (not its own {} and {}): every scenario runs the same ones, for common random numbers",
                 path.display(),
                 s.seed,
                 s.replications
-            );
+            ));
         }
         s.seed = seed;
         s.replications = replications;
@@ -84,21 +90,24 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
             Some(v[0])
         }
         Ok(_) => {
-            eprintln!("note: no timeline: the scenarios have different horizons or intervals");
+            note("no timeline: the scenarios have different horizons or intervals".into());
             None
         }
         Err(why) => {
-            eprintln!("note: {why}");
+            note(why.to_string());
             None
         }
     };
     // One pool for every scenario.
     let runner = Runner::new(a.opts.threads).context("cannot start the worker threads")?;
+    let total: u64 = scenarios.iter().map(|s| u64::from(s.replications)).sum();
+    let bar = super::progress_bar(total, a.opts.quiet);
     let mut samples = Vec::new();
     for s in &scenarios {
-        let reps = runner.run_scenario(s);
+        let reps = runner.run_scenario_with(s, &|| bar.inc(1));
         samples.push(KpiSamples::with_timeline(s, &reps, per));
     }
+    bar.finish_and_clear();
     // Name each scenario by its file: two files may share a scenario name.
     for (sample, path) in samples.iter_mut().zip(&a.scenarios) {
         sample.scenario = path.display().to_string();

@@ -3,12 +3,13 @@
 
 mod check;
 mod compare;
+mod completions;
 mod erlang;
 mod plan;
 mod run;
 mod sweep;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use supportsim::report::html::PageError;
@@ -42,6 +43,8 @@ enum Command {
     /// Plan staffing: the fewest agents per interval and group that meet the targets (by simulation), the
     /// least-cost shifts covering them, and a check of that roster on fresh replications.
     Plan(plan::PlanArgs),
+    /// Print a shell completion script: `supportsim completions bash > ~/.local/share/bash-completion/completions/supportsim`.
+    Completions(completions::CompletionsArgs),
 }
 
 /// What `run` and `compare` print on standard output (the files they write do not depend on it).
@@ -73,6 +76,24 @@ pub struct RunOptions {
     /// Do not draw the charts (plots/ in the output folder).
     #[arg(long)]
     no_plots: bool,
+    /// No progress bar and no timing line on standard error (warnings and errors still print).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// A progress bar on standard error, one step per replication: drawn only when stderr is a terminal
+/// (indicatif hides itself otherwise, so pipes, CI logs and files stay clean) and never with `--quiet`.
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} replications ({eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Writes a command's results into `out` (created if need be), every file atomically, in this order: an
@@ -231,6 +252,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Erlang(a) => erlang::run(a),
         Command::Plan(a) => plan::run(a),
+        Command::Completions(a) => completions::run(a, Cli::command()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -54,7 +54,7 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
     let out = output_dir(a.opts.out.clone(), &a.scenario, "plan-");
     let runner = Runner::new(a.opts.threads).context("cannot start the worker threads")?;
     let started = std::time::Instant::now();
-    let quiet = !matches!(a.opts.format, Format::Table);
+    let quiet = a.opts.quiet || !matches!(a.opts.format, Format::Table);
     let plan = plan(
         &runner,
         PlanInputs {
@@ -114,7 +114,9 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
         Format::Json => print!("{json}"),
         Format::Csv => print!("{plan_csv}"),
     }
-    eprintln!("planned in {elapsed:.2} s");
+    if !a.opts.quiet {
+        eprintln!("planned in {elapsed:.2} s");
+    }
     Ok(())
 }
 

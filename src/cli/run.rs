@@ -32,9 +32,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let out = output_dir(a.opts.out.clone(), &a.scenario, "");
 
     let started = std::time::Instant::now();
-    let reps = Runner::new(a.opts.threads)
-        .context("cannot start the worker threads")?
-        .run_scenario(&s);
+    let runner = Runner::new(a.opts.threads).context("cannot start the worker threads")?;
+    let bar = super::progress_bar(u64::from(s.replications), a.opts.quiet);
+    let reps = runner.run_scenario_with(&s, &|| bar.inc(1));
+    bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     let report = Report::build(&s, &reps);
 
@@ -68,6 +69,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         }
         Format::Json => print!("{summary}"),
         Format::Csv => print!("{}", csv::summary_csv(&report)),
+    }
+    if a.opts.quiet {
+        return Ok(());
     }
     eprintln!(
         "simulated {} contacts ({} events) in {:.4} s: {:.2} million contacts/s",

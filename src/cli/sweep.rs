@@ -3,7 +3,6 @@
 
 use super::{BadInput, Format, check_threads, output_dir};
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use supportsim::experiment::sweep::{self, Axis};
 use supportsim::report::Report;
@@ -71,12 +70,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         .transpose()
         .context("cannot start the worker threads")?;
     // A progress bar on a terminal (hidden otherwise), one step per replication.
-    let bar = ProgressBar::new(sweep::replications(&only));
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} replications ({eta} left)")
-    {
-        bar.set_style(style);
-    }
+    let bar = super::progress_bar(sweep::replications(&only), a.opts.quiet);
     let done = || bar.inc(1);
     let tallies = match &pool {
         None => sweep::run(&only, &done),

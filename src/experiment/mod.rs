@@ -106,13 +106,22 @@ impl Runner {
 
     /// Every replication of `scenario` with its own seed and staffing (compiled once).
     pub fn run_scenario(&self, scenario: &Scenario) -> Vec<ReplicationTally> {
+        self.run_scenario_with(scenario, &|| {})
+    }
+
+    /// [`Runner::run_scenario`], calling `progress` once after each replication (from worker threads).
+    pub fn run_scenario_with(
+        &self,
+        scenario: &Scenario,
+        progress: &(dyn Fn() + Sync),
+    ) -> Vec<ReplicationTally> {
         let model = Compiled::new(scenario);
         self.run(
             &model,
             model.staffing(),
             scenario.seed,
             0..u64::from(scenario.replications),
-            &|| {},
+            progress,
         )
         .expect("a scenario's own staffing fits its model")
     }

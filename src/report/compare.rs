@@ -14,7 +14,7 @@
 
 use super::Report;
 use super::kpi::{self, KpiId, Measure};
-use super::sheet::{Cell, Sheet, Unit, WorkbookError};
+use super::sheet::{Cell, Sheet, Unit, WorkbookError, show};
 pub use super::sheet::{number, signed};
 use crate::scenario::Scenario;
 use crate::stats::{ReplicationTally, t_quantile_975};
@@ -527,40 +527,45 @@ pub fn render(c: &Comparison) -> String {
             if i == 0 { " (baseline)" } else { "" }
         );
     }
-    let mut header = format!("{:<48}", "KPI");
-    for i in 0..c.scenarios.len() {
-        let _ = write!(header, " {:>11}", letter(i));
-    }
-    for i in 1..c.scenarios.len() {
-        let _ = write!(header, "  {:>27}", format!("{} - A [95% CI]", letter(i)));
-    }
-    let _ = writeln!(out, "{header}");
+    // One style with `run` and `sweep` (table::terminal_table); shares in percent and their differences in
+    // percentage points, seconds in seconds, as `run` shows them.
+    let mut grid = super::table::Grid {
+        header: vec!["KPI".to_string()],
+        rows: Vec::new(),
+    };
+    grid.header
+        .extend((0..c.scenarios.len()).map(letter));
+    grid.header
+        .extend((1..c.scenarios.len()).map(|i| format!("{} - A [95% CI]", letter(i))));
     let mut any_insignificant = false;
     // The headline KPIs (KpiId::is_headline); everything else is in comparison.json and comparison.csv.
-    for row in c.kpis.iter().filter(|r| r.kpi.is_headline()) {
-        let mut line = format!("{:<48}", row.kpi.path());
-        for v in &row.values {
-            let _ = write!(line, " {:>11}", number(v.mean));
-        }
+    // Money rows only when something is priced (a cost of 0.00 everywhere says nothing).
+    let priced = |r: &&KpiRow| {
+        r.kpi.unit() != Unit::Money || r.values.iter().any(|v| v.mean.is_some_and(|m| m != 0.0))
+    };
+    for row in c.kpis.iter().filter(|r| r.kpi.is_headline()).filter(priced) {
+        let unit = row.kpi.unit();
+        let mut line = vec![row.kpi.path()];
+        line.extend(row.values.iter().map(|v| show(unit, v.mean, None, false)));
         for d in &row.differences {
             let text = match (d.mean, d.ci95) {
                 (Some(m), Some(h)) if m == 0.0 && h == 0.0 => "identical".to_string(),
                 (Some(m), Some(h)) => {
                     any_insignificant |= !d.significant;
                     format!(
-                        "{} ± {}{}",
-                        signed(m),
-                        number(Some(h)),
-                        if d.significant { " *" } else { "  " }
+                        "{}{}",
+                        show(unit, Some(m), Some(h), true),
+                        if d.significant { " *" } else { "" }
                     )
                 }
-                (Some(m), None) => signed(m),
+                (Some(m), None) => show(unit, Some(m), None, true),
                 _ => "-".to_string(),
             };
-            let _ = write!(line, "  {text:>27}");
+            line.push(text);
         }
-        let _ = writeln!(out, "{line}");
+        grid.rows.push(line);
     }
+    let _ = writeln!(out, "{}", grid.table());
     let _ = writeln!(
         out,
         "* the 95% interval of the paired difference excludes zero: a real difference at that level."

@@ -91,14 +91,21 @@ pub fn sweep_json(s: &Sweep) -> String {
     text
 }
 
-/// The table of the terminal and report.html: per point, its values and a few headline KPIs (service level
-/// per channel, level 4 or above, FCR, cost), each "mean ± 95% half-width".
+/// The table of the terminal and report.html: per point, its values and the KPIs a manager reads first
+/// (per channel: service level, ASA, abandonment and occupancy; level 4 or above, FCR; the cost when some
+/// point prices anything), each "mean ± 95% half-width".
 pub fn grid(s: &Sweep) -> super::table::Grid {
+    let priced = s
+        .points
+        .iter()
+        .any(|(_, r)| r.cost.total.mean.is_some_and(|c| c > 0.0));
     let wanted = |k: &KpiId| match (&k.scope, k.measure) {
-        (Scope::Channel(_), Measure::Field(f)) => f == "service_level",
+        (Scope::Channel(_), Measure::Field(f)) => {
+            matches!(f, "service_level" | "asa_s" | "abandon_rate" | "occupancy")
+        }
         (Scope::Experience, Measure::Field(f)) => f == "level_4_or_above",
         (Scope::Cases, Measure::Field(f)) => f == "fcr_rate",
-        (Scope::Cost, Measure::Field(f)) => f == "total",
+        (Scope::Cost, Measure::Field(f)) => priced && f == "total",
         _ => false,
     };
     let kpis: Vec<KpiId> = s.kpis().into_iter().filter(wanted).collect();
@@ -125,11 +132,5 @@ pub fn grid(s: &Sweep) -> super::table::Grid {
 
 /// The terminal table (see `grid`).
 pub fn render(s: &Sweep) -> String {
-    let grid = grid(s);
-    let mut table = comfy_table::Table::new();
-    table.set_header(grid.header);
-    for row in grid.rows {
-        table.add_row(row);
-    }
-    format!("{table}\n")
+    format!("{}\n", grid(s).table())
 }

@@ -48,15 +48,26 @@ pub struct Grid {
 }
 
 impl Grid {
-    fn table(&self) -> Table {
-        let mut t = Table::new();
-        t.load_style(UTF8_FULL_CONDENSED);
+    /// The grid as a terminal table in the one style every command prints (`run`, `compare`, `sweep`,
+    /// `plan`): see [`terminal_table`].
+    pub fn table(&self) -> Table {
+        let mut t = terminal_table();
         t.set_header(self.header.clone());
         for r in &self.rows {
             t.add_row(r.clone());
         }
         t
     }
+}
+
+/// An empty table in the house style: condensed UTF-8 borders, numbers right-aligned by the caller's
+/// cells, and columns that wrap to fit the terminal when standard output is one (comfy-table reads its
+/// width; written to a file or a pipe, the table keeps its natural width, so scripts see whole lines).
+pub fn terminal_table() -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    t
 }
 
 /// The KPIs of every channel: rows are KPIs, one column per channel with its target.
@@ -314,15 +325,28 @@ pub fn cost_line(report: &Report) -> Option<String> {
     }
 }
 
+/// "1 replication", "10 replications": a count and its noun, singular for one.
+pub fn count_of(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The heading line: scenario, replications, seed, horizon and warm-up.
 pub fn heading(report: &Report) -> String {
+    let warmup = if report.run.warmup_s > 0.0 {
+        format!(" after a {} warm-up", format_duration(report.run.warmup_s))
+    } else {
+        ", no warm-up".to_string()
+    };
     format!(
-        "{}: {} replications, seed {}, horizon {} after a {} warm-up",
+        "{}: {}, seed {}, horizon {}{warmup}",
         report.scenario,
-        report.replications,
+        count_of(u64::from(report.replications), "replication"),
         report.seed,
         format_duration(report.run.horizon_s),
-        format_duration(report.run.warmup_s)
     )
 }
 

@@ -22,7 +22,7 @@ pub enum DurationError {
     #[error("an empty duration")]
     Empty,
     #[error(
-        "\"{text}\" is not a duration: write a number and a unit s, m, h or d (\"20s\", \"5m\", \"1.5h\", \"2d\") or a number of seconds"
+        "\"{text}\" is not a duration: write a number and a unit s, m, h or d (\"20s\", \"5m\", \"1.5h\", \"1h30m\", \"2d\") or a number of seconds"
     )]
     NotADuration { text: String },
     /// `text` as it is quoted in the message (`"31y"` with its quotes, a bare number without).
@@ -30,9 +30,15 @@ pub enum DurationError {
     TooLong { text: String },
 }
 
-/// Parses `"<number><unit>"` with unit s, m, h or d (a bare number in a string means seconds).
+/// Parses `"<number><unit>"` with unit s, m, h or d (a bare number in a string means seconds), or several
+/// such parts from the largest unit down, as clocks and WFM tools write them: `"1h30m"`, `"1d 2h"`,
+/// `"2m30s"` (a sign, if any, in front of the first part applies to the whole).
 pub fn parse_duration(text: &str) -> Result<f64, DurationError> {
     let t = text.trim();
+    let parts = split_parts(t);
+    if parts.len() > 1 {
+        return compound(text, &parts);
+    }
     let (number, factor) = match t.char_indices().last() {
         Some((i, 's')) => (&t[..i], 1.0),
         Some((i, 'm')) => (&t[..i], 60.0),
@@ -41,11 +47,64 @@ pub fn parse_duration(text: &str) -> Result<f64, DurationError> {
         Some(_) => (t, 1.0),
         None => return Err(DurationError::Empty),
     };
-    let value: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| DurationError::NotADuration { text: text.into() })?;
+    let value = number_of(number, text)?;
     checked_seconds(value * factor, &format!("\"{text}\""))
+}
+
+/// A part's number: decimal digits (a NaN or an infinity is not a number of anything here).
+fn number_of(number: &str, text: &str) -> Result<f64, DurationError> {
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| DurationError::NotADuration { text: text.into() })
+}
+
+/// Unit letters and their seconds, largest first.
+const UNITS: [(char, f64); 4] = [('d', 86_400.0), ('h', 3600.0), ('m', 60.0), ('s', 1.0)];
+
+/// `t` cut after each unit letter: `"1h30m"` -> `["1h", "30m"]`; text after the last unit is a part too.
+fn split_parts(t: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in t.char_indices() {
+        if UNITS.iter().any(|&(u, _)| u == c) {
+            parts.push(&t[start..i + c.len_utf8()]);
+            start = i + c.len_utf8();
+        }
+    }
+    if !t[start..].trim().is_empty() {
+        parts.push(&t[start..]);
+    }
+    parts
+}
+
+/// A duration of several parts: each a non-negative number and a unit, the units strictly from larger to
+/// smaller (`"30m1h"` and `"1h1h"` are refused: more likely a slip than a meaning).
+fn compound(text: &str, parts: &[&str]) -> Result<f64, DurationError> {
+    let bad = || DurationError::NotADuration { text: text.into() };
+    let (sign, first) = match parts[0].trim_start().strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, parts[0]),
+    };
+    let mut total = 0.0;
+    let mut last_rank = None;
+    for (k, part) in parts.iter().enumerate() {
+        let part = if k == 0 { first } else { part }.trim();
+        let unit = part.chars().last().ok_or_else(bad)?;
+        let rank = UNITS.iter().position(|&(u, _)| u == unit).ok_or_else(bad)?;
+        if last_rank.is_some_and(|r| rank <= r) {
+            return Err(bad());
+        }
+        last_rank = Some(rank);
+        let number = &part[..part.len() - unit.len_utf8()];
+        if number.trim().starts_with(['-', '+']) {
+            return Err(bad());
+        }
+        total += number_of(number, text)? * UNITS[rank].1;
+    }
+    checked_seconds(sign * total, &format!("\"{text}\""))
 }
 
 /// The longest duration supportsim accepts anywhere (about 31.7 years): beyond it simulated time loses the
@@ -86,7 +145,7 @@ impl<'de> Deserialize<'de> for DurationValue {
             type Value = DurationValue;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(
-                    "a duration such as \"20s\", \"5m\", \"1.5h\", \"2d\" or a number of seconds",
+                    "a duration such as \"20s\", \"5m\", \"1.5h\", \"1h30m\", \"2d\" or a number of seconds",
                 )
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
@@ -137,6 +196,29 @@ mod tests {
         assert!(parse_duration("31y").is_err());
         assert_eq!(parse_duration("1000000000s"), Ok(1e9));
         assert!(parse_duration("1000000001s").is_err());
+        // Not numbers at all: refused as such, not as "too long".
+        assert_eq!(
+            parse_duration("NaN"),
+            Err(DurationError::NotADuration { text: "NaN".into() })
+        );
+    }
+
+    #[test]
+    fn compound_durations() {
+        for (text, secs) in [
+            ("1h30m", 5400.0),
+            ("1h 30m", 5400.0),
+            ("1d2h", 93_600.0),
+            ("2m30s", 150.0),
+            ("1d 0h 0m 1s", 86_401.0),
+            ("-1h30m", -5400.0),
+            ("0.5h15m", 2700.0),
+        ] {
+            assert_eq!(parse_duration(text), Ok(secs), "{text}");
+        }
+        for bad in ["30m1h", "1h1h", "1h30", "1h-30m", "1hxm", "h30m"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

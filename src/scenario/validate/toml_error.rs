@@ -6,7 +6,7 @@ use crate::scenario::error::ScenarioError;
 pub(super) fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> ScenarioError {
     let mut message = e.message().trim_end().to_string();
     if message.starts_with("unknown field") {
-        message.push_str(": correct the key or remove it (docs/scenario.md lists every key)");
+        message = unknown_field_message(&message);
     } else if message.starts_with("missing field") {
         message.push_str(": add it (docs/scenario.md lists every key)");
     }
@@ -18,6 +18,70 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> Scena
         message = format!("{path}: {message}");
     }
     ScenarioError::at(origin, text, span.start, message)
+}
+
+/// The TOML reader's "unknown field `x`, expected one of `a`, `b`, ..." as a fix: the nearest valid key
+/// when one is close enough to be a misspelling ("did you mean `replications`?"), else the valid keys.
+fn unknown_field_message(message: &str) -> String {
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let Some((&unknown, valid)) = quoted.split_first() else {
+        return format!("{message}: correct the key or remove it (docs/scenario.md lists every key)");
+    };
+    match did_you_mean(unknown, valid) {
+        Some(best) => format!(
+            "unknown field `{unknown}`: did you mean `{best}`? (docs/scenario.md lists every key)"
+        ),
+        None if valid.is_empty() => format!(
+            "unknown field `{unknown}`: remove it (docs/scenario.md lists every key)"
+        ),
+        None => format!(
+            "unknown field `{unknown}`: correct the key or remove it; the keys here are {} (docs/scenario.md lists every key)",
+            valid
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The valid key nearest to `typed` by edit distance (case-insensitive; adjacent swaps count one), if it
+/// is within a third of the key's length (at least 1, at most 3 edits): a typo, not another key. Ties go to
+/// the first listed.
+pub(crate) fn did_you_mean<'a>(typed: &str, valid: &[&'a str]) -> Option<&'a str> {
+    let typed = typed.to_lowercase();
+    valid
+        .iter()
+        .map(|&k| (osa_distance(&typed, &k.to_lowercase()), k))
+        .filter(|&(d, k)| d <= (k.chars().count() / 3).clamp(1, 3))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+/// Optimal string alignment distance (Levenshtein plus transpositions of adjacent characters), over chars.
+fn osa_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
 }
 
 /// Byte offset of the last `=` in `line` that is not inside a quoted string.
@@ -107,7 +171,27 @@ fn key_path_at(text: &str, at: usize, with_key: bool) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::key_path_at;
+    use super::{did_you_mean, key_path_at, unknown_field_message};
+
+    #[test]
+    fn a_misspelt_key_gets_the_nearest_valid_one() {
+        let valid = ["name", "seed", "replications", "horizon", "warmup", "interval"];
+        assert_eq!(did_you_mean("replicatons", &valid), Some("replications"));
+        assert_eq!(did_you_mean("Replications", &valid), Some("replications"));
+        assert_eq!(did_you_mean("horizno", &valid), Some("horizon")); // adjacent swap: one edit
+        assert_eq!(did_you_mean("sede", &valid), Some("seed"));
+        // Far from every key: no guess.
+        assert_eq!(did_you_mean("colour", &valid), None);
+        let m = unknown_field_message(
+            "unknown field `replicatons`, expected one of `name`, `seed`, `replications`",
+        );
+        assert_eq!(
+            m,
+            "unknown field `replicatons`: did you mean `replications`? (docs/scenario.md lists every key)"
+        );
+        let m = unknown_field_message("unknown field `colour`, expected `name` or `seed`");
+        assert!(m.contains("the keys here are `name`, `seed`"), "{m}");
+    }
 
     #[test]
     fn key_paths_from_source_positions() {
