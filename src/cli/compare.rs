@@ -1,7 +1,7 @@
 //! `supportsim compare A.toml B.toml [C.toml ...]`: run the scenarios with common random numbers and report
 //! each KPI side by side with its paired difference to the first (src/report/compare.rs has the method).
 
-use super::{BadInput, Format, check_threads, output_dir};
+use super::{BadInput, Format, output_dir};
 use anyhow::Context;
 use std::path::PathBuf;
 use supportsim::experiment::Runner;
@@ -27,7 +27,7 @@ pub enum TimelinePeriod {
 }
 
 pub fn run(a: CompareArgs) -> anyhow::Result<()> {
-    check_threads(a.opts.threads)?;
+    let threads = super::threads_of(&a.opts)?;
     if let Some(r) = a.opts.replications
         && !(2..=1_000_000).contains(&r)
     {
@@ -99,7 +99,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         }
     };
     // One pool for every scenario.
-    let runner = Runner::new(a.opts.threads).context("cannot start the worker threads")?;
+    let runner = Runner::new(threads).context("cannot start the worker threads")?;
     let total: u64 = scenarios.iter().map(|s| u64::from(s.replications)).sum();
     let bar = super::progress_bar(total, a.opts.quiet);
     let mut samples = Vec::new();

@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod completions;
 mod erlang;
+mod merge;
 mod plan;
 mod run;
 mod sweep;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use supportsim::report::html::PageError;
 use supportsim::report::plot::{Chart, PlotError};
+use supportsim::experiment::shard::Shard;
 use supportsim::report::sheet::WorkbookError;
 
 #[derive(Parser)]
@@ -43,6 +45,9 @@ enum Command {
     /// Plan staffing: the fewest agents per interval and group that meet the targets (by simulation), the
     /// least-cost shifts covering them, and a check of that roster on fresh replications.
     Plan(plan::PlanArgs),
+    /// Put the parts of a sharded run (`--shard I/N`) together: writes exactly the outputs of the
+    /// unsharded command.
+    Merge(merge::MergeArgs),
     /// Print a shell completion script: `supportsim completions bash > ~/.local/share/bash-completion/completions/supportsim`.
     Completions(completions::CompletionsArgs),
 }
@@ -79,6 +84,61 @@ pub struct RunOptions {
     /// No progress bar and no timing line on standard error (warnings and errors still print).
     #[arg(long, short)]
     quiet: bool,
+    /// Run only shard I of N (0-based: 0/4 to 3/4) of the work items and write its part
+    /// (part-I-of-N.json in --out) for `supportsim merge`. Under a job array the shard comes from the
+    /// scheduler (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// How many shards there are, for schedulers that publish only the task's index (Kubernetes
+    /// JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX).
+    #[arg(long, value_name = "N")]
+    shards: Option<u32>,
+}
+
+/// The shard this process runs: `--shard I/N`, else the scheduler's environment (with `--shards` as
+/// the count where it publishes none), else none (the whole run).
+fn shard_of(opts: &RunOptions) -> Result<Option<Shard>, BadInput> {
+    if let Some(text) = &opts.shard {
+        if opts.shards.is_some() {
+            return Err(BadInput(
+                "--shard I/N already gives the count: leave out --shards".into(),
+            ));
+        }
+        return Shard::parse(text).map(Some).map_err(|e| BadInput(e.to_string()));
+    }
+    let shard = Shard::from_env(|k| std::env::var(k).ok(), opts.shards)
+        .map_err(|e| BadInput(e.to_string()))?;
+    if shard.is_none() && opts.shards.is_some() {
+        return Err(BadInput(
+            "--shards N needs the task's index from the scheduler (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID); outside one give --shard I/N".into(),
+        ));
+    }
+    Ok(shard)
+}
+
+/// Worker threads: `--threads`, else what the scheduler gave the task (SLURM_CPUS_PER_TASK), else one per
+/// core. More threads than cores do not help a simulation (each replication keeps one core busy) and
+/// thousands of them only cost, so a larger number is capped at the cores there are, with a note.
+fn threads_of(opts: &RunOptions) -> Result<Option<usize>, BadInput> {
+    check_threads(opts.threads)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let asked = match opts.threads {
+        Some(n) => Some(n),
+        None => std::env::var("SLURM_CPUS_PER_TASK")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0),
+    };
+    Ok(asked.map(|n| {
+        if n > cores {
+            if !opts.quiet {
+                eprintln!("note: {n} threads asked for, this machine has {cores} cores: using {cores}");
+            }
+            cores
+        } else {
+            n
+        }
+    }))
 }
 
 /// A progress bar on standard error, one step per replication: drawn only when stderr is a terminal
@@ -252,6 +312,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Erlang(a) => erlang::run(a),
         Command::Plan(a) => plan::run(a),
+        Command::Merge(a) => merge::run(a),
         Command::Completions(a) => completions::run(a, Cli::command()),
     };
     match result {

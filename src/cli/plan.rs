@@ -1,7 +1,7 @@
 //! `supportsim plan SCENARIO`: the fewest agents per interval and group that meet the targets, the least-cost
 //! shifts that cover them, and the check of that roster on fresh replications (docs/planning.md).
 
-use super::{BadInput, Format, check_threads, output_dir};
+use super::{BadInput, Format, output_dir};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use supportsim::experiment::Runner;
@@ -46,13 +46,13 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
     s.replications = p.check_replications;
     supportsim::experiment::check_size(&s)
         .map_err(|e| BadInput(format!("{}: {e}", a.scenario.display())))?;
-    check_threads(a.opts.threads)?;
+    let threads = super::threads_of(&a.opts)?;
     let requirement = match &a.requirement {
         Some(path) => Some(read_requirement(path, &s)?),
         None => None,
     };
     let out = output_dir(a.opts.out.clone(), &a.scenario, "plan-");
-    let runner = Runner::new(a.opts.threads).context("cannot start the worker threads")?;
+    let runner = Runner::new(threads).context("cannot start the worker threads")?;
     let started = std::time::Instant::now();
     let quiet = a.opts.quiet || !matches!(a.opts.format, Format::Table);
     let plan = plan(

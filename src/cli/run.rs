@@ -1,11 +1,16 @@
-//! `supportsim run SCENARIO`: simulate, print the KPI table (or JSON/CSV), write the output folder.
+//! `supportsim run SCENARIO`: simulate, print the KPI table (or JSON/CSV), write the output folder; with
+//! `--shard I/N`, simulate one shard's replications and write its part for `supportsim merge`.
 
-use super::{BadInput, Format, check_threads, output_dir};
+use super::{BadInput, Format, output_dir};
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use supportsim::experiment::Runner;
+use supportsim::experiment::shard::Shard;
+use supportsim::model::Compiled;
+use supportsim::report::part::{ItemTally, Part, PartInputs, PartScenario};
 use supportsim::report::{Report, csv, json, table};
 use supportsim::scenario::{Scenario, resolved};
+use supportsim::stats::ReplicationTally;
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -28,48 +33,20 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     }
     supportsim::experiment::check_size(&s)
         .map_err(|e| BadInput(format!("{}: {e}", a.scenario.display())))?;
-    check_threads(a.opts.threads)?;
+    let threads = super::threads_of(&a.opts)?;
+    let shard = super::shard_of(&a.opts)?;
     let out = output_dir(a.opts.out.clone(), &a.scenario, "");
+    let runner = Runner::new(threads).context("cannot start the worker threads")?;
+    if let Some(shard) = shard {
+        return run_shard(&a, &s, &runner, shard, &out);
+    }
 
     let started = std::time::Instant::now();
-    let runner = Runner::new(a.opts.threads).context("cannot start the worker threads")?;
     let bar = super::progress_bar(u64::from(s.replications), a.opts.quiet);
     let reps = runner.run_scenario_with(&s, &|| bar.inc(1));
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
-    let report = Report::build(&s, &reps);
-
-    // Render everything first, then write: a failure cannot leave some files new and others stale. (The
-    // charts are drawn while written, and report.html needs them: it is removed first and written last.)
-    let date = supportsim::report::html::generated_at();
-    let book = csv::run_workbook(&report, &date);
-    let summary = json::summary_json(&report);
-    let files = [
-        ("summary.json", summary.clone()),
-        ("intervals.csv", csv::intervals_csv(&report)),
-        ("groups.csv", csv::groups_csv(&report)),
-        ("scenario.toml", resolved::to_toml(&s)),
-    ];
-    let charts = super::write_results(
-        &out,
-        &files,
-        ("results.xlsx", book),
-        a.opts.no_plots,
-        |dir| supportsim::report::plot::run_charts(&report, dir),
-        |charts| supportsim::report::html::run_report(&report, charts, a.opts.no_plots, &date),
-    )?;
-    match a.opts.format {
-        Format::Table => {
-            print!("{}", table::render(&report));
-            println!(
-                "wrote {}/{{report.html, summary.json, intervals.csv, groups.csv, results.xlsx, scenario.toml{}}}",
-                out.display(),
-                if charts.is_empty() { "" } else { ", plots/" }
-            );
-        }
-        Format::Json => print!("{summary}"),
-        Format::Csv => print!("{}", csv::summary_csv(&report)),
-    }
+    let report = write_outputs(&s, &reps, &out, a.opts.format, a.opts.no_plots)?;
     if a.opts.quiet {
         return Ok(());
     }
@@ -81,4 +58,104 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         report.contacts_simulated as f64 / elapsed.max(1e-9) / 1e6
     );
     Ok(())
+}
+
+/// One shard of the replications: simulated and written as a part (nothing else), for `merge`.
+fn run_shard(
+    a: &RunArgs,
+    s: &Scenario,
+    runner: &Runner,
+    shard: Shard,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let range = shard.items(u64::from(s.replications));
+    let model = Compiled::new(s);
+    let bar = super::progress_bar(range.end - range.start, a.opts.quiet);
+    let tallies = runner
+        .run(
+            &model,
+            model.staffing(),
+            s.seed,
+            range.clone(),
+            &|| bar.inc(1),
+        )
+        .expect("a scenario's own staffing fits its model");
+    bar.finish_and_clear();
+    let inputs = PartInputs {
+        command: "run",
+        seed: s.seed,
+        replications: s.replications,
+        scenarios: vec![PartScenario {
+            file: a.scenario.display().to_string(),
+            resolved: resolved::to_toml(s),
+        }],
+        options: serde_json::json!({}),
+    };
+    let part = Part::new(
+        inputs,
+        shard,
+        range.clone(),
+        range
+            .clone()
+            .zip(tallies)
+            .map(|(item, tally)| ItemTally { item, tally })
+            .collect(),
+    );
+    let path = part.write(out).map_err(anyhow::Error::msg)?;
+    println!(
+        "wrote {} (shard {}/{}: replications {}..{} of {}); put the parts together with `supportsim merge {}/part-*.json --out DIR`",
+        path.display(),
+        shard.index,
+        shard.count,
+        range.start,
+        range.end,
+        s.replications,
+        out.display()
+    );
+    Ok(())
+}
+
+/// Builds the report of `reps` and writes `run`'s outputs into `out` (every file rendered first, then
+/// written), then prints the table, JSON or CSV. Shared with `merge`, so that a merged run writes exactly
+/// what the unsharded run writes.
+pub fn write_outputs(
+    s: &Scenario,
+    reps: &[ReplicationTally],
+    out: &Path,
+    format: Format,
+    no_plots: bool,
+) -> anyhow::Result<Report> {
+    let report = Report::build(s, reps);
+    // Render everything first, then write: a failure cannot leave some files new and others stale. (The
+    // charts are drawn while written, and report.html needs them: it is removed first and written last.)
+    let date = supportsim::report::html::generated_at();
+    let book = csv::run_workbook(&report, &date);
+    let summary = json::summary_json(&report);
+    let files = [
+        ("summary.json", summary.clone()),
+        ("intervals.csv", csv::intervals_csv(&report)),
+        ("groups.csv", csv::groups_csv(&report)),
+        ("scenario.toml", resolved::to_toml(s)),
+    ];
+    let charts = super::write_results(
+        out,
+        &files,
+        ("results.xlsx", book),
+        no_plots,
+        |dir| supportsim::report::plot::run_charts(&report, dir),
+        |charts| supportsim::report::html::run_report(&report, charts, no_plots, &date),
+    )?;
+    match format {
+        Format::Table => {
+            print!("{}", table::render(&report));
+            println!(
+                "wrote {}/{{report.html, summary.json, intervals.csv, groups.csv, results.xlsx, scenario.toml{}}}",
+                out.display(),
+                if charts.is_empty() { "" } else { ", plots/" }
+            );
+        }
+        Format::Json => print!("{summary}"),
+        Format::Csv => print!("{}", csv::summary_csv(&report)),
+    }
+    Ok(report)
 }

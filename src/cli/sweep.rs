@@ -1,7 +1,7 @@
 //! `supportsim sweep SCENARIO --set KEY=VALUES ...`: the scenario at every point of a grid of values, with
 //! common random numbers across points (src/experiment/sweep.rs), one CSV row per point.
 
-use super::{BadInput, Format, check_threads, output_dir};
+use super::{BadInput, Format, output_dir};
 use anyhow::Context;
 use std::path::PathBuf;
 use supportsim::experiment::sweep::{self, Axis};
@@ -25,7 +25,7 @@ pub struct SweepArgs {
 const MAX_POINTS: usize = 10_000;
 
 pub fn run(a: SweepArgs) -> anyhow::Result<()> {
-    check_threads(a.opts.threads)?;
+    let threads = super::threads_of(&a.opts)?;
     if let Some(r) = a.opts.replications
         && !(1..=1_000_000).contains(&r)
     {
@@ -63,9 +63,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let out = output_dir(a.opts.out.clone(), &a.scenario, "sweep-");
 
     let only: Vec<Scenario> = scenarios.iter().map(|(_, s)| s.clone()).collect();
-    let pool = a
-        .opts
-        .threads
+    let pool = threads
         .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build())
         .transpose()
         .context("cannot start the worker threads")?;

@@ -4,6 +4,7 @@
 //! Replication results come back in replication order whatever the thread count, so every report built
 //! from them is bit-identical on 1 thread or many.
 
+pub mod shard;
 pub mod sweep;
 
 use crate::model::{Compiled, simulate_compiled};

@@ -9,6 +9,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod kpi;
+pub mod part;
 pub mod plan;
 pub mod plot;
 pub mod sheet;

@@ -146,6 +146,16 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     const MAX_ROWS: usize = 1_048_575;
     const MAX_NAME: usize = 31;
     let mut book = Workbook::new();
+    // The creation time inside the file: SOURCE_DATE_EPOCH when set (the reproducible-builds convention, as
+    // report.html's date), so that equal results give equal files (a merged sharded run is compared byte
+    // for byte with the unsharded one); the current time otherwise, as Excel does.
+    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        && let Ok(when) = rust_xlsxwriter::ExcelDateTime::from_timestamp(secs)
+    {
+        book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&when));
+    }
     let bold = Format::new().set_bold();
     let format = |unit: Unit| match unit {
         // Two decimals: contacts per case and their differences live in the second decimal.
