@@ -212,3 +212,46 @@ fn parts_that_do_not_make_one_run_are_refused_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("0 <= INDEX < COUNT"));
 }
+
+#[test]
+fn a_sharded_comparison_with_its_timeline_merges_exactly() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let base = example("new-hires.toml");
+    // The file's own variant: a cohort that does not learn.
+    let text = std::fs::read_to_string(&base).expect("read");
+    let variant = work.path().join("no-learning.toml");
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("learning"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&variant, text).expect("write");
+    let args = ["--replications", "4", "--no-plots", "--timeline", "day"];
+    let compare = |out: &Path, shard: Option<String>| {
+        let mut c = bin();
+        c.args(["compare", utf8(&variant), utf8(&base), "--out", utf8(out)])
+            .args(args);
+        if let Some(s) = shard {
+            c.args(["--shard", &s]);
+        }
+        ok(&mut c)
+    };
+    let whole = work.path().join("whole");
+    let table = compare(&whole, None);
+    assert!(whole.join("timeline.csv").is_file());
+    let mut merge = bin();
+    merge.arg("merge");
+    // 8 items (2 scenarios x 4 replications) in 3 shards: the middle one spans both scenarios.
+    for i in 0..3 {
+        let dir = work.path().join(format!("s{i}"));
+        compare(&dir, Some(format!("{i}/3")));
+        merge.arg(dir.join(format!("part-{i:04}-of-0003.json")));
+    }
+    let out = work.path().join("merged");
+    let merged_table = ok(merge.args(["--out", utf8(&out), "--no-plots"]));
+    assert_eq!(
+        merged_table.replace(utf8(&out), "OUT"),
+        table.replace(utf8(&whole), "OUT")
+    );
+    assert!(files(&whole) == files(&out), "the merged comparison differs");
+}

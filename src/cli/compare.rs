@@ -3,7 +3,12 @@
 
 use super::{BadInput, Format, output_dir};
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use supportsim::experiment::shard::{Shard, replications_in};
+use supportsim::model::Compiled;
+use supportsim::report::part::{ItemTally, Part, PartInputs, PartScenario};
+use supportsim::scenario::resolved;
+use supportsim::stats::ReplicationTally;
 use supportsim::experiment::Runner;
 use supportsim::report::compare::{self, Comparison, KpiSamples, Period, Timeline, TimelineError};
 use supportsim::scenario::Scenario;
@@ -77,10 +82,42 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         TimelinePeriod::Day => Period::Day,
         TimelinePeriod::Week => Period::Week,
     };
-    // A timeline needs every scenario cut into the same whole periods.
+    let per = timeline_intervals(&scenarios, period, &note);
+    // Name each scenario by its file: two files may share a scenario name.
+    let names: Vec<String> = a.scenarios.iter().map(|p| p.display().to_string()).collect();
+    // One pool for every scenario.
+    let runner = Runner::new(threads).context("cannot start the worker threads")?;
+    if let Some(shard) = super::shard_of(&a.opts)? {
+        return run_shard(&a, &scenarios, &names, &runner, shard, &out);
+    }
+    let total: u64 = scenarios.iter().map(|s| u64::from(s.replications)).sum();
+    let bar = super::progress_bar(total, a.opts.quiet);
+    let tallies: Vec<Vec<ReplicationTally>> = scenarios
+        .iter()
+        .map(|s| runner.run_scenario_with(s, &|| bar.inc(1)))
+        .collect();
+    bar.finish_and_clear();
+    write_outputs(
+        &scenarios,
+        &names,
+        &tallies,
+        (period, per),
+        &out,
+        a.opts.format,
+        a.opts.no_plots,
+    )
+}
+
+/// Intervals per timeline period when every scenario cuts into the same whole periods (else `None`, with
+/// a note saying why).
+pub fn timeline_intervals(
+    scenarios: &[Scenario],
+    period: Period,
+    note: &dyn Fn(String),
+) -> Option<usize> {
     let per: Result<Vec<usize>, TimelineError> =
         scenarios.iter().map(|s| period.intervals_in(s)).collect();
-    let per = match per {
+    match per {
         Ok(v)
             if v.windows(2).all(|w| w[0] == w[1])
                 && scenarios
@@ -97,20 +134,99 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
             note(why.to_string());
             None
         }
+    }
+}
+
+/// The timeline period as a part records it.
+pub fn period_name(period: Period) -> &'static str {
+    match period {
+        Period::Day => "day",
+        Period::Week => "week",
+    }
+}
+
+/// One shard of the (scenario, replication) items: simulated and written as a part, for `merge`.
+fn run_shard(
+    a: &CompareArgs,
+    scenarios: &[Scenario],
+    names: &[String],
+    runner: &Runner,
+    shard: Shard,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let per = u64::from(scenarios[0].replications);
+    let inputs = PartInputs {
+        command: "compare",
+        seed: scenarios[0].seed,
+        replications: scenarios[0].replications,
+        scenarios: scenarios
+            .iter()
+            .zip(names)
+            .map(|(s, name)| PartScenario {
+                file: name.clone(),
+                resolved: resolved::to_toml(s),
+            })
+            .collect(),
+        options: serde_json::json!({ "timeline": period_name(match a.timeline {
+            TimelinePeriod::Day => Period::Day,
+            TimelinePeriod::Week => Period::Week,
+        }) }),
     };
-    // One pool for every scenario.
-    let runner = Runner::new(threads).context("cannot start the worker threads")?;
-    let total: u64 = scenarios.iter().map(|s| u64::from(s.replications)).sum();
-    let bar = super::progress_bar(total, a.opts.quiet);
-    let mut samples = Vec::new();
-    for s in &scenarios {
-        let reps = runner.run_scenario_with(s, &|| bar.inc(1));
-        samples.push(KpiSamples::with_timeline(s, &reps, per));
+    let range = shard.items(inputs.items());
+    let bar = super::progress_bar(range.end - range.start, a.opts.quiet);
+    let mut tallies = Vec::new();
+    for (k, s) in scenarios.iter().enumerate() {
+        let reps = replications_in(&range, k as u64, per);
+        if reps.is_empty() {
+            continue;
+        }
+        let model = Compiled::new(s);
+        let first = k as u64 * per + reps.start;
+        let got = runner
+            .run(&model, model.staffing(), s.seed, reps, &|| bar.inc(1))
+            .expect("a scenario's own staffing fits its model");
+        tallies.extend(
+            got.into_iter()
+                .enumerate()
+                .map(|(j, tally)| ItemTally {
+                    item: first + j as u64,
+                    tally,
+                }),
+        );
     }
     bar.finish_and_clear();
-    // Name each scenario by its file: two files may share a scenario name.
-    for (sample, path) in samples.iter_mut().zip(&a.scenarios) {
-        sample.scenario = path.display().to_string();
+    let part = Part::new(inputs, shard, range.clone(), tallies);
+    let path = part.write(out).map_err(anyhow::Error::msg)?;
+    println!(
+        "wrote {} (shard {}/{}: items {}..{} of {} scenario-replications); put the parts together with `supportsim merge {}/part-*.json --out DIR`",
+        path.display(),
+        shard.index,
+        shard.count,
+        range.start,
+        range.end,
+        per * scenarios.len() as u64,
+        out.display()
+    );
+    Ok(())
+}
+
+/// The comparison of `tallies` (per scenario, in replication order) written into `out` and printed: shared
+/// with `merge`, so that a merged comparison writes exactly what the unsharded one writes.
+pub fn write_outputs(
+    scenarios: &[Scenario],
+    names: &[String],
+    tallies: &[Vec<ReplicationTally>],
+    (period, per): (Period, Option<usize>),
+    out: &Path,
+    format: Format,
+    no_plots: bool,
+) -> anyhow::Result<()> {
+    let (seed, replications) = (scenarios[0].seed, scenarios[0].replications);
+    let mut samples = Vec::new();
+    for ((s, reps), name) in scenarios.iter().zip(tallies).zip(names) {
+        let mut sample = KpiSamples::with_timeline(s, reps, per);
+        sample.scenario = name.clone();
+        samples.push(sample);
     }
     let comparison = Comparison::new(&samples, seed, replications);
 
@@ -128,14 +244,12 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     let date = supportsim::report::html::generated_at();
     let book = compare::comparison_workbook(&comparison, timeline.as_ref());
     let charts = super::write_results(
-        &out,
+        out,
         &files,
         ("comparison.xlsx", book),
-        a.opts.no_plots,
+        no_plots,
         |dir| supportsim::report::plot::compare_charts(&comparison, timeline.as_ref(), dir),
-        |charts| {
-            supportsim::report::html::compare_report(&comparison, charts, a.opts.no_plots, &date)
-        },
+        |charts| supportsim::report::html::compare_report(&comparison, charts, no_plots, &date),
     )?;
     if per.is_none() {
         // A timeline from an earlier comparison in this folder would not belong to this one.
@@ -150,7 +264,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
             }
         }
     }
-    match a.opts.format {
+    match format {
         Format::Table => {
             print!("{}", compare::render(&comparison));
             let mut names: Vec<&str> = vec!["report.html"];

@@ -3,6 +3,7 @@
 
 use super::{BadInput, Format};
 use std::path::PathBuf;
+use supportsim::report::compare::Period;
 use supportsim::report::part::{self, Part, PartError};
 use supportsim::scenario::Scenario;
 
@@ -60,9 +61,31 @@ pub fn run(a: MergeArgs) -> anyhow::Result<()> {
                 a.no_plots,
             )?;
         }
+        "compare" => {
+            let period = match merged.options.get("timeline").and_then(|t| t.as_str()) {
+                Some("week") => Period::Week,
+                _ => Period::Day,
+            };
+            let note = |text: String| {
+                if !a.quiet {
+                    eprintln!("note: {text}");
+                }
+            };
+            let per = super::compare::timeline_intervals(&scenarios, period, &note);
+            let names: Vec<String> = merged.scenarios.iter().map(|s| s.file.clone()).collect();
+            super::compare::write_outputs(
+                &scenarios,
+                &names,
+                &merged.tallies,
+                (period, per),
+                &a.out,
+                a.format,
+                a.no_plots,
+            )?;
+        }
         other => {
             return Err(BadInput(format!(
-                "parts of `{other}` cannot be merged by this supportsim (it merges run parts)"
+                "parts of `{other}` cannot be merged by this supportsim (it merges run and compare parts)"
             ))
             .into());
         }
