@@ -255,3 +255,40 @@ fn a_sharded_comparison_with_its_timeline_merges_exactly() {
     );
     assert!(files(&whole) == files(&out), "the merged comparison differs");
 }
+
+#[test]
+fn a_sharded_sweep_merges_into_the_unsharded_sweep_files() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let scenario = example("erlang-a.toml");
+    let args = [
+        "--set",
+        "groups.agents.size=9..11:1",
+        "--set",
+        "channels.phone.patience.mean=5m,10m",
+        "--replications",
+        "3",
+    ];
+    let whole = work.path().join("whole");
+    ok(bin()
+        .args(["sweep", utf8(&scenario), "--out", utf8(&whole)])
+        .args(args));
+    assert!(whole.join("sweep.csv").is_file() && whole.join("plots").is_dir());
+    for shards in [4u32, 40] {
+        let mut merge = bin();
+        merge.arg("merge");
+        for i in 0..shards {
+            let dir = work.path().join(format!("n{shards}s{i}"));
+            ok(bin()
+                .args(["sweep", utf8(&scenario), "--out", utf8(&dir)])
+                .args(args)
+                .args(["--shard", &format!("{i}/{shards}")]));
+            merge.arg(dir.join(format!("part-{i:04}-of-{shards:04}.json")));
+        }
+        let out = work.path().join(format!("merged{shards}"));
+        ok(merge.args(["--out", utf8(&out)]));
+        assert!(
+            files(&whole) == files(&out),
+            "{shards} shards: the merged sweep differs"
+        );
+    }
+}

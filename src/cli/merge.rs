@@ -83,22 +83,74 @@ pub fn run(a: MergeArgs) -> anyhow::Result<()> {
                 a.no_plots,
             )?;
         }
+        "sweep" => {
+            let keys: Vec<String> = merged
+                .options
+                .get("keys")
+                .and_then(|k| serde_json::from_value(k.clone()).ok())
+                .unwrap_or_default();
+            let values: Vec<Vec<String>> = merged
+                .options
+                .get("values")
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .unwrap_or_default();
+            if values.len() != scenarios.len() {
+                return Err(BadInput(format!(
+                    "{}: the parts' sweep values do not match their points",
+                    a.parts[0].display()
+                ))
+                .into());
+            }
+            let mut points = Vec::new();
+            for (texts, s) in values.iter().zip(scenarios) {
+                let mut v = Vec::new();
+                for text in texts {
+                    v.push(toml_value(text).ok_or_else(|| {
+                        BadInput(format!(
+                            "{}: the swept value {text} does not read back",
+                            a.parts[0].display()
+                        ))
+                    })?);
+                }
+                points.push((v, s));
+            }
+            super::sweep::write_outputs(
+                keys,
+                points,
+                &merged.tallies,
+                &a.out,
+                a.format,
+                a.no_plots,
+            )?;
+            return done(&a, &merged);
+        }
         other => {
             return Err(BadInput(format!(
-                "parts of `{other}` cannot be merged by this supportsim (it merges run and compare parts)"
+                "parts of `{other}` cannot be merged by this supportsim (it merges run, compare and sweep parts)"
             ))
             .into());
         }
     }
+    done(&a, &merged)
+}
+
+/// The closing line on standard error.
+fn done(a: &MergeArgs, merged: &part::Merged) -> anyhow::Result<()> {
     if !a.quiet {
         eprintln!(
             "merged {} replications of {} scenario(s) from {} part(s)",
             merged.fingerprint.replications,
-            scenarios.len(),
+            merged.scenarios.len(),
             a.parts.len()
         );
     }
     Ok(())
+}
+
+/// A TOML value from its text (as `toml::Value::to_string` wrote it).
+fn toml_value(text: &str) -> Option<toml::Value> {
+    let table: toml::Table = format!("v = {text}").parse().ok()?;
+    table.get("v").cloned()
 }
 
 /// A part that cannot be used is bad input (exit code 2), named with its file.

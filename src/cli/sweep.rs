@@ -3,7 +3,11 @@
 
 use super::{BadInput, Format, output_dir};
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use supportsim::experiment::shard::Shard;
+use supportsim::report::part::{ItemTally, Part, PartInputs, PartScenario};
+use supportsim::scenario::resolved;
+use supportsim::stats::ReplicationTally;
 use supportsim::experiment::sweep::{self, Axis};
 use supportsim::report::Report;
 use supportsim::report::sweep::{Sweep, render, sweep_csv, sweep_json};
@@ -67,6 +71,14 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build())
         .transpose()
         .context("cannot start the worker threads")?;
+    let keys: Vec<String> = axes.iter().map(|x| x.key.clone()).collect();
+    if let Some(shard) = super::shard_of(&a.opts)? {
+        let run = || run_shard(&a, &keys, &scenarios, shard, &out);
+        return match &pool {
+            None => run(),
+            Some(pool) => pool.install(run),
+        };
+    }
     // A progress bar on a terminal (hidden otherwise), one step per replication.
     let bar = super::progress_bar(sweep::replications(&only), a.opts.quiet);
     let done = || bar.inc(1);
@@ -75,11 +87,93 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         Some(pool) => pool.install(|| sweep::run(&only, &done)),
     };
     bar.finish_and_clear();
+    write_outputs(
+        keys,
+        scenarios,
+        &tallies,
+        &out,
+        a.opts.format,
+        a.opts.no_plots,
+    )
+}
+
+/// One shard of the (point, replication) items: simulated and written as a part, for `merge`. Every point
+/// must run the same number of replications (a sweep of `replications` itself is not sharded).
+fn run_shard(
+    a: &SweepArgs,
+    keys: &[String],
+    scenarios: &[(Vec<toml::Value>, Scenario)],
+    shard: Shard,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let replications = scenarios[0].1.replications;
+    if scenarios.iter().any(|(_, s)| s.replications != replications) {
+        return Err(BadInput(
+            "--shard: the points run different numbers of replications (replications is swept); shard a sweep whose points all run the same number".into(),
+        )
+        .into());
+    }
+    let origin = a.scenario.display().to_string();
+    let inputs = PartInputs {
+        command: "sweep",
+        seed: scenarios[0].1.seed,
+        replications,
+        scenarios: scenarios
+            .iter()
+            .map(|(_, s)| PartScenario {
+                file: origin.clone(),
+                resolved: resolved::to_toml(s),
+            })
+            .collect(),
+        // The swept values as TOML text: they read back exactly as the sweep spelt them.
+        options: serde_json::json!({
+            "keys": keys,
+            "values": scenarios
+                .iter()
+                .map(|(v, _)| v.iter().map(|x| x.to_string()).collect::<Vec<_>>())
+                .collect::<Vec<_>>(),
+        }),
+    };
+    let range = shard.items(inputs.items());
+    let only: Vec<Scenario> = scenarios.iter().map(|(_, s)| s.clone()).collect();
+    let bar = super::progress_bar(range.end - range.start, a.opts.quiet);
+    let items = sweep::run_items(&only, range.clone(), &|| bar.inc(1));
+    bar.finish_and_clear();
+    let tallies = range
+        .clone()
+        .zip(items)
+        .map(|(item, (_, tally))| ItemTally { item, tally })
+        .collect();
+    let part = Part::new(inputs, shard, range.clone(), tallies);
+    let path = part.write(out).map_err(anyhow::Error::msg)?;
+    println!(
+        "wrote {} (shard {}/{}: items {}..{} of {} point-replications); put the parts together with `supportsim merge {}/part-*.json --out DIR`",
+        path.display(),
+        shard.index,
+        shard.count,
+        range.start,
+        range.end,
+        scenarios.len() as u64 * u64::from(replications),
+        out.display()
+    );
+    Ok(())
+}
+
+/// The sweep's outputs from its points and their tallies, written into `out` and printed: shared with
+/// `merge`, so that a merged sweep writes exactly what the unsharded one writes.
+pub fn write_outputs(
+    keys: Vec<String>,
+    scenarios: Vec<(Vec<toml::Value>, Scenario)>,
+    tallies: &[Vec<ReplicationTally>],
+    out: &Path,
+    format: Format,
+    no_plots: bool,
+) -> anyhow::Result<()> {
     let result = Sweep {
-        keys: axes.iter().map(|x| x.key.clone()).collect(),
+        keys,
         points: scenarios
             .into_iter()
-            .zip(&tallies)
+            .zip(tallies)
             .map(|((values, s), reps)| (values, Report::build(&s, reps)))
             .collect(),
     };
@@ -89,14 +183,14 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let book = supportsim::report::sweep::sweep_workbook(&result);
     let files = [("sweep.csv", csv.clone()), ("sweep.json", json.clone())];
     let charts = super::write_results(
-        &out,
+        out,
         &files,
         ("sweep.xlsx", book),
-        a.opts.no_plots,
+        no_plots,
         |dir| supportsim::report::plot::sweep_charts(&result, dir),
-        |charts| supportsim::report::html::sweep_report(&result, charts, a.opts.no_plots, &date),
+        |charts| supportsim::report::html::sweep_report(&result, charts, no_plots, &date),
     )?;
-    match a.opts.format {
+    match format {
         Format::Table => {
             print!("{}", render(&result));
             println!(

@@ -284,26 +284,50 @@ pub fn replications(points: &[Scenario]) -> u64 {
 /// order, whatever the thread count). `done` is called (from the worker threads) after each replication,
 /// [`replications`] times in all, so the caller can show progress.
 pub fn run(points: &[Scenario], done: &(dyn Fn() + Sync)) -> Vec<Vec<ReplicationTally>> {
+    let items = run_items(points, 0..replications(points), done);
+    let mut out: Vec<Vec<ReplicationTally>> = points.iter().map(|_| Vec::new()).collect();
+    for ((p, _), t) in items {
+        out[p].push(t);
+    }
+    out
+}
+
+/// The work items `range` of the sweep (item `i` is the `i`-th (point, replication) pair, points in order,
+/// each point's replications in order), with their tallies: the part of a shard (experiment::shard).
+pub fn run_items(
+    points: &[Scenario],
+    range: std::ops::Range<u64>,
+    done: &(dyn Fn() + Sync),
+) -> Vec<((usize, u64), ReplicationTally)> {
     let tasks: Vec<(usize, u64)> = points
         .iter()
         .enumerate()
         .flat_map(|(p, s)| (0..u64::from(s.replications)).map(move |r| (p, r)))
+        .skip(range.start as usize)
+        .take((range.end - range.start) as usize)
         .collect();
-    // Each point is compiled once, not once per replication.
-    let models: Vec<Compiled> = points.par_iter().map(Compiled::new).collect();
+    // Each point is compiled once (and only the points the range touches), not once per replication.
+    let mut needed: Vec<usize> = tasks.iter().map(|&(p, _)| p).collect();
+    needed.dedup();
+    let mut models: Vec<Option<Compiled>> = points.iter().map(|_| None).collect();
+    let compiled: Vec<(usize, Compiled)> = needed
+        .par_iter()
+        .map(|&p| (p, Compiled::new(&points[p])))
+        .collect();
+    for (p, m) in compiled {
+        models[p] = Some(m);
+    }
+    let model = |p: usize| models[p].as_ref().expect("compiled above");
     let tallies: Vec<ReplicationTally> = tasks
         .par_iter()
         .map(|&(p, r)| {
-            let t = simulate_compiled(&models[p], models[p].staffing(), points[p].seed, r);
+            let m = model(p);
+            let t = simulate_compiled(m, m.staffing(), points[p].seed, r);
             done();
             t
         })
         .collect();
-    let mut out: Vec<Vec<ReplicationTally>> = points.iter().map(|_| Vec::new()).collect();
-    for ((p, _), t) in tasks.iter().zip(tallies) {
-        out[*p].push(t);
-    }
-    out
+    tasks.into_iter().zip(tallies).collect()
 }
 
 #[cfg(test)]
