@@ -370,7 +370,7 @@ fn plan_writes_a_report_with_the_roster_and_its_charts() {
 #[test]
 fn unknown_key() {
     let err = rejected(&BASE.replace("size = 10", "sze = 10"));
-    assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`, expected one of `name`, `size`, `shifts`, `shrinkage`, `friendliness`, `cost_per_hour`, `joins_on_day`, `learning`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
+    assert!(err.starts_with("error: bad.toml:18:1: groups[0]: unknown field `sze`, expected one of `name`, `size`, `shifts`, `shrinkage`, `absence`, `friendliness`, `cost_per_hour`, `joins_on_day`, `learning`, `skills`: correct the key or remove it (docs/scenario.md lists every key)"), "{err}");
     assert!(err.contains("18 | sze = 10"), "{err}");
 }
 
