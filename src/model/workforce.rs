@@ -129,7 +129,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn draws_depend_on_the_key_only_and_match_the_shrinkage() {
+    fn draws_depend_on_the_key_only_and_match_the_absence() {
         let a = Absence::new(7, 2, 11, 0.3);
         // Pure: the same key gives the same answer in any order.
         let first: Vec<bool> = (0..50).map(|s| a.seat_present(3, s)).collect();
@@ -150,6 +150,37 @@ mod tests {
         assert_ne!(
             first,
             (0..50).map(|s| b.seat_present(3, s)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn shrinkage_rounds_the_share_at_random_and_keeps_its_mean() {
+        let s = Shrinkage::new(7, 2, 11, 0.25);
+        // 10 agents at 25%: 2 or 3 off, never anything else, 2.5 on average. Over 20,000 intervals the
+        // mean's standard deviation is 0.5 / sqrt(20,000) = 0.0035: 4.5 of them is 0.016.
+        let n = 20_000;
+        let offs: Vec<u32> = (0..n).map(|i| s.off(i - 500, 10)).collect();
+        assert!(offs.iter().all(|&k| k == 2 || k == 3));
+        let mean = offs.iter().map(|&k| f64::from(k)).sum::<f64>() / n as f64;
+        assert!((mean - 2.5).abs() < 0.016, "{mean}");
+        // A whole share is exact; none draws nothing; never more than the agents there.
+        assert!((0..100).all(|i| Shrinkage::new(7, 2, 11, 0.3).off(i, 20) == 6));
+        assert!((0..100).all(|i| Shrinkage::new(7, 2, 11, 0.0).off(i, 20) == 0));
+        assert!((0..100).all(|i| s.off(i, 0) == 0 && s.off(i, 1) <= 1));
+        // Pure and monotone: the same interval gives the same count, one agent more adds at most one off
+        // (so never fewer on the phones).
+        for i in 0..200 {
+            assert_eq!(s.off(i, 17), s.off(i, 17));
+            for m in 0..40 {
+                let (a, b) = (s.off(i, m), s.off(i, m + 1));
+                assert!(b == a || b == a + 1, "interval {i}: {m} -> {a}, {} -> {b}", m + 1);
+            }
+        }
+        // Other replications and groups draw differently.
+        let other = Shrinkage::new(7, 3, 11, 0.25);
+        assert_ne!(
+            offs[..64],
+            (0..64).map(|i| other.off(i - 500, 10)).collect::<Vec<_>>()[..]
         );
     }
 
