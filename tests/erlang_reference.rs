@@ -70,7 +70,8 @@ fn a_missing_shared_folder_is_named() {
     let err = common::load_reference(&missing, true).expect_err("missing in CI fails");
     let file = missing.join("reference").join("queueing_cases.json");
     assert!(
-        err.starts_with(&format!("{} not found", file.display())) && err.contains("SUPPORTSIM_SHARED="),
+        err.starts_with(&format!("{} not found", file.display()))
+            && err.contains("SUPPORTSIM_SHARED="),
         "{err}"
     );
     assert_eq!(common::load_reference(&missing, false), Ok(None));

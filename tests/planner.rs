@@ -127,7 +127,10 @@ fn shrinkage_raises_paid_head_count_and_an_occupancy_cap_binds() {
         let start = supportsim::planner::requirement::erlang_start(&s, &p).expect("start");
         let want = (f64::from(n) / on_phones - 1e-9).ceil() as u32;
         assert!(want > paid || on_phones == 0.9);
-        assert!(start[0].iter().all(|&x| x == want), "{keys}: {start:?} vs {want}");
+        assert!(
+            start[0].iter().all(|&x| x == want),
+            "{keys}: {start:?} vs {want}"
+        );
     }
 
     // An occupancy cap of 60% needs ceil(10 / 0.6) = 17 agents, more than the 14 the service level needs.

@@ -103,7 +103,10 @@ fn positions_for_the_shrinkage_hold_in_simulation() {
     );
     let g = &shrunk.groups["agents"];
     let on_phones = mean(&g.staffed_hours) / (7.0 * 24.0);
-    assert!((on_phones - 14.0).abs() < 0.05, "{on_phones} agents staffed");
+    assert!(
+        (on_phones - 14.0).abs() < 0.05,
+        "{on_phones} agents staffed"
+    );
     // Whole-day absence at the same rate: 20 seats keep 14 on average, but some days far fewer.
     let absent = run(&line(&format!("size = {seats}\nabsence = 0.3")));
     let asl = &absent.channels["phone"].contacts.service_level;

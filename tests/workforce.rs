@@ -101,7 +101,10 @@ fn absence_removes_its_share_of_scheduled_time() {
 fn the_resolved_scenario_reproduces_shift_runs() {
     let s = scenario(&WEEK.replace("SHRINKAGE", "absence = 0.1\nshrinkage = 0.2"));
     let text = supportsim::scenario::resolved::to_toml(&s);
-    assert!(text.contains("absence = 0.1\n") && text.contains("shrinkage = 0.2\n"), "{text}");
+    assert!(
+        text.contains("absence = 0.1\n") && text.contains("shrinkage = 0.2\n"),
+        "{text}"
+    );
     let again =
         Scenario::from_toml(&text, "resolved.toml", None).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(s.groups[0].shifts, again.groups[0].shifts);

@@ -173,7 +173,11 @@ mod tests {
             assert_eq!(s.off(i, 17), s.off(i, 17));
             for m in 0..40 {
                 let (a, b) = (s.off(i, m), s.off(i, m + 1));
-                assert!(b == a || b == a + 1, "interval {i}: {m} -> {a}, {} -> {b}", m + 1);
+                assert!(
+                    b == a || b == a + 1,
+                    "interval {i}: {m} -> {a}, {} -> {b}",
+                    m + 1
+                );
             }
         }
         // Other replications and groups draw differently.
