@@ -23,7 +23,7 @@ pub enum Purpose {
     Patience = 3,
     /// Which priority class an arrival belongs to.
     Class = 4,
-    /// Which scheduled agents are absent (shrinkage), keyed by group name.
+    /// Which scheduled agents are absent for the whole day, keyed by group name.
     Absence = 5,
     /// Callback acceptance, reach and handle time.
     Callback = 6,
@@ -35,6 +35,8 @@ pub enum Purpose {
     Forecast = 9,
     /// A customer's journey: resolution, accuracy, giving up, repeat delay and channel, retries.
     Journey = 10,
+    /// How many present agents are off the phones in an interval (shrinkage), keyed by group name.
+    Shrinkage = 11,
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective mix with full avalanche.

@@ -683,19 +683,21 @@ fn erlang_shrinkage_and_occupancy_cap() {
     let json = |args: &str| -> serde_json::Value {
         serde_json::from_str(&erlang(&format!("{args} --format json"))).expect("json")
     };
-    let c08 = common::reference_cases()
-        .into_iter()
-        .find(|c| c["id"] == "C08")
-        .expect("reference case C08");
     let example = "erlang c --per-hour 200 --aht 3m --target 0.8 --within 20s";
     let v = json(&format!("{example} --shrinkage 0.3"));
     assert_eq!(v["agents"], 14);
     assert_eq!(v["positions"], 20);
     assert_eq!(v["shrinkage"], 0.3);
-    assert_eq!(c08["inputs"]["agents"], 14);
-    let sl = v["service_level"].as_f64().expect("number");
-    let reference = common::f(&c08["outputs"], "sl_20");
-    assert!((sl / reference - 1.0).abs() < 1e-9, "{sl} vs {reference}");
+    if let Some(cases) = common::reference_cases() {
+        let c08 = cases
+            .into_iter()
+            .find(|c| c["id"] == "C08")
+            .expect("reference case C08");
+        assert_eq!(c08["inputs"]["agents"], 14);
+        let sl = v["service_level"].as_f64().expect("number");
+        let reference = common::f(&c08["outputs"], "sl_20");
+        assert!((sl / reference - 1.0).abs() < 1e-9, "{sl} vs {reference}");
+    }
     // without the new options, no new fields
     let plain = json(example);
     assert!(plain.get("positions").is_none() && plain.get("shrinkage").is_none());

@@ -9,7 +9,10 @@ use supportsim::staffing::QueueModel;
 fn calculators_match_every_reference_case() {
     let mut compared = 0;
     let mut cases = 0;
-    for case in reference_cases() {
+    let Some(reference) = reference_cases() else {
+        return;
+    };
+    for case in reference {
         let model = case["model"].as_str().expect("model");
         let kind = match model {
             "erlang_b" => 'b',
@@ -57,4 +60,25 @@ fn calculators_match_every_reference_case() {
         cases >= 15 && compared > 200,
         "only {cases} cases / {compared} values compared"
     );
+}
+
+/// Without ../shared the tests say what is missing and how to provide it: in CI they fail with it, outside
+/// CI they skip with it on stderr; a present folder gives its cases.
+#[test]
+fn a_missing_shared_folder_is_named() {
+    let missing = std::env::temp_dir().join("supportsim-no-shared-here");
+    let err = common::load_reference(&missing, true).expect_err("missing in CI fails");
+    let file = missing.join("reference").join("queueing_cases.json");
+    assert!(
+        err.starts_with(&format!("{} not found", file.display()))
+            && err.contains("SUPPORTSIM_SHARED="),
+        "{err}"
+    );
+    assert_eq!(common::load_reference(&missing, false), Ok(None));
+    if common::shared_dir().join("reference").is_dir() {
+        let cases = common::load_reference(&common::shared_dir(), true)
+            .expect("readable")
+            .expect("present");
+        assert!(cases.len() >= 15);
+    }
 }

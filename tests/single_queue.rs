@@ -100,12 +100,13 @@ fn anything_beyond_the_model_runs_on_the_general_engine() {
     let s = common::scenario(&base);
     let model = Compiled::new(&s);
     assert!(on_single_queue_kernel(&model, model.staffing()));
-    // A plan that changes head-count, shrinkage, a second class, an announcement: the general engine.
+    // A plan that changes head-count, shrinkage, absence, a second class, an announcement: the general engine.
     let mut plan = model.staffing().clone();
     plan.set_size(0, 3, 12).expect("valid edit");
     assert!(!on_single_queue_kernel(&model, &plan));
     for (from, to) in [
         ("size = 10", "size = 10\nshrinkage = 0.1"),
+        ("size = 10", "size = 10\nabsence = 0.1"),
         (
             "kind = \"voice\"",
             "kind = \"voice\"\nclasses = [{ name = \"vip\", share = 0.2, priority = 1 }, { name = \"rest\", share = 0.8 }]",

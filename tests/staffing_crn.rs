@@ -1,5 +1,6 @@
 //! Common random numbers survive staffing changes: two scenarios that differ only in one day's head-count
-//! give bit-identical results on every earlier day, with shrinkage and shifts on (issue 10, item 3).
+//! give bit-identical results on every earlier day, with whole-day absence, per-interval shrinkage and
+//! shifts on (issue 10, item 3; issue 14).
 //!
 //! Before absence draws were keyed (model::workforce), a size plan's absences were drawn per seat in seat
 //! order with as many seats as the plan's peak, so raising day 4 above the peak changed every day's draws.
@@ -8,8 +9,9 @@ mod common;
 
 use supportsim::model::{Compiled, Staffing, simulate_compiled};
 
-/// A week at hourly intervals: `phone` answered by a size-planned team (absence 15%) and a shift team
-/// (absence 10%, breaks); the Thursday shift and Thursday's size plan are what the variants change.
+/// A week at hourly intervals: `phone` answered by a size-planned team (absence 15%, shrinkage 20%) and a
+/// shift team (absence 10%, shrinkage 25%, breaks); the Thursday shift and Thursday's size plan are what the
+/// variants change.
 fn scenario(thursday_size: u32, thursday_shift: u32) -> String {
     let sizes: Vec<String> = (0..168)
         .map(|h| {
@@ -38,11 +40,13 @@ patience = {{ dist = "exponential", mean = "3m" }}
 [[groups]]
 name = "planned team"
 size = [{sizes}]
-shrinkage = 0.15
+absence = 0.15
+shrinkage = 0.2
 skills = {{ phone = 1.0 }}
 [[groups]]
 name = "shift team"
-shrinkage = 0.10
+absence = 0.10
+shrinkage = 0.25
 skills = {{ phone = 0.9 }}
 shifts = [
   {{ days = "all", start = "07:00", end = "15:00", agents = 3, breaks = [{{ within = ["10:00", "12:00"], duration = "30m" }}] }},
@@ -105,8 +109,31 @@ fn staffing_edits_keep_every_earlier_interval_bit_identical() {
     }
     assert!(later_differs, "the extra Thursday staff changes Thursday");
     // Absence really is drawn in both teams before Thursday (about 0.15 x 42 seat-days and 0.1 x 27
-    // agent-shifts per replication: none at all in 3 replications would be a broken draw).
-    assert!(absent_before.iter().all(|&s| s > 0.0), "{absent_before:?}");
+    // agent-shifts per replication: none at all in 3 replications would be a broken draw), and shrinkage
+    // on top of it: the same run without shrinkage has the same absences (their own keyed draws) and
+    // loses less time, by about a fifth and a quarter of the time left (far more than 1 agent-hour).
+    let absence_only = common::scenario(
+        &scenario(6, 2)
+            .replace("shrinkage = 0.2\n", "")
+            .replace("shrinkage = 0.25\n", ""),
+    );
+    let model0 = Compiled::new(&absence_only);
+    let mut absent_only = [0.0; 2];
+    for r in 0..3 {
+        let t = simulate_compiled(&model0, model0.staffing(), s.seed, r);
+        for (g, absent) in absent_only.iter_mut().enumerate() {
+            *absent += t.groups[g].shrinkage_intervals[..thursday]
+                .iter()
+                .sum::<f64>();
+        }
+    }
+    assert!(absent_only.iter().all(|&s| s > 0.0), "{absent_only:?}");
+    for g in 0..2 {
+        assert!(
+            absent_before[g] > absent_only[g] + 3600.0,
+            "{absent_before:?} {absent_only:?}"
+        );
+    }
 }
 
 /// A staffing plan's own edits and its TOML twin give the same run: the edit is the file's meaning.

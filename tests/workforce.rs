@@ -1,4 +1,4 @@
-//! Shifts, breaks and shrinkage: the staffed time follows the schedule, breaks and absence show as group
+//! Shifts, breaks, absence and shrinkage: the staffed time follows the schedule, breaks and absence show as group
 //! states, night shifts cross midnight, and agents finish what they hold when a shift or break starts.
 
 mod common;
@@ -73,8 +73,8 @@ fn staffed_time_follows_shifts_and_breaks() {
 }
 
 #[test]
-fn shrinkage_removes_its_share_of_scheduled_time() {
-    let s = scenario(&WEEK.replace("SHRINKAGE", "shrinkage = 0.2"));
+fn absence_removes_its_share_of_scheduled_time() {
+    let s = scenario(&WEEK.replace("SHRINKAGE", "absence = 0.2"));
     let r = Report::build(&s, &run_replications(&s));
     let g = &r.groups["team"];
     let (staffed, shrink, breaks) = (
@@ -99,8 +99,12 @@ fn shrinkage_removes_its_share_of_scheduled_time() {
 
 #[test]
 fn the_resolved_scenario_reproduces_shift_runs() {
-    let s = scenario(&WEEK.replace("SHRINKAGE", "shrinkage = 0.1"));
+    let s = scenario(&WEEK.replace("SHRINKAGE", "absence = 0.1\nshrinkage = 0.2"));
     let text = supportsim::scenario::resolved::to_toml(&s);
+    assert!(
+        text.contains("absence = 0.1\n") && text.contains("shrinkage = 0.2\n"),
+        "{text}"
+    );
     let again =
         Scenario::from_toml(&text, "resolved.toml", None).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(s.groups[0].shifts, again.groups[0].shifts);
@@ -147,6 +151,11 @@ fn shift_mistakes_are_explained() {
             "SHRINKAGE",
             "shrinkage = 1.0",
             "groups[0].shrinkage = 1: must be at least 0 and below 1",
+        ),
+        (
+            "SHRINKAGE",
+            "absence = -0.1",
+            "groups[0].absence = -0.1: must be at least 0 and below 1",
         ),
         (
             "horizon = \"7d\"",

@@ -73,9 +73,10 @@ pub(crate) struct ChannelModel {
 
 /// What a group is and which work it takes: fixed for the run (its head-count is in [`Staffing`]).
 pub(crate) struct GroupModel {
-    /// The key of the group's absence draws (its name's hash).
+    /// The key of the group's absence and shrinkage draws (its name's hash).
     pub key: u64,
     pub shrinkage: f64,
+    pub absence: f64,
     pub joins_day: i64,
     pub friendliness: f64,
     /// Learning by experience, when its rate is positive.
@@ -280,6 +281,7 @@ impl Compiled {
                 GroupModel {
                     key: name_key(&g.name),
                     shrinkage: g.shrinkage,
+                    absence: g.absence,
                     joins_day: g.joins_day,
                     friendliness: g.friendliness,
                     learning: g.learning.filter(|l| l.rate > 0.0),

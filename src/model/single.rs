@@ -22,7 +22,7 @@ use std::collections::VecDeque;
 
 /// Whether the model and staffing run on this kernel: one always-open voice channel with one class and
 /// none of callbacks, announcements, overflow, self-service, journeys or business-hours targets; one
-/// group, primary, not learning, at one head-count in every interval, without shrinkage or a later start;
+/// group, primary, not learning, at one head-count in every interval, without shrinkage, absence or a later start;
 /// no training, complaints or personalised handling.
 pub(crate) fn qualifies(m: &Compiled, staffing: &Staffing) -> bool {
     let s = &m.scenario;
@@ -50,6 +50,7 @@ pub(crate) fn qualifies(m: &Compiled, staffing: &Staffing) -> bool {
         && g.single_queue.is_some()
         && g.learning.is_none()
         && g.shrinkage == 0.0
+        && g.absence == 0.0
         && g.joins_day == 0
         && st.shifts.is_empty()
         && size.iter().all(|&n| n == size[0])

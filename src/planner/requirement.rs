@@ -80,7 +80,7 @@ fn assisted_rate(s: &Scenario, c: usize, i: usize) -> f64 {
     own + through
 }
 
-/// The Erlang starting point, as agents scheduled per group and interval (shrinkage included).
+/// The Erlang starting point, as agents scheduled per group and interval (shrinkage and absence included).
 pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanError> {
     let n = s.intervals();
     let mut floor = vec![vec![0u32; n]; s.groups.len()];
@@ -151,7 +151,9 @@ pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanErr
         .enumerate()
         .map(|(g, row)| {
             row.iter()
-                .map(|&x| positions(x, s.groups[g].shrinkage))
+                // Positions for both absence and shrinkage: on average (1 − a)(1 − s) of those
+                // scheduled are on the phones, which the engine's draws reproduce (model::workforce).
+                .map(|&x| positions(x, s.groups[g].off_phone_share()))
                 .collect()
         })
         .collect::<Result<_, _>>()?)

@@ -476,7 +476,7 @@ pub struct GroupKpis {
     pub staffed_hours: Estimate,
     pub busy_hours: Estimate,
     /// Time in each state, agent-hours: handling contacts, idle on duty, on break (as scheduled), and lost
-    /// to absence (shrinkage).
+    /// to whole-day absence, off-phone shrinkage and training sessions.
     pub handling_hours: Estimate,
     pub idle_hours: Estimate,
     pub break_hours: Estimate,

@@ -286,7 +286,10 @@ pub struct GroupFile {
     pub name: Spanned<String>,
     pub size: Option<Spanned<OneOrPerInterval<i64>>>,
     pub shifts: Option<Spanned<Vec<Spanned<ShiftFile>>>>,
+    /// Share of scheduled (paid) time lost to off-phone work, applied per interval.
     pub shrinkage: Option<Spanned<f64>>,
+    /// Probability that a scheduled agent is absent for a whole day.
+    pub absence: Option<Spanned<f64>>,
     /// Soft skill, 0..1: how warm and professional the group's handling is.
     pub friendliness: Option<Spanned<f64>>,
     /// Cost of one paid agent-hour (any currency).

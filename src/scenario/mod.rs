@@ -434,8 +434,12 @@ pub struct Group {
     pub size: PerInterval<u32>,
     /// Shifts, when the group is scheduled by shifts rather than `size`.
     pub shifts: Vec<Shift>,
-    /// Probability that a scheduled agent is absent for a day (or a shift): the shrinkage.
+    /// Share of the scheduled agents' time (after absence, breaks and training sessions) spent off the
+    /// phones on meetings, coaching and other off-phone work, applied in every interval: what planners
+    /// call shrinkage.
     pub shrinkage: f64,
+    /// Probability that a scheduled agent is absent for a whole day (or a whole shift).
+    pub absence: f64,
     /// Soft skill 0..1 (default 0.7): how warm and professional the group's handling is.
     pub friendliness: f64,
     /// Cost of one paid agent-hour (scheduled time: on duty, on break or absent), default 0.
@@ -446,6 +450,19 @@ pub struct Group {
     /// included. 0: it works from the start, warm-up included.
     pub joins_day: i64,
     pub skills: Vec<Skill>,
+}
+
+impl Group {
+    /// The share of scheduled time the group's agents are expected off the phones through absence and
+    /// shrinkage together, 1 − (1 − absence)(1 − shrinkage): the absent are gone for the day, and shrinkage
+    /// takes its share of those present. Exactly `shrinkage` without absence.
+    pub fn off_phone_share(&self) -> f64 {
+        if self.absence == 0.0 {
+            self.shrinkage
+        } else {
+            1.0 - (1.0 - self.absence) * (1.0 - self.shrinkage)
+        }
+    }
 }
 
 /// A shift pattern: on the days it applies, `agents` agents work from `start_s` for `duration_s` (past

@@ -302,6 +302,9 @@ pub fn to_toml(s: &Scenario) -> String {
         if g.shrinkage > 0.0 {
             let _ = writeln!(o, "shrinkage = {}", num(g.shrinkage));
         }
+        if g.absence > 0.0 {
+            let _ = writeln!(o, "absence = {}", num(g.absence));
+        }
         let skills: Vec<String> = g
             .skills
             .iter()

@@ -330,8 +330,10 @@ mod tests {
     use std::path::PathBuf;
 
     /// The erlang_* cases of ../shared/reference/queueing_cases.json (SUPPORTSIM_SHARED overrides
-    /// ../shared, as in tests/common), each as (id, model, agents, case).
-    fn reference() -> Vec<(String, QueueModel, u32, Value)> {
+    /// ../shared, as in tests/common), each as (id, model, agents, case). `None` when the file is missing
+    /// outside CI, after saying so on stderr; in CI (`CI` set) a missing file fails the test, as in
+    /// tests/common.
+    fn reference() -> Option<Vec<(String, QueueModel, u32, Value)>> {
         let shared = std::env::var_os("SUPPORTSIM_SHARED")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
@@ -340,6 +342,18 @@ mod tests {
                     .join("shared")
             });
         let path = shared.join("reference").join("queueing_cases.json");
+        if !path.is_file() {
+            let message = format!(
+                "{} not found: these tests compare with the exact queueing values in the project's shared \
+                 folder (../shared beside this repository, as CI checks it out); put it there or set \
+                 SUPPORTSIM_SHARED=/path/to/shared",
+                path.display()
+            );
+            let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+            assert!(!ci, "{message}");
+            eprintln!("skipped (not in CI): {message}");
+            return None;
+        }
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let json: Value = serde_json::from_str(&text).expect("the reference is valid JSON");
@@ -364,7 +378,7 @@ mod tests {
             out.push((id, model, agents, case.clone()));
         }
         assert!(out.len() >= 15, "only {} erlang cases", out.len());
-        out
+        Some(out)
     }
 
     fn out(case: &Value, key: &str) -> Option<f64> {
@@ -385,7 +399,8 @@ mod tests {
     fn each_target_alone_needs_the_reference_agents() {
         const EPS: f64 = 1e-6;
         let mut checked = 0;
-        for (id, model, n, case) in reference() {
+        let Some(cases) = reference() else { return };
+        for (id, model, n, case) in cases {
             let mut pairs: Vec<(String, Targets, Targets)> = Vec::new();
             // Service level: perturb the miss probability 1 − sl (values within a millionth of 1 cannot be
             // perturbed by a millionth of the miss in f64, and are no staffing target anyway).
@@ -462,19 +477,21 @@ mod tests {
 
     /// The models the grid tests use: the reference inputs with agents free, plus an efficiency-driven
     /// Erlang A (patience a tenth of the handle time) and a large one.
-    fn grid_models() -> Vec<QueueModel> {
-        let mut models: Vec<QueueModel> = reference().into_iter().map(|(_, m, _, _)| m).collect();
+    /// `None` (the test skips) without the reference, as [`reference`].
+    fn grid_models() -> Option<Vec<QueueModel>> {
+        let mut models: Vec<QueueModel> = reference()?.into_iter().map(|(_, m, _, _)| m).collect();
         models.extend([
             QueueModel::new('a', 600.0, 300.0, Some(30.0)).expect("valid"),
             QueueModel::new('a', 58_800.0, 300.0, Some(120.0)).expect("valid"),
             QueueModel::new('c', 58_800.0, 300.0, None).expect("valid"),
         ]);
-        models
+        Some(models)
     }
 
     #[test]
     fn every_target_is_monotone_in_agents() {
-        for model in grid_models() {
+        let Some(models) = grid_models() else { return };
+        for model in models {
             let load = model.load();
             let top = (2.0 * load).ceil() as u32 + 5;
             let from = ((0.5 * load) as u32).max(1);
@@ -536,7 +553,8 @@ mod tests {
     #[test]
     fn combined_targets_take_the_largest_single_answer() {
         let mut combos = 0;
-        for model in grid_models() {
+        let Some(models) = grid_models() else { return };
+        for model in models {
             for t in target_grid(&model) {
                 let singles: Vec<Targets> = [
                     t.service_level.map(|s| Targets {
@@ -601,10 +619,8 @@ mod tests {
     fn the_occupancy_cap_binds_only_above_the_service_level_answer() {
         // C08 of the reference is the issue's example: 200 calls/h (100 per half hour), AHT 180 s, 14
         // agents, whose service level within 20 s is 0.888: 80/20 needs 14 (the issue), at most 14.
-        let (id, model, n, case) = reference()
-            .into_iter()
-            .find(|(id, ..)| id == "C08")
-            .expect("C08");
+        let Some(cases) = reference() else { return };
+        let (id, model, n, case) = cases.into_iter().find(|(id, ..)| id == "C08").expect("C08");
         let sl_at_n = out(&case, "sl_20").expect("sl_20");
         assert!(sl_at_n >= 0.8, "{id}");
         let eighty = sl(20.0, 0.8);
@@ -648,7 +664,8 @@ mod tests {
 
     #[test]
     fn the_service_level_alone_agrees_with_agents_for_target() {
-        for model in grid_models() {
+        let Some(models) = grid_models() else { return };
+        for model in models {
             for share in [0.5, 0.8, 0.9, 0.99] {
                 for within in [0.0, 20.0, 7.5, 60.0] {
                     if within == 0.0 && matches!(model, QueueModel::ErlangB { .. }) {
@@ -796,7 +813,8 @@ mod tests {
         let conc = Concurrency::new(3, 0.25).expect("valid");
         assert_eq!(conc.full_load_factor(), 1.5);
         let mut checked = 0;
-        for (id, _, n, case) in reference() {
+        let Some(cases) = reference() else { return };
+        for (id, _, n, case) in cases {
             let kind = match case["model"].as_str().expect("model") {
                 "erlang_c" => 'c',
                 "erlang_a" => 'a',

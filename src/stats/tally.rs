@@ -197,7 +197,8 @@ pub struct GroupTally {
     pub busy_s: f64,
     /// Scheduled agent time on break in the window (s).
     pub break_s: f64,
-    /// Scheduled agent time lost to absence (shrinkage) in the window (s).
+    /// Scheduled agent time lost to whole-day absence, off-phone shrinkage and training sessions in the
+    /// window (s).
     pub shrinkage_s: f64,
     pub staffed_intervals: Vec<f64>,
     pub busy_intervals: Vec<f64>,

@@ -6,7 +6,7 @@ use super::*;
 
 impl Center<'_> {
     /// Applies a size plan's head-count for interval `index`, less the agents absent that day, and counts
-    /// their time as shrinkage.
+    /// their time as shrinkage (`set_head_count` then takes the interval's shrinkage off the phones).
     pub(super) fn apply_size_plan(&mut self, g: usize, index: i64, now: SimTime) {
         let start = self.interval_start(index);
         let day = ((start - self.bins.start) / DAY_S).floor() as i64;
@@ -211,9 +211,20 @@ impl Center<'_> {
             return;
         }
         self.current_index = index;
+        self.apply_interval_head_counts(index, now);
+    }
+
+    /// A new reporting interval `index` begins: size plans move to its head-count, and groups on shifts with
+    /// shrinkage draw who is off the phones in it (a group without shrinkage does nothing here).
+    pub(super) fn apply_interval_head_counts(&mut self, index: i64, now: SimTime) {
         for g in 0..self.groups.len() {
-            if let Schedule::Size { .. } = self.groups[g].schedule {
-                self.apply_size_plan(g, index, now);
+            match self.groups[g].schedule {
+                Schedule::Size { .. } => self.apply_size_plan(g, index, now),
+                Schedule::Shifts { .. } if self.groups[g].shrinkage.any() => {
+                    let planned = self.groups[g].planned;
+                    self.set_head_count(g, planned, now);
+                }
+                Schedule::Shifts { .. } => {}
             }
         }
     }
@@ -255,13 +266,17 @@ impl Center<'_> {
     }
 
     /// The plan or the shifts ask for `planned` agents in group `g`: those of them in a training session are
-    /// off the floor, the rest work.
+    /// off the floor, the group's shrinkage takes its share of the rest off the phones for the current
+    /// interval (model::workforce::Shrinkage), and the others work.
     pub(super) fn set_head_count(&mut self, g: usize, planned: u32, now: SimTime) {
         self.account_class(g, now);
+        let index = self.current_index;
         let gs = &mut self.groups[g];
         gs.planned = planned;
         gs.class_off = planned.min(gs.in_class);
-        let floor = planned - gs.class_off;
+        let available = planned - gs.class_off;
+        gs.off_phone = gs.shrinkage.off(index, available);
+        let floor = available - gs.off_phone;
         self.move_head_count(g, floor, now);
     }
 
@@ -286,14 +301,15 @@ impl Center<'_> {
         self.set_head_count(g, planned, now);
     }
 
-    /// Class time since the last change. Scheduled agents taken off the floor count as the group's
-    /// shrinkage; every participant in session counts as participant time of its programme, scheduled or
-    /// not (a session outside the agents' hours is still attended, and paid for by the programme).
+    /// Class and off-phone time since the last change. Scheduled agents taken off the floor for a session
+    /// or off the phones for shrinkage count as the group's shrinkage; every participant in session counts
+    /// as participant time of its programme, scheduled or not (a session outside the agents' hours is still
+    /// attended, and paid for by the programme).
     pub(super) fn account_class(&mut self, g: usize, now: SimTime) {
         let gs = &mut self.groups[g];
-        let (off, in_class, since) = (gs.class_off, gs.in_class, gs.class_since);
+        let (off, in_class, since) = (gs.class_off + gs.off_phone, gs.in_class, gs.class_since);
         gs.class_since = now;
-        if in_class == 0 || now <= since {
+        if (in_class == 0 && gs.off_phone == 0) || now <= since {
             return;
         }
         let n = f64::from(off);

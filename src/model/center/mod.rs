@@ -23,7 +23,7 @@ use crate::model::accounting;
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::compile::{ChannelModel, Compiled, Eligible};
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
-use crate::model::workforce::{Absence, shift_keys};
+use crate::model::workforce::{Absence, Shrinkage, shift_keys};
 use crate::routing::{IdleAgents, longest_idle_group};
 use crate::scenario::{AgentSelection, ChannelKind, DayType, Scenario, Staffing};
 use crate::seed::{Purpose, StreamRng, stream};
@@ -215,12 +215,16 @@ struct GroupState {
     in_class: u32,
     class_off: u32,
     class_since: f64,
+    /// Of the planned agents not in class, how many are off the phones for shrinkage in the current
+    /// interval (counted as shrinkage time from `class_since`, like `class_off`).
+    shrinkage: Shrinkage,
+    off_phone: u32,
     schedule: Schedule,
 }
 
 /// Where a group's head-count comes from.
 enum Schedule {
-    /// `size` per interval. With shrinkage, each agent seat is absent for a whole day with that probability
+    /// `size` per interval. With absence, each agent seat is absent for a whole day with that probability
     /// (a keyed draw per (day, seat): model::workforce).
     Size {
         absence: Absence,
@@ -357,7 +361,7 @@ impl<'a> Center<'a> {
             .enumerate()
             .map(|(gi, (g, st))| {
                 let slots = st.max_agents();
-                let absence = Absence::new(seed, replication, g.key, g.shrinkage);
+                let absence = Absence::new(seed, replication, g.key, g.absence);
                 let schedule = if st.shifts.is_empty() {
                     Schedule::Size {
                         absence,
@@ -399,6 +403,8 @@ impl<'a> Center<'a> {
                     in_class: 0,
                     class_off: 0,
                     class_since: 0.0,
+                    shrinkage: Shrinkage::new(seed, replication, g.key, g.shrinkage),
+                    off_phone: 0,
                     schedule,
                 }
             })
@@ -473,6 +479,8 @@ impl<'a> Center<'a> {
         let s = self.scenario;
         // Head-counts at time 0, then a boundary event at each interval start (size plans) and shift events.
         let first = self.interval_index(0.0);
+        // Set first: the head-counts at time 0 draw their shrinkage for this interval.
+        self.current_index = first;
         for g in 0..self.groups.len() {
             match self.groups[g].schedule {
                 Schedule::Size { .. } => self.apply_size_plan(g, first, 0.0),
@@ -638,11 +646,7 @@ impl<'a> Center<'a> {
                 self.tally.channels[c].backlog[(index - 1) as usize] = self.room.waiting(c);
             }
         }
-        for g in 0..self.groups.len() {
-            if let Schedule::Size { .. } = self.groups[g].schedule {
-                self.apply_size_plan(g, index, now);
-            }
-        }
+        self.apply_interval_head_counts(index, now);
         for c in 0..self.channels.len() {
             let ch = &self.m.channels[c];
             if ch.deferred && ch.open.at(index) && !ch.open.at(index - 1) && self.has_work(c) {

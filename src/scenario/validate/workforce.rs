@@ -105,7 +105,15 @@ impl Validator<'_> {
             None => 0.0,
             Some(x) if (0.0..1.0).contains(x.get_ref()) => *x.get_ref(),
             Some(x) => {
-                self.err(x.span(), format!("groups[{i}].shrinkage = {}: must be at least 0 and below 1 (0.12: 12% of scheduled agent-days are lost to absence)", Num(*x.get_ref())));
+                self.err(x.span(), format!("groups[{i}].shrinkage = {}: must be at least 0 and below 1 (0.30: 30% of scheduled time goes to meetings, coaching and other off-phone work; whole-day absence is `absence`)", Num(*x.get_ref())));
+                return None;
+            }
+        };
+        let absence = match &g.absence {
+            None => 0.0,
+            Some(x) if (0.0..1.0).contains(x.get_ref()) => *x.get_ref(),
+            Some(x) => {
+                self.err(x.span(), format!("groups[{i}].absence = {}: must be at least 0 and below 1 (0.12: 12% of scheduled agent-days are lost to absence)", Num(*x.get_ref())));
                 return None;
             }
         };
@@ -146,6 +154,7 @@ impl Validator<'_> {
             size: PerInterval::new(size)?,
             shifts,
             shrinkage,
+            absence,
             friendliness,
             cost_per_hour,
             learning,
