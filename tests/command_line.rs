@@ -216,3 +216,77 @@ fn sweep_shows_what_a_manager_reads_and_no_cost_when_nothing_is_priced() {
     ]);
     assert!(table.contains("cost"), "priced: a cost column: {table}");
 }
+
+#[test]
+fn an_output_folder_that_is_a_file_is_refused_before_anything_runs() {
+    let (dir, path, _) = scenario(BASE);
+    let file = dir.path().join("taken");
+    std::fs::write(&file, "x").expect("write");
+    for args in [
+        vec!["run", utf8(&path)],
+        vec!["sweep", utf8(&path), "--set", "groups.agents.size=9,10"],
+        vec!["compare", utf8(&path), utf8(&path)],
+    ] {
+        let o = bin()
+            .args(&args)
+            .args(["--out", utf8(&file)])
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("a file is there, not a folder"), "{err}");
+        // Refused up front: no simulation ran (its timing line would say so).
+        assert!(!err.contains("simulated"), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), "x");
+    }
+}
+
+#[test]
+fn control_characters_in_a_name_are_not_sent_raw_to_the_terminal() {
+    // A skill for a channel whose name carries an ESC sequence and a NUL: named in the error.
+    let text = BASE.replace(
+        "skills = { phone = 1.0 }",
+        "skills = { phone = 1.0, \"x\\u001b[31mred\\u0000\" = 1.0 }",
+    );
+    let (_dir, path, out) = scenario(&text);
+    let o = bin()
+        .args(["run", utf8(&path), "--out", utf8(&out)])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        !o.stderr.contains(&0x1b) && !o.stderr.contains(&0),
+        "raw control bytes: {:?}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("\\u{1b}[31mred\\u{0}"), "{err}");
+}
+
+#[test]
+fn a_channel_named_like_a_formula_stays_text_in_every_csv() {
+    let text = BASE
+        .replace("name = \"phone\"", "name = \"=HYPERLINK(1)\"")
+        .replace("skills = { phone = 1.0 }", "skills = { \"=HYPERLINK(1)\" = 1.0 }")
+        .replace("replications = 8", "replications = 2");
+    let (_dir, path, out) = scenario(&text);
+    ok(&["run", utf8(&path), "--out", utf8(&out), "--no-plots"]);
+    for name in ["intervals.csv", "groups.csv"] {
+        let csv = std::fs::read_to_string(out.join(name)).expect("csv");
+        if csv.contains("HYPERLINK") {
+            for cell in csv.split([',', '\n']).filter(|c| c.contains("HYPERLINK")) {
+                assert!(cell.trim_matches('"').starts_with('\''), "{name}: live formula {cell}");
+            }
+        }
+    }
+    let (summary, _) = ok(&[
+        "run",
+        utf8(&path),
+        "--out",
+        utf8(&out),
+        "--no-plots",
+        "--format",
+        "csv",
+    ]);
+    assert!(summary.contains("'=HYPERLINK(1)"), "{summary}");
+}

@@ -77,6 +77,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
             .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
     }
     let out = output_dir(a.opts.out.clone(), &a.scenarios[0], "compare-");
+    super::check_out(&out)?;
 
     let period = match a.timeline {
         TimelinePeriod::Day => Period::Day,

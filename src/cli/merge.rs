@@ -27,13 +27,7 @@ pub struct MergeArgs {
 }
 
 pub fn run(a: MergeArgs) -> anyhow::Result<()> {
-    if a.out.is_file() {
-        return Err(BadInput(format!(
-            "--out {}: a file, not a folder: give a folder for the merged results",
-            a.out.display()
-        ))
-        .into());
-    }
+    super::check_out(&a.out)?;
     let mut parts = Vec::new();
     for path in &a.parts {
         parts.push((path.clone(), Part::read(path).map_err(bad)?));

@@ -291,6 +291,33 @@ fn output_dir(out: Option<PathBuf>, scenario: &Path, prefix: &str) -> PathBuf {
     })
 }
 
+/// A message as it may be shown on a terminal: control characters a scenario name or a value can carry
+/// (NUL, ESC starting a terminal escape sequence, a bell) written as `\u{1b}` instead of sent raw; line
+/// breaks and tabs stay.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Refuses an output folder that is an existing file before anything runs (rather than after the whole
+/// simulation, when writing starts).
+fn check_out(out: &Path) -> Result<(), BadInput> {
+    if out.exists() && !out.is_dir() {
+        return Err(BadInput(format!(
+            "--out {}: a file is there, not a folder: give a folder for the results",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 /// An error in what the user gave us (exit code 2), as opposed to a failure while running (exit code 1).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -322,13 +349,8 @@ pub fn main() -> ExitCode {
                 .downcast_ref::<supportsim::scenario::ScenarioErrors>()
                 .is_some()
                 || e.downcast_ref::<BadInput>().is_some();
-            if bad_input {
-                eprintln!("error: {e:#}");
-                ExitCode::from(2)
-            } else {
-                eprintln!("error: {e:#}");
-                ExitCode::from(1)
-            }
+            eprintln!("error: {}", printable(&format!("{e:#}")));
+            ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
 }
@@ -336,6 +358,14 @@ pub fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_before_they_reach_a_terminal() {
+        assert_eq!(
+            printable("channel \"a\u{1b}[31mb\u{0}\"\nnext\tline"),
+            "channel \"a\\u{1b}[31mb\\u{0}\"\nnext\tline"
+        );
+    }
 
     #[test]
     fn a_report_error_prints_its_cause_once_and_keeps_its_type() {

@@ -52,6 +52,7 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
         None => None,
     };
     let out = output_dir(a.opts.out.clone(), &a.scenario, "plan-");
+    super::check_out(&out)?;
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
     let started = std::time::Instant::now();
     let quiet = a.opts.quiet || !matches!(a.opts.format, Format::Table);

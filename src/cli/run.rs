@@ -36,6 +36,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let threads = super::threads_of(&a.opts)?;
     let shard = super::shard_of(&a.opts)?;
     let out = output_dir(a.opts.out.clone(), &a.scenario, "");
+    super::check_out(&out)?;
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
     if let Some(shard) = shard {
         return run_shard(&a, &s, &runner, shard, &out);

@@ -65,6 +65,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         supportsim::experiment::check_size(s).map_err(|e| BadInput(format!("{origin}: {e}")))?;
     }
     let out = output_dir(a.opts.out.clone(), &a.scenario, "sweep-");
+    super::check_out(&out)?;
 
     let only: Vec<Scenario> = scenarios.iter().map(|(_, s)| s.clone()).collect();
     let pool = threads

@@ -69,11 +69,25 @@ impl Sheet {
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         // Writing to a Vec cannot fail.
-        let _ = w.write_record(&self.header);
+        let _ = w.write_record(self.header.iter().map(|h| inert(h)));
         for r in &self.rows {
-            let _ = w.write_record(r.iter().map(Cell::text));
+            let _ = w.write_record(r.iter().map(|c| match c {
+                Cell::Text(s) => inert(s),
+                other => other.text(),
+            }));
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// Text that a spreadsheet opening the CSV will not run as a formula: a cell starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return (a channel named `=HYPERLINK(...)`, say) gets a leading `'`, as OWASP's
+/// CSV-injection advice says. Numbers are written as numbers, never through here, so `-5` stays `-5`.
+pub fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
     }
 }
 
@@ -215,6 +229,24 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_that_look_like_formulas_stay_text_in_csv() {
+        let mut sheet = super::Sheet::new("t", vec!["=cmd|' /C calc'!A0".into(), "channel".into()]);
+        sheet.rows.push(vec![
+            super::Cell::Text("=HYPERLINK(\"http://x\")".into()),
+            super::Cell::Text("+cmd|calc".into()),
+        ]);
+        sheet.rows.push(vec![
+            super::Cell::Literal("-5".into(), -5.0),
+            super::Cell::Text("phone".into()),
+        ]);
+        let csv = sheet.to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].starts_with("'=cmd|"), "{csv}");
+        assert!(lines[1].starts_with("\"'=HYPERLINK") && lines[1].ends_with(",'+cmd|calc"), "{csv}");
+        assert_eq!(lines[2], "-5,phone");
+    }
+
     use super::*;
 
     #[test]
