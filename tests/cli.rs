@@ -383,7 +383,7 @@ fn unknown_key() {
 #[test]
 fn wrong_type() {
     let err = rejected(&BASE.replace("size = 10", "size = \"ten\""));
-    assert!(err.starts_with("error: bad.toml:18:8: groups[0].size: invalid type: string \"ten\", expected a number, or an array with one number per interval"), "{err}");
+    assert!(err.starts_with("error: bad.toml:18:8: groups[0].size: got the text \"ten\", expected a number, or an array with one number per interval"), "{err}");
 }
 
 #[test]

@@ -290,3 +290,23 @@ fn a_channel_named_like_a_formula_stays_text_in_every_csv() {
     ]);
     assert!(summary.contains("'=HYPERLINK(1)"), "{summary}");
 }
+
+#[test]
+fn type_errors_and_a_single_bracket_table_get_plain_words_and_the_fix() {
+    let check = |text: &str| {
+        let (_dir, path, _) = scenario(text);
+        let o = bin().args(["check", utf8(&path)]).output().expect("runs");
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let err = check(&BASE.replace("replications = 8", "replications = \"eight\""));
+    assert!(
+        err.contains("replications: got the text \"eight\", expected a whole number"),
+        "{err}"
+    );
+    let err = check(&BASE.replace("[[channels]]", "[channels]"));
+    assert!(
+        err.contains("`[channels]` is one table, but channels is a list: write `[[channels]]`"),
+        "{err}"
+    );
+}

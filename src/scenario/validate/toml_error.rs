@@ -10,9 +10,23 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> Scena
     } else if message.starts_with("missing field") {
         message.push_str(": add it (docs/scenario.md lists every key)");
     }
+    message = plain_types(&message);
     let Some(span) = e.span() else {
         return ScenarioError::io(origin, message);
     };
+    // `[channels]` where a list of tables is meant: the reader says "map, expected a sequence".
+    let line = text[span.start.min(text.len())..].lines().next().unwrap_or("").trim();
+    if message.contains("expected a sequence")
+        && let Some(name) = line
+            .strip_prefix('[')
+            .filter(|r| !r.starts_with('['))
+            .and_then(|r| r.split(']').next())
+    {
+        let name = name.trim();
+        message = format!(
+            "`[{name}]` is one table, but {name} is a list: write `[[{name}]]` (two brackets) before each of its entries"
+        );
+    }
     let unknown_key = message.starts_with("unknown field");
     if let Some(path) = key_path_at(text, span.start, !unknown_key) {
         message = format!("{path}: {message}");
@@ -82,6 +96,23 @@ fn osa_distance(a: &str, b: &str) -> usize {
         }
     }
     d[a.len() * w + b.len()]
+}
+
+/// The reader's Rust type names in words a scenario's author uses: "expected i64" becomes "expected a whole
+/// number", "expected f64" "expected a number", and "invalid type: string" "got the text".
+fn plain_types(message: &str) -> String {
+    let mut m = message.to_string();
+    for int in ["i64", "u64", "u32", "u16", "u8", "i32", "usize"] {
+        m = m.replace(&format!("expected {int}"), "expected a whole number");
+    }
+    m = m.replace("expected f64", "expected a number");
+    m = m.replace("invalid type: string", "got the text");
+    m = m.replace("invalid type: floating point", "got the number");
+    m = m.replace("invalid type: integer", "got the whole number");
+    m = m.replace("invalid type: boolean", "got the boolean");
+    m = m.replace("invalid type: map", "got a table");
+    m = m.replace("invalid type: sequence", "got a list");
+    m
 }
 
 /// Byte offset of the last `=` in `line` that is not inside a quoted string.
@@ -172,6 +203,19 @@ fn key_path_at(text: &str, at: usize, with_key: bool) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::{did_you_mean, key_path_at, unknown_field_message};
+
+    #[test]
+    fn type_errors_read_in_words() {
+        use super::plain_types;
+        assert_eq!(
+            plain_types("invalid type: string \"eight\", expected i64"),
+            "got the text \"eight\", expected a whole number"
+        );
+        assert_eq!(
+            plain_types("invalid type: floating point `10.5`, expected u32"),
+            "got the number `10.5`, expected a whole number"
+        );
+    }
 
     #[test]
     fn a_misspelt_key_gets_the_nearest_valid_one() {
