@@ -330,9 +330,8 @@ where
 {
     let target = &report.run.targets[channel];
     let title = format!(
-        "{channel}: service level per interval, answered within {} s (target {:.0}%)",
-        target.within_s,
-        100.0 * target.share
+        "{channel}: service level per interval (target {})",
+        target.label()
     );
     service_level_against(root, report, channel, &title, target.share)
 }
@@ -486,9 +485,15 @@ where
         70,
     )
     .build_cartesian_2d(0.0..top / unit, 0.0..100.0)?;
+    // A business-hours target counts opening hours only, and so do these waits (as its service level).
+    let clock = if target.business_hours {
+        " in business hours"
+    } else {
+        ""
+    };
     axes(
         &mut chart,
-        format!("wait ({unit_name})"),
+        format!("wait{clock} ({unit_name})"),
         "answered within that wait (%)",
         None,
     )?;
@@ -507,16 +512,7 @@ where
             vec![(tx, 0.0), (tx, ty), (0.0, ty)],
             red.stroke_width(2),
         )))?
-        .label(format!(
-            "target: {:.0}% within {}{}",
-            ty,
-            crate::time::duration::format_duration(target.within_s),
-            if target.business_hours {
-                " of opening hours (waits here: clock time)"
-            } else {
-                ""
-            }
-        ))
+        .label(format!("target: {}", target.label()))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(3)));
     legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
@@ -1150,11 +1146,19 @@ pub fn plan_charts(
         if !rows.iter().any(|r| r.contacts.service_level.mean.is_some()) {
             continue;
         }
+        let label = report.run.targets.get(&channel.name).map_or_else(
+            || format!("{:.0}%", 100.0 * share),
+            |t| {
+                super::ChannelTarget {
+                    share,
+                    ..t.clone()
+                }
+                .label()
+            },
+        );
         let title = format!(
-            "{}: predicted service level per interval, answered within {} s (target {:.0}%)",
-            channel.name,
-            channel.target.within_s,
-            100.0 * share
+            "{}: predicted service level per interval (target {label})",
+            channel.name
         );
         let name = format!(
             "plan-service-{:02}-{}",

@@ -67,16 +67,7 @@ pub fn kpi_grid(report: &Report) -> Grid {
         header.push(if target.kind == "self-service" {
             format!("{name}\nself-service")
         } else {
-            format!(
-                "{name}\ntarget {:.0}% in {}{}",
-                100.0 * target.share,
-                format_duration(target.within_s),
-                if target.business_hours {
-                    " business"
-                } else {
-                    ""
-                }
-            )
+format!("{name}\ntarget {}", target.label())
         });
     }
     t.header = header;
