@@ -620,7 +620,22 @@ pub struct RunInfo {
     pub warmup_s: f64,
     pub interval_s: f64,
     pub targets: IndexMap<String, ChannelTarget>,
+    /// The scenario's `currency`, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     pub supportsim_version: &'static str,
+}
+
+impl RunInfo {
+    /// "cost (EUR)", or "cost" without a currency: the label of cost axes and lines.
+    pub fn cost_label(&self) -> String {
+        cost_label(self.currency.as_deref())
+    }
+}
+
+/// "cost (EUR)", or "cost" without a currency.
+pub fn cost_label(currency: Option<&str>) -> String {
+    currency.map_or_else(|| "cost".to_string(), |c| format!("cost ({c})"))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -921,6 +936,7 @@ impl Report {
                         )
                     })
                     .collect(),
+                currency: s.currency.clone(),
                 supportsim_version: env!("CARGO_PKG_VERSION"),
             },
             intervals,
