@@ -106,7 +106,7 @@ pub struct KpiSamples {
     pub timeline: IndexMap<KpiId, Vec<Vec<Option<f64>>>>,
     /// Whether the run meets each of the eight standards (summary.json `standards.<name>.met`).
     pub standards_met: IndexMap<String, Option<bool>>,
-    /// The KPIs with a target, for the charts' target lines (plot::kpi_targets).
+    /// The KPIs with a target, for the charts' target lines (kpi::targets).
     pub targets: IndexMap<KpiId, (f64, String)>,
     /// The scenario's currency, for cost labels.
     pub currency: Option<String>,
@@ -176,7 +176,7 @@ impl KpiSamples {
             values,
             timeline: IndexMap::new(),
             standards_met,
-            targets: super::plot::kpi_targets(&all),
+            targets: super::kpi::targets(&all),
             currency: s.currency.clone(),
         }
     }

@@ -1526,29 +1526,6 @@ fn charted_kpis(keys: impl Iterator<Item = KpiId>) -> Vec<(KpiId, String, &'stat
     .collect()
 }
 
-/// The KPIs of a run that have a target, charted as a line: each channel's (and priority class's) service
-/// level, as (target share in %, legend label).
-pub fn kpi_targets(report: &Report) -> indexmap::IndexMap<KpiId, (f64, String)> {
-    let mut out = indexmap::IndexMap::new();
-    for (name, t) in report
-        .run
-        .targets
-        .iter()
-        .filter(|(_, t)| t.kind != "self-service")
-    {
-        let target = (100.0 * t.share, format!("target {}", t.label()));
-        out.insert(KpiId::channel(name, "service_level"), target.clone());
-        for class in report.channels[name.as_str()].classes.keys() {
-            let kpi = KpiId::new(
-                Scope::Class(name.clone(), class.clone()),
-                Measure::Field("service_level"),
-            );
-            out.insert(kpi, target.clone());
-        }
-    }
-    out
-}
-
 /// Sweep charts: each charted KPI against the first swept key (numbers only), one line per combination of
 /// the other keys, with 95% intervals.
 pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, PlotError> {
@@ -1560,7 +1537,7 @@ pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, P
     create_dir(dir)?;
     let mut files = Vec::new();
     // The targets of the first point (a sweep of the target itself draws the first).
-    let targets = kpi_targets(&s.points[0].1);
+    let targets = super::kpi::targets(&s.points[0].1);
     for (kpi, title, y_desc) in charted_kpis(s.kpis().into_iter()) {
         let mut data: Vec<Line> = Vec::new();
         for (values, report) in &s.points {
