@@ -784,10 +784,9 @@ fn report_html_folds_each_channels_intervals_into_a_table_with_the_csv_numbers()
             // A share with too few contacts to measure is "-", as the charts leave a gap; otherwise the CSV's.
             let offered = number("offered").unwrap_or(0.0) * reps;
             let sl = number("service_level");
-            let shown = if offered.round() < 10.0 || sl.is_none() {
-                "-".to_string()
-            } else {
-                format!("{:.2}%", 100.0 * sl.unwrap())
+            let shown = match sl {
+                Some(sl) if offered.round() >= 10.0 => format!("{:.2}%", 100.0 * sl),
+                _ => "-".to_string(),
             };
             assert_eq!(
                 cells[4],
