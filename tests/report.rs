@@ -338,8 +338,14 @@ fn report_html_is_self_contained_and_renders_in_chromium() {
             "service level",
             "The eight service standards",
             "What held cases below level 4",
+            // Captions in words, not file names.
+            "<figcaption>phone: service level per interval, the share of contacts offered that were answered in time (%)",
+            "against the target 80% in 30s (dashed)",
+            // The per-interval table of each channel, folded.
+            "<summary>phone: the 144 intervals as a table</summary>",
         ],
-        3,
+        // The KPI, levels and standards tables and one interval table per channel (four).
+        7,
     );
     check_page(
         &cmp,
@@ -349,6 +355,7 @@ fn report_html_is_self_contained_and_renders_in_chromium() {
             "<dt>replications</dt><dd>2</dd>",
             "per scenario (mean and 95% interval)",
             "day by day",
+            "paired difference to the baseline A",
         ],
         1,
     );
@@ -401,6 +408,26 @@ fn report_html_is_self_contained_and_renders_in_chromium() {
             "{name}: {dom:.300}"
         );
         assert!(dom.matches("<table>").count() >= 1, "{name}: no table");
+        // Every chart has a caption in words (no file name), and the run's channels their interval tables.
+        assert_eq!(
+            dom.matches("<figcaption>").count(),
+            dom.matches("<svg ").count(),
+            "{name}: a caption per chart"
+        );
+        assert!(
+            !dom.contains("<figcaption>plots/"),
+            "{name}: a file name as caption"
+        );
+        if name == "run" {
+            for channel in ["phone", "chat", "email", "complaints"] {
+                let summary = format!("<summary>{channel}: the 144 intervals as a table</summary>");
+                assert!(
+                    dom.contains(&summary),
+                    "run: no interval table of {channel}"
+                );
+            }
+            assert!(dom.contains("<figcaption>phone: contacts offered, answered and abandoned"));
+        }
         let svgs = std::fs::read_dir(out.join("plots"))
             .unwrap()
             .filter(|e| {
@@ -691,4 +718,82 @@ fn names_with_dots_quotes_and_accents_keep_their_kpis_everywhere() {
     assert!(html.contains("chat &quot;vip&quot; é: through the horizon"));
     let strings = part(&run.join("results.xlsx"), "xl/sharedStrings.xml");
     assert!(strings.contains("e.mail") && strings.contains("équipe \"b\""));
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).unwrap_or_else(|| panic!("no {start:?}")) + start.len();
+    let to = text[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("no {end:?} after {start:?}"));
+    &text[from..from + to]
+}
+
+#[test]
+fn report_html_folds_each_channels_intervals_into_a_table_with_the_csv_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    run_ok(
+        &["run", "scenarios/journeys.toml", "--replications", "3"],
+        &out,
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let csv = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for channel in ["phone", "chat", "email", "complaints"] {
+        let rows: Vec<Vec<&str>> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|r| r[0] == channel)
+            .collect();
+        let table = between(
+            &html,
+            &format!(
+                "<summary>{channel}: the {} intervals as a table</summary>",
+                rows.len()
+            ),
+            "</details>",
+        );
+        let cells: Vec<Vec<String>> = table
+            .split("<tr><td>")
+            .skip(1)
+            .map(|r| {
+                r.split("</td>")
+                    .map(|c| c.trim_start_matches("<td>").to_string())
+                    .filter(|c| !c.trim().starts_with("</tr>") && !c.trim().is_empty())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(cells.len(), rows.len(), "{channel}: one row per interval");
+        let reps = 3.0;
+        for (cells, row) in cells.iter().zip(&rows) {
+            let number = |name: &str| row[col(name)].parse::<f64>().ok();
+            assert_eq!(cells[0], row[col("start")], "{channel}: the start");
+            assert_eq!(
+                cells[1],
+                supportsim::report::sheet::number(number("offered")),
+                "{channel} offered"
+            );
+            assert_eq!(
+                cells[2],
+                supportsim::report::sheet::number(number("answered")),
+                "{channel} answered"
+            );
+            // A share with too few contacts to measure is "-", as the charts leave a gap; otherwise the CSV's.
+            let offered = number("offered").unwrap_or(0.0) * reps;
+            let sl = number("service_level");
+            let shown = match sl {
+                Some(sl) if offered.round() >= 10.0 => format!("{:.2}%", 100.0 * sl),
+                _ => "-".to_string(),
+            };
+            assert_eq!(
+                cells[4],
+                shown,
+                "{channel} service level at {}",
+                row[col("start")]
+            );
+        }
+    }
 }

@@ -106,6 +106,10 @@ pub struct KpiSamples {
     pub timeline: IndexMap<KpiId, Vec<Vec<Option<f64>>>>,
     /// Whether the run meets each of the eight standards (summary.json `standards.<name>.met`).
     pub standards_met: IndexMap<String, Option<bool>>,
+    /// The KPIs with a target, for the charts' target lines (kpi::targets).
+    pub targets: IndexMap<KpiId, (f64, String)>,
+    /// The scenario's currency, for cost labels.
+    pub currency: Option<String>,
 }
 
 impl KpiSamples {
@@ -161,7 +165,8 @@ impl KpiSamples {
                 column[i] = e.mean;
             }
         }
-        let standards_met = Report::build(s, reps)
+        let all = Report::build(s, reps);
+        let standards_met = all
             .standards
             .iter()
             .map(|(name, row)| (name.to_string(), row.met))
@@ -171,6 +176,8 @@ impl KpiSamples {
             values,
             timeline: IndexMap::new(),
             standards_met,
+            targets: super::kpi::targets(&all),
+            currency: s.currency.clone(),
         }
     }
 }
@@ -244,6 +251,9 @@ pub struct Timeline {
     pub period: Period,
     pub periods: usize,
     pub series: Vec<Series>,
+    /// The baseline's targets, for the charts (not in timeline.json).
+    #[serde(skip)]
+    pub targets: IndexMap<KpiId, (f64, String)>,
 }
 
 impl Timeline {
@@ -297,6 +307,7 @@ impl Timeline {
             period,
             periods,
             series,
+            targets: samples[0].targets.clone(),
         }
     }
 
@@ -363,6 +374,9 @@ pub struct Comparison {
     pub standards_met: Vec<IndexMap<String, Option<bool>>>,
     /// One per scenario after the first.
     pub value_for_money: Vec<ValueForMoney>,
+    /// The baseline's currency, for cost labels (not in comparison.json).
+    #[serde(skip)]
+    pub currency: Option<String>,
 }
 
 impl Comparison {
@@ -398,6 +412,7 @@ impl Comparison {
             kpis,
             standards_met: samples.iter().map(|s| s.standards_met.clone()).collect(),
             value_for_money: Vec::new(),
+            currency: samples[0].currency.clone(),
         };
         c.value_for_money = (0..samples.len() - 1)
             .map(|j| c.value_for_money(j))
@@ -761,6 +776,8 @@ mod tests {
             scenario: "s, one".into(),
             values: IndexMap::new(),
             standards_met: IndexMap::new(),
+            targets: IndexMap::new(),
+            currency: None,
             timeline: keys
                 .iter()
                 .map(|k| {

@@ -61,7 +61,16 @@ impl Table {
 #[derive(Serialize)]
 struct ChartView<'a> {
     name: &'a str,
+    caption: &'a str,
     svg: &'a str,
+}
+
+/// A table folded under a summary line (`<details>`): long tables, such as a week of intervals.
+#[derive(Serialize)]
+struct Details {
+    summary: String,
+    paragraphs: Vec<String>,
+    table: Table,
 }
 
 #[derive(Serialize, Default)]
@@ -70,6 +79,7 @@ struct Section<'a> {
     heading: String,
     paragraphs: Vec<String>,
     tables: Vec<Table>,
+    details: Vec<Details>,
     lines: Vec<String>,
     charts: Vec<ChartView<'a>>,
 }
@@ -90,6 +100,7 @@ impl<'a> Section<'a> {
                 .filter(|c| c.group == group)
                 .map(|c| ChartView {
                     name: &c.name,
+                    caption: &c.caption,
                     svg: &c.svg,
                 }),
         );
@@ -160,16 +171,20 @@ pub fn run_report(
     kpis.tables
         .push(Table::from_grid("", &table::kpi_grid(report)));
     sections.push(kpis);
-    for channel in report.intervals.keys() {
+    for (channel, rows) in &report.intervals {
         let group = super::plot::channel_group(channel);
-        if charts.iter().any(|c| c.group == group) {
-            sections.push(
-                Section::new(
-                    &format!("channel-{}", sections.len()),
-                    &format!("{channel}: through the horizon"),
-                )
-                .with_charts(charts, &group),
+        let has_contacts = rows
+            .iter()
+            .any(|r| r.contacts.offered.mean.unwrap_or(0.0) > 0.0);
+        if has_contacts || charts.iter().any(|c| c.group == group) {
+            let mut section = Section::new(
+                &format!("channel-{}", sections.len()),
+                &format!("{channel}: through the horizon"),
             );
+            if has_contacts {
+                section.details.push(interval_table(report, channel));
+            }
+            sections.push(section.with_charts(charts, &group));
         }
     }
     let mut cases = Section::new("experience", "Customer experience: the six service levels");
@@ -215,6 +230,73 @@ pub fn run_report(
         footnote: "Every number is in summary.json, intervals.csv, groups.csv and results.xlsx beside this page; the scenario as run, with every default, in scenario.toml.".into(),
     };
     render(&page)
+}
+
+/// The per-interval table of one channel, folded (a week of half hours is 336 rows): start, contacts,
+/// service level, ASA, occupancy, agents on duty and backlog, means over the replications. Shares of an
+/// interval with too few contacts to measure are "-", as the charts leave them out (plot::measured).
+fn interval_table(report: &Report, channel: &str) -> Details {
+    let rows = &report.intervals[channel];
+    let header = [
+        "start",
+        "offered",
+        "answered",
+        "abandoned",
+        "service level",
+        "ASA",
+        "occupancy",
+        "agents on duty",
+        "backlog at the end",
+    ];
+    let count = |e: &crate::stats::Estimate| super::sheet::number(e.mean);
+    let share = |e: &crate::stats::Estimate, ok: bool| {
+        if ok {
+            show(Unit::Share, e.mean, None, false)
+        } else {
+            "-".to_string()
+        }
+    };
+    let cell = |text: String| Td { text, class: "" };
+    let body = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let ok = plot::measured(report, r);
+            [
+                super::csv::clock(i as f64 * report.run.interval_s),
+                count(&r.contacts.offered),
+                count(&r.contacts.answered),
+                count(&r.contacts.abandoned),
+                share(&r.contacts.service_level, ok),
+                show(Unit::Seconds, r.contacts.asa_s.mean, None, false),
+                share(&r.contacts.occupancy, ok),
+                count(&r.staffed_agents),
+                count(&r.backlog),
+            ]
+            .into_iter()
+            .map(cell)
+            .collect()
+        })
+        .collect();
+    let target = report
+        .run
+        .targets
+        .get(channel)
+        .map(|t| format!(" Service level: target {}.", t.label()))
+        .unwrap_or_default();
+    Details {
+        summary: format!("{channel}: the {} intervals as a table", rows.len()),
+        paragraphs: vec![format!(
+            "Means over the {} replications, by the interval the contacts arrived in (intervals.csv has every column with its 95% interval).{target} A share is \"-\" where fewer than {} contacts arrived over the replications, too few to measure (the charts leave a gap).",
+            report.replications,
+            plot::MIN_CONTACTS_MEASURED
+        )],
+        table: Table {
+            caption: String::new(),
+            header: header.iter().map(|h| vec![h.to_string()]).collect(),
+            rows: body,
+        },
+    }
 }
 
 /// The report of a comparison: the headline KPIs of every scenario with the paired differences to the

@@ -305,6 +305,29 @@ pub fn estimates(report: &Report) -> Vec<(KpiId, &Estimate)> {
     out
 }
 
+/// The KPIs of a run that have a target, for the charts' target lines: each channel's (and priority class's) service
+/// level, as (target share in %, legend label).
+pub fn targets(report: &Report) -> indexmap::IndexMap<KpiId, (f64, String)> {
+    let mut out = indexmap::IndexMap::new();
+    for (name, t) in report
+        .run
+        .targets
+        .iter()
+        .filter(|(_, t)| t.kind != "self-service")
+    {
+        let target = (100.0 * t.share, format!("target {}", t.label()));
+        out.insert(KpiId::channel(name, "service_level"), target.clone());
+        for class in report.channels[name.as_str()].classes.keys() {
+            let kpi = KpiId::new(
+                Scope::Class(name.clone(), class.clone()),
+                Measure::Field("service_level"),
+            );
+            out.insert(kpi, target.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -441,7 +441,7 @@ pub struct ChannelKpis {
     pub contacts: ContactKpis,
     pub wait_p90_s: Estimate,
     /// The distribution of waits of answered contacts, all replications pooled: (t seconds, share answered
-    /// within t), for charts (not in summary.json).
+    /// within t), for charts (not in summary.json); in opening hours when the target counts business hours.
     #[serde(skip)]
     pub wait_cdf: Vec<(f64, f64)>,
     pub unfinished: Estimate,
@@ -591,6 +591,29 @@ pub struct ChannelTarget {
     pub forecast_cv: f64,
 }
 
+impl ChannelTarget {
+    /// How long the target allows, in words: "20s", or "24 business hours" when it counts opening hours
+    /// only (business time is not a clock day, so it is never written as days).
+    pub fn within_label(&self) -> String {
+        if !self.business_hours {
+            return crate::time::duration::format_duration(self.within_s);
+        }
+        let (v, unit) = if self.within_s >= 3600.0 {
+            (self.within_s / 3600.0, "hour")
+        } else {
+            (self.within_s / 60.0, "minute")
+        };
+        let v = (v * 100.0).round() / 100.0;
+        format!("{v} business {unit}{}", if v == 1.0 { "" } else { "s" })
+    }
+
+    /// The target in words, the one label of the terminal table, the charts and report.html: "80% in
+    /// 20s", "90% in 24 business hours".
+    pub fn label(&self) -> String {
+        format!("{:.0}% in {}", 100.0 * self.share, self.within_label())
+    }
+}
+
 /// Settings that shaped the run, echoed in summary.json.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
@@ -598,7 +621,22 @@ pub struct RunInfo {
     pub warmup_s: f64,
     pub interval_s: f64,
     pub targets: IndexMap<String, ChannelTarget>,
+    /// The scenario's `currency`, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     pub supportsim_version: &'static str,
+}
+
+impl RunInfo {
+    /// "cost (EUR)", or "cost" without a currency: the label of cost axes and lines.
+    pub fn cost_label(&self) -> String {
+        cost_label(self.currency.as_deref())
+    }
+}
+
+/// "cost (EUR)", or "cost" without a currency.
+pub fn cost_label(currency: Option<&str>) -> String {
+    currency.map_or_else(|| "cost".to_string(), |c| format!("cost ({c})"))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -668,9 +706,14 @@ impl Report {
                     ),
                     wait_p90_s: est(reps, |r| r.channels[ci].waits.quantile(0.9)),
                     wait_cdf: {
+                        // In opening hours for a business-hours target, as its service level counts them.
                         let mut pooled = crate::stats::WaitHistogram::default();
                         for r in reps {
-                            pooled.add(&r.channels[ci].waits);
+                            pooled.add(if c.target.business_hours {
+                                &r.channels[ci].business_waits
+                            } else {
+                                &r.channels[ci].waits
+                            });
                         }
                         // From 0 to the longer of three times the target and the 99th percentile.
                         let top = pooled
@@ -894,6 +937,7 @@ impl Report {
                         )
                     })
                     .collect(),
+                currency: s.currency.clone(),
                 supportsim_version: env!("CARGO_PKG_VERSION"),
             },
             intervals,

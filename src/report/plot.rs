@@ -112,6 +112,8 @@ pub struct Chart {
     /// What the chart belongs to in report.html: `channel_group(name)`, "cases", "scenarios", "timeline",
     /// "sweep", or `plan_group(kind)`.
     pub group: String,
+    /// What the chart shows in words (the quantity, its unit, the target), for report.html's caption.
+    pub caption: String,
     pub svg: String,
 }
 
@@ -123,6 +125,11 @@ pub fn channel_group(channel: &str) -> String {
 impl Chart {
     fn in_group(mut self, group: &str) -> Chart {
         self.group = group.to_string();
+        self
+    }
+
+    fn said(mut self, caption: impl Into<String>) -> Chart {
+        self.caption = caption.into();
         self
     }
 }
@@ -162,6 +169,7 @@ fn both(
     Ok(Chart {
         name: name.to_string(),
         group: String::new(),
+        caption: String::new(),
         svg,
     })
 }
@@ -250,6 +258,96 @@ fn m(e: &Estimate) -> f64 {
     e.mean.unwrap_or(0.0)
 }
 
+/// The fewest contacts offered in an interval, summed over the replications, for a share of that interval
+/// (service level, occupancy, P(target missed)) to be drawn: with fewer, one contact moves the share by
+/// 10 points or more (the last caller before closing makes 0% or 100%), so the interval is a gap in the
+/// line, as is one with no contacts or no staffed time. docs/output.md states it.
+pub const MIN_CONTACTS_MEASURED: f64 = 10.0;
+
+/// Whether an interval had contacts enough to draw its shares ([`MIN_CONTACTS_MEASURED`]).
+pub fn measured(report: &Report, row: &super::IntervalKpis) -> bool {
+    // The mean times the replications is a whole count; the rounding absorbs the division's error.
+    (m(&row.contacts.offered) * f64::from(report.replications)).round() >= MIN_CONTACTS_MEASURED
+}
+
+/// The one style of every line chart (per interval, waits, sweeps, timelines, the plan's service level):
+/// a series is a line `LINE_WIDTH` pixels wide in its colour, its 95% interval lighter vertical bars, its
+/// points marked when there are at most `MARKED_POINTS`; a target is a dashed red line named in the
+/// legend.
+const LINE_WIDTH: u32 = 2;
+const MARKED_POINTS: usize = 60;
+const TARGET_COLOUR: RGBColor = RGBColor(210, 60, 50);
+
+/// One series in the shared style: its 95% bars (each end through `clip`), its line, its points when
+/// `marked` (the chart has at most `MARKED_POINTS`), and its legend entry when `label` is not empty.
+fn draw_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut XyChart<'a, DB>,
+    points: &[(f64, f64, Option<f64>)],
+    colour: RGBColor,
+    label: &str,
+    clip: &dyn Fn(f64) -> f64,
+    marked: bool,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart.draw_series(points.iter().filter_map(|&(x, y, h)| {
+        h.map(|h| {
+            PathElement::new(
+                vec![(x, clip(y - h)), (x, clip(y + h))],
+                colour.mix(0.45).stroke_width(3),
+            )
+        })
+    }))?;
+    let series = chart.draw_series(LineSeries::new(
+        points.iter().map(|&(x, y, _)| (x, y)),
+        colour.stroke_width(LINE_WIDTH),
+    ))?;
+    if !label.is_empty() {
+        series.label(label).legend(move |(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + 20, y)],
+                colour.stroke_width(LINE_WIDTH + 1),
+            )
+        });
+    }
+    if marked {
+        chart.draw_series(
+            points
+                .iter()
+                .map(|&(x, y, _)| Circle::new((x, y), 4, colour.filled())),
+        )?;
+    }
+    Ok(())
+}
+
+/// A target at `y` across `x`, dashed red, named `label` in the legend.
+fn draw_target<'a, DB: DrawingBackend + 'a>(
+    chart: &mut XyChart<'a, DB>,
+    y: f64,
+    x: (f64, f64),
+    label: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(x.0, y), (x.1, y)],
+            12,
+            6,
+            TARGET_COLOUR.stroke_width(LINE_WIDTH),
+        ))?
+        .label(label)
+        .legend(move |(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + 20, y)],
+                TARGET_COLOUR.stroke_width(LINE_WIDTH + 1),
+            )
+        });
+    Ok(())
+}
+
 /// The time axis of interval charts: hours for a horizon of up to two days, else days.
 fn time_axis(report: &Report) -> (f64, &'static str) {
     if report.run.horizon_s <= 2.0 * 86_400.0 {
@@ -294,26 +392,18 @@ where
         None,
     )?;
     let series: [(&str, RGBColor, IntervalValue); 3] = [
-        ("offered", RGBColor(60, 90, 200), |r| m(&r.contacts.offered)),
-        ("answered", RGBColor(40, 160, 80), |r| {
-            m(&r.contacts.answered)
-        }),
-        ("abandoned", RGBColor(210, 60, 50), |r| {
-            m(&r.contacts.abandoned)
-        }),
+        ("offered", series_colour(0), |r| m(&r.contacts.offered)),
+        ("answered", series_colour(2), |r| m(&r.contacts.answered)),
+        ("abandoned", series_colour(3), |r| m(&r.contacts.abandoned)),
     ];
     for (name, colour, f) in series {
-        chart
-            .draw_series(LineSeries::new(
-                rows.iter()
-                    .enumerate()
-                    .map(|(i, r)| (x(i) + 0.5 * width / unit, f(r))),
-                colour.stroke_width(2),
-            ))?
-            .label(name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-            });
+        let points: Vec<(f64, f64, Option<f64>)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (x(i) + 0.5 * width / unit, f(r), None))
+            .collect();
+        let marked = points.len() <= MARKED_POINTS;
+        draw_line(&mut chart, &points, colour, name, &|v| v, marked)?;
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
@@ -330,14 +420,14 @@ where
 {
     let target = &report.run.targets[channel];
     let title = format!(
-        "{channel}: service level per interval, answered within {} s (target {:.0}%)",
-        target.within_s,
-        100.0 * target.share
+        "{channel}: service level per interval (target {})",
+        target.label()
     );
     service_level_against(root, report, channel, &title, target.share)
 }
 
-/// Service level per interval of one channel with its 95% interval, against the target share `share`.
+/// Service level per interval of one channel with its 95% interval, against the target share `share`, on
+/// the whole 0 to 100% scale.
 fn service_level_against<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     report: &Report,
@@ -348,73 +438,31 @@ fn service_level_against<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let rows = &report.intervals[channel];
-    let width = report.run.interval_s;
-    let (unit, label) = time_axis(report);
-    let x = |i: usize| i as f64 * width / unit + 0.5 * width / unit;
-    let mut chart = frame(root, title, 70)
-        .build_cartesian_2d(0.0..(rows.len() as f64 * width / unit), 0.0..100.0)?;
-    axes(&mut chart, label, "service level (%)", None)?;
-    let points: Vec<(usize, f64, f64)> = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            Some((
-                i,
-                r.contacts.service_level.mean?,
-                r.contacts.service_level.ci95.unwrap_or(0.0),
-            ))
-        })
-        .collect();
-    let blue = RGBColor(60, 90, 200);
-    chart
-        .draw_series(points.iter().map(|&(i, v, h)| {
-            PathElement::new(
-                vec![
-                    (x(i), (100.0 * (v - h)).max(0.0)),
-                    (x(i), (100.0 * (v + h)).min(100.0)),
-                ],
-                blue.mix(0.4).stroke_width(3),
-            )
-        }))?
-        .label("95% interval")
-        .legend(move |(x, y)| {
-            PathElement::new(vec![(x, y - 6), (x, y + 6)], blue.mix(0.4).stroke_width(3))
-        });
-    // One line per run of intervals with a service level: no line across closed hours or empty intervals.
-    let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
-    for (k, &(i, v, _)) in points.iter().enumerate() {
-        if k == 0 || points[k - 1].0 + 1 != i {
-            runs.push(Vec::new());
-        }
-        if let Some(run) = runs.last_mut() {
-            run.push((x(i), 100.0 * v));
-        }
-    }
-    for (k, run) in runs.into_iter().enumerate() {
-        let series = chart.draw_series(LineSeries::new(run, blue.stroke_width(2)))?;
-        if k == 0 {
-            series.label("service level").legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], blue.stroke_width(3))
-            });
-        }
-    }
-    let red = RGBColor(210, 60, 50);
-    let end = rows.len() as f64 * width / unit;
-    chart
-        .draw_series(LineSeries::new(
-            vec![(0.0, 100.0 * share), (end, 100.0 * share)],
-            red.stroke_width(2),
-        ))?
-        .label("target")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(3)));
-    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
-    Ok(())
+    let label = report.run.targets.get(channel).map_or_else(
+        || format!("target {:.0}%", 100.0 * share),
+        |t| {
+            let t = super::ChannelTarget { share, ..t.clone() };
+            format!("target {}", t.label())
+        },
+    );
+    let service: fn(&super::IntervalKpis) -> &Estimate = |r| &r.contacts.service_level;
+    let y = "service level (%)";
+    per_interval(
+        root,
+        report,
+        channel,
+        title,
+        y,
+        service,
+        100.0,
+        Some((100.0 * share, label)),
+    )
 }
 
 /// One quantity per interval of one channel, with its 95% interval as bars; intervals where it is undefined
-/// are left blank (no line across closed hours).
+/// are gaps (no line across closed hours), and so, for a share (`y_desc` in %), are those with too few
+/// contacts to measure it ([`measured`]). `target`: its value and legend label.
+#[allow(clippy::too_many_arguments)]
 fn per_interval<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     report: &Report,
@@ -423,6 +471,7 @@ fn per_interval<DB: DrawingBackend>(
     y_desc: &str,
     value: fn(&super::IntervalKpis) -> &Estimate,
     scale: f64,
+    target: Option<(f64, String)>,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
@@ -430,11 +479,48 @@ where
     let rows = &report.intervals[channel];
     let (unit, label) = time_axis(report);
     let width = report.run.interval_s;
+    let share = y_desc.ends_with("(%)");
+    let data = interval_lines(report, channel, y_desc, value, scale, share);
+    // A share is read against the whole scale: 0 to 100%.
+    let full = share.then_some((0.0, 100.0));
+    let end = rows.len() as f64 * width / unit;
+    lines(
+        root,
+        &LineChart {
+            title,
+            x_desc: label,
+            y_desc,
+            data: &data,
+            target,
+            x_range: Some((0.0, end)),
+            y_range: full,
+            zero: false,
+            first_colour: 0,
+        },
+    )
+}
+
+/// The line of one quantity per interval, one run of points per stretch of intervals where it is defined
+/// and, for a `share`, [`measured`]; the first run is labelled `y_desc`.
+fn interval_lines(
+    report: &Report,
+    channel: &str,
+    y_desc: &str,
+    value: fn(&super::IntervalKpis) -> &Estimate,
+    scale: f64,
+    share: bool,
+) -> Vec<Line> {
+    let rows = &report.intervals[channel];
+    let (unit, _) = time_axis(report);
+    let width = report.run.interval_s;
     let mut data: Vec<Line> = Vec::new();
     let mut last: Option<usize> = None;
     for (i, r) in rows.iter().enumerate() {
         let e = value(r);
         let Some(y) = e.mean else { continue };
+        if share && !measured(report, r) {
+            continue;
+        }
         let point = (
             (i as f64 + 0.5) * width / unit,
             scale * y,
@@ -456,7 +542,7 @@ where
         }
         last = Some(i);
     }
-    lines(root, title, label, y_desc, &data)
+    data
 }
 
 /// The distribution of waits of answered contacts (share answered within t), with the target's time and
@@ -486,38 +572,47 @@ where
         70,
     )
     .build_cartesian_2d(0.0..top / unit, 0.0..100.0)?;
+    // A business-hours target counts opening hours only, and so do these waits (as its service level).
+    let clock = if target.business_hours {
+        " in business hours"
+    } else {
+        ""
+    };
     axes(
         &mut chart,
-        format!("wait ({unit_name})"),
+        format!("wait{clock} ({unit_name})"),
         "answered within that wait (%)",
         None,
     )?;
-    let blue = RGBColor(60, 90, 200);
-    chart
-        .draw_series(LineSeries::new(
-            cdf.iter().map(|&(t, p)| (t / unit, 100.0 * p)),
-            blue.stroke_width(3),
-        ))?
-        .label("share answered within the wait")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], blue.stroke_width(3)));
-    let red = RGBColor(210, 60, 50);
+    let curve: Vec<(f64, f64, Option<f64>)> = cdf
+        .iter()
+        .map(|&(t, p)| (t / unit, 100.0 * p, None))
+        .collect();
+    let label = "share answered within the wait";
+    // The curve is dense (201 points): a line, no markers.
+    draw_line(
+        &mut chart,
+        &curve[..],
+        series_colour(0),
+        label,
+        &|v| v,
+        false,
+    )?;
     let (tx, ty) = (target.within_s / unit, 100.0 * target.share);
     chart
-        .draw_series(std::iter::once(PathElement::new(
+        .draw_series(DashedLineSeries::new(
             vec![(tx, 0.0), (tx, ty), (0.0, ty)],
-            red.stroke_width(2),
-        )))?
-        .label(format!(
-            "target: {:.0}% within {}{}",
-            ty,
-            crate::time::duration::format_duration(target.within_s),
-            if target.business_hours {
-                " of opening hours (waits here: clock time)"
-            } else {
-                ""
-            }
-        ))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(3)));
+            12,
+            6,
+            TARGET_COLOUR.stroke_width(LINE_WIDTH),
+        ))?
+        .label(format!("target {}", target.label()))
+        .legend(move |(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + 20, y)],
+                TARGET_COLOUR.stroke_width(LINE_WIDTH + 1),
+            )
+        });
     legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
@@ -702,6 +797,16 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> 
             continue;
         }
         let stem = format!("{:02}-{}", i + 1, file_safe(name));
+        let gaps = format!(
+            "Intervals with fewer than {MIN_CONTACTS_MEASURED} contacts over the {} replications are gaps.",
+            report.replications
+        );
+        let target = report
+            .run
+            .targets
+            .get(name.as_str())
+            .map(|t| t.label())
+            .unwrap_or_default();
         files.push(
             both(
                 dir,
@@ -709,7 +814,12 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> 
                 |r| volume(r, report, name),
                 |r| volume(r, report, name),
             )?
-            .in_group(&channel_group(name)),
+            .in_group(&channel_group(name))
+            .said(format!(
+                "{name}: contacts offered, answered and abandoned in each {}-minute interval, mean of {} replications.",
+                report.run.interval_s / 60.0,
+                report.replications
+            )),
         );
         if report.run.targets.contains_key(name.as_str())
             && rows.iter().any(|r| r.contacts.service_level.mean.is_some())
@@ -721,7 +831,10 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> 
                     |r| service_level(r, report, name),
                     |r| service_level(r, report, name),
                 )?
-                .in_group(&channel_group(name)),
+                .in_group(&channel_group(name))
+                .said(format!(
+                    "{name}: service level per interval, the share of contacts offered that were answered in time (%), with its 95% interval, against the target {target} (dashed). {gaps}"
+                )),
             );
             let title = format!("{name}: occupancy of the agents serving it, per interval");
             let occupancy: fn(&super::IntervalKpis) -> &Estimate = |r| &r.contacts.occupancy;
@@ -729,10 +842,13 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> 
                 both(
                     dir,
                     &format!("{stem}-occupancy"),
-                    |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
-                    |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0),
+                    |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0, None),
+                    |r| per_interval(r, report, name, &title, "occupancy (%)", occupancy, 100.0, None),
                 )?
-                .in_group(&channel_group(name)),
+                .in_group(&channel_group(name))
+                .said(format!(
+                    "{name}: occupancy per interval, the share of the serving agents' staffed time spent on contacts (%), with its 95% interval. {gaps}"
+                )),
             );
             if report.run.targets[name.as_str()].kind == "deferred" {
                 let title = format!("{name}: backlog at the end of each interval");
@@ -741,10 +857,13 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> 
                     both(
                         dir,
                         &format!("{stem}-backlog"),
-                        |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
-                        |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0),
+                        |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0, None),
+                        |r| per_interval(r, report, name, &title, "contacts waiting", backlog, 1.0, None),
                     )?
-                    .in_group(&channel_group(name)),
+                    .in_group(&channel_group(name))
+                    .said(format!(
+                        "{name}: backlog, the contacts waiting at the end of each interval, with its 95% interval."
+                    )),
                 );
             }
             // P(target missed) per interval: the share of replications whose interval fell short of the
@@ -757,10 +876,13 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> 
                     both(
                         dir,
                         &format!("{stem}-target-missed"),
-                        |r| per_interval(r, report, name, &title, y, missed, 100.0),
-                        |r| per_interval(r, report, name, &title, y, missed, 100.0),
+                        |r| per_interval(r, report, name, &title, y, missed, 100.0, None),
+                        |r| per_interval(r, report, name, &title, y, missed, 100.0, None),
                     )?
-                    .in_group(&channel_group(name)),
+                    .in_group(&channel_group(name))
+                    .said(format!(
+                        "{name}: probability of missing the target {target} in each interval, the share of replications whose interval fell short (%), with its 95% interval. {gaps}"
+                    )),
                 );
             }
             if report.channels[name.as_str()].wait_cdf.len() > 1 {
@@ -771,13 +893,24 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> 
                         |r| waits(r, report, name),
                         |r| waits(r, report, name),
                     )?
-                    .in_group(&channel_group(name)),
+                    .in_group(&channel_group(name))
+                    .said(format!(
+                        "{name}: the share of answered contacts answered within each wait{} (%), all replications pooled; the dashed lines mark the target {target}.",
+                        if report.run.targets[name.as_str()].business_hours {
+                            ", counted in business hours as the target counts them"
+                        } else {
+                            ""
+                        }
+                    )),
                 );
             }
         }
     }
-    files
-        .push(both(dir, "levels", |r| levels(r, report), |r| levels(r, report))?.in_group("cases"));
+    files.push(
+        both(dir, "levels", |r| levels(r, report), |r| levels(r, report))?
+            .in_group("cases")
+            .said("The service levels customers end at: the share of ended cases at each of the six levels (%), all cases and by the channel of their first contact."),
+    );
     if report
         .experience
         .overall
@@ -792,7 +925,8 @@ pub fn run_charts(report: &Report, dir: &Path) -> Result<Vec<Chart>, PlotError> 
                 |r| held_down(r, report),
                 |r| held_down(r, report),
             )?
-            .in_group("cases"),
+            .in_group("cases")
+            .said("What held cases below level 4: the share of ended cases whose main factor each one was (%), with its 95% interval."),
         );
     }
     Ok(files)
@@ -1119,7 +1253,11 @@ pub fn plan_charts(
                 |r| net_staffing(r, s, plan, report, g),
                 |r| net_staffing(r, s, plan, report, g),
             )?
-            .in_group(&plan_group("staffing")),
+            .in_group(&plan_group("staffing"))
+            .said(format!(
+                "{}: agents scheduled per interval (bars) against the agents required (black steps) and the Erlang requirement (thin line), short intervals in red; below, scheduled minus required.",
+                group.name
+            )),
         );
     }
     for (g, group) in s.groups.iter().enumerate() {
@@ -1135,7 +1273,11 @@ pub fn plan_charts(
                 |r| coverage(r, s, plan, report, g, &by_template),
                 |r| coverage(r, s, plan, report, g, &by_template),
             )?
-            .in_group(&plan_group("coverage")),
+            .in_group(&plan_group("coverage"))
+            .said(format!(
+                "{}: agents on the floor per interval (on shift, not on a break), stacked by shift template, against the agents required.",
+                group.name
+            )),
         );
     }
     // Per channel (the report's intervals are per channel, not per class).
@@ -1150,11 +1292,13 @@ pub fn plan_charts(
         if !rows.iter().any(|r| r.contacts.service_level.mean.is_some()) {
             continue;
         }
+        let label = report.run.targets.get(&channel.name).map_or_else(
+            || format!("{:.0}%", 100.0 * share),
+            |t| super::ChannelTarget { share, ..t.clone() }.label(),
+        );
         let title = format!(
-            "{}: predicted service level per interval, answered within {} s (target {:.0}%)",
-            channel.name,
-            channel.target.within_s,
-            100.0 * share
+            "{}: predicted service level per interval (target {label})",
+            channel.name
         );
         let name = format!(
             "plan-service-{:02}-{}",
@@ -1168,7 +1312,11 @@ pub fn plan_charts(
                 |r| service_level_against(r, report, &channel.name, &title, share),
                 |r| service_level_against(r, report, &channel.name, &title, share),
             )?
-            .in_group(&plan_group("service")),
+            .in_group(&plan_group("service"))
+            .said(format!(
+                "{}: the service level the check predicts per interval (%), with its 95% interval, against the plan's target {label} (dashed).",
+                channel.name
+            )),
         );
     }
     Ok(files)
@@ -1193,18 +1341,33 @@ struct Line {
     points: Vec<(f64, f64, Option<f64>)>,
 }
 
-/// Lines with their 95% intervals as vertical bars: the chart of sweeps and comparison timelines.
-fn lines<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    x_desc: &str,
-    y_desc: &str,
-    data: &[Line],
-) -> DrawResult
+/// A line chart: lines with their 95% intervals, and a target.
+struct LineChart<'a> {
+    title: &'a str,
+    x_desc: &'a str,
+    y_desc: &'a str,
+    data: &'a [Line],
+    /// The target's value and legend label.
+    target: Option<(f64, String)>,
+    /// The x axis' span when it is fixed (the horizon), else the data's.
+    x_range: Option<(f64, f64)>,
+    /// The y axis' span when it is fixed (0 to 100% for a share per interval), else the data's.
+    y_range: Option<(f64, f64)>,
+    /// A zero line, in range (a chart of differences).
+    zero: bool,
+    /// The series colour of the first line (differences B − A take B's colour).
+    first_colour: usize,
+}
+
+/// Lines with their 95% intervals as vertical bars, in the shared style: the chart of sweeps, comparison
+/// timelines and the per-interval shares and backlog. A percentage never leaves 0 to 100 and a quantity
+/// that cannot be negative (every one charted here but a difference) starts its axis at 0 at the lowest.
+fn lines<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &LineChart) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
+    let data = c.data;
     let all = data.iter().flat_map(|l| l.points.iter());
     let (mut x0, mut x1, mut y0, mut y1) = (
         f64::INFINITY,
@@ -1212,13 +1375,12 @@ where
         f64::INFINITY,
         f64::NEG_INFINITY,
     );
-    // Percentages cannot leave 0..100: a normal-approximation bar near 0% or 100% is cut there.
-    let clip = |v: f64| {
-        if y_desc.ends_with("(%)") {
-            v.clamp(0.0, 100.0)
-        } else {
-            v
-        }
+    let percent = c.y_desc.ends_with("(%)");
+    // Counts, shares and costs are never negative: a normal-approximation bar is cut at 0 (and at 100%).
+    let nonnegative = data.iter().all(|l| l.points.iter().all(|p| p.1 >= 0.0));
+    let clip = move |v: f64| {
+        let v = if nonnegative { v.max(0.0) } else { v };
+        if percent { v.min(100.0) } else { v }
     };
     for &(x, y, h) in all {
         let h = h.unwrap_or(0.0);
@@ -1227,8 +1389,19 @@ where
         y0 = y0.min(clip(y - h));
         y1 = y1.max(clip(y + h));
     }
+    if let Some((t, _)) = &c.target {
+        y0 = y0.min(*t);
+        y1 = y1.max(*t);
+    }
+    if c.zero {
+        y0 = y0.min(0.0);
+        y1 = y1.max(0.0);
+    }
     if !x0.is_finite() {
-        (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+        (x0, x1) = (0.0, 1.0);
+    }
+    if !y0.is_finite() {
+        (y0, y1) = (0.0, 1.0);
     }
     let pad = |a: f64, b: f64| {
         if b > a {
@@ -1238,60 +1411,73 @@ where
         }
     };
     let (px, py) = (pad(x0, x1), pad(y0, y1));
-    let mut chart =
-        frame(root, title, 80).build_cartesian_2d((x0 - px)..(x1 + px), (y0 - py)..(y1 + py))?;
+    let (xl, xh) = c.x_range.unwrap_or((x0 - px, x1 + px));
+    let (mut yl, mut yh) = c.y_range.unwrap_or((y0 - py, y1 + py));
+    if nonnegative {
+        yl = yl.max(0.0);
+    }
+    if percent {
+        yh = yh.min(100.0 + py.min(2.0));
+    }
+    let mut chart = frame(root, c.title, 80).build_cartesian_2d(xl..xh, yl..yh)?;
     // Whole-number x values (agents, days): labels without decimals, one per value up to 25 values (fewer
     // labels than the span keeps plotters' steps whole).
     let mut xs = data.iter().flat_map(|l| l.points.iter().map(|p| p.0));
-    let whole_x = (x0.is_finite() && xs.all(|x| x.fract() == 0.0)).then(|| {
+    let whole_x = (c.x_range.is_none() && xs.all(|x| x.fract() == 0.0)).then(|| {
         if x1 - x0 <= 24.0 {
             (x1 - x0) as usize + 1
         } else {
             12
         }
     });
-    axes(&mut chart, x_desc, y_desc, whole_x)?;
+    axes(&mut chart, c.x_desc, c.y_desc, whole_x)?;
+    if c.zero {
+        chart.draw_series(LineSeries::new(
+            vec![(xl, 0.0), (xh, 0.0)],
+            BLACK.stroke_width(2),
+        ))?;
+    }
+    let marked = data.iter().map(|l| l.points.len()).sum::<usize>() <= MARKED_POINTS;
     let mut colour_index = 0;
     for line in data.iter() {
         // Unlabeled lines continue the previous one (same colour, no legend entry).
         if !line.label.is_empty() {
             colour_index += 1;
         }
-        let colour = series_colour(colour_index.max(1) - 1);
-        chart.draw_series(line.points.iter().filter_map(|&(x, y, h)| {
-            h.map(|h| {
-                PathElement::new(
-                    vec![(x, clip(y - h)), (x, clip(y + h))],
-                    colour.mix(0.5).stroke_width(3),
-                )
-            })
-        }))?;
-        let series = chart.draw_series(LineSeries::new(
-            line.points.iter().map(|&(x, y, _)| (x, y)),
-            colour.stroke_width(2),
-        ))?;
-        if !line.label.is_empty() {
-            series.label(line.label.clone()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-            });
-        }
-        chart.draw_series(
-            line.points
-                .iter()
-                .map(|&(x, y, _)| Circle::new((x, y), 4, colour.filled())),
-        )?;
+        let colour = series_colour(c.first_colour + colour_index.max(1) - 1);
+        draw_line(&mut chart, &line.points, colour, &line.label, &clip, marked)?;
     }
-    // One line needs no legend (the axis says what it is); several get theirs in the corner with fewest
-    // points.
-    if data.iter().filter(|l| !l.label.is_empty()).count() > 1 {
-        let points: Vec<(f64, f64)> = data
+    if let Some((t, label)) = &c.target {
+        draw_target(&mut chart, *t, (xl, xh), label)?;
+    }
+    // One line without a target needs no legend (the axis says what it is); otherwise it goes in the corner
+    // with fewest points.
+    if data.iter().filter(|l| !l.label.is_empty()).count() > 1 || c.target.is_some() {
+        let mut points: Vec<(f64, f64)> = data
             .iter()
             .flat_map(|l| l.points.iter().map(|p| (p.0, p.1)))
             .collect();
-        let corner = quiet_corner(&points, (x0 - px, x1 + px), (y0 - py, y1 + py));
+        if let Some((t, _)) = &c.target {
+            points.extend((0..=10).map(|k| (xl + (xh - xl) * f64::from(k) / 10.0, *t)));
+        }
+        let corner = quiet_corner(&points, (xl, xh), (yl, yh));
         legend(&mut chart, corner)?;
     }
     Ok(())
+}
+
+/// A line chart over its chart of differences (three fifths above, two below).
+fn with_differences<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    above: &LineChart,
+    below: &LineChart,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (upper, lower) = root.split_vertically(SIZE.1 * 60 / 100);
+    lines(&upper, above)?;
+    lines(&lower, below)
 }
 
 /// The corner of the plotting area with the fewest points in it (a box of 40% of the width and 35% of the
@@ -1350,6 +1536,8 @@ pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, P
     }
     create_dir(dir)?;
     let mut files = Vec::new();
+    // The targets of the first point (a sweep of the target itself draws the first).
+    let targets = super::kpi::targets(&s.points[0].1);
     for (kpi, title, y_desc) in charted_kpis(s.kpis().into_iter()) {
         let mut data: Vec<Line> = Vec::new();
         for (values, report) in &s.points {
@@ -1384,33 +1572,60 @@ pub fn sweep_charts(s: &super::sweep::Sweep, dir: &Path) -> Result<Vec<Chart>, P
             }
         }
         let caption = format!("{title} against {}", s.keys[0]);
+        let chart = LineChart {
+            title: &caption,
+            x_desc: &s.keys[0],
+            y_desc,
+            data: &data,
+            target: targets.get(&kpi).cloned(),
+            x_range: None,
+            y_range: None,
+            zero: false,
+            first_colour: 0,
+        };
         // Numbered as drawn: no gaps.
         let name = format!("sweep-{:02}-{}", files.len() + 1, file_safe(&title));
         files.push(
-            both(
-                dir,
-                &name,
-                |r| lines(r, &caption, &s.keys[0], y_desc, &data),
-                |r| lines(r, &caption, &s.keys[0], y_desc, &data),
-            )?
-            .in_group("sweep"),
+            both(dir, &name, |r| lines(r, &chart), |r| lines(r, &chart))?
+                .in_group("sweep")
+                .said(format!(
+                    "{title} (%) at each value of {}{}, mean with its 95% interval{}.",
+                    s.keys[0],
+                    if s.keys.len() > 1 {
+                        format!(", one line per value of {}", s.keys[1..].join(" and "))
+                    } else {
+                        String::new()
+                    },
+                    chart
+                        .target
+                        .as_ref()
+                        .map(|t| format!(", against the {} (dashed)", t.1))
+                        .unwrap_or_default()
+                )),
         );
     }
     Ok(files)
 }
 
-/// Each scenario's value of one KPI with its 95% interval: a point and a bar per scenario, scenarios along x.
+/// Each scenario's value of one KPI with its 95% interval: a point and a bar per scenario, scenarios along x;
+/// below, each scenario's paired difference to the baseline (`diffs`: mean and 95% half-width, B − A
+/// first) against a zero line. Two scenarios' intervals may overlap while their paired difference is
+/// clear of zero (common random numbers take the shared noise out): the lower panel is the verdict.
 fn per_scenario<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     y_desc: &str,
     names: &[String],
     values: &[(f64, f64)],
+    diffs: &[(f64, f64)],
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
+    let (upper, lower) = root.split_vertically(SIZE.1 * 60 / 100);
+    differences(&lower, y_desc, diffs)?;
+    let root = &upper;
     let n = values.len();
     // Percentages: bars cut at 0 and 100%, the axis zoomed on the values (the intervals are the point);
     // anything else (cost) from zero, so that a small difference does not look large.
@@ -1470,6 +1685,105 @@ where
     Ok(())
 }
 
+/// The lower panel of [`per_scenario`]: B − A, C − A, ... with their paired 95% intervals and a zero line.
+fn differences<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    y_desc: &str,
+    diffs: &[(f64, f64)],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    // The scenarios' x axis of the upper panel: each difference under its scenario, the baseline's slot
+    // empty.
+    let n = diffs.len() + 1;
+    let lo = diffs.iter().map(|d| d.0 - d.1).fold(0.0, f64::min);
+    let hi = diffs.iter().map(|d| d.0 + d.1).fold(0.0, f64::max);
+    let pad = if hi > lo { 0.2 * (hi - lo) } else { 1.0 };
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            "paired difference to the baseline A, with its 95% interval (clear of 0: a real difference)",
+            ("sans-serif", 18),
+        )
+        .margin(20)
+        .x_label_area_size(30)
+        .y_label_area_size(90)
+        .build_cartesian_2d(
+            (0..n.saturating_sub(1)).into_segmented(),
+            (lo - pad)..(hi + pad),
+        )?;
+    let labels: Vec<String> = (0..n)
+        .map(|i| {
+            if i == 0 {
+                "A: the baseline".to_string()
+            } else {
+                format!("{} − A", super::compare::letter(i))
+            }
+        })
+        .collect();
+    let span = hi - lo;
+    let digits = if span >= 100.0 {
+        0
+    } else if span >= 1.0 {
+        1
+    } else {
+        2
+    };
+    // No "-0.0" on the zero line.
+    let tick = move |v: &f64| {
+        if v.abs() < 1e-9 * span.max(1.0) {
+            "0".to_string()
+        } else {
+            format!("{v:+.digits$}")
+        }
+    };
+    let unit = if y_desc.ends_with("(%)") {
+        "points".to_string()
+    } else {
+        y_desc.to_string()
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .y_labels(5)
+        .y_label_formatter(&tick)
+        .y_desc(format!("difference ({unit})"))
+        .x_label_formatter(&|v| category(labels.as_slice(), v))
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(SegmentValue::Exact(0), 0.0), (SegmentValue::Last, 0.0)],
+        BLACK.stroke_width(2),
+    )))?;
+    for (j, &(d, h)) in diffs.iter().enumerate() {
+        let colour = series_colour(j + 1);
+        let at = || SegmentValue::CenterOf(j + 1);
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(at(), d - h), (at(), d + h)],
+            colour.stroke_width(3),
+        )))?;
+        chart.draw_series(std::iter::once(Circle::new((at(), d), 6, colour.filled())))?;
+        let verdict = if d - h > 0.0 || d + h < 0.0 {
+            "  real difference"
+        } else {
+            "  not distinguishable from 0"
+        };
+        chart.draw_series(std::iter::once(Text::new(
+            format!(
+                "   {}{}{verdict}",
+                if d >= 0.0 { "+" } else { "" },
+                number_label(d, h).trim_start()
+            ),
+            (at(), d),
+            ("sans-serif", 16)
+                .into_text_style(root)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        )))?;
+    }
+    Ok(())
+}
+
 /// Scenario labels for an x axis `width` pixels wide: the letter and the file name, long names cut to their
 /// last characters so that labels do not run into each other.
 fn scenario_labels(names: &[String], width: usize) -> Vec<String> {
@@ -1515,10 +1829,18 @@ pub fn compare_charts(
     register_font();
     create_dir(dir)?;
     let mut files = Vec::new();
-    let mut wanted = charted_kpis(c.kpis.iter().map(|r| r.kpi.clone()));
+    let mut wanted: Vec<(KpiId, String, String)> =
+        charted_kpis(c.kpis.iter().map(|r| r.kpi.clone()))
+            .into_iter()
+            .map(|(k, t, y)| (k, t, y.to_string()))
+            .collect();
+    // The cost axis names the currency when the scenario does.
     for (kpi, y) in [
-        (KpiId::cases("fcr_rate"), "share of cases (%)"),
-        (KpiId::cost("total"), "cost"),
+        (KpiId::cases("fcr_rate"), "share of cases (%)".to_string()),
+        (
+            KpiId::cost("total"),
+            super::cost_label(c.currency.as_deref()),
+        ),
     ] {
         if c.row(&kpi).is_some() {
             let title = kpi.label();
@@ -1538,16 +1860,25 @@ pub fn compare_charts(
         if values.iter().all(|&(v, h)| v == 0.0 && h == 0.0) {
             continue;
         }
+        let diffs: Vec<(f64, f64)> = row
+            .differences
+            .iter()
+            .map(|d| (scale * d.mean.unwrap_or(0.0), scale * d.ci95.unwrap_or(0.0)))
+            .collect();
         let caption = format!("{title} per scenario (mean and 95% interval)");
         let name = format!("compare-{:02}-{}", files.len() + 1, file_safe(title));
         files.push(
             both(
                 dir,
                 &name,
-                |r| per_scenario(r, &caption, y_desc, &c.scenarios, &values),
-                |r| per_scenario(r, &caption, y_desc, &c.scenarios, &values),
+                |r| per_scenario(r, &caption, y_desc, &c.scenarios, &values, &diffs),
+                |r| per_scenario(r, &caption, y_desc, &c.scenarios, &values, &diffs),
             )?
-            .in_group("scenarios"),
+            .in_group("scenarios")
+            .said(format!(
+                "{title} per scenario{}, mean with its 95% interval; below, each scenario's paired difference to the baseline A with its 95% interval: one clear of zero is a real difference, even where the scenarios' own intervals overlap.",
+                if scale == 100.0 { " (%)" } else { "" }
+            )),
         );
     }
     // The six levels of every scenario side by side.
@@ -1570,7 +1901,8 @@ pub fn compare_charts(
                 |r| stacked_levels(r, title, "scenario", &bars),
                 |r| stacked_levels(r, title, "scenario", &bars),
             )?
-            .in_group("scenarios"),
+            .in_group("scenarios")
+            .said("The service levels customers end at, per scenario: the share of ended cases at each of the six levels (%)."),
         );
     }
     if let Some(t) = t {
@@ -1614,16 +1946,145 @@ fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart
             .collect();
         let x_desc = format!("{} of the horizon", t.period.name());
         let caption = format!("{title}, {} by {}", t.period.name(), t.period.name());
+        let chart = LineChart {
+            title: &caption,
+            x_desc: &x_desc,
+            y_desc,
+            data: &data,
+            target: t.targets.get(kpi).cloned(),
+            x_range: None,
+            y_range: None,
+            zero: false,
+            first_colour: 0,
+        };
+        // Below: each scenario's paired difference to the baseline per period, with its 95% interval.
+        let diffs: Vec<Line> = series
+            .differences
+            .iter()
+            .enumerate()
+            .map(|(j, d)| Line {
+                label: format!("{} − A", super::compare::letter(j + 1)),
+                points: d
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(p, d)| {
+                        Some(((p + 1) as f64, 100.0 * d.mean?, d.ci95.map(|h| 100.0 * h)))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let below = LineChart {
+            title: "paired difference to the baseline A, with its 95% interval",
+            x_desc: &x_desc,
+            y_desc: "difference (points)",
+            data: &diffs,
+            target: None,
+            x_range: None,
+            y_range: None,
+            zero: true,
+            first_colour: 1,
+        };
         let name = format!("timeline-{:02}-{}", files.len() + 1, file_safe(title));
         files.push(
             both(
                 dir,
                 &name,
-                |r| lines(r, &caption, &x_desc, y_desc, &data),
-                |r| lines(r, &caption, &x_desc, y_desc, &data),
+                |r| with_differences(r, &chart, &below),
+                |r| with_differences(r, &chart, &below),
             )?
-            .in_group("timeline"),
+            .in_group("timeline")
+            .said(format!(
+                "{title} (%) {p} by {p}, one line per scenario{}; below, each scenario's paired difference to the baseline A per {p} with its 95% interval (clear of zero: a real difference).",
+                chart
+                    .target
+                    .as_ref()
+                    .map(|t| format!(", against the baseline's {} (dashed)", t.1))
+                    .unwrap_or_default(),
+                p = t.period.name()
+            )),
         );
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// omnichannel.toml's phone line closes at 20:00 with about one caller left in that half hour over
+    /// three replications: its service level is 0 or 100%, a drop or a spike that is only the last caller.
+    #[test]
+    fn intervals_with_too_few_contacts_are_gaps_in_the_shares() {
+        let mut s = Scenario::from_toml(
+            include_str!("../../scenarios/omnichannel.toml"),
+            "scenarios/omnichannel.toml",
+            None,
+        )
+        .expect("the example is valid");
+        s.replications = 3;
+        let report = Report::build(&s, &crate::experiment::run_replications(&s));
+        let rows = &report.intervals["phone"];
+        let width = report.run.interval_s / 86_400.0;
+        let few: Vec<usize> = (0..rows.len())
+            .filter(|&i| {
+                rows[i].contacts.service_level.mean.is_some() && !measured(&report, &rows[i])
+            })
+            .collect();
+        assert!(
+            !few.is_empty(),
+            "the example has closing intervals with a caller or two"
+        );
+        for (value, y) in [
+            (
+                (|r| &r.contacts.service_level) as fn(&super::super::IntervalKpis) -> &Estimate,
+                "service level (%)",
+            ),
+            (|r| &r.contacts.occupancy, "occupancy (%)"),
+            (|r| &r.contacts.p_target_missed, "P(target missed) (%)"),
+        ] {
+            let drawn: Vec<usize> = interval_lines(&report, "phone", y, value, 100.0, true)
+                .iter()
+                .flat_map(|l| {
+                    l.points
+                        .iter()
+                        .map(|p| (p.0 / width - 0.5).round() as usize)
+                })
+                .collect();
+            assert!(!drawn.is_empty(), "{y}");
+            for i in &few {
+                assert!(
+                    !drawn.contains(i),
+                    "{y}: interval {i} has {} contacts offered a replication",
+                    m(&rows[*i].contacts.offered)
+                );
+            }
+            // Every interval drawn had contacts enough, and every one with enough and a value is drawn.
+            for (i, r) in rows.iter().enumerate() {
+                let defined = value(r).mean.is_some() && measured(&report, r);
+                assert_eq!(drawn.contains(&i), defined, "{y}: interval {i}");
+            }
+            // Each gap breaks the line: no run of points spans a missing interval.
+            for line in interval_lines(&report, "phone", y, value, 100.0, true) {
+                for w in line.points.windows(2) {
+                    assert!(
+                        (w[1].0 - w[0].0 - width).abs() < 1e-9,
+                        "{y}: a line across a gap"
+                    );
+                }
+            }
+        }
+        // A count is drawn wherever it is defined, few contacts or not.
+        let backlog = interval_lines(
+            &report,
+            "phone",
+            "contacts waiting",
+            |r| &r.backlog,
+            1.0,
+            false,
+        );
+        assert_eq!(
+            backlog.iter().map(|l| l.points.len()).sum::<usize>(),
+            rows.len()
+        );
+    }
 }

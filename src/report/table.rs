@@ -78,16 +78,7 @@ pub fn kpi_grid(report: &Report) -> Grid {
         header.push(if target.kind == "self-service" {
             format!("{name}\nself-service")
         } else {
-            format!(
-                "{name}\ntarget {:.0}% in {}{}",
-                100.0 * target.share,
-                format_duration(target.within_s),
-                if target.business_hours {
-                    " business"
-                } else {
-                    ""
-                }
-            )
+            format!("{name}\ntarget {}", target.label())
         });
     }
     t.header = header;
@@ -316,7 +307,8 @@ pub fn cost_line(report: &Report) -> Option<String> {
                 .map(|(name, t)| format!("training \"{name}\" {}", fmt(&t.cost, &Unit::Count))),
         );
         Some(format!(
-            "cost: {} ({})",
+            "{}: {} ({})",
+            report.run.cost_label(),
             fmt(&report.cost.total, &Unit::Count),
             parts.join(", ")
         ))

@@ -31,6 +31,8 @@ pub struct ScenarioFile {
     pub start: Option<Spanned<String>>,
     /// Days of the horizon (0 = the first) that are holidays: every channel closed, no shifts.
     pub holidays: Option<Spanned<Vec<i64>>>,
+    /// The currency costs are in, as the outputs label them ("EUR", "€"); none: plain numbers.
+    pub currency: Option<Spanned<String>>,
     #[serde(default)]
     pub channels: Vec<Spanned<ChannelFile>>,
     #[serde(default)]

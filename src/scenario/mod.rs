@@ -50,6 +50,8 @@ pub struct Scenario {
     pub groups: Vec<Group>,
     /// Training programmes (docs/scenario.md, `[[training]]`).
     pub training: Vec<Training>,
+    /// The currency of `cost_per_hour` and the training costs, for the outputs' labels only.
+    pub currency: Option<String>,
 }
 
 /// A training programme: some of a group's agents leave the floor for sessions, then gain proficiency and

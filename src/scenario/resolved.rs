@@ -31,6 +31,9 @@ pub fn to_toml(s: &Scenario) -> String {
         let days: Vec<String> = s.calendar.holidays.iter().map(|d| d.to_string()).collect();
         let _ = writeln!(o, "holidays = [{}]", days.join(", "));
     }
+    if let Some(c) = &s.currency {
+        let _ = writeln!(o, "currency = {}", quote(c));
+    }
     let _ = writeln!(
         o,
         "\n[routing]\nagent_selection = \"{}\"\npersonalised = {}",

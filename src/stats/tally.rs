@@ -109,6 +109,10 @@ pub struct ChannelTally {
     pub class_intervals: Vec<IntervalTally>,
     /// Waits of answered contacts, for percentiles.
     pub waits: WaitHistogram,
+    /// The same waits counted in opening hours (the business clock its target counts): filled only for a
+    /// channel whose target counts business hours, for its chart of waits.
+    #[serde(default)]
+    pub business_waits: WaitHistogram,
     /// Contacts waiting at the end of each interval (the backlog, for deferred work).
     pub backlog: Vec<u32>,
     /// Cases whose first contact came on this channel.
@@ -182,6 +186,7 @@ impl ChannelTally {
                 Vec::new()
             },
             waits: WaitHistogram::default(),
+            business_waits: WaitHistogram::default(),
             backlog: vec![0; intervals],
             cases: CaseTally::default(),
             level_intervals: vec![[0; 6]; intervals],
@@ -267,6 +272,7 @@ impl ReplicationTally {
                         })
                         .collect(),
                     waits: c.waits.clone(),
+                    business_waits: c.business_waits.clone(),
                     backlog: c
                         .backlog
                         .chunks(per)

@@ -119,6 +119,9 @@ impl Center<'_> {
                     t.friendly += u64::from(friendly);
                 });
                 self.tally.channels[c].waits.record(wait);
+                if self.m.channels[c].business.is_some() {
+                    self.tally.channels[c].business_waits.record(response);
+                }
             }
         }
     }

@@ -353,6 +353,7 @@ impl Validator<'_> {
                 training.push(p);
             }
         }
+        let currency = f.currency.as_ref().and_then(|c| self.currency(c));
         if !self.errors.is_empty() {
             return None;
         }
@@ -374,7 +375,26 @@ impl Validator<'_> {
             channels,
             groups,
             training,
+            currency,
         })
+    }
+
+    /// `currency`: a code or symbol of 1 to 8 characters without spaces ("EUR", "USD", "€"), since it
+    /// labels axes and table columns.
+    fn currency(&mut self, c: &Spanned<String>) -> Option<String> {
+        let text = c.get_ref().trim();
+        let n = text.chars().count();
+        if n == 0 || n > 8 || text.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+            self.err(
+                c.span(),
+                format!(
+                    "currency = {:?}: give a currency code or symbol of 1 to 8 characters without spaces, such as \"EUR\", \"USD\" or \"€\" (or leave the key out for plain numbers)",
+                    c.get_ref()
+                ),
+            );
+            return None;
+        }
+        Some(text.to_string())
     }
 
     fn positive_duration(&mut self, key: &str, d: &Spanned<DurationValue>) -> Option<f64> {
