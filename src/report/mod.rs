@@ -598,6 +598,9 @@ pub struct RunInfo {
     pub interval_s: f64,
     pub targets: IndexMap<String, ChannelTarget>,
     pub supportsim_version: &'static str,
+    /// Weekday and date of the start, for timestamps in the tables and on chart axes (not in summary.json).
+    #[serde(skip)]
+    pub calendar: crate::scenario::Calendar,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -894,6 +897,7 @@ impl Report {
                     })
                     .collect(),
                 supportsim_version: env!("CARGO_PKG_VERSION"),
+                calendar: s.calendar.clone(),
             },
             intervals,
             group_intervals,
