@@ -130,23 +130,8 @@ fn bad_dates_are_refused_with_the_line_and_how_to_fix_it() {
     assert!(e.contains("outside the horizon") && e.contains("2026-03-03"), "{e}");
 }
 
-/// The text of one part of an .xlsx (a zip of XML parts).
-fn part(xlsx: &std::path::Path, name: &str) -> String {
-    use std::io::Read;
-    let file = std::fs::File::open(xlsx).expect("the workbook");
-    let mut zip = zip::ZipArchive::new(file).expect("an .xlsx is a zip archive");
-    let mut text = String::new();
-    zip.by_name(name)
-        .expect("the part")
-        .read_to_string(&mut text)
-        .expect("text");
-    text
-}
-
-#[test]
-fn the_workbook_has_real_date_times_and_long_waits_in_hours() {
-    // Emails pile up over the day (one agent for 12 an hour of 10-minute work): waits of hours.
-    let text = r#"
+/// One agent for 12 emails an hour of 10-minute work, over a day from a Monday: the backlog grows all day.
+const EMAILS: &str = r#"
 name = "dated emails"
 seed = 4
 replications = 2
@@ -163,6 +148,43 @@ name = "g"
 size = 1
 skills = { email = 1.0 }
 "#;
+
+#[test]
+fn long_waits_read_in_hours_in_the_table_and_the_report() {
+    let report = run(EMAILS);
+    let asa = mean(&report.channels["email"].contacts.asa_s);
+    assert!(asa > 3600.0, "{asa}");
+    let grid = supportsim::report::table::kpi_grid(&report);
+    let row = grid
+        .rows
+        .iter()
+        .find(|r| r[0] == "ASA")
+        .expect("an ASA row");
+    let minutes = (asa / 60.0).round() as u64;
+    let expected = format!("{}h {:02}m ± ", minutes / 60, minutes % 60);
+    assert!(row[1].starts_with(&expected), "{row:?} vs {expected}");
+    // The terminal shows that grid (report.html renders it too: report::html::run_report).
+    let html = supportsim::report::table::render(&report);
+    assert!(html.contains(&expected), "{html}");
+}
+
+/// The text of one part of an .xlsx (a zip of XML parts).
+fn part(xlsx: &std::path::Path, name: &str) -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(xlsx).expect("the workbook");
+    let mut zip = zip::ZipArchive::new(file).expect("an .xlsx is a zip archive");
+    let mut text = String::new();
+    zip.by_name(name)
+        .expect("the part")
+        .read_to_string(&mut text)
+        .expect("text");
+    text
+}
+
+#[test]
+fn the_workbook_has_real_date_times_and_long_waits_in_hours() {
+    // Emails pile up over the day: waits of hours.
+    let text = EMAILS;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("dated.toml");
     std::fs::write(&file, text).unwrap();

@@ -14,6 +14,7 @@ pub mod plot;
 pub mod sheet;
 pub mod sweep;
 pub mod table;
+pub mod units;
 pub mod write;
 
 use crate::scenario::{ChannelKind, Scenario};

@@ -92,7 +92,10 @@ pub fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> Str
                 h.map(|h| format!("{:.2}", 100.0 * h)),
             )
         }
-        Unit::Seconds => (format!("{plus}{v:.1} s"), h.map(|h| format!("{h:.1}"))),
+        Unit::Seconds => (
+            format!("{plus}{}", super::units::duration(v)),
+            h.map(|h| super::units::half_width(v, h)),
+        ),
         Unit::Money => {
             let d = if v.abs() >= 1000.0 { 0 } else { 2 };
             (format!("{plus}{v:.d$}"), h.map(|h| format!("{h:.d$}")))
