@@ -226,6 +226,8 @@ pub struct CallbackFile {
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsFile {
     pub per_hour: Option<Spanned<OneOrPerInterval<f64>>>,
+    /// A forecast file, `start,channel,contacts` per interval (relative to the scenario file).
+    pub file: Option<Spanned<String>>,
     pub per_day: Option<Spanned<OneOrPerInterval<f64>>>,
     /// Intraday weights per day type (`weekday`, `saturday`, `sunday`, `holiday`, or `all`).
     pub profile: Option<Spanned<ProfileFile>>,

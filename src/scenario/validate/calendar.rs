@@ -101,12 +101,31 @@ impl Validator<'_> {
         &mut self,
         i: usize,
         c: &ChannelFile,
-        intervals: usize,
+        all: &[Spanned<ChannelFile>],
+        (intervals, interval_s): (usize, f64),
         calendar: &Calendar,
         days: Option<Days>,
     ) -> Option<PerInterval<f64>> {
         let a = c.arrivals.get_ref();
         let key = format!("channels[{i}].arrivals");
+        if let Some(file) = &a.file {
+            if let Some(other) = [&a.per_hour, &a.per_day].into_iter().flatten().next() {
+                self.err(other.span(), format!("{key}: give either file or per_hour/per_day, not both"));
+                return None;
+            }
+            if let Some(p) = &a.profile {
+                self.err(p.span(), format!("{key}.profile: the forecast file gives the contacts per interval; remove the profile"));
+            }
+            // Every channel reading the same file may have rows in it; the first reports its row errors.
+            let readers: Vec<&str> = all
+                .iter()
+                .map(|c| c.get_ref())
+                .filter(|o| o.arrivals.get_ref().file.as_ref().map(|f| f.get_ref()) == Some(file.get_ref()))
+                .map(|o| o.name.get_ref().as_str())
+                .collect();
+            let first = readers.first() == Some(&c.name.get_ref().as_str());
+            return self.forecast_rates(&key, file, c.name.get_ref(), &readers, first, calendar, interval_s, intervals);
+        }
         match (&a.per_hour, &a.per_day) {
             (Some(_), Some(d)) => {
                 self.err(
