@@ -34,10 +34,10 @@ skills = { phone = 1.0, email = 1.0 }
 
 /// Writes the scenario and its forecast file into a temporary folder and loads it from there.
 fn load(forecast: &str) -> (tempfile::TempDir, Result<Scenario, String>) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("forecast.csv"), forecast).unwrap();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("forecast.csv"), forecast).expect("the forecast written");
     let path = dir.path().join("s.toml");
-    std::fs::write(&path, SCENARIO).unwrap();
+    std::fs::write(&path, SCENARIO).expect("the scenario written");
     let s = Scenario::load(&path).map_err(|e| e.to_string());
     (dir, s)
 }

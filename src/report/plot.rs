@@ -321,47 +321,6 @@ fn m(e: &Estimate) -> f64 {
     e.mean.unwrap_or(0.0)
 }
 
-#[cfg(test)]
-mod time_axis_tests {
-    use super::*;
-
-    fn axis(unit: f64, days: f64, start_weekday: u8, start_date: Option<i64>) -> TimeAxis {
-        TimeAxis {
-            unit,
-            desc: String::new(),
-            horizon_s: days * 86_400.0,
-            calendar: crate::scenario::Calendar {
-                start_weekday,
-                start_date,
-                holidays: Vec::new(),
-            },
-        }
-    }
-
-    #[test]
-    fn time_ticks_read_as_weekday_and_clock_or_date() {
-        // 2026-03-02, a Monday.
-        let monday = Some(20_514);
-        let hours = axis(3600.0, 2.0, 0, monday);
-        assert_eq!(hours.tick(8.0).as_deref(), Some("Mon 08:00"));
-        assert_eq!(hours.tick(26.5).as_deref(), Some("Tue 02:30"));
-        // Float noise does not show as 07:59:59.
-        assert_eq!(hours.tick(8.0 - 1e-9).as_deref(), Some("Mon 08:00"));
-        let week = axis(86_400.0, 7.0, 0, monday);
-        assert_eq!(week.tick(1.0).as_deref(), Some("Tue 3 Mar"));
-        assert_eq!(week.tick(1.5).as_deref(), Some("Tue 12:00"));
-        let year = axis(86_400.0, 364.0, 0, monday);
-        assert_eq!(year.tick(30.0).as_deref(), Some("1 Apr"));
-        // Without a date: the weekday from `start`, and the day count beyond a week.
-        let undated = axis(86_400.0, 7.0, 2, None);
-        assert_eq!(undated.tick(3.0).as_deref(), Some("Sat"));
-        let month = axis(86_400.0, 28.0, 2, None);
-        assert_eq!(month.tick(10.0).as_deref(), Some("day 10 (Sat)"));
-        // Labels are ticks: a description alone has none.
-        assert_eq!("agents".tick(3.0), None);
-    }
-}
-
 /// The time axis of interval charts: hours for a horizon of up to two days, else days.
 fn time_axis(report: &Report) -> (f64, TimeAxis) {
     let run = &report.run;
@@ -1752,4 +1711,45 @@ fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart
         );
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod time_axis_tests {
+    use super::*;
+
+    fn axis(unit: f64, days: f64, start_weekday: u8, start_date: Option<i64>) -> TimeAxis {
+        TimeAxis {
+            unit,
+            desc: String::new(),
+            horizon_s: days * 86_400.0,
+            calendar: crate::scenario::Calendar {
+                start_weekday,
+                start_date,
+                holidays: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn time_ticks_read_as_weekday_and_clock_or_date() {
+        // 2026-03-02, a Monday.
+        let monday = Some(20_514);
+        let hours = axis(3600.0, 2.0, 0, monday);
+        assert_eq!(hours.tick(8.0).as_deref(), Some("Mon 08:00"));
+        assert_eq!(hours.tick(26.5).as_deref(), Some("Tue 02:30"));
+        // Float noise does not show as 07:59:59.
+        assert_eq!(hours.tick(8.0 - 1e-9).as_deref(), Some("Mon 08:00"));
+        let week = axis(86_400.0, 7.0, 0, monday);
+        assert_eq!(week.tick(1.0).as_deref(), Some("Tue 3 Mar"));
+        assert_eq!(week.tick(1.5).as_deref(), Some("Tue 12:00"));
+        let year = axis(86_400.0, 364.0, 0, monday);
+        assert_eq!(year.tick(30.0).as_deref(), Some("1 Apr"));
+        // Without a date: the weekday from `start`, and the day count beyond a week.
+        let undated = axis(86_400.0, 7.0, 2, None);
+        assert_eq!(undated.tick(3.0).as_deref(), Some("Sat"));
+        let month = axis(86_400.0, 28.0, 2, None);
+        assert_eq!(month.tick(10.0).as_deref(), Some("day 10 (Sat)"));
+        // Labels are ticks: a description alone has none.
+        assert_eq!("agents".tick(3.0), None);
+    }
 }

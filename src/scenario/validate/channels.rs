@@ -13,6 +13,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 impl Validator<'_> {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn channel(
         &mut self,
         i: usize,
