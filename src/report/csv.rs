@@ -37,8 +37,9 @@ const LEVEL_COLUMNS: [&str; 6] = [
 ];
 
 /// The first columns of a per-interval row: name, interval index, start (ISO 8601 with a start date, else
-/// d.hh:mm), start in seconds, end, and the weekday of the start.
-fn interval_cells(name: &str, i: usize, run: &super::RunInfo) -> Vec<Cell> {
+/// d.hh:mm) and start in seconds; and the last two, the end (written like the start) and the weekday of the
+/// start.
+fn interval_cells(name: &str, i: usize, run: &super::RunInfo) -> (Vec<Cell>, [Cell; 2]) {
     let start_s = i as f64 * run.interval_s;
     let end_s = start_s + run.interval_s;
     let cal = &run.calendar;
@@ -46,19 +47,19 @@ fn interval_cells(name: &str, i: usize, run: &super::RunInfo) -> Vec<Cell> {
         Some(date) => Cell::DateTime(cal.timestamp(t), crate::time::date::excel_serial(date, t)),
         None => Cell::Text(clock(t)),
     };
-    vec![
+    let first = vec![
         Cell::Text(name.to_string()),
         Cell::Number(i as f64, Unit::Plain),
         stamp(start_s),
         Cell::Number(start_s, Unit::Plain),
-        stamp(end_s),
-        Cell::Text(cal.weekday_name(start_s).to_string()),
-    ]
+    ];
+    (first, [stamp(end_s), Cell::Text(cal.weekday_name(start_s).to_string())])
 }
 
-/// The identity columns of intervals.csv and groups.csv after the name: `end` and `weekday` came after the
-/// first four, so scripts reading those by position keep working.
-const INTERVAL_COLUMNS: [&str; 5] = ["interval", "start", "start_s", "end", "weekday"];
+/// The identity columns of intervals.csv and groups.csv after the name; `end` and `weekday` came later and
+/// close the row, so scripts that read the columns by position keep working.
+const INTERVAL_COLUMNS: [&str; 3] = ["interval", "start", "start_s"];
+const LAST_COLUMNS: [&str; 2] = ["end", "weekday"];
 
 /// intervals.csv: one row per channel and interval of the horizon.
 pub fn intervals_sheet(report: &Report) -> Sheet {
@@ -71,7 +72,7 @@ pub fn intervals_sheet(report: &Report) -> Sheet {
     );
     for (channel, ints) in &report.intervals {
         for (i, k) in ints.iter().enumerate() {
-            let mut row = interval_cells(channel, i, &report.run);
+            let (mut row, last) = interval_cells(channel, i, &report.run);
             let first = sheet.rows.is_empty();
             for (name, e) in k
                 .contacts
@@ -85,10 +86,19 @@ pub fn intervals_sheet(report: &Report) -> Sheet {
             {
                 push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
             }
-            sheet.rows.push(row);
+            end_row(&mut sheet, row, last, first);
         }
     }
     sheet
+}
+
+/// Closes a per-interval row with its last columns and adds it.
+fn end_row(sheet: &mut Sheet, mut row: Vec<Cell>, last: [Cell; 2], first: bool) {
+    if first {
+        sheet.header.extend(LAST_COLUMNS.map(String::from));
+    }
+    row.extend(last);
+    sheet.rows.push(row);
 }
 
 pub fn intervals_csv(report: &Report) -> String {
@@ -106,12 +116,12 @@ pub fn groups_sheet(report: &Report) -> Sheet {
     );
     for (group, ints) in &report.group_intervals {
         for (i, k) in ints.iter().enumerate() {
-            let mut row = interval_cells(group, i, &report.run);
+            let (mut row, last) = interval_cells(group, i, &report.run);
             let first = sheet.rows.is_empty();
             for (name, e) in k.fields() {
                 push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
             }
-            sheet.rows.push(row);
+            end_row(&mut sheet, row, last, first);
         }
     }
     sheet
