@@ -36,28 +36,43 @@ const LEVEL_COLUMNS: [&str; 6] = [
     "level_6_share",
 ];
 
-/// The first columns of a per-interval row: name, interval index, start as d.hh:mm and in seconds.
-fn interval_cells(name: &str, i: usize, interval_s: f64) -> Vec<Cell> {
-    let start_s = i as f64 * interval_s;
-    vec![
+/// The first columns of a per-interval row: name, interval index, start (ISO 8601 with a start date, else
+/// d.hh:mm) and start in seconds; and the last two, the end (written like the start) and the weekday of the
+/// start.
+fn interval_cells(name: &str, i: usize, run: &super::RunInfo) -> (Vec<Cell>, [Cell; 2]) {
+    let start_s = i as f64 * run.interval_s;
+    let end_s = start_s + run.interval_s;
+    let cal = &run.calendar;
+    let stamp = |t: f64| match cal.start_date {
+        Some(date) => Cell::DateTime(cal.timestamp(t), crate::time::date::excel_serial(date, t)),
+        None => Cell::Text(clock(t)),
+    };
+    let first = vec![
         Cell::Text(name.to_string()),
         Cell::Number(i as f64, Unit::Plain),
-        Cell::Text(clock(start_s)),
+        stamp(start_s),
         Cell::Number(start_s, Unit::Plain),
-    ]
+    ];
+    (first, [stamp(end_s), Cell::Text(cal.weekday_name(start_s).to_string())])
 }
+
+/// The identity columns of intervals.csv and groups.csv after the name; `end` and `weekday` came later and
+/// close the row, so scripts that read the columns by position keep working.
+const INTERVAL_COLUMNS: [&str; 3] = ["interval", "start", "start_s"];
+const LAST_COLUMNS: [&str; 2] = ["end", "weekday"];
 
 /// intervals.csv: one row per channel and interval of the horizon.
 pub fn intervals_sheet(report: &Report) -> Sheet {
     let mut sheet = Sheet::new(
         "Intervals",
-        ["channel", "interval", "start", "start_s"]
+        std::iter::once("channel")
+            .chain(INTERVAL_COLUMNS)
             .map(String::from)
-            .to_vec(),
+            .collect(),
     );
     for (channel, ints) in &report.intervals {
         for (i, k) in ints.iter().enumerate() {
-            let mut row = interval_cells(channel, i, report.run.interval_s);
+            let (mut row, last) = interval_cells(channel, i, &report.run);
             let first = sheet.rows.is_empty();
             for (name, e) in k
                 .contacts
@@ -71,10 +86,19 @@ pub fn intervals_sheet(report: &Report) -> Sheet {
             {
                 push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
             }
-            sheet.rows.push(row);
+            end_row(&mut sheet, row, last, first);
         }
     }
     sheet
+}
+
+/// Closes a per-interval row with its last columns and adds it.
+fn end_row(sheet: &mut Sheet, mut row: Vec<Cell>, last: [Cell; 2], first: bool) {
+    if first {
+        sheet.header.extend(LAST_COLUMNS.map(String::from));
+    }
+    row.extend(last);
+    sheet.rows.push(row);
 }
 
 pub fn intervals_csv(report: &Report) -> String {
@@ -85,18 +109,19 @@ pub fn intervals_csv(report: &Report) -> String {
 pub fn groups_sheet(report: &Report) -> Sheet {
     let mut sheet = Sheet::new(
         "Groups",
-        ["group", "interval", "start", "start_s"]
+        std::iter::once("group")
+            .chain(INTERVAL_COLUMNS)
             .map(String::from)
-            .to_vec(),
+            .collect(),
     );
     for (group, ints) in &report.group_intervals {
         for (i, k) in ints.iter().enumerate() {
-            let mut row = interval_cells(group, i, report.run.interval_s);
+            let (mut row, last) = interval_cells(group, i, &report.run);
             let first = sheet.rows.is_empty();
             for (name, e) in k.fields() {
                 push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
             }
-            sheet.rows.push(row);
+            end_row(&mut sheet, row, last, first);
         }
     }
     sheet
@@ -237,11 +262,5 @@ pub fn run_workbook(report: &Report, date: &str) -> Result<Vec<u8>, WorkbookErro
 
 /// Time since the start of the horizon as d.hh:mm (or hh:mm on the first day).
 pub(crate) fn clock(s: f64) -> String {
-    let m = (s / 60.0).round() as u64;
-    let (d, h, mm) = (m / 1440, (m / 60) % 24, m % 60);
-    if d > 0 {
-        format!("{d}.{h:02}:{mm:02}")
-    } else {
-        format!("{h:02}:{mm:02}")
-    }
+    crate::scenario::day_clock(s)
 }

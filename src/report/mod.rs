@@ -15,6 +15,7 @@ pub mod plot;
 pub mod sheet;
 pub mod sweep;
 pub mod table;
+pub mod units;
 pub mod write;
 
 use crate::scenario::{ChannelKind, Scenario};
@@ -625,6 +626,9 @@ pub struct RunInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     pub supportsim_version: &'static str,
+    /// Weekday and date of the start, for timestamps in the tables and on chart axes (not in summary.json).
+    #[serde(skip)]
+    pub calendar: crate::scenario::Calendar,
 }
 
 impl RunInfo {
@@ -939,6 +943,7 @@ impl Report {
                     .collect(),
                 currency: s.currency.clone(),
                 supportsim_version: env!("CARGO_PKG_VERSION"),
+                calendar: s.calendar.clone(),
             },
             intervals,
             group_intervals,

@@ -194,7 +194,7 @@ type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCo
 /// Grid and axis labels with their descriptions (units in the text).
 fn axes<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
-    x: impl AsRef<str>,
+    x: impl XAxis,
     y: impl AsRef<str>,
     whole_x: Option<usize>,
 ) -> DrawResult
@@ -208,7 +208,7 @@ where
 /// the span keeps plotters' steps whole).
 fn axes_whole<DB: DrawingBackend>(
     chart: &mut XyChart<'_, DB>,
-    x: impl AsRef<str>,
+    x: impl XAxis,
     y: impl AsRef<str>,
     whole_x: Option<usize>,
     whole_y: Option<usize>,
@@ -216,21 +216,92 @@ fn axes_whole<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let mut mesh = chart.configure_mesh();
     // Whole-number x values (agents, days): one label per value, no decimals.
     let whole = |x: &f64| format!("{x:.0}");
+    let time = |v: &f64| x.tick(*v).unwrap_or_default();
+    let mut mesh = chart.configure_mesh();
     if let Some(n) = whole_x {
         mesh.x_labels(n).x_label_formatter(&whole);
+    }
+    if x.tick(0.0).is_some() {
+        mesh.x_label_formatter(&time);
     }
     if let Some(n) = whole_y {
         mesh.y_labels(n).y_label_formatter(&whole);
     }
-    mesh.x_desc(x.as_ref())
+    mesh.x_desc(x.desc())
         .y_desc(y.as_ref())
         .label_style(("sans-serif", 16))
         .axis_desc_style(("sans-serif", 18))
         .draw()?;
     Ok(())
+}
+
+/// What an x axis says: its description, and how a value on it reads (`None`: as the number).
+trait XAxis {
+    fn desc(&self) -> &str;
+    fn tick(&self, _x: f64) -> Option<String> {
+        None
+    }
+}
+
+impl XAxis for &str {
+    fn desc(&self) -> &str {
+        self
+    }
+}
+
+impl XAxis for String {
+    fn desc(&self) -> &str {
+        self
+    }
+}
+
+impl<T: XAxis + ?Sized> XAxis for &T {
+    fn desc(&self) -> &str {
+        (*self).desc()
+    }
+    fn tick(&self, x: f64) -> Option<String> {
+        (*self).tick(x)
+    }
+}
+
+/// The time axis of interval charts: x in hours (horizons up to two days) or days from the start of the
+/// horizon, labelled as people read time: "Mon 08:00", "Mon 2 Mar", or over many weeks "2 Mar".
+#[derive(Clone)]
+struct TimeAxis {
+    /// Seconds per unit of x.
+    unit: f64,
+    desc: String,
+    horizon_s: f64,
+    calendar: crate::scenario::Calendar,
+}
+
+impl XAxis for TimeAxis {
+    fn desc(&self) -> &str {
+        &self.desc
+    }
+
+    fn tick(&self, x: f64) -> Option<String> {
+        use crate::time::date::{WEEKDAY_ABBREVIATIONS, format_clock, format_day_month};
+        // Ticks on whole minutes read as clock times; a float's last bits do not make "07:59:59".
+        let t = (x * self.unit / 60.0).round() * 60.0;
+        let day = (t / 86_400.0).floor() as i64;
+        let clock = t - day as f64 * 86_400.0;
+        let weekday = WEEKDAY_ABBREVIATIONS[usize::from(self.calendar.weekday(day))];
+        let date = self.calendar.start_date.map(|d| format_day_month(d + day));
+        Some(if self.unit < 86_400.0 || clock != 0.0 {
+            format!("{weekday} {}", format_clock(clock))
+        } else {
+            match date {
+                Some(d) if self.horizon_s <= 28.0 * 86_400.0 => format!("{weekday} {d}"),
+                Some(d) => d,
+                // Without a date, a weekday alone repeats after a week: the day count tells them apart.
+                None if self.horizon_s <= 7.0 * 86_400.0 => weekday.to_string(),
+                None => format!("day {day} ({weekday})"),
+            }
+        })
+    }
 }
 
 /// The legend box, at `position`.
@@ -349,12 +420,26 @@ where
 }
 
 /// The time axis of interval charts: hours for a horizon of up to two days, else days.
-fn time_axis(report: &Report) -> (f64, &'static str) {
-    if report.run.horizon_s <= 2.0 * 86_400.0 {
-        (3600.0, "hours from the start of the horizon")
+fn time_axis(report: &Report) -> (f64, TimeAxis) {
+    let run = &report.run;
+    let unit = if run.horizon_s <= 2.0 * 86_400.0 {
+        3600.0
     } else {
-        (86_400.0, "days from the start of the horizon")
-    }
+        86_400.0
+    };
+    let desc = match run.calendar.start_date {
+        Some(d) => format!("local time (the horizon starts {})", crate::time::date::format_date(d)),
+        None if unit < 86_400.0 => "weekday and time of day".to_string(),
+        None if run.horizon_s <= 7.0 * 86_400.0 => "weekday".to_string(),
+        None => "day of the horizon (0 = the first) and weekday".to_string(),
+    };
+    let axis = TimeAxis {
+        unit,
+        desc,
+        horizon_s: run.horizon_s,
+        calendar: run.calendar.clone(),
+    };
+    (unit, axis)
 }
 
 /// Offered, answered and abandoned contacts per interval of one channel.
@@ -488,7 +573,7 @@ where
         root,
         &LineChart {
             title,
-            x_desc: label,
+            x_desc: &label,
             y_desc,
             data: &data,
             target,
@@ -1020,7 +1105,7 @@ where
     .build_cartesian_2d(0.0..end, 0.0..top)?;
     axes_whole(
         &mut chart,
-        label,
+        &label,
         "agents",
         None,
         agent_labels(0.0, top, 10),
@@ -1344,7 +1429,7 @@ struct Line {
 /// A line chart: lines with their 95% intervals, and a target.
 struct LineChart<'a> {
     title: &'a str,
-    x_desc: &'a str,
+    x_desc: &'a dyn XAxis,
     y_desc: &'a str,
     data: &'a [Line],
     /// The target's value and legend label.
@@ -2086,5 +2171,46 @@ mod tests {
             backlog.iter().map(|l| l.points.len()).sum::<usize>(),
             rows.len()
         );
+    }
+}
+
+#[cfg(test)]
+mod time_axis_tests {
+    use super::*;
+
+    fn axis(unit: f64, days: f64, start_weekday: u8, start_date: Option<i64>) -> TimeAxis {
+        TimeAxis {
+            unit,
+            desc: String::new(),
+            horizon_s: days * 86_400.0,
+            calendar: crate::scenario::Calendar {
+                start_weekday,
+                start_date,
+                holidays: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn time_ticks_read_as_weekday_and_clock_or_date() {
+        // 2026-03-02, a Monday.
+        let monday = Some(20_514);
+        let hours = axis(3600.0, 2.0, 0, monday);
+        assert_eq!(hours.tick(8.0).as_deref(), Some("Mon 08:00"));
+        assert_eq!(hours.tick(26.5).as_deref(), Some("Tue 02:30"));
+        // Float noise does not show as 07:59:59.
+        assert_eq!(hours.tick(8.0 - 1e-9).as_deref(), Some("Mon 08:00"));
+        let week = axis(86_400.0, 7.0, 0, monday);
+        assert_eq!(week.tick(1.0).as_deref(), Some("Tue 3 Mar"));
+        assert_eq!(week.tick(1.5).as_deref(), Some("Tue 12:00"));
+        let year = axis(86_400.0, 364.0, 0, monday);
+        assert_eq!(year.tick(30.0).as_deref(), Some("1 Apr"));
+        // Without a date: the weekday from `start`, and the day count beyond a week.
+        let undated = axis(86_400.0, 7.0, 2, None);
+        assert_eq!(undated.tick(3.0).as_deref(), Some("Sat"));
+        let month = axis(86_400.0, 28.0, 2, None);
+        assert_eq!(month.tick(10.0).as_deref(), Some("day 10 (Sat)"));
+        // Labels are ticks: a description alone has none.
+        assert_eq!("agents".tick(3.0), None);
     }
 }

@@ -27,6 +27,8 @@ pub enum Cell {
     Number(f64, Unit),
     /// A number written in the CSV as given (a swept value such as `2.0` keeps its spelling).
     Literal(String, f64),
+    /// A date-time: the CSV holds the ISO 8601 text, a workbook the Excel serial date with a date-time format.
+    DateTime(String, f64),
     Bool(bool),
     Blank,
 }
@@ -40,7 +42,7 @@ impl Cell {
     /// The cell as text: what the CSV holds.
     pub fn text(&self) -> String {
         match self {
-            Cell::Text(s) | Cell::Literal(s, _) => s.clone(),
+            Cell::Text(s) | Cell::Literal(s, _) | Cell::DateTime(s, _) => s.clone(),
             Cell::Number(v, _) => format!("{v}"),
             Cell::Bool(b) => b.to_string(),
             Cell::Blank => String::new(),
@@ -104,7 +106,10 @@ pub fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> Str
                 h.map(|h| format!("{:.2}", 100.0 * h)),
             )
         }
-        Unit::Seconds => (format!("{plus}{v:.1} s"), h.map(|h| format!("{h:.1}"))),
+        Unit::Seconds => (
+            format!("{plus}{}", super::units::duration(v)),
+            h.map(|h| super::units::half_width(v, h)),
+        ),
         Unit::Money => {
             let d = if v.abs() >= 1000.0 { 0 } else { 2 };
             (format!("{plus}{v:.d$}"), h.map(|h| format!("{h:.d$}")))
@@ -188,6 +193,10 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     ]
     .map(|u| (u, format(u)));
     let of = |u: Unit| &formats.iter().find(|f| f.0 == u).expect("every unit").1;
+    let date_time = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    // A column of durations that reach an hour reads as hours and minutes (Excel durations in days with
+    // [h]:mm:ss, which counts hours past 24); shorter ones stay seconds.
+    let long = Format::new().set_num_format("[h]:mm:ss");
     for sheet in sheets {
         let ws = book.add_worksheet();
         ws.set_name(sheet.name.chars().take(MAX_NAME).collect::<String>())?;
@@ -197,6 +206,13 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
         if sheet.rows.len() > MAX_ROWS {
             return Err(XlsxError::RowColumnLimitError);
         }
+        let long_columns: Vec<bool> = (0..sheet.header.len())
+            .map(|c| {
+                sheet.rows.iter().any(|row| {
+                    matches!(row.get(c), Some(Cell::Number(v, Unit::Seconds)) if v.abs() >= 3600.0)
+                })
+            })
+            .collect();
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
@@ -205,12 +221,20 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
                     Cell::Text(s) => {
                         ws.write_string(r, c, s)?;
                     }
+                    Cell::Number(v, Unit::Seconds)
+                        if v.is_finite() && long_columns.get(usize::from(c)) == Some(&true) =>
+                    {
+                        ws.write_number_with_format(r, c, *v / 86_400.0, &long)?;
+                    }
                     Cell::Number(v, u) if v.is_finite() => {
                         ws.write_number_with_format(r, c, *v, of(*u))?;
                     }
                     Cell::Number(..) | Cell::Blank => {}
                     Cell::Literal(_, v) => {
                         ws.write_number(r, c, *v)?;
+                    }
+                    Cell::DateTime(_, v) => {
+                        ws.write_number_with_format(r, c, *v, &date_time)?;
                     }
                     Cell::Bool(b) => {
                         ws.write_boolean(r, c, *b)?;

@@ -31,7 +31,10 @@ fn fmt(e: &Estimate, unit: &Unit) -> String {
             format!("{:.2}%", 100.0 * m),
             e.ci95.map(|c| format!("{:.2}", 100.0 * c)),
         ),
-        Unit::Seconds => (format!("{m:.1} s"), e.ci95.map(|c| format!("{c:.1}"))),
+        Unit::Seconds => (
+            super::units::duration(m),
+            e.ci95.map(|c| super::units::half_width(m, c)),
+        ),
     };
     match ci {
         Some(c) => format!("{v} ± {c}"),

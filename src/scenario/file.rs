@@ -27,10 +27,11 @@ pub struct ScenarioFile {
     /// Targets of the eight service standards.
     pub standards: Option<Spanned<IndexMap<String, Spanned<f64>>>>,
     pub complaints: Option<Spanned<ComplaintsFile>>,
-    /// Weekday of the first day of the horizon.
+    /// Weekday of the first day of the horizon, or its date (`"2026-03-02"`).
     pub start: Option<Spanned<String>>,
-    /// Days of the horizon (0 = the first) that are holidays: every channel closed, no shifts.
-    pub holidays: Option<Spanned<Vec<i64>>>,
+    /// Days of the horizon (0 = the first) that are holidays: every channel closed, no shifts. With a start
+    /// date, also dates (`"2026-04-03"`).
+    pub holidays: Option<Spanned<Vec<DayOrDate>>>,
     /// The currency costs are in, as the outputs label them ("EUR", "€"); none: plain numbers.
     pub currency: Option<Spanned<String>>,
     #[serde(default)]
@@ -43,6 +44,14 @@ pub struct ScenarioFile {
     /// The staffing planner's targets and shift templates: read by `scenario::planning`, not here (a run
     /// ignores it); its presence lets groups leave out `size` and `shifts`.
     pub planning: Option<Spanned<toml::Value>>,
+}
+
+/// A day of the horizon by its number (0 = the first) or by its date.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DayOrDate {
+    Day(i64),
+    Date(String),
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,6 +228,8 @@ pub struct CallbackFile {
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsFile {
     pub per_hour: Option<Spanned<OneOrPerInterval<f64>>>,
+    /// A forecast file, `start,channel,contacts` per interval (relative to the scenario file).
+    pub file: Option<Spanned<String>>,
     pub per_day: Option<Spanned<OneOrPerInterval<f64>>>,
     /// Intraday weights per day type (`weekday`, `saturday`, `sunday`, `holiday`, or `all`).
     pub profile: Option<Spanned<ProfileFile>>,

@@ -132,6 +132,9 @@ impl ChannelKind {
 pub struct Calendar {
     /// 0 = Monday ... 6 = Sunday.
     pub start_weekday: u8,
+    /// The date of day 0 (days since 1970-01-01) when the scenario gives one (`start = "2026-03-02"`):
+    /// outputs then carry real timestamps. `None` with a weekday name.
+    pub start_date: Option<i64>,
     /// Days of the horizon (0 = the first) that are holidays.
     pub holidays: Vec<i64>,
 }
@@ -174,6 +177,21 @@ impl DayType {
 }
 
 impl Calendar {
+    /// How an instant `t` seconds after the start of the horizon reads on a wall: "2026-03-02T08:30" with a
+    /// start date, "1.08:30" (day and clock time after the start) without.
+    pub fn timestamp(&self, t: f64) -> String {
+        match self.start_date {
+            Some(date) => crate::time::date::format_iso(date, t),
+            None => day_clock(t),
+        }
+    }
+
+    /// Short weekday name ("Mon") of the instant `t` seconds after the start of the horizon.
+    pub fn weekday_name(&self, t: f64) -> &'static str {
+        let day = (t / 86_400.0).floor() as i64;
+        crate::time::date::WEEKDAY_ABBREVIATIONS[usize::from(self.weekday(day))]
+    }
+
     /// Weekday (0 = Monday) of horizon day `day` (negative: before the horizon).
     pub fn weekday(&self, day: i64) -> u8 {
         (i64::from(self.start_weekday) + day).rem_euclid(7) as u8
@@ -188,6 +206,18 @@ impl Calendar {
             6 => DayType::Sunday,
             _ => DayType::Weekday,
         }
+    }
+}
+
+/// Time since the start of the horizon as d.hh:mm (or hh:mm on the first day): how intervals.csv has always
+/// written `start` for a scenario without a start date.
+pub fn day_clock(s: f64) -> String {
+    let m = (s / 60.0).round() as u64;
+    let (d, h, mm) = (m / 1440, (m / 60) % 24, m % 60);
+    if d > 0 {
+        format!("{d}.{h:02}:{mm:02}")
+    } else {
+        format!("{h:02}:{mm:02}")
     }
 }
 

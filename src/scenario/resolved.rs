@@ -22,11 +22,11 @@ pub fn to_toml(s: &Scenario) -> String {
     let _ = writeln!(o, "horizon = \"{}\"", format_duration(s.horizon_s));
     let _ = writeln!(o, "warmup = \"{}\"", format_duration(s.warmup_s));
     let _ = writeln!(o, "interval = \"{}\"", format_duration(s.interval_s));
-    let _ = writeln!(
-        o,
-        "start = \"{}\"",
-        WEEKDAYS[usize::from(s.calendar.start_weekday)]
-    );
+    let start = match s.calendar.start_date {
+        Some(date) => crate::time::date::format_date(date),
+        None => WEEKDAYS[usize::from(s.calendar.start_weekday)].to_string(),
+    };
+    let _ = writeln!(o, "start = \"{start}\"");
     if !s.calendar.holidays.is_empty() {
         let days: Vec<String> = s.calendar.holidays.iter().map(|d| d.to_string()).collect();
         let _ = writeln!(o, "holidays = [{}]", days.join(", "));

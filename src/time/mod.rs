@@ -4,6 +4,7 @@
 //! A leaf of the layering (tests/layers.rs): it imports nothing from the crate. Simulated time itself
 //! (`SimTime`) and the event list belong to `engine`, another leaf; leaves do not import each other.
 
+pub mod date;
 pub mod duration;
 pub mod profile;
 

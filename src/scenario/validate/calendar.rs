@@ -3,8 +3,9 @@
 
 use super::{DAY_S, Days, MAX_RATE_PER_HOUR, Validator, parse_clock};
 use crate::dist::Num;
-use crate::scenario::file::{ChannelFile, HoursFile, OneOrPerInterval, ProfileFile, ScenarioFile};
+use crate::scenario::file::{ChannelFile, DayOrDate, HoursFile, OneOrPerInterval, ProfileFile, ScenarioFile};
 use crate::scenario::{Calendar, DayType, WEEKDAYS};
+use crate::time::date::{format_clock, format_date, parse_date_time, weekday_of};
 use crate::time::duration::format_duration;
 use crate::time::profile::PerInterval;
 use std::ops::Range;
@@ -12,6 +13,7 @@ use toml::Spanned;
 
 impl Validator<'_> {
     pub(super) fn calendar(&mut self, f: &ScenarioFile, horizon_s: Option<f64>) -> Calendar {
+        let mut start_date = None;
         let start_weekday = match &f.start {
             None => 0,
             Some(s) => match WEEKDAYS
@@ -19,16 +21,21 @@ impl Validator<'_> {
                 .position(|d| *d == s.get_ref().to_lowercase())
             {
                 Some(d) => d as u8,
-                None => {
-                    self.err(
-                        s.span(),
-                        format!(
-                            "start = \"{}\": give a weekday, \"monday\" to \"sunday\"",
-                            s.get_ref()
-                        ),
-                    );
-                    0
-                }
+                // Not a weekday name: a date, whose weekday follows.
+                None => match parse_date_time(s.get_ref()) {
+                    Ok(d) if d.clock_s == 0.0 => {
+                        start_date = Some(d.date);
+                        weekday_of(d.date)
+                    }
+                    Ok(d) => {
+                        self.err(s.span(), format!("start = \"{}\": a start at {} is not supported yet; start the horizon at midnight (\"{}\") and measure the whole day", s.get_ref(), format_clock(d.clock_s), format_date(d.date)));
+                        0
+                    }
+                    Err(e) => {
+                        self.err(s.span(), format!("start = \"{}\": give a weekday, \"monday\" to \"sunday\", or a date: {e}", s.get_ref()));
+                        0
+                    }
+                },
             },
         };
         let mut holidays = Vec::new();
@@ -41,9 +48,28 @@ impl Validator<'_> {
         }
         if let Some(h) = &f.holidays {
             let days = horizon_s.map_or(0, |s| (s / DAY_S).ceil() as i64);
-            for &d in h.get_ref() {
+            for d in h.get_ref() {
+                let d = match (d, start_date) {
+                    (DayOrDate::Day(d), _) => *d,
+                    (DayOrDate::Date(text), Some(start)) => match parse_date_time(text) {
+                        Ok(x) if x.clock_s == 0.0 => x.date - start,
+                        Ok(_) => {
+                            self.err(h.span(), format!("holidays: \"{text}\" has a clock time; give the date alone (\"YYYY-MM-DD\")"));
+                            continue;
+                        }
+                        Err(e) => {
+                            self.err(h.span(), format!("holidays: {e}"));
+                            continue;
+                        }
+                    },
+                    (DayOrDate::Date(text), None) => {
+                        self.err(h.span(), format!("holidays: \"{text}\" is a date, but the scenario starts on a weekday name; give start a date (start = \"2026-03-02\") or the holiday as a day number (0 = the first day)"));
+                        continue;
+                    }
+                };
                 if !(0..days).contains(&d) {
-                    self.err(h.span(), format!("holidays: day {d} is outside the horizon; give day numbers from 0 (the first day) to {}", days - 1));
+                    let last = start_date.map_or(String::new(), |s| format!(" ({} to {})", format_date(s), format_date(s + days - 1)));
+                    self.err(h.span(), format!("holidays: day {d} is outside the horizon; give day numbers from 0 (the first day) to {}{last}", days - 1));
                 } else {
                     holidays.push(d);
                 }
@@ -51,6 +77,7 @@ impl Validator<'_> {
         }
         Calendar {
             start_weekday,
+            start_date,
             holidays,
         }
     }
@@ -74,12 +101,31 @@ impl Validator<'_> {
         &mut self,
         i: usize,
         c: &ChannelFile,
-        intervals: usize,
+        all: &[Spanned<ChannelFile>],
+        (intervals, interval_s): (usize, f64),
         calendar: &Calendar,
         days: Option<Days>,
     ) -> Option<PerInterval<f64>> {
         let a = c.arrivals.get_ref();
         let key = format!("channels[{i}].arrivals");
+        if let Some(file) = &a.file {
+            if let Some(other) = [&a.per_hour, &a.per_day].into_iter().flatten().next() {
+                self.err(other.span(), format!("{key}: give either file or per_hour/per_day, not both"));
+                return None;
+            }
+            if let Some(p) = &a.profile {
+                self.err(p.span(), format!("{key}.profile: the forecast file gives the contacts per interval; remove the profile"));
+            }
+            // Every channel reading the same file may have rows in it; the first reports its row errors.
+            let readers: Vec<&str> = all
+                .iter()
+                .map(|c| c.get_ref())
+                .filter(|o| o.arrivals.get_ref().file.as_ref().map(|f| f.get_ref()) == Some(file.get_ref()))
+                .map(|o| o.name.get_ref().as_str())
+                .collect();
+            let first = readers.first() == Some(&c.name.get_ref().as_str());
+            return self.forecast_rates(&key, file, c.name.get_ref(), &readers, first, calendar, interval_s, intervals);
+        }
         match (&a.per_hour, &a.per_day) {
             (Some(_), Some(d)) => {
                 self.err(

@@ -13,10 +13,12 @@ use std::ops::Range;
 use toml::Spanned;
 
 impl Validator<'_> {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn channel(
         &mut self,
         i: usize,
         c: &ChannelFile,
+        all: &[Spanned<ChannelFile>],
         intervals: usize,
         interval_s: f64,
         calendar: &Calendar,
@@ -79,7 +81,7 @@ impl Validator<'_> {
         }
         let open = self.open_hours(i, c, calendar, days, intervals);
         let arrivals =
-            self.arrivals(i, c, intervals, calendar, days)
+            self.arrivals(i, c, all, (intervals, interval_s), calendar, days)
                 .map(|rates| match (&open, kind) {
                     // A synchronous channel has no arrivals while closed.
                     (Some(open), Some(k)) if k.is_synchronous() && !open.is_constant() => {

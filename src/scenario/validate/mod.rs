@@ -15,6 +15,7 @@ mod calendar;
 mod channels;
 mod dist;
 mod experience;
+mod forecast_file;
 mod journeys;
 mod planning;
 mod toml_error;
@@ -228,7 +229,7 @@ impl Validator<'_> {
             {
                 self.err(c.get_ref().name.span(), format!("channels[{i}].name = \"{}\": channels[{prev}] has the same name; channel names must be unique", c.get_ref().name.get_ref()));
             }
-            if let Some(ch) = self.channel(i, c.get_ref(), intervals, interval_s, &calendar, days) {
+            if let Some(ch) = self.channel(i, c.get_ref(), &f.channels, intervals, interval_s, &calendar, days) {
                 channels.push(ch);
             }
         }
