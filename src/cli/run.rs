@@ -69,6 +69,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         Format::Json => print!("{summary}"),
         Format::Csv => print!("{}", csv::summary_csv(&report)),
     }
+    for w in &report.warnings {
+        eprintln!("warning: {}", w.message);
+    }
     eprintln!(
         "simulated {} contacts ({} events) in {:.4} s: {:.2} million contacts/s",
         report.contacts_simulated,

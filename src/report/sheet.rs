@@ -80,6 +80,32 @@ impl Sheet {
 /// A value (or, `difference`, a signed difference) with its 95% half-width, in the KPI's unit: shares as
 /// percentages (differences in percentage points), seconds with "s", other numbers as the terminal shows them.
 pub fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> String {
+    show_bounded(unit, v, h, None, difference)
+}
+
+/// As `show`; with `bounds` (an asymmetric interval, docs/output.md) "x [lo, hi]" where the two sides differ
+/// at the digits shown, since "x ± h" would leave the KPI's range.
+pub fn show_bounded(
+    unit: Unit,
+    v: Option<f64>,
+    h: Option<f64>,
+    bounds: Option<(f64, f64)>,
+    difference: bool,
+) -> String {
+    if let (Some(m), Some((lo, hi))) = (v, bounds) {
+        let plain = |x: f64| show(unit, Some(x), None, difference);
+        let side = |x: f64| show(unit, Some(x), None, false);
+        if side(m - lo) != side(hi - m) {
+            let (value, lo, hi) = (plain(m), plain(lo), plain(hi));
+            // The unit once, after the value: "97.50% [95.10, 99.20]".
+            let bare = |s: String| s.trim_end_matches(['%', 's', ' ']).to_string();
+            return format!("{value} [{}, {}]", bare(lo), bare(hi));
+        }
+    }
+    show_symmetric(unit, v, h, difference)
+}
+
+fn show_symmetric(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> String {
     let Some(v) = v else { return "-".into() };
     let plus = if difference && v >= 0.0 { "+" } else { "" };
     let (value, half) = match unit {
