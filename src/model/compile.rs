@@ -148,8 +148,21 @@ impl BusinessClock {
         } else {
             // Exactly at an opening: just after it, so that the interval's boundary (an event at the same
             // instant, possibly scheduled later) has opened the channel when the contact arrives.
-            start.next_up().max(t)
+            next_up(start).max(t)
         }
+    }
+}
+
+/// The least f64 above `x` (f64::next_up, stable only since Rust 1.86: above the crate's MSRV).
+fn next_up(x: f64) -> f64 {
+    if x.is_nan() || x == f64::INFINITY {
+        x
+    } else if x == 0.0 {
+        f64::from_bits(1)
+    } else if x > 0.0 {
+        f64::from_bits(x.to_bits() + 1)
+    } else {
+        f64::from_bits(x.to_bits() - 1)
     }
 }
 
