@@ -41,10 +41,12 @@ fn standards_the_simplest_example_does_not_model_read_not_modelled() {
     }
     assert!(!line("time").contains("not modelled"));
     // With announcements the same scenario models transparency again.
-    let announced = ERLANG_A.replace("replications = 8", "replications = 2").replace(
-        "target = { within",
-        "announce = { share = 1.0, patience_factor = 1.2 }\ntarget = { within",
-    );
+    let announced = ERLANG_A
+        .replace("replications = 8", "replications = 2")
+        .replace(
+            "target = { within",
+            "announce = { share = 1.0, patience_factor = 1.2 }\ntarget = { within",
+        );
     let s = scenario(&announced);
     assert!(supportsim::report::standard_modelled(&s, "transparency"));
     assert!(!supportsim::report::standard_modelled(&s, "speed"));
@@ -88,7 +90,9 @@ fn repeats_and_retries_come_back_while_the_channel_is_open() {
     let rows = &r.intervals["phone"];
     let offered = |i: usize| mean(&rows[i].contacts.offered);
     let blocked = |i: usize| mean(&rows[i].contacts.blocked);
-    let night: Vec<usize> = (0..rows.len()).filter(|i| !(8..18).contains(&(i % 24))).collect();
+    let night: Vec<usize> = (0..rows.len())
+        .filter(|i| !(8..18).contains(&(i % 24)))
+        .collect();
     // Nothing arrives while the line is closed: not the first contacts, not the repeats and retries.
     for &i in &night {
         assert_eq!(offered(i), 0.0, "interval {i}");
@@ -102,7 +106,11 @@ fn repeats_and_retries_come_back_while_the_channel_is_open() {
         let hours = day(d);
         let m = hours.iter().map(|&i| offered(i)).sum::<f64>() / hours.len() as f64;
         assert!(m > 68.0, "day {d}: {m} an hour");
-        assert!(offered(hours[0]) < 2.0 * m, "day {d}: opening hour {}", offered(hours[0]));
+        assert!(
+            offered(hours[0]) < 2.0 * m,
+            "day {d}: opening hour {}",
+            offered(hours[0])
+        );
     }
     // Without opening hours the channel is open around the clock and the repeats come back at night:
     // the rule changes nothing there.
@@ -164,7 +172,11 @@ fn every_interval_of_a_share_in_every_example_stays_inside_0_and_1() {
             };
             let lo = e.get("ci95_low").and_then(|v| v.as_f64()).unwrap_or(m - h);
             let hi = e.get("ci95_high").and_then(|v| v.as_f64()).unwrap_or(m + h);
-            assert!(lo <= m + 1e-12 && m <= hi + 1e-12, "{}: {p} {e}", path.display());
+            assert!(
+                lo <= m + 1e-12 && m <= hi + 1e-12,
+                "{}: {p} {e}",
+                path.display()
+            );
             if is_share(p) && (0.0..=1.0).contains(&m) {
                 shares += 1;
                 assert!(
@@ -219,9 +231,8 @@ fn a_channel_open_with_nobody_on_duty_is_named_with_its_intervals() {
     assert!(w.offered > 100.0);
     assert!(
         w.message.starts_with("phone: ")
-            && w.message.contains(
-                "Mon 19:00-08:00, Tue 19:00-08:00, Wed 19:00-08:00, Thu 19:00-24:00"
-            ),
+            && w.message
+                .contains("Mon 19:00-08:00, Tue 19:00-08:00, Wed 19:00-08:00, Thu 19:00-24:00"),
         "{}",
         w.message
     );
@@ -237,13 +248,23 @@ fn a_channel_open_with_nobody_on_duty_is_named_with_its_intervals() {
     std::fs::write(&file, service_line("")).expect("written");
     let o = assert_cmd::Command::cargo_bin("supportsim")
         .expect("built")
-        .args(["run", file.to_str().expect("utf-8"), "--replications", "2", "--no-plots", "--out"])
+        .args([
+            "run",
+            file.to_str().expect("utf-8"),
+            "--replications",
+            "2",
+            "--no-plots",
+            "--out",
+        ])
         .arg(dir.path().join("out"))
         .output()
         .expect("runs");
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("warning: phone: ") && err.contains("Mon 19:00-08:00"), "{err}");
+    assert!(
+        err.contains("warning: phone: ") && err.contains("Mon 19:00-08:00"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -254,5 +275,8 @@ fn the_run_table_says_contacts_are_followed_past_the_horizon() {
         text.contains("Contacts arriving in the 4d horizon are followed until they finish"),
         "{text}"
     );
-    assert!(text.contains("waiting when the horizon ended: phone"), "{text}");
+    assert!(
+        text.contains("waiting when the horizon ended: phone"),
+        "{text}"
+    );
 }

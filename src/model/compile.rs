@@ -380,10 +380,22 @@ mod tests {
         let open = PerInterval::new(vec![true, false, true]).expect("not empty");
         let clock = BusinessClock::new(&open, 100.0, 10.0);
         assert_eq!(clock.after(102.0, 3.0), 105.0, "within one open interval");
-        assert_eq!(clock.after(108.0, 4.0), 122.0, "2 s before closing, 2 s after opening");
-        assert_eq!(clock.after(115.0, 1.0), 121.0, "from a closed instant: after the next opening");
+        assert_eq!(
+            clock.after(108.0, 4.0),
+            122.0,
+            "2 s before closing, 2 s after opening"
+        );
+        assert_eq!(
+            clock.after(115.0, 1.0),
+            121.0,
+            "from a closed instant: after the next opening"
+        );
         // 2 s to 110, 10 s in 120-130, 10 s in 130-140, closed 140-150, 3 s from 150.
-        assert_eq!(clock.after(108.0, 25.0), 153.0, "past 130-140 (open) and 140-150 (closed)");
+        assert_eq!(
+            clock.after(108.0, 25.0),
+            153.0,
+            "past 130-140 (open) and 140-150 (closed)"
+        );
         // Used up exactly at closing time (140): the contact comes at the next opening, not at a closed line.
         let at = clock.after(108.0, 22.0);
         assert!(at > 150.0 && at < 150.000_001, "{at}");
@@ -395,7 +407,10 @@ mod tests {
             for d in [0.5, 7.0, 19.0, 45.0] {
                 let later = clock.after(t, d);
                 assert!(later >= t);
-                assert!((clock.at(later) - clock.at(t) - d).abs() < 1e-9, "t {t} d {d}");
+                assert!(
+                    (clock.at(later) - clock.at(t) - d).abs() < 1e-9,
+                    "t {t} d {d}"
+                );
             }
         }
     }

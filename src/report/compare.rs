@@ -636,7 +636,14 @@ pub fn value_lines(c: &Comparison) -> Vec<String> {
         let Some(cost) = v.cost_difference.filter(|&x| x != 0.0) else {
             continue;
         };
-        let sl = change(c, j, KpiId::standard("time"), "service level", 100.0, " points");
+        let sl = change(
+            c,
+            j,
+            KpiId::standard("time"),
+            "service level",
+            100.0,
+            " points",
+        );
         let lift = change(
             c,
             j,
@@ -679,7 +686,11 @@ fn change(c: &Comparison, j: usize, kpi: KpiId, what: &str, scale: f64, unit: &s
         return format!("{what}: not compared");
     };
     let range = d.ci95.map_or(String::new(), |h| {
-        format!(" [{}, {}]", signed1((m - h) * scale), signed1((m + h) * scale))
+        format!(
+            " [{}, {}]",
+            signed1((m - h) * scale),
+            signed1((m + h) * scale)
+        )
     });
     let verdict = match (d.significant, m > 0.0) {
         (true, true) => "rose significantly",
@@ -693,7 +704,11 @@ fn change(c: &Comparison, j: usize, kpi: KpiId, what: &str, scale: f64, unit: &s
 fn signed1(x: f64) -> String {
     // Rounded first, so that a tiny negative prints as "+0.0", not "-0.0".
     let x = (x * 10.0).round() / 10.0;
-    if x >= 0.0 { format!("+{:.1}", x.abs()) } else { format!("{x:.1}") }
+    if x >= 0.0 {
+        format!("+{:.1}", x.abs())
+    } else {
+        format!("{x:.1}")
+    }
 }
 
 /// Scenario letters: A (the baseline), B, ...
@@ -837,7 +852,9 @@ mod tests {
         );
         let lines = value_lines(&c);
         assert!(
-            lines[0].starts_with("B vs A: cost +100.0, service level fell significantly: -3.2 points [-3.3, -3.1]"),
+            lines[0].starts_with(
+                "B vs A: cost +100.0, service level fell significantly: -3.2 points [-3.3, -3.1]"
+            ),
             "{lines:?}"
         );
         assert!(!lines[0].contains("gain"), "{lines:?}");

@@ -160,8 +160,12 @@ pub fn run_report(
     kpis.tables
         .push(Table::from_grid("", &table::kpi_grid(report)));
     kpis.lines.push(table::horizon_line(report));
-    kpis.lines
-        .extend(report.warnings.iter().map(|w| format!("Warning: {}", w.message)));
+    kpis.lines.extend(
+        report
+            .warnings
+            .iter()
+            .map(|w| format!("Warning: {}", w.message)),
+    );
     sections.push(kpis);
     for channel in report.intervals.keys() {
         let group = super::plot::channel_group(channel);
@@ -175,7 +179,10 @@ pub fn run_report(
             );
         }
     }
-    let mut cases = Section::new("experience", "Customer experience levels: the six levels cases end at");
+    let mut cases = Section::new(
+        "experience",
+        "Customer experience levels: the six levels cases end at",
+    );
     cases
         .paragraphs
         .push("Share of ended cases at each level, by the channel of their first contact (docs/experience.md has the rules).".into());
@@ -258,7 +265,13 @@ pub fn compare_report(
             class: "",
         }];
         cells.extend(row.values.iter().map(|v| Td {
-            text: super::sheet::show_bounded(unit, v.mean, v.ci95, v.ci95_low.zip(v.ci95_high), false),
+            text: super::sheet::show_bounded(
+                unit,
+                v.mean,
+                v.ci95,
+                v.ci95_low.zip(v.ci95_high),
+                false,
+            ),
             class: "",
         }));
         cells.extend(row.differences.iter().map(|d| match (d.mean, d.ci95) {

@@ -266,7 +266,11 @@ pub struct StandardRow {
 /// read as missed or perfect when it is neither. Time, accessibility (waits, abandonment and blocking as
 /// configured) and friendliness (the groups' friendliness, default or given) are always modelled.
 pub fn standard_modelled(s: &Scenario, name: &str) -> bool {
-    let assisted = || s.channels.iter().filter(|c| c.kind != ChannelKind::SelfService);
+    let assisted = || {
+        s.channels
+            .iter()
+            .filter(|c| c.kind != ChannelKind::SelfService)
+    };
     match name {
         "speed" | "accuracy" => assisted().any(|c| c.resolution.is_some()),
         "transparency" => assisted().any(|c| c.announce.is_some()),
@@ -709,10 +713,17 @@ fn unstaffed_warnings(s: &Scenario, reps: &[ReplicationTally]) -> Vec<Warning> {
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         let mut offered = 0.0;
         for i in 0..s.intervals() {
-            let arrived: u64 = reps.iter().map(|r| r.channels[ci].intervals[i].offered).sum();
+            let arrived: u64 = reps
+                .iter()
+                .map(|r| r.channels[ci].intervals[i].offered)
+                .sum();
             let staffed: f64 = reps
                 .iter()
-                .flat_map(|r| serving.iter().map(move |&g| r.groups[g].staffed_intervals[i]))
+                .flat_map(|r| {
+                    serving
+                        .iter()
+                        .map(move |&g| r.groups[g].staffed_intervals[i])
+                })
                 .sum();
             if arrived == 0 || staffed > 0.0 || !c.open.at(i as i64) {
                 continue;

@@ -236,19 +236,34 @@ mod tests {
     #[test]
     fn a_bounded_interval_shows_its_ends_and_a_symmetric_one_its_half_width() {
         assert_eq!(
-            show_bounded(Unit::Share, Some(0.975), Some(0.03), Some((0.951, 0.992)), false),
+            show_bounded(
+                Unit::Share,
+                Some(0.975),
+                Some(0.03),
+                Some((0.951, 0.992)),
+                false
+            ),
             "97.50% [95.10, 99.20]"
         );
         // Sides equal at the digits shown: "±" as before.
         assert_eq!(
-            show_bounded(Unit::Share, Some(0.5), Some(0.02), Some((0.48, 0.52)), false),
+            show_bounded(
+                Unit::Share,
+                Some(0.5),
+                Some(0.02),
+                Some((0.48, 0.52)),
+                false
+            ),
             "50.00% ± 2.00"
         );
         assert_eq!(
             show_bounded(Unit::Seconds, Some(2.0), Some(3.0), Some((0.0, 5.0)), false),
             "2.0 s [0.0, 5.0]"
         );
-        assert_eq!(show(Unit::Share, Some(0.2), Some(0.1), false), "20.00% ± 10.00");
+        assert_eq!(
+            show(Unit::Share, Some(0.2), Some(0.1), false),
+            "20.00% ± 10.00"
+        );
     }
 
     #[test]

@@ -38,11 +38,7 @@ fn fmt(e: &Estimate, unit: &Unit) -> String {
     );
     // A bounded interval (a share near 0 or 1, a count near 0) shows its ends: "x ± h" would leave the range.
     if e.is_asymmetric() && below != above {
-        format!(
-            "{v} [{:.digits$}, {:.digits$}]",
-            scale * lo,
-            scale * hi
-        )
+        format!("{v} [{:.digits$}, {:.digits$}]", scale * lo, scale * hi)
     } else {
         format!("{v} ± {above}")
     }

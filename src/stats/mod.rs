@@ -182,11 +182,15 @@ mod tests {
         assert!((hi - 3.8416 / 13.8416).abs() < 1e-12);
         // 2 of 10 replications missed the target: the t interval was 20% ± 30.16 (below 0); Wilson's is
         // inside [0, 1].
-        let missed = Estimate::from_values([1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0].map(Some));
+        let missed =
+            Estimate::from_values([1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0].map(Some));
         assert!((missed.ci95.unwrap() - 0.301_66).abs() < 1e-4);
         let w = missed.share_of_replications();
         let (lo, hi) = w.bounds().unwrap();
-        assert!((lo - 0.056_682).abs() < 1e-4 && (hi - 0.509_841).abs() < 1e-4, "{lo} {hi}");
+        assert!(
+            (lo - 0.056_682).abs() < 1e-4 && (hi - 0.509_841).abs() < 1e-4,
+            "{lo} {hi}"
+        );
         assert_eq!(w.mean, Some(0.2));
     }
 
@@ -197,13 +201,19 @@ mod tests {
         let t = Estimate::from_values(xs);
         assert!(t.mean.unwrap() + t.ci95.unwrap() > 1.0);
         let (lo, hi) = t.share().bounds().unwrap();
-        assert!(hi <= 1.0 && lo >= 0.0 && lo < t.mean.unwrap() && hi > t.mean.unwrap(), "{lo} {hi}");
+        assert!(
+            hi <= 1.0 && lo >= 0.0 && lo < t.mean.unwrap() && hi > t.mean.unwrap(),
+            "{lo} {hi}"
+        );
         // Mid-range with small spread: the Wilson interval is the t interval to 1e-4, which is kept.
         let mid = Estimate::from_values([0.50, 0.52, 0.48, 0.51, 0.49].map(Some));
         let (m, h) = (mid.mean.unwrap(), mid.ci95.unwrap());
         let var_mean = (h / t_quantile_975(4)).powi(2);
         let (lo, hi) = wilson(m, m * (1.0 - m) / var_mean, t_quantile_975(4));
-        assert!((lo - (m - h)).abs() < 1e-4 && (hi - (m + h)).abs() < 1e-4, "{lo} {hi}");
+        assert!(
+            (lo - (m - h)).abs() < 1e-4 && (hi - (m + h)).abs() < 1e-4,
+            "{lo} {hi}"
+        );
         assert_eq!(mid.share(), mid);
         // No spread at 0: nothing to widen.
         let zero = Estimate::from_values([Some(0.0); 4]).share();
