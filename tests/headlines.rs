@@ -265,6 +265,25 @@ fn a_channel_open_with_nobody_on_duty_is_named_with_its_intervals() {
         err.contains("warning: phone: ") && err.contains("Mon 19:00-08:00"),
         "{err}"
     );
+    // So does `compare`, naming the scenario: the line without opening hours, not the one with them.
+    let open_file = dir.path().join("open.toml");
+    std::fs::write(&open_file, service_line(hours)).expect("written");
+    let o = assert_cmd::Command::cargo_bin("supportsim")
+        .expect("built")
+        .args([
+            "compare",
+            file.to_str().expect("utf-8"),
+            open_file.to_str().expect("utf-8"),
+        ])
+        .args(["--replications", "2", "--no-plots", "--out"])
+        .arg(dir.path().join("cmp"))
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let warned: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(warned[0].contains("line.toml: phone: "), "{err}");
 }
 
 #[test]

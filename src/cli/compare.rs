@@ -95,8 +95,11 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     // One pool for every scenario.
     let runner = Runner::new(a.opts.threads).context("cannot start the worker threads")?;
     let mut samples = Vec::new();
-    for s in &scenarios {
+    for (s, path) in scenarios.iter().zip(&a.scenarios) {
         let reps = runner.run_scenario(s);
+        for w in supportsim::report::unstaffed_warnings(s, &reps) {
+            eprintln!("warning: {}: {}", path.display(), w.message);
+        }
         samples.push(KpiSamples::with_timeline(s, &reps, per));
     }
     // Name each scenario by its file: two files may share a scenario name.

@@ -696,8 +696,8 @@ pub struct Warning {
 const WARNING_RANGES: usize = 6;
 
 /// The warnings of a run, from the tallies: per assisted channel, the open intervals with contacts offered
-/// and no agent skilled for the channel on duty.
-fn unstaffed_warnings(s: &Scenario, reps: &[ReplicationTally]) -> Vec<Warning> {
+/// and no agent skilled for the channel on duty (`Report::warnings`; `compare` asks for them directly).
+pub fn unstaffed_warnings(s: &Scenario, reps: &[ReplicationTally]) -> Vec<Warning> {
     let mut out = Vec::new();
     for (ci, c) in s.channels.iter().enumerate() {
         if c.kind == ChannelKind::SelfService {
