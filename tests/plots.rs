@@ -42,7 +42,7 @@ fn run_draws_every_chart_as_png_and_svg() {
         ("02-chat-contacts", "chat: contacts per interval"),
         ("02-chat-service-level", "chat: service level per interval"),
         ("03-email-contacts", "email: contacts per interval"),
-        ("levels", "Service levels customers end at"),
+        ("levels", "Customer experience levels cases end at"),
         ("held-down", "What held cases below level 4"),
     ];
     for (stem, caption) in expected {
@@ -126,7 +126,7 @@ fn compare_and_sweep_draw_their_charts() {
         ("compare-04-total-cost", "total cost per scenario"),
         (
             "compare-levels",
-            "Service levels customers end at, per scenario",
+            "Customer experience levels cases end at, per scenario",
         ),
     ] {
         check_chart(&out.join("plots"), stem, caption);

@@ -107,9 +107,11 @@ fn class_time_dips_gains_lift_and_the_cost_is_counted() {
     let c = Comparison::new(&both, 21, 6);
     let fcr = &c.row(&KpiId::cases("fcr_rate")).unwrap().differences[0];
     assert!(fcr.significant && fcr.mean.unwrap() > 0.0, "{fcr:?}");
-    // Pairing pays on this example: about a third of the unpaired interval (docs/compare.md).
+    // Pairing pays on this example: half the unpaired interval over 20 replications (docs/compare.md).
+    // Since repeat contacts come back in opening hours, into the day's queue, the runs drift apart more
+    // than when the night swallowed them; over 6 replications, a noisy estimate of the ratio, 0.85.
     assert!(
-        fcr.ci95.unwrap() < 0.6 * fcr.ci95_unpaired.unwrap(),
+        fcr.ci95.unwrap() < 0.95 * fcr.ci95_unpaired.unwrap(),
         "{fcr:?}"
     );
     let sl = &t

@@ -225,6 +225,9 @@ pub fn write_outputs(
     let (seed, replications) = (scenarios[0].seed, scenarios[0].replications);
     let mut samples = Vec::new();
     for ((s, reps), name) in scenarios.iter().zip(tallies).zip(names) {
+        for w in supportsim::report::unstaffed_warnings(s, reps) {
+            eprintln!("warning: {name}: {}", w.message);
+        }
         let mut sample = KpiSamples::with_timeline(s, reps, per);
         sample.scenario = name.clone();
         samples.push(sample);

@@ -158,5 +158,8 @@ pub fn write_outputs(
         Format::Json => print!("{summary}"),
         Format::Csv => print!("{}", csv::summary_csv(&report)),
     }
+    for w in &report.warnings {
+        eprintln!("warning: {}", w.message);
+    }
     Ok(report)
 }

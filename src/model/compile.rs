@@ -69,6 +69,10 @@ pub(crate) struct ChannelModel {
     pub self_service: Option<SelfService>,
     /// Set when the target counts business hours only.
     pub business: Option<BusinessClock>,
+    /// The opening hours as a clock, set when the channel closes at some time (and opens at some time):
+    /// repeat and retry delays count only open time (docs/scenario.md `repeat`). `None` for a channel open
+    /// around the clock, which then pays nothing for the rule.
+    pub opening: Option<BusinessClock>,
 }
 
 /// What a group is and which work it takes: fixed for the run (its head-count is in [`Staffing`]).
@@ -123,6 +127,43 @@ impl BusinessClock {
         cycles as f64 * self.cumulative[n as usize]
             + self.cumulative[r]
             + if self.open[r] { into } else { 0.0 }
+    }
+
+    /// The instant `open_s` seconds of opening time after `t`: a delay that runs only while the channel is
+    /// open (from a closed instant it starts at the next opening). Needs at least one open interval.
+    pub fn after(&self, t: f64, open_s: f64) -> f64 {
+        let n = self.open.len();
+        let per_cycle = self.cumulative[n];
+        let b = self.at(t) + open_s;
+        let cycles = (b / per_cycle).floor();
+        let rem = b - cycles * per_cycle;
+        // The first interval that ends after `rem` open seconds into the cycle is open (closed intervals add
+        // nothing); `rem < per_cycle`, so one exists unless rounding put `rem` on the cycle's end.
+        let (k, into) = match (0..n).find(|&k| self.cumulative[k + 1] > rem) {
+            Some(k) => (k, rem - self.cumulative[k]),
+            None => (n, 0.0),
+        };
+        let start = self.origin + (cycles * n as f64 + k as f64) * self.width;
+        if into > 0.0 {
+            (start + into).max(t)
+        } else {
+            // Exactly at an opening: just after it, so that the interval's boundary (an event at the same
+            // instant, possibly scheduled later) has opened the channel when the contact arrives.
+            next_up(start).max(t)
+        }
+    }
+}
+
+/// The least f64 above `x` (f64::next_up, stable only since Rust 1.86: above the crate's MSRV).
+fn next_up(x: f64) -> f64 {
+    if x.is_nan() || x == f64::INFINITY {
+        x
+    } else if x == 0.0 {
+        f64::from_bits(1)
+    } else if x > 0.0 {
+        f64::from_bits(x.to_bits() + 1)
+    } else {
+        f64::from_bits(x.to_bits() - 1)
     }
 }
 
@@ -229,6 +270,8 @@ impl Compiled {
                         .target
                         .business_hours
                         .then(|| BusinessClock::new(&c.open, s.warmup_s, s.interval_s)),
+                    opening: (c.open.values().contains(&false) && c.open.values().contains(&true))
+                        .then(|| BusinessClock::new(&c.open, s.warmup_s, s.interval_s)),
                 }
             })
             .collect();
@@ -331,5 +374,46 @@ mod tests {
             -5.0,
             "before the window: the cycle's last (open) interval"
         );
+    }
+
+    #[test]
+    fn a_delay_in_opening_time_skips_the_closed_intervals() {
+        // Open 100-110, closed 110-120, open 120-130, repeating every 30 s.
+        let open = PerInterval::new(vec![true, false, true]).expect("not empty");
+        let clock = BusinessClock::new(&open, 100.0, 10.0);
+        assert_eq!(clock.after(102.0, 3.0), 105.0, "within one open interval");
+        assert_eq!(
+            clock.after(108.0, 4.0),
+            122.0,
+            "2 s before closing, 2 s after opening"
+        );
+        assert_eq!(
+            clock.after(115.0, 1.0),
+            121.0,
+            "from a closed instant: after the next opening"
+        );
+        // 2 s to 110, 10 s in 120-130, 10 s in 130-140, closed 140-150, 3 s from 150.
+        assert_eq!(
+            clock.after(108.0, 25.0),
+            153.0,
+            "past 130-140 (open) and 140-150 (closed)"
+        );
+        // Used up exactly at closing time (140): the contact comes at the next opening, not at a closed line.
+        let at = clock.after(108.0, 22.0);
+        assert!(at > 150.0 && at < 150.000_001, "{at}");
+        // A zero delay from a closed instant: just after the opening, never before it.
+        let at = clock.after(112.0, 0.0);
+        assert!(at > 120.0 && at < 120.000_001, "{at}");
+        assert_eq!(clock.after(104.0, 0.0), 104.0);
+        for t in [95.0, 101.0, 111.0, 129.0, 1234.5] {
+            for d in [0.5, 7.0, 19.0, 45.0] {
+                let later = clock.after(t, d);
+                assert!(later >= t);
+                assert!(
+                    (clock.at(later) - clock.at(t) - d).abs() < 1e-9,
+                    "t {t} d {d}"
+                );
+            }
+        }
     }
 }

@@ -188,6 +188,11 @@ impl KpiSamples {
 pub struct Value {
     pub mean: Option<f64>,
     pub ci95: Option<f64>,
+    /// The ends of a bounded interval (a share near 0 or 1, a count near 0), as in summary.json.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci95_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci95_high: Option<f64>,
 }
 
 /// The difference of one KPI between a scenario and the first.
@@ -397,7 +402,10 @@ impl Comparison {
                 let base = column(&samples[0]);
                 KpiRow {
                     kpi: kpi.clone(),
-                    values: samples.iter().map(|s| value(&column(s))).collect(),
+                    values: samples
+                        .iter()
+                        .map(|s| bounded(kpi, value(&column(s)), &column(s)))
+                        .collect(),
                     differences: samples[1..]
                         .iter()
                         .map(|s| difference(&base, &column(s)))
@@ -469,6 +477,24 @@ fn value(xs: &[Option<f64>]) -> Value {
     Value {
         mean: mean(xs.iter().copied()),
         ci95: (n >= 2).then(|| t_quantile_975(n - 1) * (variance(&xs) / n as f64).sqrt()),
+        ci95_low: None,
+        ci95_high: None,
+    }
+}
+
+/// A scenario's own value of `kpi` with the interval summary.json gives it: a share's inside [0, 1], a
+/// count's at or above 0 (crate::stats::Estimate).
+fn bounded(kpi: &KpiId, v: Value, xs: &[Option<f64>]) -> Value {
+    let e = crate::stats::Estimate::from_values(xs.iter().copied());
+    let e = match (kpi.measure, kpi.unit()) {
+        (Measure::Field("p_target_missed"), _) => e.share_of_replications(),
+        (_, Unit::Share) => e.share(),
+        _ => e,
+    };
+    Value {
+        ci95_low: e.ci95_low,
+        ci95_high: e.ci95_high,
+        ..v
     }
 }
 
@@ -621,44 +647,88 @@ pub fn standards_lines(c: &Comparison) -> Vec<String> {
     out
 }
 
-/// Per scenario after the baseline with a cost difference: what it costs or saves, and per gain.
+/// Per scenario after the baseline with a cost difference: what it costs or saves, and what it gains or
+/// loses. A significant loss is named as plainly as a gain: "service level fell significantly: -3.2 points
+/// [-4.1, -2.3]" (percentage points, the paired 95% interval).
 pub fn value_lines(c: &Comparison) -> Vec<String> {
     let mut out = Vec::new();
     for (j, v) in c.value_for_money.iter().enumerate() {
         let Some(cost) = v.cost_difference.filter(|&x| x != 0.0) else {
             continue;
         };
+        let sl = change(
+            c,
+            j,
+            KpiId::standard("time"),
+            "service level",
+            100.0,
+            " points",
+        );
+        let lift = change(
+            c,
+            j,
+            KpiId::experience(Measure::Field("level_4_or_above")),
+            "share at level 4+",
+            100.0,
+            " points",
+        );
         if cost < 0.0 {
             out.push(format!(
-                "{} vs A: saves {}; service level {} points, cases at level 4+ {}",
+                "{} vs A: saves {}; {sl}; {lift}",
                 letter(j + 1),
-                number(Some(-cost)),
-                v.service_level_points.map_or("-".into(), signed),
-                v.cases_lifted_to_level_4.map_or("-".into(), signed)
+                number(Some(-cost))
             ));
             continue;
         }
-        let per = |x: Option<f64>, what: &str, gain: &str| match x {
+        // A price per unit only for a real gain; otherwise the change itself, loss or noise, is the news.
+        let per = |x: Option<f64>, what: &str, otherwise: String| match x {
             Some(x) => format!("{} per {what}", number(Some(x))),
-            None => format!("no significant gain in {gain}"),
+            None => otherwise,
         };
         out.push(format!(
             "{} vs A: cost {}, {}, {}",
             letter(j + 1),
             signed(cost),
-            per(
-                v.cost_per_service_level_point,
-                "service-level point",
-                "service level"
-            ),
-            per(
-                v.cost_per_case_lifted,
-                "case lifted to level 4+",
-                "cases at level 4+"
-            )
+            per(v.cost_per_service_level_point, "service-level point", sl),
+            per(v.cost_per_case_lifted, "case lifted to level 4+", lift)
         ));
     }
     out
+}
+
+/// How a KPI of scenario `j + 1` differs from the baseline's, in words: rose or fell significantly (the
+/// paired interval excludes zero), or no significant change; with the difference and its interval, scaled.
+fn change(c: &Comparison, j: usize, kpi: KpiId, what: &str, scale: f64, unit: &str) -> String {
+    let Some(d) = c.row(&kpi).map(|r| &r.differences[j]) else {
+        return format!("{what}: not compared");
+    };
+    let Some(m) = d.mean else {
+        return format!("{what}: not compared");
+    };
+    let range = d.ci95.map_or(String::new(), |h| {
+        format!(
+            " [{}, {}]",
+            signed1((m - h) * scale),
+            signed1((m + h) * scale)
+        )
+    });
+    let verdict = match (d.significant, m > 0.0) {
+        (true, true) => "rose significantly",
+        (true, false) => "fell significantly",
+        (false, _) => "no significant change",
+    };
+    format!("{what} {verdict}: {}{unit}{range}", signed1(m * scale))
+}
+
+/// A signed number with one decimal: +1.0, -3.2.
+fn signed1(x: f64) -> String {
+    // Rounded first, so that a tiny negative prints as "+0.0", not "-0.0".
+    let x = (x * 10.0).round() / 10.0;
+    if x >= 0.0 {
+        format!("+{:.1}", x.abs())
+    } else {
+        format!("{x:.1}")
+    }
 }
 
 /// Scenario letters: A (the baseline), B, ...
@@ -768,6 +838,53 @@ mod tests {
         let expect = t_quantile_975(9) * s / 10f64.sqrt();
         assert!((v.ci95.unwrap() - expect).abs() < 1e-12);
         assert_eq!(value(&[Some(1.0)]).ci95, None);
+    }
+
+    #[test]
+    fn a_significant_loss_is_named_as_plainly_as_a_gain() {
+        // Ten paired replications: B costs 100 more; its service level is 3.2 points lower (±0.1 noise),
+        // C's 3.2 points higher, D's the same give or take noise.
+        let samples = |sl: &dyn Fn(usize) -> f64, cost: f64, name: &str| KpiSamples {
+            scenario: name.into(),
+            values: [
+                (
+                    KpiId::standard("time"),
+                    (0..10).map(|i| Some(sl(i))).collect(),
+                ),
+                (KpiId::cost("total"), vec![Some(cost); 10]),
+            ]
+            .into_iter()
+            .collect(),
+            timeline: IndexMap::new(),
+            standards_met: IndexMap::new(),
+            targets: Default::default(),
+            currency: None,
+        };
+        let base = |i: usize| 0.8 + 0.01 * (i % 3) as f64;
+        let noise = |i: usize| if i % 2 == 0 { 0.001 } else { -0.001 };
+        let c = Comparison::new(
+            &[
+                samples(&base, 1000.0, "a"),
+                samples(&|i| base(i) - 0.032 + noise(i), 1100.0, "b"),
+                samples(&|i| base(i) + 0.032 + noise(i), 1100.0, "c"),
+                samples(&|i| base(i) + 10.0 * noise(i), 1100.0, "d"),
+            ],
+            1,
+            10,
+        );
+        let lines = value_lines(&c);
+        assert!(
+            lines[0].starts_with(
+                "B vs A: cost +100.0, service level fell significantly: -3.2 points [-3.3, -3.1]"
+            ),
+            "{lines:?}"
+        );
+        assert!(!lines[0].contains("gain"), "{lines:?}");
+        assert!(lines[1].contains("per service-level point"), "{lines:?}");
+        assert!(
+            lines[2].contains("service level no significant change: +0.0 points [-0.8, +0.8]"),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -194,6 +194,7 @@ pub fn standards_sheet(report: &Report) -> Sheet {
         "target",
         "direction",
         "met",
+        "modelled",
     ];
     let mut sheet = Sheet::new("Standards", header.map(String::from).to_vec());
     for (name, row) in &report.standards {
@@ -206,6 +207,7 @@ pub fn standards_sheet(report: &Report) -> Sheet {
             Cell::Number(row.target, unit),
             Cell::Text(row.direction.to_string()),
             row.met.map_or(Cell::Blank, Cell::Bool),
+            Cell::Bool(row.modelled),
         ]);
     }
     sheet

@@ -163,13 +163,20 @@ pub fn run_report(
     let mut sections = Vec::new();
     let mut kpis = Section::new("channels", "Service by channel");
     kpis.paragraphs.push(
-        "Means over the replications with their 95% confidence half-widths. Service level counts abandoned and blocked contacts as not answered in time."
+        "Means over the replications with their 95% confidence half-widths; an interval bounded by 0% or 100% (or a count by 0) shows its ends, [low, high]. Service level counts abandoned and blocked contacts as not answered in time."
             .into(),
     );
     kpis.paragraphs
         .extend(no_charts_note(charts, no_plots, "no channel had contacts"));
     kpis.tables
         .push(Table::from_grid("", &table::kpi_grid(report)));
+    kpis.lines.push(table::horizon_line(report));
+    kpis.lines.extend(
+        report
+            .warnings
+            .iter()
+            .map(|w| format!("Warning: {}", w.message)),
+    );
     sections.push(kpis);
     for (channel, rows) in &report.intervals {
         let group = super::plot::channel_group(channel);
@@ -187,7 +194,10 @@ pub fn run_report(
             sections.push(section.with_charts(charts, &group));
         }
     }
-    let mut cases = Section::new("experience", "Customer experience: the six service levels");
+    let mut cases = Section::new(
+        "experience",
+        "Customer experience levels: the six levels cases end at",
+    );
     cases
         .paragraphs
         .push("Share of ended cases at each level, by the channel of their first contact (docs/experience.md has the rules).".into());
@@ -337,7 +347,13 @@ pub fn compare_report(
             class: "",
         }];
         cells.extend(row.values.iter().map(|v| Td {
-            text: show(unit, v.mean, v.ci95, false),
+            text: super::sheet::show_bounded(
+                unit,
+                v.mean,
+                v.ci95,
+                v.ci95_low.zip(v.ci95_high),
+                false,
+            ),
             class: "",
         }));
         cells.extend(row.differences.iter().map(|d| match (d.mean, d.ci95) {

@@ -339,10 +339,9 @@ mod tests {
             return;
         };
         if map.contains_key("mean") && map.contains_key("ci95") {
-            let e = Estimate {
-                mean: map["mean"].as_f64(),
-                ci95: map["ci95"].as_f64(),
-            };
+            let mut e = Estimate::symmetric(map["mean"].as_f64(), map["ci95"].as_f64());
+            e.ci95_low = map.get("ci95_low").and_then(|v| v.as_f64());
+            e.ci95_high = map.get("ci95_high").and_then(|v| v.as_f64());
             out.push((path.clone(), e));
             return;
         }

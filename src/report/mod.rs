@@ -113,35 +113,38 @@ impl ContactKpis {
         let est = |f: &dyn Fn(&IntervalTally, &ReplicationTally) -> Option<f64>| {
             Estimate::from_values(reps.iter().map(|r| f(tally(r), r)))
         };
+        let share = |f: &dyn Fn(&IntervalTally, &ReplicationTally) -> Option<f64>| est(f).share();
         ContactKpis {
             offered: est(&|t, _| Some(t.offered as f64)),
             answered: est(&|t, _| Some(t.answered as f64)),
             abandoned: est(&|t, _| Some(t.abandoned as f64)),
             blocked: est(&|t, _| Some(t.blocked as f64)),
-            service_level: est(&|t, _| agent_ratio(t.answered_within as f64, t.offered as f64)),
-            service_level_answered: est(&|t, _| {
+            service_level: share(&|t, _| agent_ratio(t.answered_within as f64, t.offered as f64)),
+            service_level_answered: share(&|t, _| {
                 agent_ratio(t.answered_within as f64, t.answered as f64)
             }),
             asa_s: est(&|t, _| agent_ratio(t.wait_answered_s, t.answered as f64)),
-            abandon_rate: est(&|t, _| agent_ratio(t.abandoned as f64, t.offered as f64)),
-            block_rate: est(&|t, _| agent_ratio(t.blocked as f64, t.offered as f64)),
-            prob_wait: est(&|t, _| agent_ratio(t.waited as f64, t.offered as f64)),
-            occupancy: est(&|t, r| agent_ratio(t.busy_s, staffed_s(r))),
+            abandon_rate: share(&|t, _| agent_ratio(t.abandoned as f64, t.offered as f64)),
+            block_rate: share(&|t, _| agent_ratio(t.blocked as f64, t.offered as f64)),
+            prob_wait: share(&|t, _| agent_ratio(t.waited as f64, t.offered as f64)),
+            occupancy: share(&|t, r| agent_ratio(t.busy_s, staffed_s(r))),
             aht_s: est(&|t, _| agent_ratio(t.handle_s, t.answered as f64)),
             overflowed: est(&|t, _| Some(t.overflowed as f64)),
             chats_per_agent: est(&|t, _| agent_ratio(t.work_s, t.busy_s)),
             contained: est(&|t, _| Some(t.contained as f64)),
-            containment_rate: est(&|t, _| ratio(t.contained as f64, t.offered as f64)),
+            containment_rate: share(&|t, _| ratio(t.contained as f64, t.offered as f64)),
             callbacks_offered: est(&|t, _| Some(t.callbacks_offered as f64)),
             callbacks_accepted: est(&|t, _| Some(t.callbacks_accepted as f64)),
             callbacks_completed: est(&|t, _| Some(t.callbacks_completed as f64)),
             callbacks_unreached: est(&|t, _| Some(t.callbacks_unreached as f64)),
-            informed_share: est(&|t, _| agent_ratio(t.informed as f64, t.waited as f64)),
+            informed_share: share(&|t, _| agent_ratio(t.informed as f64, t.waited as f64)),
             // Per replication: 1 if its service level fell short of the target. The mean is the probability.
+            // A share of replications: Wilson's interval for that many trials.
             p_target_missed: est(&|t, _| {
                 agent_ratio(t.answered_within as f64, t.offered as f64)
                     .map(|sl| if sl < target_share { 1.0 } else { 0.0 })
-            }),
+            })
+            .share_of_replications(),
         }
     }
 }
@@ -190,12 +193,12 @@ impl CaseKpis {
         };
         CaseKpis {
             cases: e(&|t| Some(t.cases as f64)),
-            fcr_rate: e(&|t| ratio(t.resolved_first as f64, t.cases as f64)),
-            resolution_rate: e(&|t| ratio(t.resolved as f64, t.cases as f64)),
+            fcr_rate: e(&|t| ratio(t.resolved_first as f64, t.cases as f64)).share(),
+            resolution_rate: e(&|t| ratio(t.resolved as f64, t.cases as f64)).share(),
             contacts_per_case: e(&|t| ratio(t.contacts as f64, t.cases as f64)),
             time_to_resolution_s: e(&|t| ratio(t.resolution_time_s, t.resolved as f64)),
-            gave_up_rate: e(&|t| ratio(t.gave_up as f64, t.cases as f64)),
-            left_unserved_rate: e(&|t| ratio(t.left_unserved as f64, t.cases as f64)),
+            gave_up_rate: e(&|t| ratio(t.gave_up as f64, t.cases as f64)).share(),
+            left_unserved_rate: e(&|t| ratio(t.left_unserved as f64, t.cases as f64)).share(),
             open: e(&|t| Some(t.open as f64)),
         }
     }
@@ -222,6 +225,7 @@ impl Experience {
                 let t = tally(r);
                 ratio(f(&t) as f64, t.levels.iter().sum::<u64>() as f64)
             }))
+            .share()
         };
         Experience {
             levels: crate::experience::LEVELS
@@ -248,10 +252,35 @@ pub struct StandardRow {
     pub target: f64,
     /// "at_least" or "at_most".
     pub direction: &'static str,
-    /// Whether the mean meets the target (null when the measure is undefined, e.g. no complaints).
+    /// Whether the scenario models what the measure depends on (`modelled`): without announcements
+    /// nobody is told the wait, without `resolution` every contact resolves, and so on. A standard not
+    /// modelled is neither met nor missed.
+    pub modelled: bool,
+    /// Whether the mean meets the target (null when the measure is undefined, e.g. no complaints, or not
+    /// modelled).
     pub met: Option<bool>,
     /// The standard's other measures.
     pub measures: IndexMap<&'static str, Estimate>,
+}
+
+/// Whether scenario `s` models what standard `name` is judged on: a measure the scenario does not model
+/// (no announcements: nobody is informed; no `resolution`: every contact resolves at once, correctly) would
+/// read as missed or perfect when it is neither. Time, accessibility (waits, abandonment and blocking as
+/// configured) and friendliness (the groups' friendliness, default or given) are always modelled.
+pub fn standard_modelled(s: &Scenario, name: &str) -> bool {
+    let assisted = || {
+        s.channels
+            .iter()
+            .filter(|c| c.kind != ChannelKind::SelfService)
+    };
+    match name {
+        "speed" | "accuracy" => assisted().any(|c| c.resolution.is_some()),
+        "transparency" => assisted().any(|c| c.announce.is_some()),
+        // More than one contact per case needs an unresolved case coming back or a retry.
+        "efficiency" => assisted().any(|c| c.resolution.is_some() || c.retry.is_some()),
+        "action" => s.complaints.is_some(),
+        _ => true,
+    }
 }
 
 /// The eight standards of DOMAIN.md, over all channels (pooled per replication).
@@ -282,8 +311,23 @@ fn standards(s: &Scenario, reps: &[ReplicationTally]) -> IndexMap<&'static str, 
                    value: Estimate,
                    measures: Vec<(&'static str, Estimate)>| {
         let (target, at_least) = s.standards.get(name);
+        // Every headline but contacts per case is a share: its interval stays in [0, 1].
+        let value = if headline == "contacts_per_case" {
+            value
+        } else {
+            value.share()
+        };
+        let measures: Vec<(&'static str, Estimate)> = measures
+            .into_iter()
+            .map(|(k, e)| match k {
+                "abandon_rate" | "block_rate" => (k, e.share()),
+                _ => (k, e),
+            })
+            .collect();
+        let modelled = standard_modelled(s, name);
         let met = value
             .mean
+            .filter(|_| modelled)
             .map(|m| if at_least { m >= target } else { m <= target });
         rows.insert(
             name,
@@ -292,6 +336,7 @@ fn standards(s: &Scenario, reps: &[ReplicationTally]) -> IndexMap<&'static str, 
                 value,
                 target,
                 direction: if at_least { "at_least" } else { "at_most" },
+                modelled,
                 met,
                 measures: measures.into_iter().collect(),
             },
@@ -650,7 +695,7 @@ pub struct Report {
     pub replications: u32,
     /// Cases over all channels.
     pub cases: CaseKpis,
-    /// The six service levels.
+    /// The six customer experience levels (docs/experience.md; not the 80/20 service level).
     pub experience: ExperienceReport,
     /// Staff and training cost over the window.
     pub cost: CostKpis,
@@ -658,6 +703,8 @@ pub struct Report {
     pub training: IndexMap<String, TrainingKpis>,
     /// The eight service standards, each met or missed.
     pub standards: IndexMap<&'static str, StandardRow>,
+    /// What the run's numbers may hide: contacts offered to an open channel with nobody on duty.
+    pub warnings: Vec<Warning>,
     pub channels: IndexMap<String, ChannelKpis>,
     pub groups: IndexMap<String, GroupKpis>,
     pub run: RunInfo,
@@ -672,6 +719,129 @@ pub struct Report {
     pub contacts_simulated: u64,
     #[serde(skip)]
     pub events: u64,
+}
+
+/// Contacts were offered to a channel while it was open but no agent of any group skilled for it was on
+/// duty (staffed time 0 in every replication): they could only wait, abandon or carry over, and drag the
+/// channel's service level down; usually a line open around the clock (no `open`) staffed only by day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    pub channel: String,
+    /// The intervals, consecutive ones merged: [start, end) in seconds from the start of the horizon.
+    pub intervals: Vec<(f64, f64)>,
+    /// Mean contacts offered in them (per replication).
+    pub offered: f64,
+    /// The sentence the terminal prints, naming the first intervals.
+    pub message: String,
+}
+
+/// How many ranges a warning's message names before "and N more".
+const WARNING_RANGES: usize = 6;
+
+/// The warnings of a run, from the tallies: per assisted channel, the open intervals with contacts offered
+/// and no agent skilled for the channel on duty (`Report::warnings`; `compare` asks for them directly).
+pub fn unstaffed_warnings(s: &Scenario, reps: &[ReplicationTally]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (ci, c) in s.channels.iter().enumerate() {
+        if c.kind == ChannelKind::SelfService {
+            continue;
+        }
+        let serving: Vec<usize> = s
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.skills.iter().any(|k| k.channel == ci))
+            .map(|(gi, _)| gi)
+            .collect();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let mut offered = 0.0;
+        for i in 0..s.intervals() {
+            let arrived: u64 = reps
+                .iter()
+                .map(|r| r.channels[ci].intervals[i].offered)
+                .sum();
+            let staffed: f64 = reps
+                .iter()
+                .flat_map(|r| {
+                    serving
+                        .iter()
+                        .map(move |&g| r.groups[g].staffed_intervals[i])
+                })
+                .sum();
+            if arrived == 0 || staffed > 0.0 || !c.open.at(i as i64) {
+                continue;
+            }
+            offered += arrived as f64 / reps.len().max(1) as f64;
+            match ranges.last_mut() {
+                Some((_, end)) if *end == i => *end = i + 1,
+                _ => ranges.push((i, i + 1)),
+            }
+        }
+        if ranges.is_empty() {
+            continue;
+        }
+        let mut names: Vec<String> = ranges
+            .iter()
+            .take(WARNING_RANGES)
+            .map(|&(a, b)| time_range(s, a as f64 * s.interval_s, b as f64 * s.interval_s))
+            .collect();
+        if ranges.len() > WARNING_RANGES {
+            names.push(format!("and {} more", ranges.len() - WARNING_RANGES));
+        }
+        out.push(Warning {
+            channel: c.name.clone(),
+            intervals: ranges
+                .iter()
+                .map(|&(a, b)| (a as f64 * s.interval_s, b as f64 * s.interval_s))
+                .collect(),
+            offered,
+            message: format!(
+                "{}: {offered:.0} contacts offered while the channel is open but no agent skilled for it is on duty: {} (give the channel its opening hours, `open`, or staff them)",
+                c.name,
+                names.join(", ")
+            ),
+        });
+    }
+    out
+}
+
+/// A range of horizon time as a manager reads it: "Mon 18:00-Tue 08:00" when the horizon is whole days
+/// (with the day number on horizons longer than a week), else clock times from the horizon's start.
+fn time_range(s: &Scenario, from: f64, to: f64) -> String {
+    let whole_days = s.horizon_s % 86_400.0 == 0.0 && 86_400.0 % s.interval_s == 0.0;
+    let at = |t: f64, day_shown: Option<i64>| {
+        let day = (t / 86_400.0).floor() as i64;
+        let m = ((t - day as f64 * 86_400.0) / 60.0).round() as i64;
+        let clock = format!("{:02}:{:02}", m / 60, m % 60);
+        if !whole_days {
+            return csv::clock(t);
+        }
+        if day_shown == Some(day) {
+            return clock;
+        }
+        let name = &crate::scenario::WEEKDAYS[usize::from(s.calendar.weekday(day))][..3];
+        let name = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
+        if s.horizon_s > 7.0 * 86_400.0 {
+            format!("day {} {name} {clock}", day + 1)
+        } else {
+            format!("{name} {clock}")
+        }
+    };
+    let start_day = (from / 86_400.0).floor() as i64;
+    // Shorter than a day, the end reads as a clock time ("Mon 19:00-08:00" is overnight); a range ending
+    // at the midnight that closes its start day ends at 24:00.
+    let end = if whole_days && to - from < 86_400.0 {
+        let (day, m) = ((to / 86_400.0).floor() as i64, (to % 86_400.0) / 60.0);
+        if day == start_day + 1 && m == 0.0 {
+            "24:00".to_string()
+        } else {
+            let m = m.round() as i64;
+            format!("{:02}:{:02}", m / 60, m % 60)
+        }
+    } else {
+        at(to, Some(start_day))
+    };
+    format!("{}-{end}", at(from, None))
 }
 
 fn ratio(num: f64, den: f64) -> Option<f64> {
@@ -798,6 +968,7 @@ impl Report {
                                 let counts = r.channels[ci].level_intervals[i];
                                 ratio(counts[l] as f64, counts.iter().sum::<u64>() as f64)
                             })
+                            .share()
                         }),
                     }
                 })
@@ -810,7 +981,8 @@ impl Report {
             .enumerate()
             .map(|(gi, g)| {
                 let kpis = GroupKpis {
-                    occupancy: est(reps, |r| ratio(r.groups[gi].busy_s, r.groups[gi].staffed_s)),
+                    occupancy: est(reps, |r| ratio(r.groups[gi].busy_s, r.groups[gi].staffed_s))
+                        .share(),
                     staffed_hours: est(reps, |r| Some(r.groups[gi].staffed_s / 3600.0)),
                     busy_hours: est(reps, |r| Some(r.groups[gi].busy_s / 3600.0)),
                     handling_hours: est(reps, |r| Some(r.groups[gi].busy_s / 3600.0)),
@@ -842,7 +1014,8 @@ impl Report {
                                     r.groups[gi].busy_intervals[i],
                                     r.groups[gi].staffed_intervals[i],
                                 )
-                            }),
+                            })
+                            .share(),
                             staffed_agents: per(|t, i| t.staffed_intervals[i]),
                             handling_agents: per(|t, i| t.busy_intervals[i]),
                             idle_agents: per(|t, i| {
@@ -869,6 +1042,7 @@ impl Report {
             replications: s.replications,
             cases: CaseKpis::over(reps, all_cases),
             standards: standards(s, reps),
+            warnings: unstaffed_warnings(s, reps),
             cost: {
                 let staff = |r: &ReplicationTally| {
                     s.groups

@@ -719,7 +719,7 @@ where
     }
     stacked_levels(
         root,
-        "Service levels customers end at (share of ended cases)",
+        "Customer experience levels cases end at (share of ended cases)",
         "first channel of the case",
         &bars,
     )
@@ -1978,7 +1978,7 @@ pub fn compare_charts(
     if let Some(shares) = shares {
         let labels = scenario_labels(&c.scenarios, SIZE.0 as usize - 360);
         let bars: Vec<(String, Vec<f64>)> = labels.into_iter().zip(shares).collect();
-        let title = "Service levels customers end at, per scenario (share of ended cases)";
+        let title = "Customer experience levels cases end at, per scenario (share of ended cases)";
         files.push(
             both(
                 dir,

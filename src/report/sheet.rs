@@ -96,6 +96,32 @@ pub fn inert(text: &str) -> String {
 /// A value (or, `difference`, a signed difference) with its 95% half-width, in the KPI's unit: shares as
 /// percentages (differences in percentage points), seconds with "s", other numbers as the terminal shows them.
 pub fn show(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> String {
+    show_bounded(unit, v, h, None, difference)
+}
+
+/// As `show`; with `bounds` (an asymmetric interval, docs/output.md) "x [lo, hi]" where the two sides differ
+/// at the digits shown, since "x ± h" would leave the KPI's range.
+pub fn show_bounded(
+    unit: Unit,
+    v: Option<f64>,
+    h: Option<f64>,
+    bounds: Option<(f64, f64)>,
+    difference: bool,
+) -> String {
+    if let (Some(m), Some((lo, hi))) = (v, bounds) {
+        let plain = |x: f64| show(unit, Some(x), None, difference);
+        let side = |x: f64| show(unit, Some(x), None, false);
+        if side(m - lo) != side(hi - m) {
+            let (value, lo, hi) = (plain(m), plain(lo), plain(hi));
+            // The unit once, after the value: "97.50% [95.10, 99.20]".
+            let bare = |s: String| s.trim_end_matches(['%', 's', ' ']).to_string();
+            return format!("{value} [{}, {}]", bare(lo), bare(hi));
+        }
+    }
+    show_symmetric(unit, v, h, difference)
+}
+
+fn show_symmetric(unit: Unit, v: Option<f64>, h: Option<f64>, difference: bool) -> String {
     let Some(v) = v else { return "-".into() };
     let plus = if difference && v >= 0.0 { "+" } else { "" };
     let (value, half) = match unit {
@@ -272,6 +298,39 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_bounded_interval_shows_its_ends_and_a_symmetric_one_its_half_width() {
+        assert_eq!(
+            show_bounded(
+                Unit::Share,
+                Some(0.975),
+                Some(0.03),
+                Some((0.951, 0.992)),
+                false
+            ),
+            "97.50% [95.10, 99.20]"
+        );
+        // Sides equal at the digits shown: "±" as before.
+        assert_eq!(
+            show_bounded(
+                Unit::Share,
+                Some(0.5),
+                Some(0.02),
+                Some((0.48, 0.52)),
+                false
+            ),
+            "50.00% ± 2.00"
+        );
+        assert_eq!(
+            show_bounded(Unit::Seconds, Some(2.0), Some(3.0), Some((0.0, 5.0)), false),
+            "2.0 s [0.0, 5.0]"
+        );
+        assert_eq!(
+            show(Unit::Share, Some(0.2), Some(0.1), false),
+            "20.00% ± 10.00"
+        );
+    }
 
     #[test]
     fn a_sheet_beyond_excels_rows_is_refused() {

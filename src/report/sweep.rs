@@ -120,7 +120,13 @@ pub fn grid(s: &Sweep) -> super::table::Grid {
         let mut row: Vec<String> = values.iter().map(|v| value(v).text()).collect();
         for k in &kpis {
             let text = match find(&est, k) {
-                Some(e) => super::sheet::show(k.unit(), e.mean, e.ci95, false),
+                Some(e) => super::sheet::show_bounded(
+                    k.unit(),
+                    e.mean,
+                    e.ci95,
+                    e.is_asymmetric().then(|| e.bounds()).flatten(),
+                    false,
+                ),
                 None => "-".into(),
             };
             row.push(text);

@@ -25,20 +25,36 @@ enum Unit {
 
 fn fmt(e: &Estimate, unit: &Unit) -> String {
     let Some(m) = e.mean else { return "n/a".into() };
-    let (v, ci) = match unit {
-        Unit::Count => (format!("{m:.1}"), e.ci95.map(|c| format!("{c:.1}"))),
-        Unit::Share => (
-            format!("{:.2}%", 100.0 * m),
-            e.ci95.map(|c| format!("{:.2}", 100.0 * c)),
-        ),
-        Unit::Seconds => (
-            super::units::duration(m),
-            e.ci95.map(|c| super::units::half_width(m, c)),
-        ),
+    if let Unit::Seconds = unit {
+        // Durations read in seconds, minutes, hours or days (report::units); a time is never below 0, and
+        // its interval, cut there, shows its ends.
+        let v = super::units::duration(m);
+        return match e.bounds() {
+            Some((lo, hi)) if e.is_asymmetric() && (m - lo - (hi - m)).abs() > 0.05 => format!(
+                "{v} [{}, {}]",
+                super::units::duration(lo),
+                super::units::duration(hi)
+            ),
+            Some((_, hi)) => format!("{v} ± {}", super::units::half_width(m, hi - m)),
+            None => v,
+        };
+    }
+    let (scale, digits, suffix) = match unit {
+        Unit::Count => (1.0, 1, ""),
+        Unit::Share => (100.0, 2, "%"),
+        Unit::Seconds => (1.0, 1, " s"),
     };
-    match ci {
-        Some(c) => format!("{v} ± {c}"),
-        None => v,
+    let v = format!("{:.digits$}{suffix}", scale * m);
+    let Some((lo, hi)) = e.bounds() else { return v };
+    let (below, above) = (
+        format!("{:.digits$}", scale * (m - lo)),
+        format!("{:.digits$}", scale * (hi - m)),
+    );
+    // A bounded interval (a share near 0 or 1, a count near 0) shows its ends: "x ± h" would leave the range.
+    if e.is_asymmetric() && below != above {
+        format!("{v} [{:.digits$}, {:.digits$}]", scale * lo, scale * hi)
+    } else {
+        format!("{v} ± {above}")
     }
 }
 
@@ -178,7 +194,7 @@ pub fn kpi_grid(report: &Report) -> Grid {
 /// The six service levels, by channel of first contact and overall.
 pub fn levels_grid(report: &Report) -> Grid {
     let mut levels = Grid::default();
-    let mut header = vec!["service level (share of cases)".to_string()];
+    let mut header = vec!["customer experience level (share of cases)".to_string()];
     header.extend(report.experience.by_first_channel.keys().cloned());
     header.push("all".into());
     levels.header = header;
@@ -261,6 +277,7 @@ pub fn standards_grid(report: &Report) -> Grid {
             ),
         };
         let met = match row.met {
+            _ if !row.modelled => "not modelled",
             Some(true) => "met",
             Some(false) => "MISSED",
             None => "n/a",
@@ -268,7 +285,12 @@ pub fn standards_grid(report: &Report) -> Grid {
         card.rows.push(vec![
             name.to_string(),
             row.headline.replace('_', " "),
-            fmt(&row.value, &unit),
+            // A value the scenario does not model (100% FCR without `resolution`) is no result.
+            if row.modelled {
+                fmt(&row.value, &unit)
+            } else {
+                "-".to_string()
+            },
             target,
             met.to_string(),
         ]);
@@ -329,6 +351,39 @@ pub fn count_of(n: u64, noun: &str) -> String {
     }
 }
 
+/// What "answered = offered" beside a backlog means: contacts arriving in the horizon are followed until
+/// they finish, past its end if need be, and what was still open when it ended.
+pub fn horizon_line(report: &Report) -> String {
+    let open: Vec<String> = report
+        .channels
+        .iter()
+        .filter(|(_, k)| k.backlog_end.mean.is_some())
+        .map(|(name, k)| format!("{name} {}", fmt(&k.backlog_end, &Unit::Count)))
+        .collect();
+    let unfinished: f64 = report
+        .channels
+        .values()
+        .filter_map(|k| k.unfinished.mean)
+        .sum();
+    let cases_open = report.cases.open.mean.unwrap_or(0.0);
+    let mut line = format!(
+        "Contacts arriving in the {} horizon are followed until they finish, past its end if need be (their answers, waits and abandonments count); waiting when the horizon ended: {}",
+        format_duration(report.run.horizon_s),
+        if open.is_empty() {
+            "none".to_string()
+        } else {
+            open.join(", ")
+        }
+    );
+    if unfinished > 0.0 || cases_open > 0.0 {
+        line.push_str(&format!(
+            "; still unfinished when the run stopped: {unfinished:.1} contacts, {cases_open:.1} cases open"
+        ));
+    }
+    line.push('.');
+    line
+}
+
 /// The heading line: scenario, replications, seed, horizon and warm-up.
 pub fn heading(report: &Report) -> String {
     let warmup = if report.run.warmup_s > 0.0 {
@@ -347,7 +402,12 @@ pub fn heading(report: &Report) -> String {
 
 /// The whole terminal report of a run.
 pub fn render(report: &Report) -> String {
-    let mut out = format!("{}\n{}\n", heading(report), kpi_grid(report).table());
+    let mut out = format!(
+        "{}\n{}\n{}\n",
+        heading(report),
+        kpi_grid(report).table(),
+        horizon_line(report)
+    );
     out.push_str(&format!("{}\n", levels_grid(report).table()));
     if let Some(line) = held_down_line(report) {
         out.push_str(&format!("{line}\n"));

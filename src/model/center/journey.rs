@@ -179,13 +179,25 @@ impl Center<'_> {
                 break;
             }
         }
+        let at = self.comes_back_at(to, now, delay);
         self.events.schedule(
-            now + delay,
+            at,
             Event::Repeat {
                 case,
                 channel: to as u32,
             },
         );
+    }
+
+    /// When a customer who contacts channel `c` again `delay` after `now` does: the delay counts only while
+    /// the channel is open (a customer calls back when the line is open), so returning contacts spread over
+    /// the opening hours instead of arriving at a closed line or piling up at opening. The draw is the same
+    /// either way (common random numbers); only the instant moves.
+    fn comes_back_at(&self, c: usize, now: SimTime, delay: f64) -> SimTime {
+        match &self.m.channels[c].opening {
+            Some(clock) => clock.after(now, delay),
+            None => now + delay,
+        }
     }
 
     /// The most contacts a case may take: its first channel's `repeat.max_contacts` (10 without `repeat`).
@@ -207,8 +219,9 @@ impl Center<'_> {
             let u = uniform01(&mut ch.journey_rng);
             let delay = retry.delay.sample(&mut ch.journey_rng);
             if u < retry.share && u32::from(self.cases[case as usize].contacts) < max_contacts {
+                let at = self.comes_back_at(c, now, delay);
                 self.events.schedule(
-                    now + delay,
+                    at,
                     Event::Repeat {
                         case,
                         channel: c as u32,
