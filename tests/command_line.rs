@@ -51,7 +51,11 @@ fn completions_for_every_shell_name_the_subcommands_and_flags() {
         }
     }
     let o = bin().args(["completions", "tcsh"]).output().expect("runs");
-    assert_eq!(o.status.code(), Some(2), "an unknown shell is a usage error");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
 }
 
 #[test]
@@ -77,7 +81,10 @@ fn quiet_runs_print_no_progress_and_no_timing_line() {
     assert!(table.contains("service level"));
     // Not a terminal: the progress bar hides itself; the timing line is there.
     assert!(err.contains("simulated"), "{err}");
-    assert!(!err.contains("replications ("), "a progress bar in a pipe: {err}");
+    assert!(
+        !err.contains("replications ("),
+        "a progress bar in a pipe: {err}"
+    );
     let (table_quiet, err) = ok(&[
         "run",
         utf8(&path),
@@ -130,7 +137,10 @@ fn compound_durations_are_accepted_and_resolved_exactly() {
         .replace("replications = 8", "replications = 2");
     let (_dir, path, out) = scenario(&text);
     let (table, _) = ok(&["run", utf8(&path), "--out", utf8(&out), "--no-plots"]);
-    assert!(table.contains("horizon 1.5h after a 1.5h warm-up"), "{table}");
+    assert!(
+        table.contains("horizon 1.5h after a 1.5h warm-up"),
+        "{table}"
+    );
     let resolved = std::fs::read_to_string(out.join("scenario.toml")).expect("scenario.toml");
     assert!(resolved.contains("horizon = \"1.5h\""), "{resolved}");
     // In the wrong order it is refused, with the key and the forms that work.
@@ -267,7 +277,10 @@ fn control_characters_in_a_name_are_not_sent_raw_to_the_terminal() {
 fn a_channel_named_like_a_formula_stays_text_in_every_csv() {
     let text = BASE
         .replace("name = \"phone\"", "name = \"=HYPERLINK(1)\"")
-        .replace("skills = { phone = 1.0 }", "skills = { \"=HYPERLINK(1)\" = 1.0 }")
+        .replace(
+            "skills = { phone = 1.0 }",
+            "skills = { \"=HYPERLINK(1)\" = 1.0 }",
+        )
         .replace("replications = 8", "replications = 2");
     let (_dir, path, out) = scenario(&text);
     ok(&["run", utf8(&path), "--out", utf8(&out), "--no-plots"]);
@@ -275,7 +288,10 @@ fn a_channel_named_like_a_formula_stays_text_in_every_csv() {
         let csv = std::fs::read_to_string(out.join(name)).expect("csv");
         if csv.contains("HYPERLINK") {
             for cell in csv.split([',', '\n']).filter(|c| c.contains("HYPERLINK")) {
-                assert!(cell.trim_matches('"').starts_with('\''), "{name}: live formula {cell}");
+                assert!(
+                    cell.trim_matches('"').starts_with('\''),
+                    "{name}: live formula {cell}"
+                );
             }
         }
     }

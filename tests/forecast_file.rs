@@ -51,7 +51,9 @@ fn day_forecast() -> (String, Vec<f64>, Vec<f64>) {
             _ => 40.0 + 3.0 * h as f64,
         })
         .collect();
-    let email: Vec<f64> = (0..24).map(|h| if (8..17).contains(&h) { 6.0 } else { 0.0 }).collect();
+    let email: Vec<f64> = (0..24)
+        .map(|h| if (8..17).contains(&h) { 6.0 } else { 0.0 })
+        .collect();
     let mut text = String::from("start,channel,contacts\n");
     for h in 0..24 {
         text += &format!("2026-03-02T{h:02}:00,phone,{}\n", phone[h]);
@@ -99,13 +101,33 @@ fn refused(forecast: &str) -> String {
 fn errors_in_the_file_name_its_line_and_column() {
     let head = "start,channel,contacts\n2026-03-02T08:00,phone,10\n2026-03-02T08:00,email,1\n";
     let cases = [
-        ("2026-03-02T09:00,fax,3\n", ":4:18:", "channel \"fax\" is not a channel"),
+        (
+            "2026-03-02T09:00,fax,3\n",
+            ":4:18:",
+            "channel \"fax\" is not a channel",
+        ),
         ("2026-03-0209:00,phone,3\n", ":4:1:", "is not a time"),
-        ("2026-03-02T09:15,phone,3\n", ":4:1:", "not on the interval grid"),
+        (
+            "2026-03-02T09:15,phone,3\n",
+            ":4:1:",
+            "not on the interval grid",
+        ),
         ("2026-03-03T00:00,phone,3\n", ":4:1:", "outside the horizon"),
-        ("2026-03-02T08:00,phone,3\n", ":4:1:", "line 2 has the first"),
-        ("2026-03-02T09:00,phone,-3\n", ":4:24:", "cannot be negative"),
-        ("2026-03-02T09:00,phone,many\n", ":4:24:", "give a number of contacts"),
+        (
+            "2026-03-02T08:00,phone,3\n",
+            ":4:1:",
+            "line 2 has the first",
+        ),
+        (
+            "2026-03-02T09:00,phone,-3\n",
+            ":4:24:",
+            "cannot be negative",
+        ),
+        (
+            "2026-03-02T09:00,phone,many\n",
+            ":4:24:",
+            "give a number of contacts",
+        ),
         ("2026-03-02T09:00,phone\n", ":4:1:", "one value per column"),
     ];
     for (row, place, message) in cases {
@@ -118,9 +140,15 @@ fn errors_in_the_file_name_its_line_and_column() {
         assert!(e.contains("channels[0].arrivals.file"), "{e}");
     }
     let e = refused("start,channel,contacts,aht_s\n2026-03-02T08:00,phone,10,180\n");
-    assert!(e.contains("forecast.csv:1:24:") && e.contains("not supported yet"), "{e}");
+    assert!(
+        e.contains("forecast.csv:1:24:") && e.contains("not supported yet"),
+        "{e}"
+    );
     let e = refused("begin,channel,contacts\n");
-    assert!(e.contains("forecast.csv:1:1:") && e.contains("start, channel and contacts"), "{e}");
+    assert!(
+        e.contains("forecast.csv:1:1:") && e.contains("start, channel and contacts"),
+        "{e}"
+    );
     let e = refused("start,channel,contacts\n2026-03-02T08:00,phone,10\n");
     assert!(e.contains("no row for channel \"email\""), "{e}");
 }
@@ -151,7 +179,10 @@ skills = { phone = 1.0 }
     let e = Scenario::from_toml(text, "u.toml", Some(dir.path()))
         .expect_err("a duplicate")
         .to_string();
-    assert!(e.contains("f.csv:4:1:") && e.contains("line 3 has the first"), "{e}");
+    assert!(
+        e.contains("f.csv:4:1:") && e.contains("line 3 has the first"),
+        "{e}"
+    );
     std::fs::write(
         dir.path().join("f.csv"),
         "start,channel,contacts\n00:00,phone,30\n3600,phone,60\n",
@@ -169,5 +200,8 @@ skills = { phone = 1.0 }
     let e = Scenario::from_toml(text, "u.toml", Some(dir.path()))
         .expect_err("no start date")
         .to_string();
-    assert!(e.contains("f.csv:2:1:") && e.contains("give the scenario a start date"), "{e}");
+    assert!(
+        e.contains("f.csv:2:1:") && e.contains("give the scenario a start date"),
+        "{e}"
+    );
 }

@@ -161,7 +161,15 @@ fn every_interval_of_a_share_in_every_example_stays_inside_0_and_1() {
         let text = std::fs::read_to_string(&path).expect("readable");
         let text = regex_free_replace(&text, "replications = ", "replications = 3");
         let text = text.replace("horizon = \"364d\"", "horizon = \"14d\"");
-        let r = run(&text);
+        // Data files (a forecast CSV) are read beside the example, as when it is run.
+        let s = supportsim::scenario::Scenario::from_toml(
+            &text,
+            &path.display().to_string(),
+            path.parent(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let r =
+            supportsim::report::Report::build(&s, &supportsim::experiment::run_replications(&s));
         let json: serde_json::Value =
             serde_json::from_str(&supportsim::report::json::summary_json(&r)).expect("json");
         let mut all = Vec::new();

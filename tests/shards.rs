@@ -87,7 +87,9 @@ fn sharded(scenario: &Path, extra: &[&str], shards: u32, work: &Path, out: &Path
     for p in &parts {
         merge.arg(p);
     }
-    ok(merge.args(["--out", utf8(out)]).args(extra.iter().filter(|a| **a == "--no-plots")));
+    ok(merge
+        .args(["--out", utf8(out)])
+        .args(extra.iter().filter(|a| **a == "--no-plots")));
 }
 
 #[test]
@@ -140,7 +142,10 @@ fn a_week_with_shifts_journeys_and_overrides_merges_exactly() {
         .args(args));
     let out = work.path().join("merged");
     sharded(&scenario, &args, 3, &work.path().join("w"), &out);
-    assert!(files(&whole) == files(&out), "3 shards differ from the whole run");
+    assert!(
+        files(&whole) == files(&out),
+        "3 shards differ from the whole run"
+    );
 }
 
 #[test]
@@ -198,7 +203,10 @@ fn parts_that_do_not_make_one_run_are_refused_and_nothing_is_written() {
         assert!(err.contains(needle), "expected {needle:?} in {err}");
         assert!(!out.exists(), "a refused merge writes nothing");
     };
-    refused(&[&a, &b], "items 6..8 of 8 are in no part given (shard 2/3)");
+    refused(
+        &[&a, &b],
+        "items 6..8 of 8 are in no part given (shard 2/3)",
+    );
     refused(&[&a, &b, &c, &b], "are in both");
     refused(&[&a, &b, &other_seed], "seeds differ");
     let junk = work.path().join("junk.json");
@@ -253,7 +261,10 @@ fn a_sharded_comparison_with_its_timeline_merges_exactly() {
         merged_table.replace(utf8(&out), "OUT"),
         table.replace(utf8(&whole), "OUT")
     );
-    assert!(files(&whole) == files(&out), "the merged comparison differs");
+    assert!(
+        files(&whole) == files(&out),
+        "the merged comparison differs"
+    );
 }
 
 #[test]

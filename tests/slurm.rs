@@ -131,10 +131,7 @@ fn a_job_array_sweep_and_its_merge_job_on_slurm_match_one_machine() {
     let array = sbatch(
         &[
             "--parsable",
-            scripts
-                .join("sweep-array.sbatch")
-                .to_str()
-                .expect("utf-8"),
+            scripts.join("sweep-array.sbatch").to_str().expect("utf-8"),
         ],
         &env,
         work.path(),
@@ -201,6 +198,10 @@ fn a_job_array_sweep_and_its_merge_job_on_slurm_match_one_machine() {
         b.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );
     for ((path, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{} differs between the cluster and one machine", path.display());
+        assert!(
+            x == y,
+            "{} differs between the cluster and one machine",
+            path.display()
+        );
     }
 }

@@ -4,14 +4,14 @@
 use super::{BadInput, Format, output_dir};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
+use supportsim::experiment::Runner;
 use supportsim::experiment::shard::{Shard, replications_in};
 use supportsim::model::Compiled;
+use supportsim::report::compare::{self, Comparison, KpiSamples, Period, Timeline, TimelineError};
 use supportsim::report::part::{ItemTally, Part, PartInputs, PartScenario};
+use supportsim::scenario::Scenario;
 use supportsim::scenario::resolved;
 use supportsim::stats::ReplicationTally;
-use supportsim::experiment::Runner;
-use supportsim::report::compare::{self, Comparison, KpiSamples, Period, Timeline, TimelineError};
-use supportsim::scenario::Scenario;
 
 #[derive(clap::Args)]
 pub struct CompareArgs {
@@ -85,7 +85,11 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     };
     let per = timeline_intervals(&scenarios, period, &note);
     // Name each scenario by its file: two files may share a scenario name.
-    let names: Vec<String> = a.scenarios.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<String> = a
+        .scenarios
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     // One pool for every scenario.
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
     if let Some(shard) = super::shard_of(&a.opts)? {
@@ -186,14 +190,10 @@ fn run_shard(
         let got = runner
             .run(&model, model.staffing(), s.seed, reps, &|| bar.inc(1))
             .expect("a scenario's own staffing fits its model");
-        tallies.extend(
-            got.into_iter()
-                .enumerate()
-                .map(|(j, tally)| ItemTally {
-                    item: first + j as u64,
-                    tally,
-                }),
-        );
+        tallies.extend(got.into_iter().enumerate().map(|(j, tally)| ItemTally {
+            item: first + j as u64,
+            tally,
+        }));
     }
     bar.finish_and_clear();
     let part = Part::new(inputs, shard, range.clone(), tallies);

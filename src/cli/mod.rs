@@ -13,9 +13,9 @@ mod sweep;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use supportsim::experiment::shard::Shard;
 use supportsim::report::html::PageError;
 use supportsim::report::plot::{Chart, PlotError};
-use supportsim::experiment::shard::Shard;
 use supportsim::report::sheet::WorkbookError;
 
 #[derive(Parser)]
@@ -104,7 +104,9 @@ fn shard_of(opts: &RunOptions) -> Result<Option<Shard>, BadInput> {
                 "--shard I/N already gives the count: leave out --shards".into(),
             ));
         }
-        return Shard::parse(text).map(Some).map_err(|e| BadInput(e.to_string()));
+        return Shard::parse(text)
+            .map(Some)
+            .map_err(|e| BadInput(e.to_string()));
     }
     let shard = Shard::from_env(|k| std::env::var(k).ok(), opts.shards)
         .map_err(|e| BadInput(e.to_string()))?;
@@ -132,7 +134,9 @@ fn threads_of(opts: &RunOptions) -> Result<Option<usize>, BadInput> {
     Ok(asked.map(|n| {
         if n > cores {
             if !opts.quiet {
-                eprintln!("note: {n} threads asked for, this machine has {cores} cores: using {cores}");
+                eprintln!(
+                    "note: {n} threads asked for, this machine has {cores} cores: using {cores}"
+                );
             }
             cores
         } else {
@@ -148,9 +152,9 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} replications ({eta} left)",
-    ) {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} replications ({eta} left)")
+    {
         bar.set_style(style);
     }
     bar

@@ -73,13 +73,9 @@ fn run_shard(
     let model = Compiled::new(s);
     let bar = super::progress_bar(range.end - range.start, a.opts.quiet);
     let tallies = runner
-        .run(
-            &model,
-            model.staffing(),
-            s.seed,
-            range.clone(),
-            &|| bar.inc(1),
-        )
+        .run(&model, model.staffing(), s.seed, range.clone(), &|| {
+            bar.inc(1)
+        })
         .expect("a scenario's own staffing fits its model");
     bar.finish_and_clear();
     let inputs = PartInputs {

@@ -5,13 +5,13 @@ use super::{BadInput, Format, output_dir};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use supportsim::experiment::shard::Shard;
-use supportsim::report::part::{ItemTally, Part, PartInputs, PartScenario};
-use supportsim::scenario::resolved;
-use supportsim::stats::ReplicationTally;
 use supportsim::experiment::sweep::{self, Axis};
 use supportsim::report::Report;
+use supportsim::report::part::{ItemTally, Part, PartInputs, PartScenario};
 use supportsim::report::sweep::{Sweep, render, sweep_csv, sweep_json};
 use supportsim::scenario::Scenario;
+use supportsim::scenario::resolved;
+use supportsim::stats::ReplicationTally;
 
 #[derive(clap::Args)]
 pub struct SweepArgs {
@@ -108,7 +108,10 @@ fn run_shard(
     out: &Path,
 ) -> anyhow::Result<()> {
     let replications = scenarios[0].1.replications;
-    if scenarios.iter().any(|(_, s)| s.replications != replications) {
+    if scenarios
+        .iter()
+        .any(|(_, s)| s.replications != replications)
+    {
         return Err(BadInput(
             "--shard: the points run different numbers of replications (replications is swept); shard a sweep whose points all run the same number".into(),
         )

@@ -23,7 +23,9 @@ pub enum ShardError {
         "--shard {0}: write INDEX/COUNT with 0 <= INDEX < COUNT, e.g. --shard 0/4 ... --shard 3/4"
     )]
     Malformed(String),
-    #[error("{var}={value}: not a whole number (set by the scheduler; unset it or give --shard I/N)")]
+    #[error(
+        "{var}={value}: not a whole number (set by the scheduler; unset it or give --shard I/N)"
+    )]
     BadVariable { var: &'static str, value: String },
     #[error(
         "{var} is set ({index}) but not how many tasks there are: give --shard {index}/N (or, under Slurm, \
@@ -126,7 +128,11 @@ impl Shard {
 pub fn replications_in(range: &Range<u64>, block: u64, per: u64) -> Range<u64> {
     let (start, end) = (block * per, (block + 1) * per);
     let (a, b) = (range.start.max(start), range.end.min(end));
-    if a >= b { 0..0 } else { (a - start)..(b - start) }
+    if a >= b {
+        0..0
+    } else {
+        (a - start)..(b - start)
+    }
 }
 
 /// A 64-bit FNV-1a hash: stable across machines, versions of Rust and runs (unlike `std`'s hasher), for
@@ -164,13 +170,7 @@ mod tests {
 
     #[test]
     fn parses_the_flag_and_refuses_what_is_not_a_shard() {
-        assert_eq!(
-            Shard::parse("3/4"),
-            Ok(Shard {
-                index: 3,
-                count: 4
-            })
-        );
+        assert_eq!(Shard::parse("3/4"), Ok(Shard { index: 3, count: 4 }));
         for bad in ["4/4", "1/0", "-1/4", "1", "a/b", "1/4/2", ""] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }

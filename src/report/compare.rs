@@ -574,8 +574,7 @@ pub fn render(c: &Comparison) -> String {
         header: vec!["KPI".to_string()],
         rows: Vec::new(),
     };
-    grid.header
-        .extend((0..c.scenarios.len()).map(letter));
+    grid.header.extend((0..c.scenarios.len()).map(letter));
     grid.header
         .extend((1..c.scenarios.len()).map(|i| format!("{} - A [95% CI]", letter(i))));
     let mut any_insignificant = false;

@@ -53,7 +53,13 @@ fn interval_cells(name: &str, i: usize, run: &super::RunInfo) -> (Vec<Cell>, [Ce
         stamp(start_s),
         Cell::Number(start_s, Unit::Plain),
     ];
-    (first, [stamp(end_s), Cell::Text(cal.weekday_name(start_s).to_string())])
+    (
+        first,
+        [
+            stamp(end_s),
+            Cell::Text(cal.weekday_name(start_s).to_string()),
+        ],
+    )
 }
 
 /// The identity columns of intervals.csv and groups.csv after the name; `end` and `weekday` came later and

@@ -192,9 +192,13 @@ pub enum PartError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not a part of a sharded supportsim run ({why}): give the part-*.json files that `--shard` wrote")]
+    #[error(
+        "{path} is not a part of a sharded supportsim run ({why}): give the part-*.json files that `--shard` wrote"
+    )]
     NotAPart { path: PathBuf, why: String },
-    #[error("{path} is a part of format {format:?}, this supportsim reads {PART_FORMAT:?}: merge with the version that wrote it")]
+    #[error(
+        "{path} is a part of format {format:?}, this supportsim reads {PART_FORMAT:?}: merge with the version that wrote it"
+    )]
     OtherFormat { path: PathBuf, format: String },
     #[error("no parts given: list the part-*.json files to merge")]
     NoParts,
@@ -208,7 +212,9 @@ pub enum PartError {
         ours: String,
         theirs: String,
     },
-    #[error("items {start}..{end} of {total} are in no part given{hint}: run or add the missing shard")]
+    #[error(
+        "items {start}..{end} of {total} are in no part given{hint}: run or add the missing shard"
+    )]
     Missing {
         start: u64,
         end: u64,

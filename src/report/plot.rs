@@ -428,7 +428,10 @@ fn time_axis(report: &Report) -> (f64, TimeAxis) {
         86_400.0
     };
     let desc = match run.calendar.start_date {
-        Some(d) => format!("local time (the horizon starts {})", crate::time::date::format_date(d)),
+        Some(d) => format!(
+            "local time (the horizon starts {})",
+            crate::time::date::format_date(d)
+        ),
         None if unit < 86_400.0 => "weekday and time of day".to_string(),
         None if run.horizon_s <= 7.0 * 86_400.0 => "weekday".to_string(),
         None => "day of the horizon (0 = the first) and weekday".to_string(),

@@ -293,7 +293,10 @@ mod tests {
         let csv = sheet.to_csv();
         let lines: Vec<&str> = csv.lines().collect();
         assert!(lines[0].starts_with("'=cmd|"), "{csv}");
-        assert!(lines[1].starts_with("\"'=HYPERLINK") && lines[1].ends_with(",'+cmd|calc"), "{csv}");
+        assert!(
+            lines[1].starts_with("\"'=HYPERLINK") && lines[1].ends_with(",'+cmd|calc"),
+            "{csv}"
+        );
         assert_eq!(lines[2], "-5,phone");
     }
 

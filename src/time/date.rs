@@ -68,7 +68,8 @@ pub fn parse_date_time(text: &str) -> Result<DateTime, DateError> {
         None => (t, None),
     };
     let mut parts = date.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(malformed());
     };
@@ -92,8 +93,7 @@ pub fn parse_date_time(text: &str) -> Result<DateTime, DateError> {
         None => 0.0,
         Some(c) => {
             let fields: Vec<&str> = c.split(':').collect();
-            if !(2..=3).contains(&fields.len())
-                || fields.iter().any(|f| f.len() != 2 || !digits(f))
+            if !(2..=3).contains(&fields.len()) || fields.iter().any(|f| f.len() != 2 || !digits(f))
             {
                 return Err(malformed());
             }
@@ -138,11 +138,7 @@ pub fn format_clock(clock_s: f64) -> String {
 pub fn format_iso(date: i64, offset_s: f64) -> String {
     let day = (offset_s / 86_400.0).floor();
     let clock = offset_s - day * 86_400.0;
-    format!(
-        "{}T{}",
-        format_date(date + day as i64),
-        format_clock(clock)
-    )
+    format!("{}T{}", format_date(date + day as i64), format_clock(clock))
 }
 
 /// The Excel serial date-time (days since 1899-12-30, the fraction the time of day) of `offset_s` seconds
@@ -185,8 +181,18 @@ mod tests {
         assert_eq!(at("2026-03-02T08:30:15"), Ok((monday, 30_615.0)));
         assert!(matches!(at("2026-02-29"), Err(DateError::NoSuchDay(_))));
         assert!(matches!(at("2026-13-01"), Err(DateError::NoSuchDay(_))));
-        assert!(matches!(at("2026-03-02T24:00"), Err(DateError::BadClock(_))));
-        for bad in ["monday", "2026-3-2", "02.03.2026", "2026-03-02T8", "2026-03-02T08:00:00:00", ""] {
+        assert!(matches!(
+            at("2026-03-02T24:00"),
+            Err(DateError::BadClock(_))
+        ));
+        for bad in [
+            "monday",
+            "2026-3-2",
+            "02.03.2026",
+            "2026-03-02T8",
+            "2026-03-02T08:00:00:00",
+            "",
+        ] {
             assert!(matches!(at(bad), Err(DateError::Malformed(_))), "{bad}");
         }
     }

@@ -3,7 +3,9 @@
 
 use super::{DAY_S, Days, MAX_RATE_PER_HOUR, Validator, parse_clock};
 use crate::dist::Num;
-use crate::scenario::file::{ChannelFile, DayOrDate, HoursFile, OneOrPerInterval, ProfileFile, ScenarioFile};
+use crate::scenario::file::{
+    ChannelFile, DayOrDate, HoursFile, OneOrPerInterval, ProfileFile, ScenarioFile,
+};
 use crate::scenario::{Calendar, DayType, WEEKDAYS};
 use crate::time::date::{format_clock, format_date, parse_date_time, weekday_of};
 use crate::time::duration::format_duration;
@@ -68,7 +70,9 @@ impl Validator<'_> {
                     }
                 };
                 if !(0..days).contains(&d) {
-                    let last = start_date.map_or(String::new(), |s| format!(" ({} to {})", format_date(s), format_date(s + days - 1)));
+                    let last = start_date.map_or(String::new(), |s| {
+                        format!(" ({} to {})", format_date(s), format_date(s + days - 1))
+                    });
                     self.err(h.span(), format!("holidays: day {d} is outside the horizon; give day numbers from 0 (the first day) to {}{last}", days - 1));
                 } else {
                     holidays.push(d);
@@ -110,7 +114,10 @@ impl Validator<'_> {
         let key = format!("channels[{i}].arrivals");
         if let Some(file) = &a.file {
             if let Some(other) = [&a.per_hour, &a.per_day].into_iter().flatten().next() {
-                self.err(other.span(), format!("{key}: give either file or per_hour/per_day, not both"));
+                self.err(
+                    other.span(),
+                    format!("{key}: give either file or per_hour/per_day, not both"),
+                );
                 return None;
             }
             if let Some(p) = &a.profile {
@@ -120,11 +127,22 @@ impl Validator<'_> {
             let readers: Vec<&str> = all
                 .iter()
                 .map(|c| c.get_ref())
-                .filter(|o| o.arrivals.get_ref().file.as_ref().map(|f| f.get_ref()) == Some(file.get_ref()))
+                .filter(|o| {
+                    o.arrivals.get_ref().file.as_ref().map(|f| f.get_ref()) == Some(file.get_ref())
+                })
                 .map(|o| o.name.get_ref().as_str())
                 .collect();
             let first = readers.first() == Some(&c.name.get_ref().as_str());
-            return self.forecast_rates(&key, file, c.name.get_ref(), &readers, first, calendar, interval_s, intervals);
+            return self.forecast_rates(
+                &key,
+                file,
+                c.name.get_ref(),
+                &readers,
+                first,
+                calendar,
+                interval_s,
+                intervals,
+            );
         }
         match (&a.per_hour, &a.per_day) {
             (Some(_), Some(d)) => {

@@ -80,22 +80,22 @@ impl Validator<'_> {
             }
         }
         let open = self.open_hours(i, c, calendar, days, intervals);
-        let arrivals =
-            self.arrivals(i, c, all, (intervals, interval_s), calendar, days)
-                .map(|rates| match (&open, kind) {
-                    // A synchronous channel has no arrivals while closed.
-                    (Some(open), Some(k)) if k.is_synchronous() && !open.is_constant() => {
-                        let n = rates.values().len().max(open.values().len());
-                        let values = (0..n as i64)
-                            .map(|k| if open.at(k) { rates.at(k) } else { 0.0 })
-                            .collect();
-                        PerInterval::new(values).expect("not empty")
-                    }
-                    (Some(open), Some(k)) if k.is_synchronous() && !open.at(0) => {
-                        PerInterval::constant(0.0)
-                    }
-                    _ => rates,
-                });
+        let arrivals = self
+            .arrivals(i, c, all, (intervals, interval_s), calendar, days)
+            .map(|rates| match (&open, kind) {
+                // A synchronous channel has no arrivals while closed.
+                (Some(open), Some(k)) if k.is_synchronous() && !open.is_constant() => {
+                    let n = rates.values().len().max(open.values().len());
+                    let values = (0..n as i64)
+                        .map(|k| if open.at(k) { rates.at(k) } else { 0.0 })
+                        .collect();
+                    PerInterval::new(values).expect("not empty")
+                }
+                (Some(open), Some(k)) if k.is_synchronous() && !open.at(0) => {
+                    PerInterval::constant(0.0)
+                }
+                _ => rates,
+            });
         let self_service = kind == Some(ChannelKind::SelfService);
         let handle_time = match (&c.handle_time, self_service) {
             (Some(h), false) => self.dist(&format!("channels[{i}].handle_time"), h),

@@ -6,8 +6,8 @@
 //! and pays nothing more per contact. Errors name the CSV file, line and column.
 
 use super::Validator;
-use crate::scenario::error::ScenarioError;
 use crate::scenario::Calendar;
+use crate::scenario::error::ScenarioError;
 use crate::time::date::{format_iso, parse_date_time};
 use crate::time::profile::PerInterval;
 use std::collections::HashMap;
@@ -102,7 +102,10 @@ fn read_table(
         } else {
             "the columns are start, channel and contacts"
         };
-        return Err(vec![at.error(extra, format!("unknown column `{}`: {hint}", names[extra]))]);
+        return Err(vec![at.error(
+            extra,
+            format!("unknown column `{}`: {hint}", names[extra]),
+        )]);
     }
     let mut errors = Vec::new();
     let mut contacts: HashMap<String, Vec<f64>> = HashMap::new();
@@ -115,7 +118,14 @@ fn read_table(
         };
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
         if fields.len() != names.len() {
-            errors.push(at.error(0, format!("{} fields, but the header has {}: give one value per column ({header})", fields.len(), names.len())));
+            errors.push(at.error(
+                0,
+                format!(
+                    "{} fields, but the header has {}: give one value per column ({header})",
+                    fields.len(),
+                    names.len()
+                ),
+            ));
             continue;
         }
         let channel = fields[c_channel];
@@ -137,7 +147,10 @@ fn read_table(
                 Some(d) => format!("an ISO date-time such as {}", format_iso(d, 0.0)),
                 None => "d.hh:mm from the start of the horizon (08:30, 1.08:30) or seconds".into(),
             };
-            errors.push(at.error(c_start, format!("start = \"{stamp}\" is not a time: write {form}")));
+            errors.push(at.error(
+                c_start,
+                format!("start = \"{stamp}\" is not a time: write {form}"),
+            ));
             continue;
         };
         let k = t / interval_s;
@@ -147,10 +160,20 @@ fn read_table(
         }
         if !(0.0..intervals as f64).contains(&k) {
             let span = match calendar.start_date {
-                Some(d) => format!("{} to {}", format_iso(d, 0.0), format_iso(d, (intervals - 1) as f64 * interval_s)),
-                None => format!("00:00 to {}", crate::scenario::day_clock((intervals - 1) as f64 * interval_s)),
+                Some(d) => format!(
+                    "{} to {}",
+                    format_iso(d, 0.0),
+                    format_iso(d, (intervals - 1) as f64 * interval_s)
+                ),
+                None => format!(
+                    "00:00 to {}",
+                    crate::scenario::day_clock((intervals - 1) as f64 * interval_s)
+                ),
             };
-            errors.push(at.error(c_start, format!("start = \"{stamp}\" is outside the horizon: its intervals start {span}")));
+            errors.push(at.error(
+                c_start,
+                format!("start = \"{stamp}\" is outside the horizon: its intervals start {span}"),
+            ));
             continue;
         }
         let k = k as usize;
@@ -158,7 +181,10 @@ fn read_table(
         let x = match value.parse::<f64>() {
             Ok(x) if x.is_finite() && (0.0..=MAX_CONTACTS).contains(&x) => x,
             Ok(x) if x < 0.0 => {
-                errors.push(at.error(c_contacts, format!("contacts = {value}: a count of contacts cannot be negative")));
+                errors.push(at.error(
+                    c_contacts,
+                    format!("contacts = {value}: a count of contacts cannot be negative"),
+                ));
                 continue;
             }
             _ => {
@@ -213,7 +239,13 @@ impl Validator<'_> {
             }
             Err(errors) => {
                 if report_rows {
-                    self.err(file.span(), format!("{key}.file = \"{}\": the forecast file has errors (below)", file.get_ref()));
+                    self.err(
+                        file.span(),
+                        format!(
+                            "{key}.file = \"{}\": the forecast file has errors (below)",
+                            file.get_ref()
+                        ),
+                    );
                     self.errors.extend(errors);
                 }
                 None

@@ -229,7 +229,15 @@ impl Validator<'_> {
             {
                 self.err(c.get_ref().name.span(), format!("channels[{i}].name = \"{}\": channels[{prev}] has the same name; channel names must be unique", c.get_ref().name.get_ref()));
             }
-            if let Some(ch) = self.channel(i, c.get_ref(), &f.channels, intervals, interval_s, &calendar, days) {
+            if let Some(ch) = self.channel(
+                i,
+                c.get_ref(),
+                &f.channels,
+                intervals,
+                interval_s,
+                &calendar,
+                days,
+            ) {
                 channels.push(ch);
             }
         }

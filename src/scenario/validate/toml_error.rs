@@ -15,7 +15,11 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> Scena
         return ScenarioError::io(origin, message);
     };
     // `[channels]` where a list of tables is meant: the reader says "map, expected a sequence".
-    let line = text[span.start.min(text.len())..].lines().next().unwrap_or("").trim();
+    let line = text[span.start.min(text.len())..]
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim();
     if message.contains("expected a sequence")
         && let Some(name) = line
             .strip_prefix('[')
@@ -39,15 +43,17 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> Scena
 fn unknown_field_message(message: &str) -> String {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let Some((&unknown, valid)) = quoted.split_first() else {
-        return format!("{message}: correct the key or remove it (docs/scenario.md lists every key)");
+        return format!(
+            "{message}: correct the key or remove it (docs/scenario.md lists every key)"
+        );
     };
     match did_you_mean(unknown, valid) {
         Some(best) => format!(
             "unknown field `{unknown}`: did you mean `{best}`? (docs/scenario.md lists every key)"
         ),
-        None if valid.is_empty() => format!(
-            "unknown field `{unknown}`: remove it (docs/scenario.md lists every key)"
-        ),
+        None if valid.is_empty() => {
+            format!("unknown field `{unknown}`: remove it (docs/scenario.md lists every key)")
+        }
         None => format!(
             "unknown field `{unknown}`: correct the key or remove it; the keys here are {} (docs/scenario.md lists every key)",
             valid
@@ -219,7 +225,14 @@ mod tests {
 
     #[test]
     fn a_misspelt_key_gets_the_nearest_valid_one() {
-        let valid = ["name", "seed", "replications", "horizon", "warmup", "interval"];
+        let valid = [
+            "name",
+            "seed",
+            "replications",
+            "horizon",
+            "warmup",
+            "interval",
+        ];
         assert_eq!(did_you_mean("replicatons", &valid), Some("replications"));
         assert_eq!(did_you_mean("Replications", &valid), Some("replications"));
         assert_eq!(did_you_mean("horizno", &valid), Some("horizon")); // adjacent swap: one edit
