@@ -2,7 +2,10 @@
 //! its part; `supportsim merge` puts the parts together into exactly the files the unsharded command
 //! writes, and refuses parts that do not make one whole run.
 
+mod common;
+
 use assert_cmd::Command;
+use common::files;
 use std::path::{Path, PathBuf};
 
 fn bin() -> Command {
@@ -42,25 +45,6 @@ fn ok(c: &mut Command) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8(o.stdout).expect("utf-8")
-}
-
-/// Every file under `dir` (relative path, bytes), sorted.
-fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).expect("under dir").to_path_buf();
-                out.push((rel, std::fs::read(&p).expect("read")));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Runs `scenario` in `shards` shards (each into its own folder, as separate machines would) and merges

@@ -6,6 +6,9 @@
 //! It needs root (the daemons) and ../shared; outside CI it is skipped with a message when either is
 //! missing, under CI=true it fails instead (unless SUPPORTSIM_SKIP_SLURM is set: leaving it out on purpose).
 
+mod common;
+
+use common::files;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -35,12 +38,6 @@ fn unavailable(cluster: &Path) -> Option<String> {
     None
 }
 
-fn shared() -> PathBuf {
-    std::env::var_os("SUPPORTSIM_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest().join("../shared"))
-}
-
 /// Stops the cluster when the test ends, passed or failed.
 struct Cluster(PathBuf);
 
@@ -50,24 +47,6 @@ impl Drop for Cluster {
             .arg(self.0.join("slurm-single-node-down.sh"))
             .status();
     }
-}
-
-fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).expect("under dir").to_path_buf();
-                out.push((rel, std::fs::read(&p).expect("read")));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn sbatch(args: &[&str], env: &[(&str, &str)], dir: &Path) -> String {
@@ -93,7 +72,7 @@ fn sbatch(args: &[&str], env: &[(&str, &str)], dir: &Path) -> String {
 
 #[test]
 fn a_job_array_sweep_and_its_merge_job_on_slurm_match_one_machine() {
-    let cluster = shared().join("cluster");
+    let cluster = common::shared_dir().join("cluster");
     if let Some(why) = unavailable(&cluster) {
         assert!(
             std::env::var("CI").is_err() || std::env::var_os("SUPPORTSIM_SKIP_SLURM").is_some(),

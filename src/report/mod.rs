@@ -746,13 +746,7 @@ pub fn unstaffed_warnings(s: &Scenario, reps: &[ReplicationTally]) -> Vec<Warnin
         if c.kind == ChannelKind::SelfService {
             continue;
         }
-        let serving: Vec<usize> = s
-            .groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.skills.iter().any(|k| k.channel == ci))
-            .map(|(gi, _)| gi)
-            .collect();
+        let serving = serving_groups(s, ci);
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         let mut offered = 0.0;
         for i in 0..s.intervals() {
@@ -858,13 +852,7 @@ impl Report {
         let mut channels = IndexMap::new();
         let mut intervals = IndexMap::new();
         for (ci, c) in s.channels.iter().enumerate() {
-            let serving: Vec<usize> = s
-                .groups
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| g.skills.iter().any(|k| k.channel == ci))
-                .map(|(gi, _)| gi)
-                .collect();
+            let serving = serving_groups(s, ci);
             // A self-service stage has no agents: no target, no service level.
             let target = (c.kind != ChannelKind::SelfService).then_some(c.target.share);
             let staffed =
@@ -1125,4 +1113,14 @@ impl Report {
             events: reps.iter().map(|r| r.events).sum(),
         }
     }
+}
+
+/// The groups skilled for channel `ci` (its primary and overflow groups alike), in scenario order.
+fn serving_groups(s: &Scenario, ci: usize) -> Vec<usize> {
+    s.groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.skills.iter().any(|k| k.channel == ci))
+        .map(|(gi, _)| gi)
+        .collect()
 }
