@@ -292,6 +292,28 @@ fn a_channel_open_with_nobody_on_duty_is_named_with_its_intervals() {
     let warned: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
     assert_eq!(warned.len(), 1, "{err}");
     assert!(warned[0].contains("line.toml: phone: "), "{err}");
+    // And `sweep`, naming the point.
+    let o = assert_cmd::Command::cargo_bin("supportsim")
+        .expect("built")
+        .args(["sweep", file.to_str().expect("utf-8")])
+        .args([
+            "--set",
+            "seed=1,2",
+            "--replications",
+            "2",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(dir.path().join("sweep"))
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("warning: point seed=1: phone: ")
+            && err.contains("warning: point seed=2: phone: "),
+        "{err}"
+    );
 }
 
 #[test]

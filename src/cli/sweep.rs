@@ -173,6 +173,32 @@ pub fn write_outputs(
     format: Format,
     no_plots: bool,
 ) -> anyhow::Result<()> {
+    // The points where contacts reach an open channel nobody staffs (report::unstaffed_warnings): named,
+    // the first few in full, so a grid that leaves lines unstaffed does not pass unnoticed.
+    let mut warned = 0;
+    for ((values, s), reps) in scenarios.iter().zip(tallies) {
+        let warnings = supportsim::report::unstaffed_warnings(s, reps);
+        if warnings.is_empty() {
+            continue;
+        }
+        warned += 1;
+        if warned <= 3 {
+            let point: Vec<String> = keys
+                .iter()
+                .zip(values)
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            for w in warnings {
+                eprintln!("warning: point {}: {}", point.join(", "), w.message);
+            }
+        }
+    }
+    if warned > 3 {
+        eprintln!(
+            "warning: {} more points have contacts while a channel is open and nobody is on duty (summary of each point in sweep.json)",
+            warned - 3
+        );
+    }
     let result = Sweep {
         keys,
         points: scenarios
