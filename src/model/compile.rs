@@ -139,9 +139,12 @@ impl BusinessClock {
         let rem = b - cycles * per_cycle;
         // The first interval that ends after `rem` open seconds into the cycle is open (closed intervals add
         // nothing); `rem < per_cycle`, so one exists unless rounding put `rem` on the cycle's end.
-        let (k, into) = match (0..n).find(|&k| self.cumulative[k + 1] > rem) {
-            Some(k) => (k, rem - self.cumulative[k]),
-            None => (n, 0.0),
+        // `cumulative` never decreases: a binary search, not a scan of the cycle's intervals per contact.
+        let k = self.cumulative[1..=n].partition_point(|&c| c <= rem);
+        let (k, into) = if k < n {
+            (k, rem - self.cumulative[k])
+        } else {
+            (n, 0.0)
         };
         let start = self.origin + (cycles * n as f64 + k as f64) * self.width;
         if into > 0.0 {
