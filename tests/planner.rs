@@ -20,6 +20,23 @@ fn load(text: &str) -> (Scenario, Planning) {
     (s, p)
 }
 
+/// The plan of a scenario and its planning section, the requirement found by simulation, no progress.
+fn plan_of(
+    runner: &Runner,
+    scenario: &Scenario,
+    planning: &Planning,
+) -> Result<supportsim::planner::Plan, supportsim::planner::PlanError> {
+    make_plan(
+        runner,
+        PlanInputs {
+            scenario,
+            planning,
+            requirement: None,
+        },
+        &|_| {},
+    )
+}
+
 fn runner() -> Runner {
     Runner::new(None).expect("threads")
 }
@@ -60,16 +77,7 @@ fn a_stationary_queue_is_planned_at_the_exact_erlang_c_and_a_head_count() {
     ] {
         let (s, p) = load(&stationary(patience_line, target, 0.0, ""));
         let n = erlang(patience, target, None);
-        let plan = make_plan(
-            &runner(),
-            PlanInputs {
-                scenario: &s,
-                planning: &p,
-                requirement: None,
-            },
-            &|_| {},
-        )
-        .expect("plan");
+        let plan = plan_of(&runner(), &s, &p).expect("plan");
         assert!(
             plan.erlang[0].iter().all(|&x| x == n),
             "Erlang start {:?} vs {n}",
@@ -92,16 +100,7 @@ fn shrinkage_raises_paid_head_count_and_an_occupancy_cap_binds() {
     // keeps within one agent of 20% off the phones in every interval, docs/engine.md).
     let n = erlang(None, 0.85, None);
     let (s, p) = load(&stationary("", 0.85, 0.2, ""));
-    let plan = make_plan(
-        &runner(),
-        PlanInputs {
-            scenario: &s,
-            planning: &p,
-            requirement: None,
-        },
-        &|_| {},
-    )
-    .expect("plan");
+    let plan = plan_of(&runner(), &s, &p).expect("plan");
     let paid = positions(n, 0.2).expect("positions");
     assert_eq!(paid, (f64::from(n) / 0.8).ceil() as u32);
     assert!(
@@ -142,16 +141,7 @@ fn shrinkage_raises_paid_head_count_and_an_occupancy_cap_binds() {
     ));
     assert_eq!(erlang(None, 0.85, Some(0.6)), 17);
     assert!(erlang(None, 0.85, None) < 17);
-    let plan = make_plan(
-        &runner(),
-        PlanInputs {
-            scenario: &s,
-            planning: &p,
-            requirement: None,
-        },
-        &|_| {},
-    )
-    .expect("plan");
+    let plan = plan_of(&runner(), &s, &p).expect("plan");
     assert!(
         plan.erlang[0].iter().all(|&x| x == 17),
         "{:?}",
@@ -201,16 +191,7 @@ replications = 20
 fn a_ramp_with_long_calls_per_interval_erlang_misses_and_the_plan_holds() {
     let (s, p) = load(RAMP);
     let runner = runner();
-    let plan = make_plan(
-        &runner,
-        PlanInputs {
-            scenario: &s,
-            planning: &p,
-            requirement: None,
-        },
-        &|_| {},
-    )
-    .expect("plan");
+    let plan = plan_of(&runner, &s, &p).expect("plan");
     // Per-interval Erlang C on the same fresh replications as the check.
     let model = Compiled::new(&s);
     let erlang = size_staffing(&model, &plan.erlang).expect("staffing");
@@ -295,16 +276,7 @@ fn a_multi_skill_plan_meets_every_channel_where_pyworkforce_counting_misses() {
         Some(0),
         "equal proficiency: the first group listed"
     );
-    let plan = make_plan(
-        &runner,
-        PlanInputs {
-            scenario: &s,
-            planning: &p,
-            requirement: None,
-        },
-        &|_| {},
-    )
-    .expect("plan");
+    let plan = plan_of(&runner, &s, &p).expect("plan");
     assert!(plan.check_misses.is_empty(), "{:?}", plan.check_misses);
     // pyworkforce's rule: a generalist counts fully toward both skills, so the generalists cover sales and
     // as much of service as their number, the desk the rest.
@@ -365,16 +337,7 @@ fn a_confidence_asks_more_than_the_mean_and_a_daily_target_holds_over_the_day() 
     let total = |v: &[Vec<u32>]| v.iter().flatten().sum::<u32>();
     let run = |extra: &str| {
         let (s, p) = load(&RAMP.replace("[planning]\n", &format!("[planning]\n{extra}\n")));
-        make_plan(
-            &runner(),
-            PlanInputs {
-                scenario: &s,
-                planning: &p,
-                requirement: None,
-            },
-            &|_| {},
-        )
-        .expect("plan")
+        plan_of(&runner(), &s, &p).expect("plan")
     };
     let mean = run("");
     let sure = run("confidence = 0.9");
@@ -425,26 +388,8 @@ fn a_class_target_is_planned_for_that_class_alone() {
     assert_eq!(p.targets.len(), 2, "the line's target and the VIP class's");
     assert_eq!(p.targets[1].label(&s), "phone/vip");
     let (s0, p0) = load(CLASSES);
-    let base = make_plan(
-        &runner(),
-        PlanInputs {
-            scenario: &s0,
-            planning: &p0,
-            requirement: None,
-        },
-        &|_| {},
-    )
-    .expect("plan");
-    let plan = make_plan(
-        &runner(),
-        PlanInputs {
-            scenario: &s,
-            planning: &p,
-            requirement: None,
-        },
-        &|_| {},
-    )
-    .expect("plan");
+    let base = plan_of(&runner(), &s0, &p0).expect("plan");
+    let plan = plan_of(&runner(), &s, &p).expect("plan");
     assert!(plan.check_misses.is_empty(), "{:?}", plan.check_misses);
     // The per-class, per-interval tallies add up to the class totals the report uses.
     for r in &plan.check {
@@ -499,16 +444,7 @@ fn a_floor_on_cases_at_level_four_or_above_asks_for_more_agents() {
         0.0,
         "",
     ));
-    let base = make_plan(
-        &runner(),
-        PlanInputs {
-            scenario: &s,
-            planning: &p,
-            requirement: None,
-        },
-        &|_| {},
-    )
-    .expect("plan");
+    let base = plan_of(&runner(), &s, &p).expect("plan");
     let floor = (level4(&base) + 0.05).min(0.99);
     let (s, p) = load(&stationary(
         "patience = { dist = \"exponential\", mean = \"5m\" }\n",
@@ -516,16 +452,7 @@ fn a_floor_on_cases_at_level_four_or_above_asks_for_more_agents() {
         0.0,
         &format!("[planning.targets.phone]\nmin_level4 = {floor}\n"),
     ));
-    let plan = make_plan(
-        &runner(),
-        PlanInputs {
-            scenario: &s,
-            planning: &p,
-            requirement: None,
-        },
-        &|_| {},
-    )
-    .expect("plan");
+    let plan = plan_of(&runner(), &s, &p).expect("plan");
     eprintln!(
         "level 4+: {:.3} at the service-level plan, floor {floor:.3}, {:.3} planned",
         level4(&base),
