@@ -93,7 +93,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     // One pool for every scenario.
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
     if let Some(shard) = super::shard_of(&a.opts)? {
-        return run_shard(&a, &scenarios, &names, &runner, shard, &out);
+        return run_shard(&a, &scenarios, &names, &runner, (shard, period), &out);
     }
     let total: u64 = scenarios.iter().map(|s| u64::from(s.replications)).sum();
     let bar = super::progress_bar(total, a.opts.quiet);
@@ -156,7 +156,7 @@ fn run_shard(
     scenarios: &[Scenario],
     names: &[String],
     runner: &Runner,
-    shard: Shard,
+    (shard, period): (Shard, Period),
     out: &Path,
 ) -> anyhow::Result<()> {
     let per = u64::from(scenarios[0].replications);
@@ -172,10 +172,7 @@ fn run_shard(
                 resolved: resolved::to_toml(s),
             })
             .collect(),
-        options: serde_json::json!({ "timeline": period_name(match a.timeline {
-            TimelinePeriod::Day => Period::Day,
-            TimelinePeriod::Week => Period::Week,
-        }) }),
+        options: serde_json::json!({ "timeline": period_name(period) }),
     };
     let range = shard.items(inputs.items());
     let bar = super::progress_bar(range.end - range.start, a.opts.quiet);
