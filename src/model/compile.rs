@@ -31,12 +31,20 @@ pub(crate) struct GroupChannel {
     pub priority: i64,
     /// 0 for a primary group; the channel's overflow time for a secondary group.
     pub delay: f64,
-    /// The class queues, highest class priority first, with their class priorities.
-    pub queues: Vec<(i64, usize)>,
+    /// The class queues, highest class priority first, with their class priorities and waiting-time
+    /// credits (seconds; among equal priorities the head with the least arrival − credit goes first).
+    pub queues: Vec<(i64, usize, f64)>,
     pub chat_max: Option<u32>,
     /// Deferred work is only taken while the channel is open.
     pub deferred: bool,
     pub channel: usize,
+}
+
+/// A class's own distributions, and the key of its own streams.
+pub(crate) struct ClassDraws {
+    pub key: u64,
+    pub handle_time: Option<Dist>,
+    pub patience: Option<Dist>,
 }
 
 /// What a channel is and how it routes: fixed for the run.
@@ -56,6 +64,9 @@ pub(crate) struct ChannelModel {
     /// Cumulative class shares (the last is 1) and the queue of each class.
     pub class_cumulative: Vec<f64>,
     pub class_queues: Vec<usize>,
+    /// Per class, its own handle time and patience (`None`: the channel's). Empty when no class has its
+    /// own: then a contact's draws are the channel's and nothing more is looked at.
+    pub class_draws: Vec<ClassDraws>,
     pub eligible: Vec<Eligible>,
     pub overflow_after: Option<f64>,
     pub chat_max: u32,
@@ -244,9 +255,28 @@ impl Compiled {
                 if let Some(last) = class_cumulative.last_mut() {
                     *last = 1.0;
                 }
+                let key = name_key(&c.name);
+                let own = |k: &crate::scenario::ContactClass| {
+                    k.handle_time.is_some() || k.patience.is_some()
+                };
+                let class_draws = if class_source.classes.iter().any(own) {
+                    class_source
+                        .classes
+                        .iter()
+                        .map(|k| ClassDraws {
+                            // Keyed by the channel and the class's name: a class keeps its draws whatever
+                            // the other classes are.
+                            key: crate::seed::mix(key ^ name_key(&k.name)),
+                            handle_time: k.handle_time.clone(),
+                            patience: k.patience.clone(),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 ChannelModel {
                     kind: c.kind,
-                    key: name_key(&c.name),
+                    key,
                     arrivals_per_hour: c.arrivals_per_hour.clone(),
                     forecast_cv: c.forecast_cv,
                     resolution: c.resolution,
@@ -258,6 +288,7 @@ impl Compiled {
                     capacity: c.queue_capacity,
                     class_cumulative,
                     class_queues: queue_of[ci].clone(),
+                    class_draws,
                     eligible,
                     overflow_after: c.overflow.as_ref().map(|o| o.after_s),
                     chat_max: c.concurrency.max,
@@ -288,16 +319,16 @@ impl Compiled {
                     .iter()
                     .map(|k| {
                         let c = &s.channels[k.channel];
-                        let mut queues: Vec<(i64, usize)> = c
+                        let mut queues: Vec<(i64, usize, f64)> = c
                             .classes
                             .iter()
                             .zip(&queue_of[k.channel])
-                            .map(|(cl, &q)| (cl.priority, q))
+                            .map(|(cl, &q)| (cl.priority, q, cl.credit_s))
                             .collect();
                         // Stable: classes of equal priority keep their order.
-                        queues.sort_by_key(|&(p, _)| std::cmp::Reverse(p));
+                        queues.sort_by_key(|&(p, _, _)| std::cmp::Reverse(p));
                         if let Some(q) = follow_up_queue[k.channel] {
-                            queues.push((i64::MIN, q));
+                            queues.push((i64::MIN, q, 0.0));
                         }
                         GroupChannel {
                             priority: c.priority,

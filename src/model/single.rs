@@ -20,9 +20,9 @@ use crate::seed::{Purpose, StreamRng, stream};
 use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally};
 use std::collections::VecDeque;
 
-/// Whether the model and staffing run on this kernel: one always-open voice channel with one class and
-/// none of callbacks, announcements, overflow, self-service, journeys or business-hours targets; one
-/// group, primary, not learning, at one head-count in every interval, without shrinkage, absence or a later start;
+/// Whether the model and staffing run on this kernel: one always-open voice channel with one class (with the
+/// channel's own handle time and patience) and none of callbacks, announcements, overflow, self-service, journeys or business-hours targets; one
+/// group, primary, not learning, at one whole head-count in every interval, without shrinkage, absence or a later start;
 /// no training, complaints or personalised handling.
 pub(crate) fn qualifies(m: &Compiled, staffing: &Staffing) -> bool {
     let s = &m.scenario;
@@ -34,6 +34,7 @@ pub(crate) fn qualifies(m: &Compiled, staffing: &Staffing) -> bool {
     let size = st.size.values();
     c.kind == ChannelKind::Voice
         && c.class_queues.len() == 1
+        && c.class_draws.is_empty()
         && c.open.values().iter().all(|&o| o)
         && c.resolution.is_none()
         && c.repeat.is_none()
@@ -53,6 +54,7 @@ pub(crate) fn qualifies(m: &Compiled, staffing: &Staffing) -> bool {
         && g.absence == 0.0
         && g.joins_day == 0
         && st.shifts.is_empty()
+        && st.size_fraction.is_none()
         && size.iter().all(|&n| n == size[0])
         && s.training.is_empty()
         && s.complaints.is_none()

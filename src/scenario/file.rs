@@ -131,6 +131,11 @@ pub struct ClassFile {
     pub name: Spanned<String>,
     pub share: Spanned<f64>,
     pub priority: Option<Spanned<i64>>,
+    /// Waiting-time credit: among classes of equal priority, work is taken by arrival − credit.
+    pub credit: Option<Spanned<DurationValue>>,
+    /// The class's own handle time and patience, in place of the channel's.
+    pub handle_time: Option<Spanned<DistFile>>,
+    pub patience: Option<Spanned<DistFile>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -297,7 +302,8 @@ pub struct DistFile {
 #[serde(deny_unknown_fields)]
 pub struct GroupFile {
     pub name: Spanned<String>,
-    pub size: Option<Spanned<OneOrPerInterval<i64>>>,
+    /// Agents, whole or fractional (9.5: 9 all interval, one more for its first half).
+    pub size: Option<Spanned<OneOrPerInterval<f64>>>,
     pub shifts: Option<Spanned<Vec<Spanned<ShiftFile>>>>,
     /// Share of scheduled (paid) time lost to off-phone work, applied per interval.
     pub shrinkage: Option<Spanned<f64>>,

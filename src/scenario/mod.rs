@@ -241,13 +241,20 @@ impl AgentSelection {
 }
 
 /// A non-preemptive priority class of contacts within a channel (VIP customers, say).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ContactClass {
     pub name: String,
     /// Share of the channel's arrivals in this class.
     pub share: f64,
     /// Higher is served first within the channel.
     pub priority: i64,
+    /// Waiting-time credit (seconds, >= 0): among classes of equal priority, waiting contacts are taken in
+    /// order of arrival − credit. 0: plain first come, first served.
+    pub credit_s: f64,
+    /// The class's own handle time and patience, replacing the channel's for its contacts (drawn from the
+    /// class's own streams). `None`: the channel's.
+    pub handle_time: Option<Dist>,
+    pub patience: Option<Dist>,
 }
 
 /// Secondary groups that may take a channel's contacts once they have waited `after_s`.
@@ -462,8 +469,12 @@ impl Learning {
 #[derive(Debug, Clone)]
 pub struct Group {
     pub name: String,
-    /// Scheduled head-count per interval (a constant 0 when the group works `shifts`).
+    /// Scheduled head-count per interval (a constant 0 when the group works `shifts`): the whole agents of a
+    /// fractional size.
     pub size: PerInterval<u32>,
+    /// Fractional sizes: the part above `size` per interval, in [0, 1) (an interval of n + f has one more
+    /// agent for its first f). `None` when every size is whole (then nothing changes within an interval).
+    pub size_fraction: Option<PerInterval<f64>>,
     /// Shifts, when the group is scheduled by shifts rather than `size`.
     pub shifts: Vec<Shift>,
     /// Share of the scheduled agents' time (after absence, breaks and training sessions) spent off the

@@ -209,8 +209,19 @@ pub fn to_toml(s: &Scenario) -> String {
                 .classes
                 .iter()
                 .map(|k| {
+                    // The class's own keys only when it has them (older outputs stay as they were).
+                    let mut extra = String::new();
+                    if k.credit_s > 0.0 {
+                        let _ = write!(extra, ", credit = \"{}\"", format_duration(k.credit_s));
+                    }
+                    if let Some(h) = &k.handle_time {
+                        let _ = write!(extra, ", handle_time = {}", dist(h));
+                    }
+                    if let Some(p) = &k.patience {
+                        let _ = write!(extra, ", patience = {}", dist(p));
+                    }
                     format!(
-                        "{{ name = {}, share = {}, priority = {} }}",
+                        "{{ name = {}, share = {}, priority = {}{extra} }}",
                         quote(&k.name),
                         num(k.share),
                         k.priority
@@ -281,6 +292,20 @@ pub fn to_toml(s: &Scenario) -> String {
                 );
             }
             let _ = writeln!(o, "]");
+        } else if let Some(f) = &g.size_fraction {
+            // Fractional sizes as the file gave them (whole + fraction is the given number exactly).
+            let n = g.size.values().len().max(f.values().len());
+            let v: Vec<String> = (0..n as i64)
+                .map(|i| match f.at(i) {
+                    x if x > 0.0 => num(f64::from(g.size.at(i)) + x),
+                    _ => g.size.at(i).to_string(),
+                })
+                .collect();
+            if n == 1 {
+                let _ = writeln!(o, "size = {}", v[0]);
+            } else {
+                let _ = writeln!(o, "size = [{}]", v.join(", "));
+            }
         } else if g.size.is_constant() {
             let _ = writeln!(o, "size = {}", g.size.values()[0]);
         } else {

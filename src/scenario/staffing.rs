@@ -57,6 +57,15 @@ pub enum StaffingError {
         "group `{group}`: shift {shift} is not one a scenario could give (no weekday, longer than a day, or a break outside it)"
     )]
     BadShift { group: String, shift: usize },
+    #[error(
+        "group `{group}`: interval {interval} has {agents} agents: give a number of agents from 0 to {max} (fractions allowed)"
+    )]
+    BadSize {
+        group: String,
+        interval: usize,
+        agents: f64,
+        max: u32,
+    },
     #[error("group `{group}` has no shift {shift} (it has {shifts})")]
     NoShift {
         group: String,
@@ -68,19 +77,36 @@ pub enum StaffingError {
 /// One group's schedule: a head-count per interval, or shifts (then `size` is a constant 0).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupStaffing {
+    /// The whole agents per interval.
     pub size: PerInterval<u32>,
+    /// Fractional sizes: the part above `size` per interval, in [0, 1); `None` when every size is whole.
+    /// An interval of n + f has n agents all through and one more (seat n) for its first f.
+    pub size_fraction: Option<PerInterval<f64>>,
     pub shifts: Vec<Shift>,
 }
 
 impl GroupStaffing {
     /// The most agents that can be on duty at once: the agent seats a run keeps for the group.
     pub fn max_agents(&self) -> u32 {
-        if self.shifts.is_empty() {
-            self.size.values().iter().copied().max().unwrap_or(0)
-        } else {
+        if !self.shifts.is_empty() {
             // Edits and validation keep the total at most MAX_SHIFT_TOTAL: no overflow.
             self.shifts.iter().map(|s| s.agents).sum()
+        } else if let Some(f) = &self.size_fraction {
+            let n = self.size.values().len().max(f.values().len());
+            (0..n as i64)
+                .map(|i| self.size.at(i) + u32::from(f.at(i) > 0.0))
+                .max()
+                .unwrap_or(0)
+        } else {
+            self.size.values().iter().copied().max().unwrap_or(0)
         }
+    }
+
+    /// The head-count of a size plan in interval `interval` (0-based, repeating like every per-interval
+    /// value), its fraction included.
+    pub fn agents_at(&self, interval: i64) -> f64 {
+        f64::from(self.size.at(interval))
+            + self.size_fraction.as_ref().map_or(0.0, |f| f.at(interval))
     }
 }
 
@@ -102,6 +128,7 @@ impl Staffing {
                 .iter()
                 .map(|g: &Group| GroupStaffing {
                     size: g.size.clone(),
+                    size_fraction: g.size_fraction.clone(),
                     shifts: g.shifts.clone(),
                 })
                 .collect(),
@@ -170,6 +197,15 @@ impl Staffing {
         let mut values: Vec<u32> = (0..intervals).map(|i| g.size.at(i as i64)).collect();
         values[interval] = agents;
         g.size = PerInterval::new(values).expect("one value per interval, at least one");
+        if let Some(f) = &g.size_fraction {
+            // The interval becomes whole; the plan stays fractional only while some interval is.
+            let mut fractions: Vec<f64> = (0..intervals).map(|i| f.at(i as i64)).collect();
+            fractions[interval] = 0.0;
+            g.size_fraction = fractions
+                .iter()
+                .any(|&x| x > 0.0)
+                .then(|| PerInterval::new(fractions).expect("one value per interval"));
+        }
         Ok(())
     }
 
@@ -191,6 +227,49 @@ impl Staffing {
             return Err(too_many(name, u64::from(n), MAX_SIZE, "in an interval"));
         }
         g.size = PerInterval::new(agents).expect("one value per interval, at least one");
+        g.size_fraction = None;
+        Ok(())
+    }
+
+    /// Sets a size-planned group's whole plan from fractional head-counts, one per interval of the horizon
+    /// (a backtest's observed staffing): n + f is n agents all interval and one more for its first f
+    /// (docs/scenario.md `size`). Whole numbers give exactly the plan [`Staffing::set_sizes`] would.
+    pub fn set_fractional_sizes(
+        &mut self,
+        group: usize,
+        agents: Vec<f64>,
+    ) -> Result<(), StaffingError> {
+        let intervals = self.intervals;
+        let (g, name) = self.checked(group)?;
+        if !g.shifts.is_empty() {
+            return Err(StaffingError::ScheduledByShifts { group: name.into() });
+        }
+        if agents.len() != intervals {
+            return Err(StaffingError::WrongLength {
+                group: name.into(),
+                expected: intervals,
+                got: agents.len(),
+            });
+        }
+        if let Some((interval, &x)) = agents
+            .iter()
+            .enumerate()
+            .find(|&(_, &x)| !(x.is_finite() && (0.0..=f64::from(MAX_SIZE)).contains(&x)))
+        {
+            return Err(StaffingError::BadSize {
+                group: name.into(),
+                interval,
+                agents: x,
+                max: MAX_SIZE,
+            });
+        }
+        let whole: Vec<u32> = agents.iter().map(|&x| x.floor() as u32).collect();
+        let fractions: Vec<f64> = agents.iter().map(|&x| x - x.floor()).collect();
+        g.size = PerInterval::new(whole).expect("one value per interval, at least one");
+        g.size_fraction = fractions
+            .iter()
+            .any(|&f| f > 0.0)
+            .then(|| PerInterval::new(fractions).expect("one value per interval"));
         Ok(())
     }
 
@@ -250,11 +329,13 @@ impl Staffing {
         let (g, _) = self.checked(group)?;
         let shifts = std::mem::take(&mut g.shifts);
         let size = std::mem::replace(&mut g.size, PerInterval::new(vec![0]).expect("one value"));
+        let fraction = g.size_fraction.take();
         let result = self.set_sizes(group, agents);
         if result.is_err() {
             let g = &mut self.groups[group];
             g.shifts = shifts;
             g.size = size;
+            g.size_fraction = fraction;
         }
         result
     }
@@ -306,6 +387,7 @@ impl Staffing {
         }
         // A group on shifts has a constant size of 0 (no shift at all: nobody works, as a size of 0 says).
         g.size = PerInterval::new(vec![0]).expect("one value");
+        g.size_fraction = None;
         g.shifts = shifts;
         Ok(())
     }
@@ -314,6 +396,7 @@ impl Staffing {
     pub fn apply_to(&self, scenario: &mut Scenario) {
         for (g, st) in scenario.groups.iter_mut().zip(&self.groups) {
             g.size = st.size.clone();
+            g.size_fraction = st.size_fraction.clone();
             g.shifts = st.shifts.clone();
         }
     }

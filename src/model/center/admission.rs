@@ -91,6 +91,7 @@ impl Center<'_> {
             handle_time,
             patience,
             class_cumulative,
+            class_draws,
             ..
         } = &m.channels[owner];
         let ChannelState {
@@ -112,6 +113,19 @@ impl Center<'_> {
                 .unwrap_or(class_cumulative.len() - 1)
         } else {
             0
+        };
+        // A class with its own handle time or patience draws it from its own streams, after the channel's
+        // draws were made as always: the other classes' contacts keep theirs.
+        let (base_handle, patience) = match class_draws.get(class) {
+            Some(own) => (
+                own.handle_time
+                    .as_ref()
+                    .map_or(base_handle, |d| d.sample(&mut streams.class_handle[class])),
+                own.patience.as_ref().map_or(patience, |d| {
+                    Some(d.sample(&mut streams.class_patience[class]))
+                }),
+            ),
+            None => (base_handle, patience),
         };
         let callback = callback_config.as_ref().map(|cb| {
             let (accept, no_answer) = (

@@ -277,7 +277,8 @@ impl Center<'_> {
     }
 
     /// The queue `agent` should serve next, if any: its highest-priority
-    /// channel with eligible waiting work, the highest class in it, the oldest contact among equals.
+    /// channel with eligible waiting work, the highest class in it, the least arrival − credit among
+    /// classes of equal priority (the oldest contact without credits).
     pub(super) fn next_queue(&mut self, agent: usize, now: SimTime) -> Option<usize> {
         let a = &self.agents[agent];
         let g = a.group as usize;
@@ -298,23 +299,28 @@ impl Center<'_> {
             if gc.deferred && !self.m.channels[gc.channel].open.at(self.current_index) {
                 continue; // deferred work waits for opening hours
             }
-            // The channel's best class with eligible work: highest class priority, then oldest.
-            let mut class_best: Option<(i64, usize, f64)> = None;
-            for &(cp, q) in &gc.queues {
-                if let Some((bp, _, _)) = class_best
+            // The channel's best class with eligible work: highest class priority, then the least arrival
+            // time − credit (each class queue is FIFO with one credit, so its head is its best; with no
+            // credits, the oldest). First listed on ties.
+            let mut class_best: Option<(i64, usize, f64, f64)> = None;
+            for &(cp, q, credit) in &gc.queues {
+                if let Some((bp, _, _, _)) = class_best
                     && cp < bp
                 {
                     break;
                 }
                 if let Some(head) = room.head_arrival(q)
                     && now >= head + gc.delay
-                    && class_best.is_none_or(|(_, _, h)| head < h)
                 {
-                    class_best = Some((cp, q, head));
+                    let order = head - credit;
+                    if class_best.is_none_or(|(_, _, _, o)| order < o) {
+                        class_best = Some((cp, q, head, order));
+                    }
                 }
             }
-            // Among channels of equal priority, the oldest contact (first listed on ties).
-            if let Some((_, q, head)) = class_best
+            // Among channels of equal priority, the oldest contact (first listed on ties): credits order
+            // classes within a channel, not channels.
+            if let Some((_, q, head, _)) = class_best
                 && head < best_head
             {
                 best = Some((gc.priority, q));

@@ -6,17 +6,53 @@ use super::*;
 
 impl Center<'_> {
     /// Applies a size plan's head-count for interval `index`, less the agents absent that day, and counts
-    /// their time as shrinkage (`set_head_count` then takes the interval's shrinkage off the phones).
+    /// their time as shrinkage (`set_head_count` then takes the interval's shrinkage off the phones). An
+    /// interval of n + f agents (a fractional size) has one more, seat n, for its first f: until the
+    /// `SizeFraction` event scheduled here.
     pub(super) fn apply_size_plan(&mut self, g: usize, index: i64, now: SimTime) {
+        let extra_until = match &self.staffing.group(g).size_fraction {
+            None => None,
+            Some(f) => {
+                let f = f.at(index);
+                let until = self.interval_start(index) + f * self.bins.width;
+                // A plan applied late (after the horizon, `catch_up`) past the extra agent's time has none.
+                (f > 0.0 && now < until).then_some(until)
+            }
+        };
+        if let Some(until) = extra_until {
+            self.events.schedule(
+                until,
+                Event::SizeFraction {
+                    group: g as u32,
+                    index,
+                },
+            );
+        }
+        self.size_plan_head_count(g, index, now, extra_until);
+    }
+
+    /// The extra agent of a fractional size leaves: the interval's whole head-count from now on.
+    pub(super) fn on_size_fraction(&mut self, g: usize, index: i64, now: SimTime) {
+        if index == self.current_index {
+            self.size_plan_head_count(g, index, now, Some(f64::NAN));
+        }
+    }
+
+    /// `extra`: `None` at the start of an interval without an extra agent; `Some(until)` at its start with
+    /// one until `until`; `Some(NaN)` when the extra agent leaves (the absences were counted at the start).
+    fn size_plan_head_count(&mut self, g: usize, index: i64, now: SimTime, extra: Option<f64>) {
         let start = self.interval_start(index);
         let day = ((start - self.bins.start) / DAY_S).floor() as i64;
+        let starting = extra.is_none_or(|u| !u.is_nan());
+        let with_extra = extra.is_some_and(|u| !u.is_nan());
         // A cohort that joins later is not scheduled before its day (its absence draws go on regardless,
         // so the days after it see the same draws as without `joins_on_day`).
         let joins = self.m.groups[g].joins_day;
-        let planned = if joins > 0 && day < joins {
-            0
+        let (planned, extra_seat) = if joins > 0 && day < joins {
+            (0, false)
         } else {
-            self.staffing.group(g).size.at(index)
+            let n = self.staffing.group(g).size.at(index);
+            (n + u32::from(with_extra), with_extra)
         };
         let slots = self.groups[g].slots;
         let present = match &mut self.groups[g].schedule {
@@ -39,13 +75,26 @@ impl Center<'_> {
             }
             Schedule::Shifts { .. } => unreachable!("size plans only"),
         };
-        if present < planned {
-            let absent = f64::from(planned - present);
+        if present < planned && starting {
+            // The whole agents' absences over the interval; the extra agent's (seat n) over its part.
+            let extra_absent = extra_seat
+                && matches!(&self.groups[g].schedule, Schedule::Size { present, .. }
+                    if present.get(planned as usize - 1) == Some(&false));
+            let absent = f64::from(planned - present - u32::from(extra_absent));
+            let until = extra.unwrap_or(start);
             let gt = &mut self.tally.groups[g];
-            let span = self.bins.spread(start, start + self.bins.width, |i, dt| {
-                gt.shrinkage_intervals[i] += absent * dt
-            });
-            gt.shrinkage_s += absent * span;
+            if absent > 0.0 {
+                let span = self.bins.spread(start, start + self.bins.width, |i, dt| {
+                    gt.shrinkage_intervals[i] += absent * dt
+                });
+                gt.shrinkage_s += absent * span;
+            }
+            if extra_absent {
+                let span = self
+                    .bins
+                    .spread(start, until, |i, dt| gt.shrinkage_intervals[i] += dt);
+                gt.shrinkage_s += span;
+            }
         }
         self.set_head_count(g, present, now);
     }

@@ -62,6 +62,11 @@ enum Event {
     Shift {
         group: u32,
     },
+    /// The extra agent of a fractional size (n + f) leaves `group` after the first f of interval `index`.
+    SizeFraction {
+        group: u32,
+        index: i64,
+    },
     /// A session of training programme `programme` starts (its participants leave the floor) or ends.
     /// `settled`: the event has been put back once at the same instant, so that head-count changes already
     /// due then (a plan's boundary, a shift's end) come first.
@@ -141,16 +146,29 @@ struct ContactStreams {
     class: StreamRng,
     callback: StreamRng,
     announce: StreamRng,
+    /// Per class, the streams of its own handle time and patience (empty unless a class has its own).
+    class_handle: Vec<StreamRng>,
+    class_patience: Vec<StreamRng>,
 }
 
 impl ContactStreams {
-    fn new(seed: u64, replication: u64, key: u64) -> Self {
+    /// `mixin` is mixed into the key and each class key (0 for first contacts).
+    fn new(seed: u64, replication: u64, key: u64, mixin: u64, class_keys: &[u64]) -> Self {
+        let key = key ^ mixin;
         ContactStreams {
             handle: stream(seed, replication, key, Purpose::HandleTime),
             patience: stream(seed, replication, key, Purpose::Patience),
             class: stream(seed, replication, key, Purpose::Class),
             callback: stream(seed, replication, key, Purpose::Callback),
             announce: stream(seed, replication, key, Purpose::Announce),
+            class_handle: class_keys
+                .iter()
+                .map(|&k| stream(seed, replication, k ^ mixin, Purpose::HandleTime))
+                .collect(),
+            class_patience: class_keys
+                .iter()
+                .map(|&k| stream(seed, replication, k ^ mixin, Purpose::Patience))
+                .collect(),
         }
     }
 }
@@ -330,6 +348,7 @@ impl<'a> Center<'a> {
             .iter()
             .map(|c| {
                 let key = c.key;
+                let class_keys: Vec<u64> = c.class_draws.iter().map(|d| d.key).collect();
                 let process = ArrivalProcess::new(
                     &c.arrivals_per_hour,
                     s.warmup_s,
@@ -346,8 +365,14 @@ impl<'a> Center<'a> {
                     } else {
                         process
                     },
-                    first_streams: ContactStreams::new(seed, replication, key),
-                    repeat_streams: ContactStreams::new(seed, replication, key ^ REPEAT_KEY),
+                    first_streams: ContactStreams::new(seed, replication, key, 0, &class_keys),
+                    repeat_streams: ContactStreams::new(
+                        seed,
+                        replication,
+                        key,
+                        REPEAT_KEY,
+                        &class_keys,
+                    ),
                     journey_rng: stream(seed, replication, key, Purpose::Journey),
                     self_service_rng: stream(seed, replication, key, Purpose::SelfService),
                 }
@@ -546,6 +571,9 @@ impl<'a> Center<'a> {
                 Event::Abandon { ticket } => self.on_abandon(ticket, t),
                 Event::Overflow { ticket } => self.on_overflow(ticket, t),
                 Event::Shift { group } => self.on_shift(group as usize, t, end, stop),
+                Event::SizeFraction { group, index } => {
+                    self.on_size_fraction(group as usize, index, t)
+                }
                 Event::Session {
                     programme,
                     start,

@@ -58,7 +58,7 @@ impl Validator<'_> {
             }
         };
         let concurrency = self.concurrency(i, c, kind);
-        let classes = self.classes(i, c, &name);
+        let classes = self.classes(i, c, &name, kind);
         let default_priority = if kind == Some(ChannelKind::Deferred) {
             crate::scenario::DEFERRED_PRIORITY
         } else {
@@ -422,12 +422,21 @@ impl Validator<'_> {
         }
     }
 
-    fn classes(&mut self, i: usize, c: &ChannelFile, channel: &str) -> Option<Vec<ContactClass>> {
+    fn classes(
+        &mut self,
+        i: usize,
+        c: &ChannelFile,
+        channel: &str,
+        kind: Option<ChannelKind>,
+    ) -> Option<Vec<ContactClass>> {
         let Some(list) = &c.classes else {
             return Some(vec![ContactClass {
                 name: channel.to_string(),
                 share: 1.0,
                 priority: 0,
+                credit_s: 0.0,
+                handle_time: None,
+                patience: None,
             }]);
         };
         if list.get_ref().is_empty() {
@@ -460,10 +469,36 @@ impl Validator<'_> {
                 );
             }
             let priority = class.priority.as_ref().map_or(0, |p| *p.get_ref());
+            let key = format!("channels[{i}].classes[{k}]");
+            let credit_s = match &class.credit {
+                None => 0.0,
+                Some(d) if d.get_ref().seconds >= 0.0 && d.get_ref().seconds.is_finite() => {
+                    d.get_ref().seconds
+                }
+                Some(d) => {
+                    self.err(d.span(), format!("{key}.credit = {}: give a waiting-time credit of 0 or more, such as \"90s\" (among classes of equal priority, contacts are taken by arrival time minus credit)", d.get_ref().text));
+                    0.0
+                }
+            };
+            let handle_time = class
+                .handle_time
+                .as_ref()
+                .and_then(|h| self.dist(&format!("{key}.handle_time"), h));
+            let patience = match (&class.patience, kind) {
+                (Some(p), Some(ChannelKind::Deferred)) => {
+                    self.err(p.span(), format!("{key}.patience: deferred work does not abandon, in any class; remove it"));
+                    None
+                }
+                (Some(p), _) => self.dist(&format!("{key}.patience"), p),
+                (None, _) => None,
+            };
             out.push(ContactClass {
                 name,
                 share,
                 priority,
+                credit_s,
+                handle_time,
+                patience,
             });
         }
         let total: f64 = out.iter().map(|c| c.share).sum();

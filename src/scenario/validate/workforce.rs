@@ -33,6 +33,7 @@ impl Validator<'_> {
                 format!("groups[{i}].name = \"\": give the group a name"),
             );
         }
+        let mut size_fraction = None;
         let (size, shifts) = match (&g.size, &g.shifts) {
             (Some(_), Some(sh)) => {
                 self.err(
@@ -47,7 +48,11 @@ impl Validator<'_> {
                 self.err(g.name.span(), format!("groups[{i}]: give a size (agents, or agents per interval) or a list of shifts (or a [planning] section to plan them)"));
                 return None;
             }
-            (Some(size), None) => (self.group_size(i, size, intervals)?, Vec::new()),
+            (Some(size), None) => {
+                let (whole, fraction) = self.group_size(i, size, intervals)?;
+                size_fraction = fraction;
+                (whole, Vec::new())
+            }
             (None, Some(sh)) => {
                 self.need_days(&format!("groups[{i}].shifts"), sh.span(), days)?;
                 (vec![0], self.shifts(i, sh)?)
@@ -152,6 +157,10 @@ impl Validator<'_> {
         Some(Group {
             name,
             size: PerInterval::new(size)?,
+            size_fraction: match size_fraction {
+                Some(f) => Some(PerInterval::new(f)?),
+                None => None,
+            },
             shifts,
             shrinkage,
             absence,
@@ -163,12 +172,14 @@ impl Validator<'_> {
         })
     }
 
+    /// A size plan: the whole agents per interval, and the fractional parts when any size is fractional
+    /// (docs/scenario.md `size`: n + f is n agents all interval and one more for its first f).
     fn group_size(
         &mut self,
         i: usize,
-        size: &Spanned<OneOrPerInterval<i64>>,
+        size: &Spanned<OneOrPerInterval<f64>>,
         intervals: usize,
-    ) -> Option<Vec<u32>> {
+    ) -> Option<(Vec<u32>, Option<Vec<f64>>)> {
         let key = format!("groups[{i}].size");
         let sizes = match size.get_ref() {
             OneOrPerInterval::One(x) => vec![*x],
@@ -180,8 +191,9 @@ impl Validator<'_> {
             }
         };
         let mut out = Vec::with_capacity(sizes.len());
-        for (j, x) in sizes.iter().enumerate() {
-            if !(0..=i64::from(MAX_SIZE)).contains(x) {
+        let mut fractions = Vec::with_capacity(sizes.len());
+        for (j, &x) in sizes.iter().enumerate() {
+            if !(x.is_finite() && (0.0..=f64::from(MAX_SIZE)).contains(&x)) {
                 let at = if sizes.len() > 1 {
                     format!("{key}[{j}]")
                 } else {
@@ -189,13 +201,17 @@ impl Validator<'_> {
                 };
                 self.err(
                     size.span(),
-                    format!("{at} = {x}: must be a whole number of agents between 0 and 1000000"),
+                    format!("{at} = {}: must be a whole number of agents or a fraction (9.5: 9 agents all interval and a 10th for its first half), between 0 and 1000000", Num(x)),
                 );
                 return None;
             }
-            out.push(*x as u32);
+            let whole = x.floor();
+            out.push(whole as u32);
+            // Exact: x − ⌊x⌋ loses no bits below 2^52, so whole + fraction gives x back.
+            fractions.push(x - whole);
         }
-        Some(out)
+        let fractional = fractions.iter().any(|&f| f > 0.0);
+        Some((out, fractional.then_some(fractions)))
     }
 
     fn shifts(&mut self, i: usize, list: &Spanned<Vec<Spanned<ShiftFile>>>) -> Option<Vec<Shift>> {
