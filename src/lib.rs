@@ -15,7 +15,7 @@
 //! layer are independent of each other). Highest first, `->` meaning "may import":
 //!
 //! ```text
-//! cli (binary) -> report -> planner -> experiment, staffing -> model -> routing -> scenario -> experience -> leaves
+//! cli (binary) -> report -> planner -> experiment, staffing, calibration -> model -> routing -> scenario -> experience -> leaves
 //! ```
 //!
 //! - Leaves, importing nothing from the crate:
@@ -36,6 +36,8 @@
 //!   kernel; absences are keyed draws (docs/engine.md).
 //! - [`experiment`]: the [`experiment::Runner`] (a pool built once, any range of replications, progress by
 //!   callback), the memory check, parameter sweeps.
+//! - [`calibration`]: per-call logs in (the bank's 1999 records, a generic CSV), a calibrated scenario and the
+//!   observed history out (docs/calibration.md).
 //! - [`staffing`]: exact Erlang B, C and A, the agents needed for a target or for several at once, paid
 //!   positions under shrinkage, chat concurrency as an equivalent single-server model.
 //! - [`report`]: the report, typed KPI ids (`kpi`), and its exporters: tables (`sheet`: CSV and .xlsx from
@@ -43,6 +45,7 @@
 //! - `cli` (in the binary, src/cli/): argument parsing, one file per subcommand, exit codes; the only place
 //!   that uses anyhow and indicatif.
 
+pub mod calibration;
 pub mod dist;
 pub mod engine;
 pub mod experience;

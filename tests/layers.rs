@@ -26,7 +26,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("scenario", &["scenario"]),
     ("routing", &["routing"]),
     ("model", &["model"]),
-    ("runs and planning", &["experiment", "staffing"]),
+    (
+        "runs and planning",
+        &["experiment", "staffing", "calibration"],
+    ),
     ("planner", &["planner"]),
     ("report", &["report"]),
     ("cli", &["cli"]),
