@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl Center<'_> {
+impl<O: Observer> Center<'_, O> {
     /// Applies a size plan's head-count for interval `index`, less the agents absent that day, and counts
     /// their time as shrinkage (`set_head_count` then takes the interval's shrinkage off the phones).
     pub(super) fn apply_size_plan(&mut self, g: usize, index: i64, now: SimTime) {
