@@ -17,12 +17,14 @@ pub enum Dist {
     Exponential {
         mean: f64,
     },
-    /// ln X ~ Normal(mu, sigma²) with sigma² = ln(1 + cv²), mu = ln(mean) − sigma²/2.
+    /// ln X ~ Normal(mu, sigma²) with sigma² = ln(1 + cv²), mu = ln(mean) − sigma²/2. `by_log`: given by
+    /// `mu` and `sigma` (written back that way) rather than by `mean` and `cv`.
     LogNormal {
         mean: f64,
         cv: f64,
         mu: f64,
         sigma: f64,
+        by_log: bool,
     },
     /// Gamma with shape 1/cv² and scale mean·cv².
     Gamma {
@@ -60,6 +62,26 @@ pub enum Dist {
         mean: f64,
         source: Option<PathBuf>,
     },
+    /// A finite mixture: one uniform picks the part (by the cumulative shares), then the part draws.
+    Mixture {
+        parts: Arc<[MixturePart]>,
+        mean: f64,
+    },
+    /// A survival curve S(t) = P(X > t): piecewise linear through `points` (t seconds, S), from (0, 1);
+    /// past the last point S_last · exp(−(t − t_last)/tail_mean). Sampled by inversion of S.
+    Survival {
+        points: Arc<[(f64, f64)]>,
+        tail_mean: Option<f64>,
+        mean: f64,
+    },
+}
+
+/// One part of a [`Dist::Mixture`]: its share, the cumulative share up to and including it, its law.
+#[derive(Debug, Clone)]
+pub struct MixturePart {
+    pub share: f64,
+    pub cumulative: f64,
+    pub dist: Dist,
 }
 
 /// A number as messages show it: plain when it is of ordinary size, scientific notation otherwise
@@ -95,6 +117,16 @@ pub enum DistError {
     K(i64),
     #[error("{0}")]
     Empirical(String),
+    #[error("sigma = {}: must be positive and at most 3.03 (a cv of 100)", Num(*.0))]
+    Sigma(f64),
+    #[error("mu = {}, sigma = {}: the mean exp(mu + sigma²/2) must be a positive number of seconds", Num(*.0), Num(*.1))]
+    Mu(f64, f64),
+    /// A mixture's parts; `part` (0-based) when one part is at fault.
+    #[error("{msg}")]
+    Mixture { part: Option<usize>, msg: String },
+    /// A survival curve's points; `point` (0-based) when one point is at fault.
+    #[error("{msg}")]
+    Survival { point: Option<usize>, msg: String },
 }
 
 fn check_mean(mean: f64) -> Result<(), DistError> {
@@ -132,6 +164,177 @@ impl Dist {
             cv,
             mu: mean.ln() - sigma2 / 2.0,
             sigma: sigma2.sqrt(),
+            by_log: false,
+        })
+    }
+
+    /// A lognormal by the parameters of ln X (seconds): mean exp(mu + sigma²/2), cv sqrt(exp(sigma²) − 1).
+    /// The same bound on sigma as on cv (cv <= 100).
+    pub fn lognormal_log(mu: f64, sigma: f64) -> Result<Self, DistError> {
+        let max_sigma = (1.0 + MAX_CV * MAX_CV).ln().sqrt();
+        if !(sigma > 0.0 && sigma <= max_sigma) {
+            return Err(DistError::Sigma(sigma));
+        }
+        let mean = (mu + sigma * sigma / 2.0).exp();
+        if !(mu.is_finite() && mean.is_finite() && mean > 0.0) {
+            return Err(DistError::Mu(mu, sigma));
+        }
+        Ok(Dist::LogNormal {
+            mean,
+            cv: (sigma * sigma).exp_m1().sqrt(),
+            mu,
+            sigma,
+            by_log: true,
+        })
+    }
+
+    /// A mixture of `(share, part)`: shares positive, adding to 1 within 1e-6; no part is itself a
+    /// mixture. The last cumulative share is set to exactly 1, so every uniform picks a part.
+    pub fn mixture(parts: Vec<(f64, Dist)>) -> Result<Self, DistError> {
+        let bad = |part: Option<usize>, msg: String| Err(DistError::Mixture { part, msg });
+        if parts.is_empty() {
+            return bad(None, "parts = []: give at least one part, e.g. parts = [{ share = 0.1, dist = \"exponential\", mean = \"4s\" }, { share = 0.9, dist = \"lognormal\", mean = \"200s\", cv = 1.0 }]".into());
+        }
+        let mut total = 0.0;
+        for (i, (share, d)) in parts.iter().enumerate() {
+            if !(share.is_finite() && *share > 0.0 && *share <= 1.0) {
+                return bad(
+                    Some(i),
+                    format!("parts[{i}].share = {}: must be in (0, 1]", Num(*share)),
+                );
+            }
+            if matches!(d, Dist::Mixture { .. }) {
+                return bad(
+                    Some(i),
+                    format!(
+                        "parts[{i}]: a part cannot be a mixture itself; list its parts in this mixture (shares multiplied)"
+                    ),
+                );
+            }
+            total += share;
+        }
+        if (total - 1.0).abs() > 1e-6 {
+            return bad(
+                None,
+                format!(
+                    "parts: the shares add up to {}: they must add up to 1",
+                    Num(total)
+                ),
+            );
+        }
+        let mut cumulative = 0.0;
+        let n = parts.len();
+        let mut mean = 0.0;
+        let parts: Vec<MixturePart> = parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, (share, dist))| {
+                cumulative += share;
+                mean += share * dist.mean();
+                MixturePart {
+                    share,
+                    cumulative: if i + 1 == n { 1.0 } else { cumulative },
+                    dist,
+                }
+            })
+            .collect();
+        Ok(Dist::Mixture {
+            parts: parts.into(),
+            mean,
+        })
+    }
+
+    /// A survival curve through `points` (seconds, S): the first (0, 1), times strictly increasing, S
+    /// non-increasing in [0, 1]; past the last point an exponential tail of mean `tail_mean`, or, without
+    /// one, the last S must be 0. Its mean is exact: the area under S (trapezoids, plus S_last · tail_mean).
+    pub fn survival(points: Vec<(f64, f64)>, tail_mean: Option<f64>) -> Result<Self, DistError> {
+        let bad = |point: Option<usize>, msg: String| Err(DistError::Survival { point, msg });
+        match points.first() {
+            None => {
+                return bad(None, "points = []: give the curve's points, starting with [\"0s\", 1.0], e.g. points = [[\"0s\", 1.0], [\"1m\", 0.6], [\"10m\", 0.0]]".into());
+            }
+            Some(&(t, s)) if t != 0.0 || s != 1.0 => {
+                return bad(
+                    Some(0),
+                    format!(
+                        "points[0] = [{}, {}]: the curve starts at [\"0s\", 1.0] (everyone is still waiting at time 0)",
+                        Num(t),
+                        Num(s)
+                    ),
+                );
+            }
+            _ => {}
+        }
+        for (i, w) in points.windows(2).enumerate() {
+            let ((t0, s0), (t1, s1)) = (w[0], w[1]);
+            let j = i + 1;
+            if !(t1.is_finite() && t1 > t0) {
+                return bad(
+                    Some(j),
+                    format!(
+                        "points[{j}]: time {}s is not after the previous point's {}s: times must increase strictly",
+                        Num(t1),
+                        Num(t0)
+                    ),
+                );
+            }
+            if !(0.0..=1.0).contains(&s1) {
+                return bad(
+                    Some(j),
+                    format!(
+                        "points[{j}]: S = {} must be in [0, 1] (the share still waiting)",
+                        Num(s1)
+                    ),
+                );
+            }
+            if s1 > s0 {
+                return bad(
+                    Some(j),
+                    format!(
+                        "points[{j}]: S = {} is above the previous point's {}: a survival curve never increases",
+                        Num(s1),
+                        Num(s0)
+                    ),
+                );
+            }
+        }
+        let s_last = points.last().expect("not empty").1;
+        match tail_mean {
+            Some(m) if !(m.is_finite() && m > 0.0) => {
+                return bad(
+                    None,
+                    format!(
+                        "tail_mean = {}s: must be a positive duration such as \"6m\"",
+                        Num(m)
+                    ),
+                );
+            }
+            None if s_last != 0.0 => {
+                return bad(
+                    Some(points.len() - 1),
+                    format!(
+                        "points[{}]: the last S is {}, not 0: end the curve at 0 or give `tail_mean` for the time after it, e.g. tail_mean = \"6m\"",
+                        points.len() - 1,
+                        Num(s_last)
+                    ),
+                );
+            }
+            _ => {}
+        }
+        let area: f64 = points
+            .windows(2)
+            .map(|w| (w[1].0 - w[0].0) * (w[0].1 + w[1].1) / 2.0)
+            .sum::<f64>()
+            + s_last * tail_mean.unwrap_or(0.0);
+        // A tail with S_last = 0 adds nothing and is never reached: dropped, so sampling never takes it.
+        let tail_mean = tail_mean.filter(|_| s_last > 0.0);
+        if !(area.is_finite() && area > 0.0) {
+            return bad(None, "points: the curve has no area (everyone leaves at once): give a later point with S > 0".into());
+        }
+        Ok(Dist::Survival {
+            points: points.into(),
+            tail_mean,
+            mean: area,
         })
     }
 
@@ -230,7 +433,9 @@ impl Dist {
             | Dist::Weibull { mean, .. }
             | Dist::Erlang { mean, .. }
             | Dist::HyperExponential { mean, .. }
-            | Dist::Empirical { mean, .. } => *mean,
+            | Dist::Empirical { mean, .. }
+            | Dist::Mixture { mean, .. }
+            | Dist::Survival { mean, .. } => *mean,
             Dist::Fixed { value } => *value,
         }
     }
@@ -246,6 +451,8 @@ impl Dist {
             Dist::HyperExponential { .. } => "hyperexponential",
             Dist::Fixed { .. } => "fixed",
             Dist::Empirical { .. } => "empirical",
+            Dist::Mixture { .. } => "mixture",
+            Dist::Survival { .. } => "survival",
         }
     }
 
@@ -284,6 +491,35 @@ impl Dist {
                 let i = (uniform01(rng) * values.len() as f64) as usize;
                 values[i.min(values.len() - 1)]
             }
+            Dist::Mixture { parts, .. } => {
+                let u = uniform01(rng);
+                let i = parts.partition_point(|p| p.cumulative <= u);
+                parts[i.min(parts.len() - 1)].dist.sample(rng)
+            }
+            Dist::Survival {
+                points, tail_mean, ..
+            } => survival_inverse(points, *tail_mean, 1.0 - uniform01(rng)),
+        }
+    }
+}
+
+/// The t with S(t) = u, for u in (0, 1] (the least such t where S is flat at u): X = S⁻¹(U) has
+/// survival function S when U is uniform.
+fn survival_inverse(points: &[(f64, f64)], tail_mean: Option<f64>, u: f64) -> f64 {
+    // Points with S > u form a prefix (S never increases); the first point has S = 1 >= u.
+    let j = points.partition_point(|p| p.1 > u);
+    if j == 0 {
+        return 0.0;
+    }
+    match points.get(j) {
+        Some(&(t1, s1)) => {
+            let (t0, s0) = points[j - 1];
+            t0 + (s0 - u) / (s0 - s1) * (t1 - t0)
+        }
+        None => {
+            // u < S_last: in the exponential tail (it exists: without one the last S is 0 <= u).
+            let (t_last, s_last) = points[points.len() - 1];
+            t_last + tail_mean.unwrap_or(0.0) * (s_last / u).ln()
         }
     }
 }
@@ -361,5 +597,159 @@ mod tests {
         assert!(Dist::empirical(vec![0.0, 0.0], None).is_err());
         assert!(Dist::lognormal(10.0, -1.0).is_err());
         assert!(Dist::weibull(10.0, f64::NAN).is_err());
+    }
+
+    /// The survival curve of the contract's example: 30 s at 0.80, 2 m at 0.55, 10 m at 0.20, a 6 m tail.
+    fn curve() -> Dist {
+        Dist::survival(
+            vec![(0.0, 1.0), (30.0, 0.8), (120.0, 0.55), (600.0, 0.2)],
+            Some(360.0),
+        )
+        .unwrap()
+    }
+
+    /// The exact survival function of [`curve`].
+    fn curve_s(t: f64) -> f64 {
+        let p = [(0.0, 1.0), (30.0, 0.8), (120.0, 0.55), (600.0, 0.2)];
+        for w in p.windows(2) {
+            if t <= w[1].0 {
+                return w[0].1 + (t - w[0].0) / (w[1].0 - w[0].0) * (w[1].1 - w[0].1);
+            }
+        }
+        0.2 * (-(t - 600.0) / 360.0).exp()
+    }
+
+    #[test]
+    fn the_new_forms_have_their_exact_means() {
+        let ln = Dist::lognormal_log(4.8, 1.1).unwrap();
+        assert!((ln.mean() - (4.8f64 + 1.21 / 2.0).exp()).abs() < 1e-9);
+        let mix = Dist::mixture(vec![
+            (0.066, Dist::exponential(4.0).unwrap()),
+            (0.934, Dist::lognormal(200.0, 1.0).unwrap()),
+        ])
+        .unwrap();
+        assert!((mix.mean() - (0.066 * 4.0 + 0.934 * 200.0)).abs() < 1e-9);
+        // Area under S: trapezoids 27 + 60.75 + 180, tail 0.2 × 360.
+        assert!((curve().mean() - (27.0 + 60.75 + 180.0 + 72.0)).abs() < 1e-9);
+        // Sample means within 5 standard errors (estimated from the sample): a false alarm about 1 in 1.7 million.
+        let n = 200_000;
+        for d in [ln, mix, curve()] {
+            let mut rng = Pcg64Mcg::seed_from_u64(5);
+            let (mut s, mut s2) = (0.0, 0.0);
+            for _ in 0..n {
+                let x = d.sample(&mut rng);
+                assert!(x >= 0.0 && x.is_finite());
+                s += x;
+                s2 += x * x;
+            }
+            let m = s / n as f64;
+            let se = ((s2 / n as f64 - m * m) / n as f64).sqrt();
+            assert!(
+                (m - d.mean()).abs() < 5.0 * se,
+                "{}: sample mean {m} vs {} (se {se})",
+                d.family(),
+                d.mean()
+            );
+        }
+    }
+
+    #[test]
+    fn survival_inversion_reproduces_the_curve() {
+        // DKW: P(sup_t |S_n(t) − S(t)| > eps) <= 2 exp(−2 n eps²); eps for a false alarm of 1e-6.
+        let n = 100_000usize;
+        let eps = ((2.0f64 / 1e-6).ln() / (2.0 * n as f64)).sqrt();
+        let d = curve();
+        let mut rng = Pcg64Mcg::seed_from_u64(9);
+        let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        for t in [5.0, 30.0, 75.0, 120.0, 300.0, 600.0, 900.0, 1800.0] {
+            let above = xs.iter().filter(|&&x| x > t).count() as f64 / n as f64;
+            assert!(
+                (above - curve_s(t)).abs() < eps,
+                "S({t}): {above} vs {}",
+                curve_s(t)
+            );
+        }
+        // Without a tail the curve ends at its last point.
+        let closed = Dist::survival(vec![(0.0, 1.0), (60.0, 0.5), (120.0, 0.0)], None).unwrap();
+        assert_eq!(closed.mean(), 45.0 + 15.0);
+        let mut rng = Pcg64Mcg::seed_from_u64(3);
+        assert!((0..10_000).all(|_| closed.sample(&mut rng) <= 120.0));
+    }
+
+    #[test]
+    fn a_mixture_picks_its_parts_by_share() {
+        let d = Dist::mixture(vec![
+            (0.3, Dist::fixed(1.0).unwrap()),
+            (0.7, Dist::fixed(2.0).unwrap()),
+        ])
+        .unwrap();
+        let n = 100_000;
+        let mut rng = Pcg64Mcg::seed_from_u64(4);
+        let ones = (0..n).filter(|_| d.sample(&mut rng) == 1.0).count() as f64;
+        // Binomial(n, 0.3): within 5 standard deviations.
+        let sd = (n as f64 * 0.3 * 0.7).sqrt();
+        assert!((ones - 0.3 * n as f64).abs() < 5.0 * sd, "{ones}");
+    }
+
+    #[test]
+    fn bad_new_forms_are_refused() {
+        assert_eq!(
+            Dist::lognormal_log(4.8, 0.0).unwrap_err(),
+            DistError::Sigma(0.0)
+        );
+        assert!(matches!(
+            Dist::lognormal_log(800.0, 1.0),
+            Err(DistError::Mu(..))
+        ));
+        let e = |d: Dist| (0.5, d);
+        let part = |r: Result<Dist, DistError>| match r {
+            Err(DistError::Mixture { part, msg }) => (part, msg),
+            other => panic!("{other:?}"),
+        };
+        let (p, msg) = part(Dist::mixture(vec![
+            e(Dist::fixed(1.0).unwrap()),
+            (0.4, Dist::fixed(2.0).unwrap()),
+        ]));
+        assert_eq!(p, None);
+        assert!(msg.contains("add up to 0.9"), "{msg}");
+        let inner = Dist::mixture(vec![(1.0, Dist::fixed(1.0).unwrap())]).unwrap();
+        let (p, msg) = part(Dist::mixture(vec![e(Dist::fixed(1.0).unwrap()), e(inner)]));
+        assert_eq!(p, Some(1));
+        assert!(msg.contains("cannot be a mixture"), "{msg}");
+        let (p, _) = part(Dist::mixture(vec![
+            (0.0, Dist::fixed(1.0).unwrap()),
+            (1.0, Dist::fixed(2.0).unwrap()),
+        ]));
+        assert_eq!(p, Some(0));
+        let point = |r: Result<Dist, DistError>| match r {
+            Err(DistError::Survival { point, msg }) => (point, msg),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            point(Dist::survival(vec![(10.0, 1.0), (60.0, 0.0)], None)).0,
+            Some(0)
+        );
+        assert_eq!(
+            point(Dist::survival(vec![(0.0, 0.9), (60.0, 0.0)], None)).0,
+            Some(0)
+        );
+        let (p, msg) = point(Dist::survival(
+            vec![(0.0, 1.0), (30.0, 0.5), (60.0, 0.6), (90.0, 0.0)],
+            None,
+        ));
+        assert_eq!(p, Some(2));
+        assert!(msg.contains("never increases"), "{msg}");
+        assert_eq!(
+            point(Dist::survival(
+                vec![(0.0, 1.0), (30.0, 0.5), (30.0, 0.0)],
+                None
+            ))
+            .0,
+            Some(2)
+        );
+        let (p, msg) = point(Dist::survival(vec![(0.0, 1.0), (30.0, 0.5)], None));
+        assert_eq!(p, Some(1));
+        assert!(msg.contains("tail_mean"), "{msg}");
+        assert_eq!(point(Dist::survival(vec![(0.0, 1.0)], Some(-1.0))).0, None);
     }
 }

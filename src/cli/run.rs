@@ -18,6 +18,10 @@ pub struct RunArgs {
     scenario: PathBuf,
     #[command(flatten)]
     opts: super::RunOptions,
+    /// Also write the call log of replication 1: one CSV row per contact offered to agents
+    /// (docs/output.md, "Call log").
+    #[arg(long, value_name = "FILE.csv")]
+    calls: Option<PathBuf>,
 }
 
 pub fn run(a: RunArgs) -> anyhow::Result<()> {
@@ -37,6 +41,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let shard = super::shard_of(&a.opts)?;
     let out = output_dir(a.opts.out.clone(), &a.scenario, "");
     super::check_out(&out)?;
+    if let Some(calls) = &a.calls {
+        check_calls_path(calls, shard.is_some())?;
+    }
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
     if let Some(shard) = shard {
         return run_shard(&a, &s, &runner, shard, &out);
@@ -48,6 +55,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     let report = write_outputs(&s, &reps, &out, a.opts.format, a.opts.no_plots)?;
+    if let Some(calls) = &a.calls {
+        write_calls(&s, calls, a.opts.quiet)?;
+    }
     if a.opts.quiet {
         return Ok(());
     }
@@ -58,6 +68,57 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         elapsed,
         report.contacts_simulated as f64 / elapsed.max(1e-9) / 1e6
     );
+    Ok(())
+}
+
+/// Refuses a call-log path that cannot be written, before anything runs.
+fn check_calls_path(path: &Path, sharded: bool) -> Result<(), BadInput> {
+    if sharded {
+        return Err(BadInput(
+            "--calls: the call log is of replication 1 of a whole run; leave out --shard".into(),
+        ));
+    }
+    if path.is_dir() || path.as_os_str().is_empty() {
+        return Err(BadInput(format!(
+            "--calls {}: is a folder; give a file name such as calls.csv",
+            path.display()
+        )));
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(BadInput(format!(
+            "--calls {}: the folder {} does not exist; create it or give another path",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Simulates replication 1 (index 0) again with a call log (the same streams: the same contacts as in
+/// the run) and writes it atomically.
+fn write_calls(s: &Scenario, path: &Path, quiet: bool) -> anyhow::Result<()> {
+    let model = Compiled::new(s);
+    let (_, log) = supportsim::model::simulate_observed(
+        &model,
+        model.staffing(),
+        s.seed,
+        0,
+        supportsim::model::observe::CallLog::default(),
+    );
+    let text = supportsim::report::calls::calls_csv(s, &log);
+    supportsim::report::write::write_atomic(path, text.as_bytes())
+        .with_context(|| format!("cannot write the call log {}", path.display()))?;
+    if !quiet {
+        eprintln!(
+            "wrote {} ({} contacts of replication 1)",
+            path.display(),
+            log.records.len()
+        );
+    }
     Ok(())
 }
 

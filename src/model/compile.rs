@@ -8,8 +8,8 @@
 
 use crate::dist::Dist;
 use crate::scenario::{
-    Announce, Callback, ChannelKind, FollowUp, Learning, Repeat, Resolution, Retry, Scenario,
-    SelfService, Staffing,
+    Announce, Callback, ChannelKind, FollowUp, Learning, MeanProfile, Repeat, Resolution, Retry,
+    Scenario, SelfService, Staffing,
 };
 use crate::seed::name_key;
 use crate::stats::TimeBins;
@@ -45,6 +45,9 @@ pub(crate) struct ClassDraws {
     pub key: u64,
     pub handle_time: Option<Dist>,
     pub patience: Option<Dist>,
+    /// Time-varying means of the class's own distributions (`None`: used as drawn).
+    pub handle_time_factors: Option<MeanFactors>,
+    pub patience_factors: Option<MeanFactors>,
 }
 
 /// What a channel is and how it routes: fixed for the run.
@@ -59,6 +62,10 @@ pub(crate) struct ChannelModel {
     pub retry: Option<Retry>,
     pub handle_time: Dist,
     pub patience: Option<Dist>,
+    /// Time-varying means of `handle_time` and `patience` (`mean_by_hour` / `mean_by_interval`): `None`
+    /// when not configured, and then a draw is used as it is.
+    pub handle_time_factors: Option<MeanFactors>,
+    pub patience_factors: Option<MeanFactors>,
     pub target_s: f64,
     pub capacity: Option<u32>,
     /// Cumulative class shares (the last is 1) and the queue of each class.
@@ -84,6 +91,37 @@ pub(crate) struct ChannelModel {
     /// repeat and retry delays count only open time (docs/scenario.md `repeat`). `None` for a channel open
     /// around the clock, which then pays nothing for the rule.
     pub opening: Option<BusinessClock>,
+}
+
+/// A time-varying mean compiled into factors: the draw of a contact arriving at t is multiplied by
+/// `factors[k mod len]`, k the slot of t (slots of `width` seconds from the start of the horizon: an hour
+/// for `mean_by_hour`, a reporting interval for `mean_by_interval`); factor = the mean given for the slot
+/// / the distribution's own mean, so the shape is kept and the mean replaced.
+pub(crate) struct MeanFactors {
+    origin: f64,
+    width: f64,
+    factors: Vec<f64>,
+}
+
+impl MeanFactors {
+    fn new(means: &MeanProfile, own_mean: f64, origin: f64, interval_s: f64) -> Self {
+        let (width, values) = match means {
+            MeanProfile::ByHour(v) => (3600.0, &v[..]),
+            MeanProfile::ByInterval(v) => (interval_s, v.values()),
+        };
+        MeanFactors {
+            origin,
+            width,
+            factors: values.iter().map(|m| m / own_mean).collect(),
+        }
+    }
+
+    /// The factor for a contact arriving at `t` (simulation time; the warm-up wraps to the cycle's end).
+    #[inline]
+    pub fn at(&self, t: f64) -> f64 {
+        let k = floor_i64((t - self.origin) / self.width);
+        self.factors[k.rem_euclid(self.factors.len() as i64) as usize]
+    }
 }
 
 /// What a group is and which work it takes: fixed for the run (its head-count is in [`Staffing`]).
@@ -269,6 +307,20 @@ impl Compiled {
                             key: crate::seed::mix(key ^ name_key(&k.name)),
                             handle_time: k.handle_time.clone(),
                             patience: k.patience.clone(),
+                            handle_time_factors: k
+                                .handle_time_means
+                                .as_ref()
+                                .zip(k.handle_time.as_ref())
+                                .map(|(m, d)| {
+                                    MeanFactors::new(m, d.mean(), s.warmup_s, s.interval_s)
+                                }),
+                            patience_factors: k
+                                .patience_means
+                                .as_ref()
+                                .zip(k.patience.as_ref())
+                                .map(|(m, d)| {
+                                    MeanFactors::new(m, d.mean(), s.warmup_s, s.interval_s)
+                                }),
                         })
                         .collect()
                 } else {
@@ -284,6 +336,14 @@ impl Compiled {
                     retry: c.retry.clone(),
                     handle_time: c.handle_time.clone(),
                     patience: c.patience.clone(),
+                    handle_time_factors: c.handle_time_means.as_ref().map(|m| {
+                        MeanFactors::new(m, c.handle_time.mean(), s.warmup_s, s.interval_s)
+                    }),
+                    patience_factors: c
+                        .patience_means
+                        .as_ref()
+                        .zip(c.patience.as_ref())
+                        .map(|(m, p)| MeanFactors::new(m, p.mean(), s.warmup_s, s.interval_s)),
                     target_s: c.target.within_s,
                     capacity: c.queue_capacity,
                     class_cumulative,

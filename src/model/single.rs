@@ -21,7 +21,8 @@ use crate::stats::{ChannelTally, GroupTally, IntervalTally, ReplicationTally};
 use std::collections::VecDeque;
 
 /// Whether the model and staffing run on this kernel: one always-open voice channel with one class (with the
-/// channel's own handle time and patience) and none of callbacks, announcements, overflow, self-service, journeys or business-hours targets; one
+/// channel's own handle time and patience) and none of callbacks, announcements, overflow, self-service,
+/// journeys, business-hours targets or time-varying means; one
 /// group, primary, not learning, at one whole head-count in every interval, without shrinkage, absence or a later start;
 /// no training, complaints or personalised handling.
 pub(crate) fn qualifies(m: &Compiled, staffing: &Staffing) -> bool {
@@ -46,6 +47,8 @@ pub(crate) fn qualifies(m: &Compiled, staffing: &Staffing) -> bool {
         && c.business.is_none()
         && c.overflow_after.is_none()
         && c.forecast_cv == 0.0
+        && c.handle_time_factors.is_none()
+        && c.patience_factors.is_none()
         && c.eligible.len() == 1
         && c.eligible[0].delay == 0.0
         && g.single_queue.is_some()

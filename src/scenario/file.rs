@@ -296,7 +296,22 @@ pub struct DistFile {
     pub k: Option<Spanned<i64>>,
     pub values: Option<Spanned<Vec<DurationValue>>>,
     pub file: Option<Spanned<String>>,
+    /// Lognormal by the parameters of ln(seconds).
+    pub mu: Option<Spanned<f64>>,
+    pub sigma: Option<Spanned<f64>>,
+    /// Mixture: its parts, each a distribution with a `share`.
+    pub parts: Option<Spanned<Vec<Spanned<DistFile>>>>,
+    pub share: Option<Spanned<f64>>,
+    /// Survival curve: `[time, S]` points and the mean of the exponential tail after the last.
+    pub points: Option<Spanned<PointsFile>>,
+    pub tail_mean: Option<Spanned<DurationValue>>,
+    /// Time-varying mean (handle_time and patience only).
+    pub mean_by_hour: Option<Spanned<Vec<DurationValue>>>,
+    pub mean_by_interval: Option<Spanned<Vec<DurationValue>>>,
 }
+
+/// A survival curve's points: `[time, S]` each.
+pub type PointsFile = Vec<Spanned<(DurationValue, f64)>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

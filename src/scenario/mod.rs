@@ -254,7 +254,11 @@ pub struct ContactClass {
     /// The class's own handle time and patience, replacing the channel's for its contacts (drawn from the
     /// class's own streams). `None`: the channel's.
     pub handle_time: Option<Dist>,
+    /// Time-varying means of the class's own handle time and patience (`mean_by_hour`/`mean_by_interval`
+    /// inside the class's table); only with the class's own distribution.
+    pub handle_time_means: Option<MeanProfile>,
     pub patience: Option<Dist>,
+    pub patience_means: Option<MeanProfile>,
 }
 
 /// Secondary groups that may take a channel's contacts once they have waited `after_s`.
@@ -294,6 +298,9 @@ pub struct Channel {
     pub handle_time: Dist,
     /// Time a caller is willing to wait; `None`: nobody abandons.
     pub patience: Option<Dist>,
+    /// Time-varying means of `handle_time` and `patience` (`mean_by_hour` / `mean_by_interval`).
+    pub handle_time_means: Option<MeanProfile>,
+    pub patience_means: Option<MeanProfile>,
     pub target: ServiceTarget,
     /// Most contacts that may wait; an arrival finding the queue full is blocked. `None`: unlimited.
     pub queue_capacity: Option<u32>,
@@ -318,6 +325,29 @@ pub struct Channel {
     pub retry: Option<Retry>,
     /// Proactive service: agents follow up some resolved cases, unasked.
     pub follow_up: Option<FollowUp>,
+}
+
+/// A time-varying mean of a distribution: a contact draws from it scaled by (the mean given for its arrival
+/// time) / (the distribution's own mean), the shape kept. Seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeanProfile {
+    /// 24 means, by clock hour of the arrival (the horizon starts at midnight).
+    ByHour(Vec<f64>),
+    /// One mean per reporting interval, repeating like every per-interval value.
+    ByInterval(PerInterval<f64>),
+}
+
+impl MeanProfile {
+    /// The mean at `clock_s` seconds after the start of the horizon (negative in the warm-up), with
+    /// reporting intervals of `interval_s`.
+    pub fn at(&self, clock_s: f64, interval_s: f64) -> f64 {
+        match self {
+            MeanProfile::ByHour(v) => {
+                v[crate::time::floor_i64(clock_s / 3600.0).rem_euclid(24) as usize]
+            }
+            MeanProfile::ByInterval(v) => v.at(crate::time::floor_i64(clock_s / interval_s)),
+        }
+    }
 }
 
 /// After a resolution on this channel, with probability `share`, an agent of the channel's groups follows up

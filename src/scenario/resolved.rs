@@ -2,7 +2,7 @@
 //! run stores beside its results, and that runs again unchanged to give the same results.
 
 use super::proficiency::ProficiencyCurve;
-use super::{Channel, ChannelKind, DayType, Scenario, WEEKDAYS};
+use super::{Channel, ChannelKind, DayType, MeanProfile, Scenario, WEEKDAYS};
 use crate::dist::Dist;
 use crate::time::duration::format_duration;
 use std::fmt::Write;
@@ -127,9 +127,13 @@ pub fn to_toml(s: &Scenario) -> String {
             }
             continue;
         }
-        let _ = writeln!(o, "handle_time = {}", dist(&c.handle_time));
+        let _ = writeln!(
+            o,
+            "handle_time = {}",
+            timed_dist(&c.handle_time, c.handle_time_means.as_ref())
+        );
         if let Some(p) = &c.patience {
-            let _ = writeln!(o, "patience = {}", dist(p));
+            let _ = writeln!(o, "patience = {}", timed_dist(p, c.patience_means.as_ref()));
         }
         if let Some(r) = c.resolution {
             let _ = writeln!(
@@ -215,10 +219,18 @@ pub fn to_toml(s: &Scenario) -> String {
                         let _ = write!(extra, ", credit = \"{}\"", format_duration(k.credit_s));
                     }
                     if let Some(h) = &k.handle_time {
-                        let _ = write!(extra, ", handle_time = {}", dist(h));
+                        let _ = write!(
+                            extra,
+                            ", handle_time = {}",
+                            timed_dist(h, k.handle_time_means.as_ref())
+                        );
                     }
                     if let Some(p) = &k.patience {
-                        let _ = write!(extra, ", patience = {}", dist(p));
+                        let _ = write!(
+                            extra,
+                            ", patience = {}",
+                            timed_dist(p, k.patience_means.as_ref())
+                        );
                     }
                     format!(
                         "{{ name = {}, share = {}, priority = {}{extra} }}",
@@ -445,10 +457,42 @@ fn clock(seconds: f64) -> String {
 }
 
 fn dist(d: &Dist) -> String {
+    format!("{{ dist = \"{}\", {} }}", d.family(), dist_body(d))
+}
+
+/// A distribution with its time-varying mean, if any (`mean_by_hour` / `mean_by_interval`).
+fn timed_dist(d: &Dist, means: Option<&MeanProfile>) -> String {
+    let Some(means) = means else {
+        return dist(d);
+    };
+    let (key, values) = match means {
+        MeanProfile::ByHour(v) => ("mean_by_hour", &v[..]),
+        MeanProfile::ByInterval(v) => ("mean_by_interval", v.values()),
+    };
+    let v: Vec<String> = values
+        .iter()
+        .map(|x| format!("\"{}\"", format_duration(*x)))
+        .collect();
+    format!(
+        "{{ dist = \"{}\", {}, {key} = [{}] }}",
+        d.family(),
+        dist_body(d),
+        v.join(", ")
+    )
+}
+
+/// A distribution's parameters, as its table lists them after `dist`.
+fn dist_body(d: &Dist) -> String {
     let mean = |m: f64| format!("mean = \"{}\"", format_duration(m));
-    let body = match d {
+    match d {
         Dist::Exponential { mean: m } => mean(*m),
         Dist::Fixed { value } => mean(*value),
+        Dist::LogNormal {
+            mu,
+            sigma,
+            by_log: true,
+            ..
+        } => format!("mu = {}, sigma = {}", num(*mu), num(*sigma)),
         Dist::LogNormal { mean: m, cv, .. }
         | Dist::Gamma { mean: m, cv, .. }
         | Dist::HyperExponential { mean: m, cv, .. } => {
@@ -463,8 +507,33 @@ fn dist(d: &Dist) -> String {
                 format!("values = [{}]", v.join(", "))
             }
         },
-    };
-    format!("{{ dist = \"{}\", {body} }}", d.family())
+        Dist::Mixture { parts, .. } => {
+            let v: Vec<String> = parts
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{{ share = {}, dist = \"{}\", {} }}",
+                        num(p.share),
+                        p.dist.family(),
+                        dist_body(&p.dist)
+                    )
+                })
+                .collect();
+            format!("parts = [{}]", v.join(", "))
+        }
+        Dist::Survival {
+            points, tail_mean, ..
+        } => {
+            let v: Vec<String> = points
+                .iter()
+                .map(|(t, s)| format!("[\"{}\", {}]", format_duration(*t), num(*s)))
+                .collect();
+            let tail = tail_mean.map_or(String::new(), |m| {
+                format!(", tail_mean = \"{}\"", format_duration(m))
+            });
+            format!("points = [{}]{tail}", v.join(", "))
+        }
+    }
 }
 
 /// A float as TOML: always with a decimal point or exponent so it reads back as a float.

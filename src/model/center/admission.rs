@@ -3,8 +3,33 @@
 //! follow-ups.
 
 use super::*;
+use crate::model::compile::MeanFactors;
 
-impl Center<'_> {
+/// A draw under a time-varying mean, if one is configured: scaled by the factor of its arrival time.
+#[inline]
+fn scaled(draw: f64, factors: &Option<MeanFactors>, now: SimTime) -> f64 {
+    match factors {
+        None => draw,
+        Some(f) => draw * f.at(now),
+    }
+}
+
+/// The record of a contact turned away at arrival.
+fn blocked(channel: usize, class: usize, case: u32, now: SimTime) -> ContactRecord {
+    ContactRecord {
+        arrival: now,
+        queue_entry: None,
+        answer: None,
+        end: now,
+        outcome: Outcome::Blocked,
+        agent: None,
+        channel: channel as u32,
+        class: class as u16,
+        case_slot: case,
+    }
+}
+
+impl<O: Observer> Center<'_, O> {
     pub(super) fn on_arrival(&mut self, c: usize, now: SimTime) {
         self.tally.contacts_simulated += 1;
         let ch = &mut self.channels[c];
@@ -78,7 +103,7 @@ impl Center<'_> {
     }
 
     /// A contact's random draws, made when it arrives, always and in a fixed order (common random numbers).
-    pub(super) fn draw_contact(&mut self, to: usize, source: Source) -> Draws {
+    pub(super) fn draw_contact(&mut self, to: usize, source: Source, now: SimTime) -> Draws {
         let m = self.m;
         let (callback_config, announce) = (&m.channels[to].callback, m.channels[to].announce);
         let owner = match source {
@@ -90,6 +115,8 @@ impl Center<'_> {
         let ChannelModel {
             handle_time,
             patience,
+            handle_time_factors,
+            patience_factors,
             class_cumulative,
             class_draws,
             ..
@@ -103,8 +130,14 @@ impl Center<'_> {
             Source::First(_) => first_streams,
             Source::Repeat => repeat_streams,
         };
-        let base_handle = handle_time.sample(&mut streams.handle);
-        let patience = patience.as_ref().map(|p| p.sample(&mut streams.patience));
+        let base_handle = scaled(
+            handle_time.sample(&mut streams.handle),
+            handle_time_factors,
+            now,
+        );
+        let patience = patience
+            .as_ref()
+            .map(|p| scaled(p.sample(&mut streams.patience), patience_factors, now));
         let class = if class_cumulative.len() > 1 {
             let u = uniform01(&mut streams.class);
             class_cumulative
@@ -118,11 +151,19 @@ impl Center<'_> {
         // draws were made as always: the other classes' contacts keep theirs.
         let (base_handle, patience) = match class_draws.get(class) {
             Some(own) => (
-                own.handle_time
-                    .as_ref()
-                    .map_or(base_handle, |d| d.sample(&mut streams.class_handle[class])),
+                own.handle_time.as_ref().map_or(base_handle, |d| {
+                    scaled(
+                        d.sample(&mut streams.class_handle[class]),
+                        &own.handle_time_factors,
+                        now,
+                    )
+                }),
                 own.patience.as_ref().map_or(patience, |d| {
-                    Some(d.sample(&mut streams.class_patience[class]))
+                    Some(scaled(
+                        d.sample(&mut streams.class_patience[class]),
+                        &own.patience_factors,
+                        now,
+                    ))
                 }),
             ),
             None => (base_handle, patience),
@@ -165,7 +206,7 @@ impl Center<'_> {
             class,
             callback,
             informed,
-        } = self.draw_contact(to, source);
+        } = self.draw_contact(to, source, now);
         let case = match case {
             Some(k) => k,
             None => self.open_case(to, now),
@@ -195,6 +236,7 @@ impl Center<'_> {
             // closing time): the caller is told the line is closed, counted as blocked.
             if let Some(i) = interval {
                 self.count(to, i, class as u16, |t| t.blocked += 1);
+                self.obs.contact(blocked(to, class, case, now));
             }
             self.contact_failed(case, to, now);
             return;
@@ -216,6 +258,7 @@ impl Center<'_> {
         if capacity.is_some_and(|cap| self.room.waiting(to) >= cap) {
             if let Some(i) = interval {
                 self.count(to, i, class as u16, |t| t.blocked += 1);
+                self.obs.contact(blocked(to, class, case, now));
             }
             self.contact_failed(case, to, now);
             return;
@@ -355,6 +398,17 @@ impl Center<'_> {
         // A ticket that no longer matches belongs to a contact already answered: nothing to do.
         if let Some(w) = self.room.cancel(ticket) {
             if let Some(i) = w.interval {
+                self.obs.contact(ContactRecord {
+                    arrival: w.arrival,
+                    queue_entry: Some(w.arrival),
+                    answer: None,
+                    end: now,
+                    outcome: Outcome::Abandoned,
+                    agent: None,
+                    channel: w.channel,
+                    class: w.class,
+                    case_slot: w.case,
+                });
                 let waited = now - w.arrival;
                 self.tally.channels[w.channel as usize]
                     .total

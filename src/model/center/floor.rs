@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl Center<'_> {
+impl<O: Observer> Center<'_, O> {
     /// Puts contact `w` in `agent`'s hands (the caller has taken the agent out of the idle or partial lists
     /// and calls `update_availability` afterwards).
     pub(super) fn start_service(&mut self, agent: usize, w: Waiting, now: SimTime) {
@@ -98,6 +98,24 @@ impl Center<'_> {
             case.last_agent = Some(agent as u32);
         }
         if let Some(i) = w.interval {
+            if w.case != NO_CASE {
+                let reached = w.callback != CallbackState::NoAnswer;
+                self.obs.contact(ContactRecord {
+                    arrival: w.arrival,
+                    queue_entry: (now > w.arrival).then_some(w.arrival),
+                    answer: reached.then_some(now),
+                    end: now + handle,
+                    outcome: if reached {
+                        Outcome::Answered
+                    } else {
+                        Outcome::Abandoned
+                    },
+                    agent: reached.then(|| (g as u32, agent as u32 - self.groups[g].first_agent)),
+                    channel: w.channel,
+                    class: w.class,
+                    case_slot: w.case,
+                });
+            }
             let within = response <= self.m.channels[c].target_s;
             let overflowed = e.delay > 0.0;
             if w.callback == CallbackState::NoAnswer {

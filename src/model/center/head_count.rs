@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl Center<'_> {
+impl<O: Observer> Center<'_, O> {
     /// Applies a size plan's head-count for interval `index`, less the agents absent that day, and counts
     /// their time as shrinkage (`set_head_count` then takes the interval's shrinkage off the phones). An
     /// interval of n + f agents (a fractional size) has one more, seat n, for its first f: until the

@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl Center<'_> {
+impl<O: Observer> Center<'_, O> {
     /// With personalised handling, the agent who last handled `case` if that agent is idle and serves
     /// channel `c` as a primary group (taken out of the idle list).
     pub(super) fn personal_agent(&mut self, c: usize, case: u32) -> Option<usize> {
@@ -34,7 +34,7 @@ impl Center<'_> {
             last_agent: None,
             is_complaint: false,
         };
-        match self.free_cases.pop() {
+        let slot = match self.free_cases.pop() {
             Some(k) => {
                 self.cases[k as usize] = case;
                 k
@@ -43,7 +43,9 @@ impl Center<'_> {
                 self.cases.push(case);
                 (self.cases.len() - 1) as u32
             }
-        }
+        };
+        self.obs.case_opened(slot);
+        slot
     }
 
     /// Closes a case and counts it under the channel of its first contact.

@@ -22,6 +22,7 @@ use crate::experience::Journey;
 use crate::model::accounting;
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::compile::{ChannelModel, Compiled, Eligible};
+use crate::model::observe::{ContactRecord, NoObserver, Observer, Outcome};
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
 use crate::model::workforce::{Absence, Shrinkage, shift_keys};
 use crate::routing::{IdleAgents, longest_idle_group};
@@ -272,7 +273,9 @@ struct ChannelState {
     self_service_rng: StreamRng,
 }
 
-struct Center<'a> {
+struct Center<'a, O: Observer = NoObserver> {
+    /// Told how each contact ends (a call log); `NoObserver` in a normal run.
+    obs: O,
     /// What the run reads and never changes.
     m: &'a Compiled,
     /// The cold parts of the scenario (calendar, training, experience rules): `&m.scenario`.
@@ -338,8 +341,37 @@ pub fn simulate_general(
     center.tally
 }
 
+/// [`simulate_general`] with an observer told how each contact ends (e.g. a [`CallLog`]): the same
+/// replication, the same tally.
+pub fn simulate_observed<O: Observer>(
+    model: &Compiled,
+    staffing: &Staffing,
+    seed: u64,
+    replication: u64,
+    observer: O,
+) -> (ReplicationTally, O) {
+    staffing
+        .same_shape(model.staffing())
+        .expect("a staffing runs under the model it was made from (Staffing::same_shape)");
+    let mut center = Center::with_observer(model, staffing, seed, replication, observer);
+    center.run();
+    (center.tally, center.obs)
+}
+
 impl<'a> Center<'a> {
     fn new(m: &'a Compiled, staffing: &'a Staffing, seed: u64, replication: u64) -> Self {
+        Center::with_observer(m, staffing, seed, replication, NoObserver)
+    }
+}
+
+impl<'a, O: Observer> Center<'a, O> {
+    fn with_observer(
+        m: &'a Compiled,
+        staffing: &'a Staffing,
+        seed: u64,
+        replication: u64,
+        obs: O,
+    ) -> Self {
         let s = &m.scenario;
         let bins = m.bins;
         let end = bins.end();
@@ -463,6 +495,7 @@ impl<'a> Center<'a> {
             events: 0,
         };
         Center {
+            obs,
             shift_keys: staffing
                 .groups()
                 .iter()

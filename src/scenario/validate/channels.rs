@@ -58,7 +58,7 @@ impl Validator<'_> {
             }
         };
         let concurrency = self.concurrency(i, c, kind);
-        let classes = self.classes(i, c, &name, kind);
+        let classes = self.classes(i, c, &name, kind, intervals);
         let default_priority = if kind == Some(ChannelKind::Deferred) {
             crate::scenario::DEFERRED_PRIORITY
         } else {
@@ -98,7 +98,9 @@ impl Validator<'_> {
             });
         let self_service = kind == Some(ChannelKind::SelfService);
         let handle_time = match (&c.handle_time, self_service) {
-            (Some(h), false) => self.dist(&format!("channels[{i}].handle_time"), h),
+            (Some(h), false) => {
+                self.timed_dist(&format!("channels[{i}].handle_time"), h, intervals)
+            }
             (None, false) => {
                 self.err(c.name.span(), format!("channels[{i}]: missing field `handle_time`: add it, e.g. handle_time = {{ dist = \"exponential\", mean = \"5m\" }}"));
                 None
@@ -108,7 +110,7 @@ impl Validator<'_> {
                 None
             }
             // Replaced by the assisted channel's once every channel is known (see `self_service`).
-            (None, true) => Dist::fixed(1.0).ok(),
+            (None, true) => Dist::fixed(1.0).ok().map(|d| (d, None)),
         };
         let (announce, callback) = (self.announce(i, c, kind), self.callback(i, c, kind));
         let journeys = self.journeys(i, c, kind);
@@ -146,7 +148,7 @@ impl Validator<'_> {
         let patience = c
             .patience
             .as_ref()
-            .map(|p| self.dist(&format!("channels[{i}].patience"), p));
+            .map(|p| self.timed_dist(&format!("channels[{i}].patience"), p, intervals));
         let target = match &c.target {
             None => Some(ServiceTarget::default()),
             Some(t) => {
@@ -179,8 +181,14 @@ impl Validator<'_> {
             name,
             kind: kind?,
             arrivals_per_hour: arrivals?,
-            handle_time: handle_time?,
-            patience: patience.map_or(Some(None), |p| p.map(Some))?,
+            handle_time: handle_time.as_ref()?.0.clone(),
+            handle_time_means: handle_time?.1,
+            patience: match &patience {
+                None => None,
+                Some(p) => Some(p.as_ref()?.0.clone()),
+            },
+            patience_means: patience.and_then(|p| p.and_then(|p| p.1)),
+
             target: target?,
             queue_capacity: queue_capacity?,
             open: open?,
@@ -331,7 +339,8 @@ impl Validator<'_> {
         };
         let handle_time = match (&cb.handle_time, &c.handle_time) {
             (Some(h), _) => self.dist(&format!("{key}.handle_time"), h)?,
-            (None, Some(h)) => self.dist(&format!("channels[{i}].handle_time"), h)?,
+            // The channel's distribution; its time-varying mean, if any, does not apply to callbacks.
+            (None, Some(h)) => self.dist_of(&format!("channels[{i}].handle_time"), h, false)?,
             (None, None) => return None,
         };
         Some(Some(Callback {
@@ -428,6 +437,7 @@ impl Validator<'_> {
         c: &ChannelFile,
         channel: &str,
         kind: Option<ChannelKind>,
+        intervals: usize,
     ) -> Option<Vec<ContactClass>> {
         let Some(list) = &c.classes else {
             return Some(vec![ContactClass {
@@ -436,7 +446,9 @@ impl Validator<'_> {
                 priority: 0,
                 credit_s: 0.0,
                 handle_time: None,
+                handle_time_means: None,
                 patience: None,
+                patience_means: None,
             }]);
         };
         if list.get_ref().is_empty() {
@@ -483,22 +495,27 @@ impl Validator<'_> {
             let handle_time = class
                 .handle_time
                 .as_ref()
-                .and_then(|h| self.dist(&format!("{key}.handle_time"), h));
+                .and_then(|h| self.timed_dist(&format!("{key}.handle_time"), h, intervals));
             let patience = match (&class.patience, kind) {
                 (Some(p), Some(ChannelKind::Deferred)) => {
                     self.err(p.span(), format!("{key}.patience: deferred work does not abandon, in any class; remove it"));
                     None
                 }
-                (Some(p), _) => self.dist(&format!("{key}.patience"), p),
+                (Some(p), _) => self.timed_dist(&format!("{key}.patience"), p, intervals),
                 (None, _) => None,
             };
+            let (handle_time, handle_time_means) =
+                handle_time.map_or((None, None), |(d, m)| (Some(d), m));
+            let (patience, patience_means) = patience.map_or((None, None), |(d, m)| (Some(d), m));
             out.push(ContactClass {
                 name,
                 share,
                 priority,
                 credit_s,
                 handle_time,
+                handle_time_means,
                 patience,
+                patience_means,
             });
         }
         let total: f64 = out.iter().map(|c| c.share).sum();

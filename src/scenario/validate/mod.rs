@@ -320,6 +320,8 @@ impl Validator<'_> {
                     // Fall-throughs are contacts of the assisted channel: its handle times and patience.
                     channels[ci].handle_time = assisted.handle_time;
                     channels[ci].patience = assisted.patience;
+                    channels[ci].handle_time_means = assisted.handle_time_means;
+                    channels[ci].patience_means = assisted.patience_means;
                     channels[ci].self_service = Some(ss);
                 }
             }
