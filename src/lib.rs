@@ -43,6 +43,7 @@
 //! - `cli` (in the binary, src/cli/): argument parsing, one file per subcommand, exit codes; the only place
 //!   that uses anyhow and indicatif.
 
+pub mod calibration;
 pub mod dist;
 pub mod engine;
 pub mod experience;

@@ -28,6 +28,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("model", &["model"]),
     ("runs and planning", &["experiment", "staffing"]),
     ("planner", &["planner"]),
+    ("calibration", &["calibration"]),
     ("report", &["report"]),
     ("cli", &["cli"]),
 ];

@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and one file per subcommand. Exit codes: 0 success, 1 the run
 //! failed (for example an output folder that cannot be written), 2 bad input (arguments or scenario file).
 
+mod backtest;
 mod check;
 mod compare;
 mod completions;
@@ -45,6 +46,9 @@ enum Command {
     /// Plan staffing: the fewest agents per interval and group that meet the targets (by simulation), the
     /// least-cost shifts covering them, and a check of that roster on fresh replications.
     Plan(plan::PlanArgs),
+    /// Backtest a scenario on observed history: simulate every day with its observed arrivals and staffing,
+    /// beside exact Erlang A, and score both against what happened.
+    Backtest(backtest::BacktestArgs),
     /// Put the parts of a sharded run (`--shard I/N`) together: writes exactly the outputs of the
     /// unsharded command.
     Merge(merge::MergeArgs),
@@ -344,6 +348,7 @@ pub fn main() -> ExitCode {
         Command::Erlang(a) => erlang::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Backtest(a) => backtest::run(a),
         Command::Completions(a) => completions::run(a, Cli::command()),
     };
     match result {
