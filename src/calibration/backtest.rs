@@ -434,7 +434,8 @@ pub fn day_scenario(
 /// Sets the group's agents per interval of the day on `staffing`.
 ///
 /// TODO(A6): fractional staffing. Until `Staffing::set_fractional_sizes` lands, agents are rounded to the
-/// nearest whole agent here; switch to `staffing.set_fractional_sizes(group, agents.to_vec())` (one line).
+/// nearest whole agent here; switch to `staffing.set_fractional_sizes(group, agents.to_vec())` (one line)
+/// and set [`ROUNDS_AGENTS`] to false (it words the warning and docs/backtest.md's note).
 pub fn set_agents(
     staffing: &mut Staffing,
     group: usize,
