@@ -15,7 +15,7 @@
 //! layer are independent of each other). Highest first, `->` meaning "may import":
 //!
 //! ```text
-//! cli (binary) -> report -> planner -> experiment, staffing, calibration -> model -> routing -> scenario -> experience -> leaves
+//! cli (binary) -> report -> calibration -> planner -> experiment, staffing -> model -> routing -> scenario -> experience -> leaves
 //! ```
 //!
 //! - Leaves, importing nothing from the crate:
@@ -40,6 +40,8 @@
 //!   observed history out (docs/calibration.md).
 //! - [`staffing`]: exact Erlang B, C and A, the agents needed for a target or for several at once, paid
 //!   positions under shrinkage, chat concurrency as an equivalent single-server model.
+//! - [`calibration`]: observed history (`history`) and the backtest of a scenario on it (`backtest`): each
+//!   day simulated with its observed arrivals and staffing, beside exact Erlang A, and scored.
 //! - [`report`]: the report, typed KPI ids (`kpi`), and its exporters: tables (`sheet`: CSV and .xlsx from
 //!   one model), charts (`plot`), the self-contained report.html (`html`), comparisons and sweeps.
 //! - `cli` (in the binary, src/cli/): argument parsing, one file per subcommand, exit codes; the only place

@@ -20,17 +20,16 @@ use std::path::{Path, PathBuf};
 /// - domain rules: the service levels and standards (no imports; the scenario holds its rules);
 /// - routing: picking agents and queues (no imports; only the model uses it);
 /// - planner: shifts and rosters from a requirement; above the runs (it simulates rosters), below the report.
+/// - calibration: logs to scenarios, history and backtest; above the runs and Erlang formulas it compares, below the report.
 const LAYERS: &[(&str, &[&str])] = &[
     ("leaves", &["engine", "dist", "time", "stats", "seed"]),
     ("domain rules", &["experience"]),
     ("scenario", &["scenario"]),
     ("routing", &["routing"]),
     ("model", &["model"]),
-    (
-        "runs and planning",
-        &["experiment", "staffing", "calibration"],
-    ),
+    ("runs and planning", &["experiment", "staffing"]),
     ("planner", &["planner"]),
+    ("calibration", &["calibration"]),
     ("report", &["report"]),
     ("cli", &["cli"]),
 ];

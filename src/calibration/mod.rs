@@ -6,8 +6,13 @@
 //! days), so a service that wraps past midnight simply ends on the next day. docs/calibration.md describes
 //! every estimator and why it was chosen.
 
+//! Backtesting a scenario on observed history: `history` reads it, `backtest` simulates every day and
+//! scores it beside exact Erlang A (docs/calibration.md).
+
+pub mod backtest;
 pub mod estimate;
 pub mod fit;
+pub mod history;
 pub mod output;
 pub mod read;
 pub mod staffing;

@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and one file per subcommand. Exit codes: 0 success, 1 the run
 //! failed (for example an output folder that cannot be written), 2 bad input (arguments or scenario file).
 
+mod backtest;
 mod calibrate;
 mod check;
 mod compare;
@@ -49,6 +50,9 @@ enum Command {
     /// Calibrate a scenario from per-call logs (the bank's 1999 records or a CSV export): arrivals,
     /// handle time, patience, classes and staffing, and optionally the observed history per interval.
     Calibrate(calibrate::CalibrateArgs),
+    /// Backtest a scenario on observed history: simulate every day with its observed arrivals and staffing,
+    /// beside exact Erlang A, and score both against what happened.
+    Backtest(backtest::BacktestArgs),
     /// Put the parts of a sharded run (`--shard I/N`) together: writes exactly the outputs of the
     /// unsharded command.
     Merge(merge::MergeArgs),
@@ -349,6 +353,7 @@ pub fn main() -> ExitCode {
         Command::Plan(a) => plan::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Calibrate(a) => calibrate::run(a),
+        Command::Backtest(a) => backtest::run(a),
         Command::Completions(a) => completions::run(a, Cli::command()),
     };
     match result {

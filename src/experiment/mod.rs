@@ -105,6 +105,12 @@ impl Runner {
         self.pool.current_num_threads()
     }
 
+    /// Runs `op` on the pool: parallel iterators inside it (a backtest's days × replications) use its
+    /// threads.
+    pub fn install<R: Send>(&self, op: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(op)
+    }
+
     /// Every replication of `scenario` with its own seed and staffing (compiled once).
     pub fn run_scenario(&self, scenario: &Scenario) -> Vec<ReplicationTally> {
         self.run_scenario_with(scenario, &|| {})

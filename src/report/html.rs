@@ -737,6 +737,70 @@ pub fn generated_at() -> String {
     )
 }
 
+/// The report of a backtest: the scorecard overall, on month × hour-of-day cells, by month and by hour,
+/// the predicted-against-observed charts, and the warnings about the history.
+pub fn backtest_report(
+    b: &crate::calibration::backtest::Backtest,
+    charts: &[Chart],
+    no_plots: bool,
+    date: &str,
+) -> Result<String, PageError> {
+    use super::backtest as bt;
+    use crate::calibration::backtest::Scope;
+    let mut scores = Section::new("backtest", "Backtest: predicted against observed");
+    scores.paragraphs.push(bt::heading(b));
+    scores.paragraphs.push(bt::formula_line(b));
+    scores.paragraphs.push(format!(
+        "MAE is the mean absolute error, bias the mean of predicted − observed; shares in percentage points, ASA in seconds. Intervals count once each when they have at least {} offered; a month × hour-of-day cell averages its intervals (weighted by offered, ASA by answered) before comparing. All three models are scored on the same intervals and cells (n).",
+        b.min_offered
+    ));
+    scores.paragraphs.extend(no_charts_note(
+        charts,
+        no_plots,
+        "no interval has both an observation and predictions",
+    ));
+    scores
+        .paragraphs
+        .extend(b.warnings.iter().map(|w| format!("Warning: {w}")));
+    scores.tables.push(Table::from_grid(
+        "Every interval",
+        &bt::score_grid(b, Scope::Overall, "all"),
+    ));
+    scores.tables.push(Table::from_grid(
+        "Month × hour-of-day cells",
+        &bt::score_grid(b, Scope::MonthHour, "all"),
+    ));
+    let mut by = Section::new("backtest-by", "Backtest by month and by hour of day");
+    by.details.push(Details {
+        summary: "By month".into(),
+        paragraphs: Vec::new(),
+        table: Table::from_grid("", &bt::scope_grid(b, Scope::Month)),
+    });
+    by.details.push(Details {
+        summary: "By hour of day".into(),
+        paragraphs: Vec::new(),
+        table: Table::from_grid("", &bt::scope_grid(b, Scope::Hour)),
+    });
+    let sections = vec![scores.with_charts(charts, plot::BACKTEST_GROUP), by];
+    let page = Page {
+        title: format!("supportsim backtest: {}", b.scenario),
+        version: VERSION,
+        date,
+        facts: vec![
+            ("scenario".into(), b.scenario.clone()),
+            ("channel".into(), b.channel.clone()),
+            ("date".into(), date.to_string()),
+            ("days".into(), b.days.to_string()),
+            ("seed".into(), b.seed.to_string()),
+            ("replications per day".into(), b.replications.to_string()),
+            ("supportsim".into(), VERSION.into()),
+        ],
+        sections,
+        footnote: "Every interval's predictions are in predictions.csv, every score in scorecard.csv beside this page.".into(),
+    };
+    render(&page)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::time::date::civil_from_days;

@@ -4,6 +4,7 @@
 //! A ratio KPI is computed within each replication first (answered within target / offered, ...) and then
 //! averaged over replications, so its confidence interval comes from independent replications.
 
+pub mod backtest;
 pub mod calls;
 pub mod compare;
 pub mod csv;

@@ -2217,3 +2217,108 @@ mod time_axis_tests {
         assert_eq!("agents".tick(3.0), None);
     }
 }
+
+/// The group of the backtest's charts in report.html.
+pub const BACKTEST_GROUP: &str = "backtest";
+
+/// Predicted against observed for one KPI: a point per scored interval and model (supportsim and the two
+/// Erlang A variants), and the diagonal where prediction equals observation.
+fn predicted_against_observed<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    unit: &str,
+    series: &[(String, Vec<(f64, f64)>)],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (x, y) in series.iter().flat_map(|(_, p)| p.iter()) {
+        lo = lo.min(x.min(*y));
+        hi = hi.max(x.max(*y));
+    }
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.05).max(1e-6);
+    let range = lo - pad..hi + pad;
+    let mut chart = frame(root, title, 70).build_cartesian_2d(range.clone(), range.clone())?;
+    axes(
+        &mut chart,
+        format!("observed {unit}"),
+        format!("predicted {unit}"),
+        None,
+    )?;
+    chart
+        .draw_series(LineSeries::new(
+            [(range.start, range.start), (range.end, range.end)],
+            BLACK.mix(0.5).stroke_width(1),
+        ))?
+        .label("predicted = observed")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.mix(0.5)));
+    for (i, (label, points)) in series.iter().enumerate() {
+        let colour = series_colour(i);
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|&(x, y)| Circle::new((x, y), 3, colour.mix(0.6).filled())),
+            )?
+            .label(label.as_str())
+            .legend(move |(x, y)| Circle::new((x + 10, y), 4, colour.filled()));
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)
+}
+
+/// The backtest's charts: per KPI, predicted against observed for every interval scored (at least
+/// `min_offered` offered, observed and all three predictions given), with the diagonal.
+pub fn backtest_charts(
+    b: &crate::calibration::backtest::Backtest,
+    dir: &Path,
+) -> Result<Vec<Chart>, PlotError> {
+    use crate::calibration::backtest::{Kpi, Model};
+    register_font();
+    let mut charts = Vec::new();
+    for (i, kpi) in Kpi::ALL.into_iter().enumerate() {
+        let scale = if kpi.is_share() { 100.0 } else { 1.0 };
+        let series: Vec<(String, Vec<(f64, f64)>)> = Model::ALL
+            .iter()
+            .map(|&m| {
+                let points = b
+                    .predictions
+                    .iter()
+                    .filter(|p| !p.missing && p.offered >= b.min_offered)
+                    .filter(|p| Model::ALL.iter().all(|&m| p.predicted(m, kpi).is_some()))
+                    .filter_map(|p| Some((scale * p.observed(kpi)?, scale * p.predicted(m, kpi)?)))
+                    .collect();
+                (m.label().to_string(), points)
+            })
+            .collect();
+        if series[0].1.is_empty() {
+            continue;
+        }
+        create_dir(dir)?;
+        let (title, unit) = match kpi {
+            Kpi::AbandonRate => ("Abandon rate per interval", "(%)"),
+            Kpi::AsaS => ("ASA per interval", "(s)"),
+            Kpi::ProbWait => ("P(wait) per interval", "(%)"),
+            Kpi::ServiceLevel => ("Service level per interval", "(%)"),
+        };
+        let name = format!("backtest-{:02}-{}", i + 1, kpi.name().replace('_', "-"));
+        charts.push(
+            both(
+                dir,
+                &name,
+                |r| predicted_against_observed(r, title, unit, &series),
+                |r| predicted_against_observed(r, title, unit, &series),
+            )?
+            .in_group(BACKTEST_GROUP)
+            .said(format!(
+                "{title}: predicted {unit} against observed, one point per interval with at least {} offered, for supportsim and both Erlang A variants; on the diagonal a prediction is exact.",
+                b.min_offered
+            )),
+        );
+    }
+    Ok(charts)
+}
