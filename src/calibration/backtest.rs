@@ -860,8 +860,10 @@ pub fn scorecard(predictions: &[Prediction], min_offered: f64) -> Vec<ScoreRow> 
     group(Scope::Month, &|p| p.month());
     group(Scope::Hour, &|p| format!("{:02}", p.hour()));
     for kpi in Kpi::ALL {
+        // The intervals scored elsewhere (at least `min_offered`): a cell averages the same intervals the
+        // other scopes compare, so a night hour of one call a day does not become a cell of its own.
         let mut cells: BTreeMap<(String, usize), Cell> = BTreeMap::new();
-        for p in predictions {
+        for p in &scored {
             let Some((obs, pred)) = point(p, kpi) else {
                 continue;
             };

@@ -165,6 +165,34 @@ impl Family {
         }
     }
 
+    /// The family with every duration multiplied by `factor` (the shape kept, the mean times `factor`).
+    pub fn scaled(&self, factor: f64) -> Family {
+        match self {
+            Family::LogNormal { mu, sigma } => Family::LogNormal {
+                mu: mu + factor.ln(),
+                sigma: *sigma,
+            },
+            Family::Gamma { mean, cv } => Family::Gamma {
+                mean: mean * factor,
+                cv: *cv,
+            },
+            Family::Mixture {
+                short_share,
+                short_mean,
+                long_mean,
+                long_cv,
+            } => Family::Mixture {
+                short_share: *short_share,
+                short_mean: short_mean * factor,
+                long_mean: long_mean * factor,
+                long_cv: *long_cv,
+            },
+            Family::Empirical { values } => Family::Empirical {
+                values: values.iter().map(|v| v * factor).collect(),
+            },
+        }
+    }
+
     /// The TOML inline table of the family (without the mean-by-hour key), durations in seconds.
     pub fn toml(&self) -> String {
         match self {
@@ -240,6 +268,8 @@ pub struct HandleTimeFit {
     pub chosen: usize,
     /// The 5% critical value of the KS test for this sample size, 1.358/√n.
     pub ks_critical: f64,
+    /// After-call work added to every talk time in the scenario (seconds; [`after_call_work`]).
+    pub after_call_s: f64,
 }
 
 impl HandleTimeFit {
@@ -383,6 +413,7 @@ pub fn handle_time<'a>(records: impl IntoIterator<Item = &'a CallRecord>) -> Opt
         candidates,
         chosen,
         ks_critical,
+        after_call_s: 0.0,
     })
 }
 
@@ -940,5 +971,114 @@ mod tests {
         let s = repeats(&[a, b, c, d], 1000.0).expect("ids");
         assert_eq!(s.repeat_share, 0.0);
         assert!(repeats(&[call(0.0, 0.0, Some(1.0), "regular")], 60.0).is_none());
+    }
+}
+
+/// Gaps longer than this between an agent's services while callers waited are not after-call work but
+/// breaks, other duties or another queue's work: left out of the estimate.
+pub const MAX_AFTER_CALL_S: f64 = 60.0;
+
+/// After-call work (wrap-up) estimated from agent activity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AfterCallWork {
+    /// Mean time between the end of an agent's service and the start of their next while callers waited
+    /// throughout (at most [`MAX_AFTER_CALL_S`]).
+    pub mean_s: f64,
+    /// Gaps the mean is taken over.
+    pub gaps: usize,
+}
+
+/// After-call work from the log. Talk time in most ACD logs (the bank's `ser_time`) leaves out wrap-up,
+/// but an agent is not free the moment the talking stops. When a caller is waiting all along, a free agent
+/// would take them at once, so an agent's gap between one service's end and the next one's start, while
+/// someone waited throughout, is the time the agent was not yet free: wrap-up plus the switch's routing.
+/// The mean of those gaps (up to [`MAX_AFTER_CALL_S`]: longer ones are breaks or other work) is the
+/// after-call work each service adds to the agent's time. `None` without such gaps (no agent ids, or never
+/// a queue).
+pub fn after_call_work(records: &[CallRecord]) -> Option<AfterCallWork> {
+    // Spells when some caller waited, as (start, end), with the running maximum of the ends: a gap
+    // [a, b] was covered by one waiting caller iff some spell starts at or before a and ends at or after b.
+    let mut spells: Vec<(f64, f64)> = records
+        .iter()
+        .filter(|r| !r.outbound && r.wait_s > 0.0)
+        .map(|r| (r.arrival_s, r.arrival_s + r.wait_s))
+        .collect();
+    spells.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut reach = Vec::with_capacity(spells.len());
+    let mut m = f64::NEG_INFINITY;
+    for s in &spells {
+        m = m.max(s.1);
+        reach.push(m);
+    }
+    let covered = |a: f64, b: f64| {
+        let k = spells.partition_point(|s| s.0 <= a);
+        k > 0 && reach[k - 1] >= b
+    };
+    let mut by_agent: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    for r in records {
+        if let (Some(agent), Some(start), Some(end)) = (&r.agent, r.answer_s(), r.end_s()) {
+            by_agent
+                .entry(agent.as_str())
+                .or_default()
+                .push((start, end));
+        }
+    }
+    let (mut sum, mut n) = (0.0, 0usize);
+    for services in by_agent.values_mut() {
+        services.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for pair in services.windows(2) {
+            let (end, next) = (pair[0].1, pair[1].0);
+            let gap = next - end;
+            if (0.0..=MAX_AFTER_CALL_S).contains(&gap) && covered(end, next) {
+                sum += gap;
+                n += 1;
+            }
+        }
+    }
+    (n > 0).then(|| AfterCallWork {
+        mean_s: sum / n as f64,
+        gaps: n,
+    })
+}
+
+#[cfg(test)]
+mod after_call_tests {
+    use super::*;
+
+    fn served(arrival: f64, wait: f64, talk: f64, agent: &str) -> CallRecord {
+        CallRecord {
+            arrival_s: arrival,
+            wait_s: wait,
+            handle_s: Some(talk),
+            outcome: Outcome::Answered,
+            agent: Some(agent.into()),
+            customer: None,
+            class: "regular".into(),
+            outbound: false,
+        }
+    }
+
+    #[test]
+    fn only_gaps_while_someone_waited_count() {
+        // Agent a: services 0-100, 110-200 (a caller waited 50-110: the 10 s gap counts), then 260-300 (a
+        // 60 s gap with nobody waiting: idle, not wrap-up), then 306-400 (a caller waited 250-306: 6 s).
+        let records = vec![
+            served(0.0, 0.0, 100.0, "a"),
+            served(50.0, 60.0, 90.0, "a"),
+            served(260.0, 0.0, 40.0, "a"),
+            served(250.0, 56.0, 94.0, "a"),
+        ];
+        let w = after_call_work(&records).expect("two gaps");
+        assert_eq!(w.gaps, 2);
+        assert!((w.mean_s - 8.0).abs() < 1e-9, "{w:?}");
+    }
+
+    #[test]
+    fn long_gaps_and_logs_without_queues_give_nothing() {
+        // A 90 s gap while a caller waited is a break, not wrap-up; and without queueing there is no gap.
+        let records = vec![served(0.0, 0.0, 100.0, "a"), served(10.0, 180.0, 50.0, "a")];
+        assert_eq!(after_call_work(&records), None);
+        let records = vec![served(0.0, 0.0, 100.0, "a"), served(105.0, 0.0, 50.0, "a")];
+        assert_eq!(after_call_work(&records), None);
     }
 }

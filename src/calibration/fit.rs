@@ -27,6 +27,9 @@ pub struct FitOptions {
     pub repeat_window_s: f64,
     /// The class whose waits the others' credits are measured against (default: the largest class).
     pub base_class: Option<String>,
+    /// Add the after-call work estimated from agent activity to the talk times
+    /// (`estimate::after_call_work`).
+    pub after_call: bool,
 }
 
 impl Default for FitOptions {
@@ -40,6 +43,7 @@ impl Default for FitOptions {
             default_credit_s: 0.0,
             repeat_window_s: DAY_S,
             base_class: None,
+            after_call: true,
         }
     }
 }
@@ -86,6 +90,8 @@ pub struct Calibration {
     /// The week of `size`: mean available agents per weekday × interval over the observed days.
     pub size_week: Vec<f64>,
     pub gaps: Vec<GapCandidate>,
+    /// After-call work estimated and added to the talk times (`None`: not estimated or no gaps seen).
+    pub after_call: Option<estimate::AfterCallWork>,
     /// Mean agents busy in the peak interval of the week (the lower bound on those on duty).
     pub peak_busy: f64,
     /// Outbound (call-back) records' share of agent busy time.
@@ -117,6 +123,37 @@ fn week_means(values: impl Fn(i64) -> f64, log: &CallLog, interval_s: f64) -> Ve
         .collect()
 }
 
+/// Agents available to the inbound queue per absolute interval under the gap rule with `gap_min`: on
+/// duty minus the agent time spent on the center's own call-backs; and its week of means (`size`).
+pub fn available_agents(log: &CallLog, gap_min: u32, interval_s: f64) -> (OnDuty, Vec<f64>) {
+    let outbound = staffing::outbound_busy(&log.records, interval_s);
+    let on_duty = staffing::estimate(&log.records, f64::from(gap_min) * 60.0, interval_s);
+    let available = OnDuty {
+        first_interval: on_duty.first_interval,
+        interval_s,
+        agents: on_duty
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a - outbound.of_interval(on_duty.first_interval + i as i64)).max(0.0))
+            .collect(),
+    };
+    let size_week = week_means(|k| available.of_interval(k), log, interval_s);
+    (available, size_week)
+}
+
+impl Calibration {
+    /// The same calibration with the staffing of another gap.
+    pub fn with_gap(&self, log: &CallLog, gap_min: u32) -> Calibration {
+        let (available, size_week) = available_agents(log, gap_min, self.options.interval_s);
+        let mut c = self.clone();
+        c.options.gap_min = gap_min;
+        c.available = available;
+        c.size_week = size_week;
+        c
+    }
+}
+
 /// Calibrates from a sorted call log. Errors only when nothing usable is there (no offered contact, or
 /// none answered: handle time cannot be estimated).
 pub fn fit(log: &CallLog, options: &FitOptions) -> Result<Calibration, CalibrationError> {
@@ -129,7 +166,14 @@ pub fn fit(log: &CallLog, options: &FitOptions) -> Result<Calibration, Calibrati
         return Err(no_records());
     }
     let arrivals = estimate::arrivals(&log.records, &log.dates_seen, interval_s);
-    let handle = estimate::handle_time(inbound.iter().copied()).ok_or_else(no_records)?;
+    let mut handle = estimate::handle_time(inbound.iter().copied()).ok_or_else(no_records)?;
+    let after_call = if options.after_call {
+        estimate::after_call_work(&log.records)
+    } else {
+        None
+    };
+    let after_call_s = after_call.map_or(0.0, |w| w.mean_s);
+    handle.after_call_s = after_call_s;
     let patience = estimate::patience(inbound.iter().copied());
     let count = |o: super::Outcome| inbound.iter().filter(|r| r.outcome == o).count();
 
@@ -158,6 +202,7 @@ pub fn fit(log: &CallLog, options: &FitOptions) -> Result<Calibration, Calibrati
                 .then(|| estimate::handle_time(rs.iter().copied()))
                 .flatten();
             if let Some(h) = &mut own_handle {
+                h.after_call_s = after_call_s;
                 // Hours where the class has few calls: the channel's hour mean × the class's ratio.
                 let ratio = h.mean_s / handle.mean_s;
                 for hour in 0..24 {
@@ -217,18 +262,7 @@ pub fn fit(log: &CallLog, options: &FitOptions) -> Result<Calibration, Calibrati
             peak_agents: peak_of(&week),
         });
     }
-    let on_duty = staffing::estimate(&log.records, f64::from(options.gap_min) * 60.0, interval_s);
-    let available = OnDuty {
-        first_interval: on_duty.first_interval,
-        interval_s,
-        agents: on_duty
-            .agents
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a - outbound.of_interval(on_duty.first_interval + i as i64)).max(0.0))
-            .collect(),
-    };
-    let size_week = week_means(|k| available.of_interval(k), log, interval_s);
+    let (available, size_week) = available_agents(log, options.gap_min, interval_s);
     let peak_busy = peak_of(&week_means(|k| busy.of_interval(k), log, interval_s));
     let busy_total: f64 = busy.agents.iter().sum();
     let outbound_busy_share = if busy_total > 0.0 {
@@ -246,6 +280,7 @@ pub fn fit(log: &CallLog, options: &FitOptions) -> Result<Calibration, Calibrati
         available,
         size_week,
         gaps,
+        after_call,
         peak_busy,
         outbound_busy_share,
         offered: inbound.len(),

@@ -10,6 +10,7 @@
 //! scores it beside exact Erlang A (docs/calibration.md).
 
 pub mod backtest;
+pub mod choose;
 pub mod estimate;
 pub mod fit;
 pub mod history;

@@ -88,11 +88,27 @@ fn handle_table(out: &mut String, header: &str, h: &HandleTimeFit) {
     let _ = writeln!(
         out,
         "# mean_by_hour: mean talk time of calls arriving in each clock hour (the overall mean where an hour has \
-         fewer than {} calls); it replaces the family's mean, the shape is kept.",
-        super::estimate::MIN_CALLS_PER_HOUR
+         fewer than {} calls){}; it replaces the family's mean, the shape is kept.",
+        super::estimate::MIN_CALLS_PER_HOUR,
+        if h.after_call_s > 0.0 {
+            format!(", plus {:.1} s of after-call work", h.after_call_s)
+        } else {
+            String::new()
+        }
     );
+    if h.after_call_s > 0.0 {
+        let _ = writeln!(
+            out,
+            "# Handle time = talk + after-call work: the log's talk times leave out wrap-up, estimated at {:.1} s \
+             (the mean gap between an agent's services while callers waited throughout, docs/calibration.md); \
+             the family below is scaled to mean {:.1} s.",
+            h.after_call_s,
+            h.mean_s + h.after_call_s
+        );
+    }
     let _ = writeln!(out, "{header}");
-    let family = h.family();
+    let scaled = h.family().scaled((h.mean_s + h.after_call_s) / h.mean_s);
+    let family = &scaled;
     match family {
         Family::Empirical { values } => {
             let _ = writeln!(out, "dist = \"empirical\"");
@@ -128,7 +144,8 @@ fn handle_table(out: &mut String, header: &str, h: &HandleTimeFit) {
         }
     }
     let _ = writeln!(out, "mean_by_hour = [");
-    for (k, chunk) in h.mean_by_hour.chunks(6).enumerate() {
+    let with_after_call: Vec<f64> = h.mean_by_hour.iter().map(|m| m + h.after_call_s).collect();
+    for (k, chunk) in with_after_call.chunks(6).enumerate() {
         let _ = writeln!(
             out,
             "  {}, # {:02}:00-{:02}:00",

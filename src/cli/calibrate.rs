@@ -2,6 +2,7 @@
 
 use super::BadInput;
 use std::path::PathBuf;
+use supportsim::calibration::choose;
 use supportsim::calibration::fit::{self, FitOptions};
 use supportsim::calibration::output::{self, BANK_CREDIT_LINE, Provenance};
 use supportsim::calibration::read::{self, CallLog, CsvOptions, TimeFormat};
@@ -55,9 +56,18 @@ pub struct CalibrateArgs {
     /// Reporting interval of the scenario and the history: whole minutes dividing a day.
     #[arg(long, default_value = "1h")]
     interval: String,
-    /// Staffing estimator: an agent counts as on duty between services less than this many minutes apart.
-    #[arg(long, default_value_t = staffing::DEFAULT_GAP_MIN)]
-    gap: u32,
+    /// Staffing estimator: an agent counts as on duty between services less than this many minutes apart;
+    /// `auto` tries every candidate gap by backtesting the calibrated scenario on the calibration days
+    /// and keeps the one that predicts them best (docs/calibration.md).
+    #[arg(long, default_value = "auto")]
+    gap: String,
+    /// Take the log's talk times as the whole handle time (leave out the after-call work estimated from
+    /// the gaps between an agent's services while callers waited).
+    #[arg(long)]
+    no_after_call: bool,
+    /// Worker threads of the `--gap auto` backtests (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
     /// Service-level threshold written in the scenario and used for the history's service_level.
     #[arg(long, default_value = "20s")]
     target: String,
@@ -96,9 +106,20 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    if a.gap == 0 {
-        return Err(BadInput("--gap 0: give at least 1 minute".into()).into());
-    }
+    let gap: Option<u32> = match a.gap.trim() {
+        "auto" => None,
+        g => match g.parse::<u32>() {
+            Ok(0) => return Err(BadInput("--gap 0: give at least 1 minute, or auto".into()).into()),
+            Ok(m) => Some(m),
+            Err(_) => {
+                return Err(BadInput(format!(
+                    "--gap {g:?}: give a whole number of minutes (15) or auto"
+                ))
+                .into());
+            }
+        },
+    };
+    super::check_threads(a.threads)?;
     let target_within_s = duration_arg("target", &a.target)?;
     if target_within_s <= 0.0 {
         return Err(BadInput(format!("--target {}: must be > 0", a.target)).into());
@@ -230,7 +251,7 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
     };
     let options = FitOptions {
         interval_s,
-        gap_min: a.gap,
+        gap_min: gap.unwrap_or(staffing::DEFAULT_GAP_MIN),
         target_within_s,
         target_share: a.target_share,
         credit_s,
@@ -241,6 +262,7 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         },
         repeat_window_s,
         base_class: any_bank.then(|| "regular".to_string()),
+        after_call: !a.no_after_call,
     };
     let cal = fit::fit(&log, &options).map_err(|e| match e {
         CalibrationError::NoRecords { .. } => bad(CalibrationError::NoRecords {
@@ -248,9 +270,6 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         }),
         e => bad(e),
     })?;
-    for line in describe(&cal) {
-        say(&line);
-    }
 
     let provenance = Provenance {
         name: a.name.clone().unwrap_or_else(|| {
@@ -268,6 +287,48 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         summary,
     };
+    let cal = match gap {
+        Some(_) => cal,
+        None => {
+            let runner = supportsim::experiment::Runner::new(a.threads)
+                .map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}"))?;
+            let (scores, best) = choose::choose_gap(
+                &log,
+                &cal,
+                &provenance,
+                &staffing::CANDIDATE_GAPS_MIN,
+                &runner,
+            )
+            .map_err(|e| anyhow::anyhow!("--gap auto: {e}"))?;
+            say(&format!(
+                "gap chosen by backtest on the calibration days ({} replications a day; sum of MAEs relative to the best, lower is better):",
+                choose::REPLICATIONS
+            ));
+            for s in &scores {
+                let m = |k: usize, scale: f64| {
+                    s.mae[k].map_or("-".to_string(), |v| format!("{:.2}", v * scale))
+                };
+                say(&format!(
+                    "  {:>3} min: score {:.3} (MAE abandonment {} pp, ASA {} s, P(wait) {} pp, service level {} pp){}",
+                    s.gap_min,
+                    s.score,
+                    m(0, 100.0),
+                    m(1, 1.0),
+                    m(2, 100.0),
+                    m(3, 100.0),
+                    if s.gap_min == scores[best].gap_min {
+                        "  <- chosen"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            cal.with_gap(&log, scores[best].gap_min)
+        }
+    };
+    for line in describe(&cal) {
+        say(&line);
+    }
     let scenario = output::scenario_toml(&cal, &provenance);
     let history = a
         .history_out
@@ -330,6 +391,16 @@ fn describe(c: &fit::Calibration) -> Vec<String> {
         h.ks_critical,
         h.family().name()
     ));
+    out.push(match &c.after_call {
+        Some(w) => format!(
+            "after-call work: {:.1} s per call (mean of {} gaps of at most {:.0} s between an agent's services while callers waited), added to the talk times: handle time mean {:.1} s",
+            w.mean_s,
+            w.gaps,
+            supportsim::calibration::estimate::MAX_AFTER_CALL_S,
+            h.mean_s + h.after_call_s
+        ),
+        None => "after-call work: none added (not estimated, or no agent gaps while callers waited)".into(),
+    });
     match &c.patience {
         Some(p) => out.push(format!(
             "patience: {} callers, {} abandoned; Kaplan-Meier mean {:.1} s (tail mean {}), exponential with censoring {:.1} s, naive abandoners' mean {:.1} s",
@@ -388,7 +459,7 @@ fn describe(c: &fit::Calibration) -> Vec<String> {
             .join(", "),
         c.peak_busy,
         c.options.gap_min,
-        100.0 * c.outbound_busy_share
+        100.0 * c.outbound_busy_share + 0.0
     ));
     out
 }

@@ -49,7 +49,7 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Calibrate a scenario from per-call logs (the bank's 1999 records or a CSV export): arrivals,
     /// handle time, patience, classes and staffing, and optionally the observed history per interval.
-    Calibrate(calibrate::CalibrateArgs),
+    Calibrate(Box<calibrate::CalibrateArgs>),
     /// Backtest a scenario on observed history: simulate every day with its observed arrivals and staffing,
     /// beside exact Erlang A, and score both against what happened.
     Backtest(backtest::BacktestArgs),
@@ -352,7 +352,7 @@ pub fn main() -> ExitCode {
         Command::Erlang(a) => erlang::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Merge(a) => merge::run(a),
-        Command::Calibrate(a) => calibrate::run(a),
+        Command::Calibrate(a) => calibrate::run(*a),
         Command::Backtest(a) => backtest::run(a),
         Command::Completions(a) => completions::run(a, Cli::command()),
     };
