@@ -443,9 +443,6 @@ pub fn set_agents(
     staffing.set_fractional_sizes(group, agents.to_vec())
 }
 
-/// Whether the simulation rounds fractional agents (see [`set_agents`]): it does not.
-pub const ROUNDS_AGENTS: bool = false;
-
 /// A class's mean handle time and patience at clock second `clock_s` of the day (its own distributions
 /// where it has them, else the channel's), with hour-of-day means when `hourly`.
 fn class_means(c: &Channel, k: &ContactClass, clock_s: Option<f64>) -> (f64, Option<f64>) {
@@ -747,18 +744,6 @@ fn warnings(origin: &str, predictions: &[Prediction]) -> Vec<String> {
                 String::new()
             }
         ));
-    }
-    if ROUNDS_AGENTS {
-        let fractional = predictions
-            .iter()
-            .filter(|p| !p.missing && p.agents.fract() != 0.0)
-            .count();
-        if fractional > 0 {
-            out.push(format!(
-                "{origin}: {fractional} interval{} fractional agents: the simulation rounds them to the nearest whole agent (Erlang A interpolates between the two)",
-                if fractional == 1 { " has" } else { "s have" }
-            ));
-        }
     }
     let unstaffed = predictions
         .iter()
