@@ -593,3 +593,73 @@ fn unreadable_or_unusable_input_exits_2_and_writes_nothing() {
     calibrate(&[&p(&bad), "--interval", "7m"]).code(2);
     assert!(!out.exists());
 }
+
+/// The review's cases: a log whose answered rows name no agent (staffing cannot be estimated: exit 2, not a
+/// scenario with no agents), a unix time far outside any plausible log (a bad row, not terabytes of
+/// intervals), a spreadsheet's byte-order mark, and three classes whose shares must add up to 1 exactly.
+#[test]
+fn degenerate_logs_fail_clearly_or_still_write_a_valid_scenario() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let out = dir.path().join("s.toml");
+    // Two answered calls at 08:00 and 08:10 on 2 March 2026, neither naming its agent.
+    let rows = "2026-03-02T08:00:00,,2026-03-02T08:00:00,2026-03-02T08:03:00,answered,,phone,,\n\
+                2026-03-02T08:10:00,,2026-03-02T08:10:00,2026-03-02T08:12:00,answered,,phone,,\n";
+    let anonymous = dir.path().join("anonymous.csv");
+    std::fs::write(&anonymous, format!("{CSV_HEADER}\n{rows}")).expect("write");
+    calibrate(&[&p(&anonymous), "--out", &p(&out), "--gap", "15"])
+        .code(2)
+        .stderr(predicates::str::contains("--columns agent=NAME"));
+    assert!(!out.exists());
+
+    let outlier = dir.path().join("outlier.csv");
+    std::fs::write(
+        &outlier,
+        "arrival,answer,end,outcome,agent\n1772438400,1772438400,1772438580,answered,a\n1e15,1e15,1000000000000180,answered,a\n",
+    )
+    .expect("write");
+    calibrate(&[
+        &p(&outlier),
+        "--time-format",
+        "unix",
+        "--out",
+        &p(&out),
+        "--gap",
+        "15",
+    ])
+    .success()
+    .stderr(predicates::str::contains(format!(
+        "{}:3: arrival",
+        p(&outlier)
+    )));
+
+    // A byte-order mark before the header, three classes of equal share.
+    let mut text = format!("\u{feff}{CSV_HEADER}\n");
+    for (k, class) in ["a", "b", "c"].iter().enumerate() {
+        for i in 0..3 {
+            let t = 8 * 3600 + (k * 3 + i) * 600;
+            let clock = |s: usize| {
+                format!(
+                    "2026-03-02T{:02}:{:02}:{:02}",
+                    s / 3600,
+                    s / 60 % 60,
+                    s % 60
+                )
+            };
+            text.push_str(&format!(
+                "{},,{},{},answered,x,phone,,{class}\n",
+                clock(t),
+                clock(t),
+                clock(t + 120 + 10 * i)
+            ));
+        }
+    }
+    let classes = dir.path().join("classes.csv");
+    std::fs::write(&classes, text).expect("write");
+    calibrate(&[&p(&classes), "--out", &p(&out), "--gap", "15"]).success();
+    Command::cargo_bin("supportsim")
+        .expect("the binary is built")
+        .args(["check", &p(&out)])
+        .assert()
+        .success();
+}

@@ -327,8 +327,8 @@ pub struct DayInputs {
 /// The day's inputs from its rows (sorted, on the grid). Intervals between the first and the last row that
 /// have no row get no arrivals and the agents of the interval before. Before the first and after the last
 /// row there are no arrivals and the last row's agents, so that contacts of the last interval are served
-/// as that staffing would serve them (the run goes on after the horizon while contacts remain, and the
-/// per-interval values repeat: the morning's values come after midnight).
+/// as that staffing would serve them. The day's model runs two days (see [`day_scenario`]): the second,
+/// without arrivals and at the last row's agents, serves whoever still waits at midnight.
 pub fn day_inputs(rows: &[HistoryRow], interval_s: f64) -> DayInputs {
     let n = (86_400.0 / interval_s).round() as usize;
     let index = |r: &HistoryRow| ((r.start_s / interval_s).round() as usize).min(n - 1);
@@ -393,7 +393,10 @@ pub fn day_scenario(
     let mut s = base.clone();
     let weekday = weekday_of(date);
     let offset = i64::from((weekday + 7 - base.calendar.start_weekday) % 7) * n as i64;
-    s.horizon_s = 86_400.0;
+    // Two days: the history's day, then one without arrivals at the last row's agents, so that callers
+    // still waiting at midnight are served by the evening's staffing (after the horizon the per-interval
+    // values would repeat from the morning's).
+    s.horizon_s = 2.0 * 86_400.0;
     s.warmup_s = 0.0;
     s.replications = replications;
     s.seed = day_seed(base.seed, date);
@@ -409,13 +412,14 @@ pub fn day_scenario(
     s.complaints = None;
     s.training.clear();
     for (k, c) in s.channels.iter_mut().enumerate() {
-        c.open = rotated(&c.open, offset, n);
+        c.open = rotated(&c.open, offset, 2 * n);
         if k != ci {
             c.arrivals_per_hour = PerInterval::constant(0.0);
             continue;
         }
-        c.arrivals_per_hour =
-            PerInterval::new(inputs.per_hour.clone()).expect("a day has intervals");
+        let mut per_hour = inputs.per_hour.clone();
+        per_hour.resize(2 * n, 0.0);
+        c.arrivals_per_hour = PerInterval::new(per_hour).expect("a day has intervals");
         c.open = PerInterval::constant(true);
         c.forecast_cv = 0.0;
         c.resolution = None;
@@ -431,6 +435,14 @@ pub fn day_scenario(
         }
     }
     s
+}
+
+/// The day's agents followed by a day at its last interval's agents (the second day of the day's model).
+fn two_days(agents: &[f64]) -> Vec<f64> {
+    let last = agents.last().copied().unwrap_or(0.0);
+    let mut out = agents.to_vec();
+    out.resize(2 * agents.len(), last);
+    out
 }
 
 /// Sets the group's agents per interval of the day on `staffing`: fractional agents as the scenario's
@@ -625,7 +637,7 @@ pub fn run(
                 let day = day_scenario(scenario, ci, gi, date, &inputs, reps);
                 let model = Compiled::new(&day);
                 let mut staffing = model.staffing().clone();
-                set_agents(&mut staffing, gi, &inputs.agents).map_err(|source| {
+                set_agents(&mut staffing, gi, &two_days(&inputs.agents)).map_err(|source| {
                     BacktestError::Staffing {
                         date: format_date(date),
                         source,

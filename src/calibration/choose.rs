@@ -89,6 +89,12 @@ pub fn choose_gap(
             score: 0.0,
         });
     }
+    // A candidate whose simulation could not be scored on some KPI is not chosen.
+    for s in &mut scores {
+        if s.mae.iter().any(Option::is_none) {
+            s.score = f64::INFINITY;
+        }
+    }
     for k in 0..4 {
         let best = scores
             .iter()

@@ -6,7 +6,7 @@
 use super::{CallRecord, DAY_S, Outcome};
 use crate::time::date::weekday_of;
 use statrs::distribution::{ContinuousCDF, Gamma, LogNormal};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Clock hour of the day (0..24) of absolute second `t`.
 pub fn hour_of(t: f64) -> usize {
@@ -196,11 +196,20 @@ impl Family {
     /// The TOML inline table of the family (without the mean-by-hour key), durations in seconds.
     pub fn toml(&self) -> String {
         match self {
+            // Full precision, within the ranges the scenario accepts (sigma at most 3.03, cv in (0, 100]),
+            // so that a fit from a degenerate log still writes a valid scenario.
             Family::LogNormal { mu, sigma } => {
-                format!("dist = \"lognormal\", mu = {mu:.4}, sigma = {sigma:.4}")
+                format!(
+                    "dist = \"lognormal\", mu = {mu}, sigma = {}",
+                    sigma.clamp(1e-6, 3.03)
+                )
             }
             Family::Gamma { mean, cv } => {
-                format!("dist = \"gamma\", mean = \"{mean:.1}s\", cv = {cv:.4}")
+                format!(
+                    "dist = \"gamma\", mean = \"{}s\", cv = {}",
+                    mean.max(1e-3),
+                    cv.clamp(1e-6, 100.0)
+                )
             }
             Family::Mixture {
                 short_share,
@@ -208,8 +217,11 @@ impl Family {
                 long_mean,
                 long_cv,
             } => format!(
-                "dist = \"mixture\", parts = [{{ share = {short_share:.4}, dist = \"exponential\", mean = \"{short_mean:.2}s\" }}, {{ share = {:.4}, dist = \"lognormal\", mean = \"{long_mean:.1}s\", cv = {long_cv:.4} }}]",
-                1.0 - (short_share * 1e4).round() / 1e4
+                "dist = \"mixture\", parts = [{{ share = {short_share:.4}, dist = \"exponential\", mean = \"{}s\" }}, {{ share = {}, dist = \"lognormal\", mean = \"{}s\", cv = {} }}]",
+                short_mean.max(1e-3),
+                1.0 - (short_share * 1e4).round() / 1e4,
+                long_mean.max(1e-3),
+                long_cv.clamp(1e-6, 100.0)
             ),
             Family::Empirical { values } => format!(
                 "dist = \"empirical\", values = [{}]",
@@ -583,7 +595,7 @@ pub fn credit(
     regular: &str,
     interval_s: f64,
 ) -> CreditEstimate {
-    let mut cells: HashMap<i64, [(f64, usize); 2]> = HashMap::new();
+    let mut cells: BTreeMap<i64, [(f64, usize); 2]> = BTreeMap::new();
     for r in records
         .iter()
         .filter(|r| !r.outbound && r.outcome != Outcome::Blocked)

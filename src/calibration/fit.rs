@@ -165,6 +165,16 @@ pub fn fit(log: &CallLog, options: &FitOptions) -> Result<Calibration, Calibrati
     if inbound.is_empty() {
         return Err(no_records());
     }
+    // Staffing is estimated from who served what: without any agent id there is nothing to estimate it
+    // from, and a scenario with no agents would be written silently.
+    if !inbound
+        .iter()
+        .any(|r| r.handle_s.is_some() && r.agent.as_deref().is_some_and(|a| !a.is_empty()))
+    {
+        return Err(CalibrationError::BadOption(
+            "no answered contact names its agent, so the agents on duty cannot be estimated: map the log's agent column (--columns agent=NAME)".into(),
+        ));
+    }
     let arrivals = estimate::arrivals(&log.records, &log.dates_seen, interval_s);
     let mut handle = estimate::handle_time(inbound.iter().copied()).ok_or_else(no_records)?;
     let after_call = if options.after_call {

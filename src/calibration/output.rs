@@ -111,12 +111,18 @@ fn handle_table(out: &mut String, header: &str, h: &HandleTimeFit) {
     let family = &scaled;
     match family {
         Family::Empirical { values } => {
+            // Tenths of a second, or finer when every value is under a second (still not all zero).
+            let prec = if values.iter().any(|v| *v >= 1.0) {
+                1
+            } else {
+                4
+            };
             let _ = writeln!(out, "dist = \"empirical\"");
             let _ = writeln!(out, "values = [");
             for chunk in values.chunks(10) {
                 let line = chunk
                     .iter()
-                    .map(|v| format!("{v:.1}"))
+                    .map(|v| format!("{v:.prec$}"))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let _ = writeln!(out, "  {line},");
@@ -180,7 +186,9 @@ fn patience_table(out: &mut String, header: &str, p: &PatienceFit) {
     }
     let _ = writeln!(out, "]");
     if let Some(m) = p.tail_mean_s {
-        let _ = writeln!(out, "tail_mean = {}", seconds(m));
+        // At least 1 s: a log whose callers all left without waiting measures a tail of 0, which is no
+        // distribution.
+        let _ = writeln!(out, "tail_mean = {}", seconds(m.max(1.0)));
     }
 }
 
@@ -250,7 +258,7 @@ pub fn scenario_toml(c: &Calibration, p: &Provenance) -> String {
         patience_table(&mut out, "[channels.patience]", pat);
         let _ = writeln!(out);
     }
-    for class in &c.classes {
+    for (k, class) in c.classes.iter().enumerate() {
         let _ = writeln!(
             out,
             "# Class \"{}\": {} offered ({:.1}%), mean wait {:.1} s, abandon rate {:.1}%.",
@@ -280,7 +288,14 @@ pub fn scenario_toml(c: &Calibration, p: &Provenance) -> String {
         }
         let _ = writeln!(out, "[[channels.classes]]");
         let _ = writeln!(out, "name = {}", toml_string(&class.name));
-        let _ = writeln!(out, "share = {:.6}", class.share);
+        // Full precision, the last class taking what the others leave: the shares add up to 1 exactly
+        // as validation requires, whatever the number of classes.
+        let share = if k + 1 == c.classes.len() {
+            1.0 - c.classes[..k].iter().map(|x| x.share).sum::<f64>()
+        } else {
+            class.share
+        };
+        let _ = writeln!(out, "share = {share}");
         if let Some(cr) = &class.credit {
             let _ = writeln!(out, "credit = {}", seconds(cr.credit_s));
         }

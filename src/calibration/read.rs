@@ -470,8 +470,15 @@ impl TimeFormat {
         }
     }
 
-    /// Absolute seconds since 1970-01-01 00:00 local; `None` when `text` does not match.
+    /// Absolute seconds since 1970-01-01 00:00 local; `None` when `text` does not match or lies outside
+    /// the years 1900 to 2199 (an outlier such as a unix time of 1e15 is a bad timestamp, not a reason to
+    /// estimate staffing over millions of years).
     pub fn read(&self, text: &str) -> Option<f64> {
+        self.read_any(text)
+            .filter(|t| (EARLIEST_S..LATEST_S).contains(t))
+    }
+
+    fn read_any(&self, text: &str) -> Option<f64> {
         let t = text.trim();
         match self {
             TimeFormat::Unix => t.parse::<f64>().ok().filter(|v| v.is_finite()),
@@ -489,6 +496,10 @@ impl TimeFormat {
         }
     }
 }
+
+/// 1900-01-01 and 2200-01-01 in seconds from 1970-01-01: the range of timestamps a log may hold.
+const EARLIEST_S: f64 = -2_208_988_800.0;
+const LATEST_S: f64 = 7_258_118_400.0;
 
 /// Reads `text` by a strftime-like pattern (see [`TimeFormat::Pattern`]); `strict`: two digits for each
 /// field but the year (ISO 8601), else one or two.
@@ -674,6 +685,8 @@ impl CsvOptions {
 /// at `queue_entry`, or (empty) at `answer` when answered at once, else at `arrival`; wait = answer (or
 /// end, for a contact that left) minus that; handle time = end − answer.
 pub fn read_csv(file: &str, text: &str, opts: &CsvOptions) -> Result<CallLog, CalibrationError> {
+    // A spreadsheet's CSV export often starts with a byte-order mark: not part of the first column's name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(opts.delimiter)
         .flexible(true)
