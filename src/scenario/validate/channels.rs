@@ -177,6 +177,26 @@ impl Validator<'_> {
                 None
             }
         };
+        // Handle time per interval from the forecast file: the mean of the channel's handle time in each
+        // interval (the shape kept), where a row gives it.
+        let handle_time = match (self.forecast_aht.remove(&name), handle_time) {
+            (Some(aht), Some((dist, None))) => {
+                let own = dist.mean();
+                let means = aht.iter().map(|a| a.unwrap_or(own)).collect();
+                Some((
+                    dist,
+                    Some(crate::scenario::MeanProfile::ByInterval(
+                        PerInterval::new(means).expect("a forecast covers the horizon"),
+                    )),
+                ))
+            }
+            (Some(_), Some((_, Some(_)))) => {
+                let span = c.handle_time.as_ref().map_or(c.name.span(), |h| h.span());
+                self.err(span, format!("channels[{i}].handle_time: has mean_by_hour or mean_by_interval while its forecast file gives aht_s: give the handle time per interval in one place"));
+                None
+            }
+            (_, h) => h,
+        };
         Some(Channel {
             name,
             kind: kind?,

@@ -19,7 +19,12 @@ const MAX_CONTACTS: f64 = 1e9;
 /// The file's rows, checked: per channel, contacts per interval of the horizon (absent intervals: none).
 struct ForecastTable {
     contacts: HashMap<String, Vec<f64>>,
+    /// Mean handle time per interval (`aht_s`), where the file has the column.
+    aht: HashMap<String, Vec<Option<f64>>>,
 }
+
+/// The longest mean handle time a forecast row may give: the scenario's limit on any duration.
+const MAX_AHT_S: f64 = 1e9;
 
 /// Where a problem sits in the CSV: 1-based line and column, the line's text.
 struct At<'a> {
@@ -63,6 +68,17 @@ fn parse_offset(text: &str) -> Option<f64> {
     (h < 24 && m < 60).then(|| f64::from(day) * 86_400.0 + f64::from(h * 3600 + m * 60))
 }
 
+fn set_aht(
+    rows: &mut HashMap<String, Vec<Option<f64>>>,
+    channel: &str,
+    k: usize,
+    aht: Option<f64>,
+    intervals: usize,
+) {
+    rows.entry(channel.to_string())
+        .or_insert_with(|| vec![None; intervals])[k] = aht;
+}
+
 fn read_table(
     path: &Path,
     shown: &str,
@@ -93,21 +109,21 @@ fn read_table(
     else {
         return Err(vec![at.error(0, format!("the header is `{header}`: it must name the columns start, channel and contacts (and optionally aht_s)"))]);
     };
+    let c_aht = column("aht_s");
     if let Some(extra) = names
         .iter()
-        .position(|n| !["start", "channel", "contacts"].contains(n))
+        .position(|n| !["start", "channel", "contacts", "aht_s"].contains(n))
     {
-        let hint = if names[extra] == "aht_s" {
-            "handle time per interval from a file is not supported yet; give the channel's handle_time in the scenario and remove the column"
-        } else {
-            "the columns are start, channel and contacts"
-        };
         return Err(vec![at.error(
             extra,
-            format!("unknown column `{}`: {hint}", names[extra]),
+            format!(
+                "unknown column `{}`: the columns are start, channel, contacts and optionally aht_s",
+                names[extra]
+            ),
         )]);
     }
     let mut errors = Vec::new();
+    let mut aht_rows: HashMap<String, Vec<Option<f64>>> = HashMap::new();
     let mut contacts: HashMap<String, Vec<f64>> = HashMap::new();
     let mut seen: HashMap<(String, usize), usize> = HashMap::new();
     for (n, line) in lines {
@@ -196,12 +212,30 @@ fn read_table(
             errors.push(at.error(c_start, format!("a second row for channel \"{channel}\" at {stamp} (line {first} has the first): give each channel and interval once")));
             continue;
         }
+        if let Some(c) = c_aht {
+            let value = fields[c];
+            let aht = if value.is_empty() {
+                None
+            } else {
+                match value.parse::<f64>() {
+                    Ok(a) if a.is_finite() && a > 0.0 && a <= MAX_AHT_S => Some(a),
+                    _ => {
+                        errors.push(at.error(c, format!("aht_s = \"{value}\": give the interval's mean handle time in seconds (> 0), or leave it empty for the channel's own")));
+                        continue;
+                    }
+                }
+            };
+            self::set_aht(&mut aht_rows, channel, k, aht, intervals);
+        }
         contacts
             .entry(channel.to_string())
             .or_insert_with(|| vec![0.0; intervals])[k] = x;
     }
     if errors.is_empty() {
-        Ok(ForecastTable { contacts })
+        Ok(ForecastTable {
+            contacts,
+            aht: aht_rows,
+        })
     } else {
         Err(errors)
     }
@@ -235,6 +269,11 @@ impl Validator<'_> {
                     self.err(file.span(), format!("{key}.file = \"{}\": has no row for channel \"{channel}\"; add its contacts per interval (start,channel,contacts)", file.get_ref()));
                     return None;
                 };
+                if let Some(aht) = table.aht.get(channel)
+                    && aht.iter().any(Option::is_some)
+                {
+                    self.forecast_aht.insert(channel.to_string(), aht.clone());
+                }
                 PerInterval::new(counts.iter().map(|c| c / hours).collect())
             }
             Err(errors) => {

@@ -77,6 +77,7 @@ pub(super) fn parse_and_validate(
         text,
         base_dir,
         errors: Vec::new(),
+        forecast_aht: std::collections::HashMap::new(),
     };
     let scenario = v.scenario(file);
     match scenario {
@@ -90,6 +91,9 @@ struct Validator<'a> {
     text: &'a str,
     base_dir: Option<&'a Path>,
     errors: Vec<ScenarioError>,
+    /// Handle time per interval read from a channel's forecast file (`aht_s`), by channel name: `None`
+    /// where a row leaves it empty. Read with the arrivals, applied with the handle time.
+    forecast_aht: std::collections::HashMap<String, Vec<Option<f64>>>,
 }
 
 impl Validator<'_> {

@@ -133,6 +133,7 @@ pub(in crate::scenario) fn parse_planning(
         text,
         base_dir: None,
         errors: Vec::new(),
+        forecast_aht: std::collections::HashMap::new(),
     };
     let planning = v.planning(p.get_ref(), scenario);
     match planning {
