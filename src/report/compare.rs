@@ -585,7 +585,11 @@ pub fn render(c: &Comparison) -> String {
     };
     for row in c.kpis.iter().filter(|r| r.kpi.is_headline()).filter(priced) {
         let unit = row.kpi.unit();
-        let mut line = vec![row.kpi.path()];
+        // Money rows name the currency when the scenario does: "cost.total (EUR)".
+        let mut line = vec![match (&c.currency, unit) {
+            (Some(cur), Unit::Money) => format!("{} ({cur})", row.kpi.path()),
+            _ => row.kpi.path(),
+        }];
         line.extend(row.values.iter().map(|v| show(unit, v.mean, None, false)));
         for d in &row.differences {
             let text = match (d.mean, d.ci95) {
@@ -671,9 +675,15 @@ pub fn value_lines(c: &Comparison) -> Vec<String> {
             100.0,
             " points",
         );
+        // "cost (EUR) +100.0" with a currency, "cost +100.0" without.
+        let money = super::cost_label(c.currency.as_deref());
+        let currency = c
+            .currency
+            .as_ref()
+            .map_or(String::new(), |cur| format!(" {cur}"));
         if cost < 0.0 {
             out.push(format!(
-                "{} vs A: saves {}; {sl}; {lift}",
+                "{} vs A: saves {}{currency}; {sl}; {lift}",
                 letter(j + 1),
                 number(Some(-cost))
             ));
@@ -685,7 +695,7 @@ pub fn value_lines(c: &Comparison) -> Vec<String> {
             None => otherwise,
         };
         out.push(format!(
-            "{} vs A: cost {}, {}, {}",
+            "{} vs A: {money} {}, {}, {}",
             letter(j + 1),
             signed(cost),
             per(v.cost_per_service_level_point, "service-level point", sl),
@@ -884,6 +894,16 @@ mod tests {
             lines[2].contains("service level no significant change: +0.0 points [-0.8, +0.8]"),
             "{lines:?}"
         );
+        // With a currency the cost is labelled with it, in the lines and the table's money rows.
+        let mut priced = c.clone();
+        priced.currency = Some("EUR".into());
+        let lines = value_lines(&priced);
+        assert!(
+            lines[0].starts_with("B vs A: cost (EUR) +100.0, "),
+            "{lines:?}"
+        );
+        let shown = render(&priced);
+        assert!(shown.contains("cost.total (EUR)"), "{shown}");
     }
 
     #[test]
