@@ -463,3 +463,23 @@ fn a_floor_on_cases_at_level_four_or_above_asks_for_more_agents() {
     let total = |v: &[Vec<u32>]| v.iter().flatten().sum::<u32>();
     assert!(total(&plan.requirement) > total(&base.requirement));
 }
+
+/// The plan's terminal summary and its workbook name the scenario's currency ("cost (EUR) ..."; the
+/// summary sheet keeps its `cost` key and gains a `currency` row); without one, plain "cost".
+#[test]
+fn the_plan_names_the_currency_of_its_cost() {
+    let text = stationary("", 0.8, 0.0, "").replace("size = 1\n", "size = 1\ncost_per_hour = 20\n");
+    let priced = format!("currency = \"EUR\"\n{text}");
+    for (scenario, label) in [(&priced, "cost (EUR) "), (&text, ", cost ")] {
+        let (s, p) = load(scenario);
+        let plan = plan_of(&runner(), &s, &p).expect("plan");
+        let shown = supportsim::report::plan::render(&s, &p, &plan);
+        assert!(shown.contains(label), "{label:?} not in {shown}");
+        let sheet = supportsim::report::plan::summary_sheet(&s, &p, &plan);
+        let has_currency = sheet
+            .rows
+            .iter()
+            .any(|r| matches!(&r[0], supportsim::report::sheet::Cell::Text(k) if k == "currency"));
+        assert_eq!(has_currency, s.currency.is_some());
+    }
+}

@@ -198,6 +198,10 @@ pub fn summary_sheet(s: &Scenario, p: &Planning, plan: &Plan) -> Sheet {
     kv("holds", Cell::Text(p.holds.as_str().into()));
     kv("paid_hours", Cell::Number(plan.paid_hours(s), Unit::Count));
     kv("cost", Cell::Number(plan.cost(s), Unit::Money));
+    // The key stays `cost` (scripts read it); the currency, when the scenario names one, on its own row.
+    if let Some(c) = &s.currency {
+        kv("currency", Cell::Text(c.clone()));
+    }
     kv(
         "shifts",
         Cell::Number(
@@ -360,10 +364,12 @@ pub fn render(s: &Scenario, p: &Planning, plan: &Plan) -> String {
             s.groups[g].name
         );
     }
+    // "cost (EUR) 4800.00" when the scenario names its currency.
     let _ = writeln!(
         o,
-        "\npaid hours {:.1}, cost {:.2}",
+        "\npaid hours {:.1}, {} {:.2}",
         plan.paid_hours(s),
+        super::cost_label(s.currency.as_deref()),
         plan.cost(s)
     );
     let _ = writeln!(o, "requirement: {}", requirement_text(p, plan));
