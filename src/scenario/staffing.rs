@@ -167,6 +167,28 @@ impl Staffing {
         }
     }
 
+    /// A size-planned group whose whole plan is being replaced by `len` values: one per interval of the
+    /// horizon, on a group not scheduled by shifts.
+    fn whole_plan(
+        &mut self,
+        group: usize,
+        len: usize,
+    ) -> Result<(&mut GroupStaffing, &str), StaffingError> {
+        let intervals = self.intervals;
+        let (g, name) = self.checked(group)?;
+        if !g.shifts.is_empty() {
+            return Err(StaffingError::ScheduledByShifts { group: name.into() });
+        }
+        if len != intervals {
+            return Err(StaffingError::WrongLength {
+                group: name.into(),
+                expected: intervals,
+                got: len,
+            });
+        }
+        Ok((g, name))
+    }
+
     /// Sets a size-planned group's head-count in one interval (0-based, of the horizon).
     pub fn set_size(
         &mut self,
@@ -211,18 +233,7 @@ impl Staffing {
 
     /// Sets a size-planned group's whole plan: one head-count per interval of the horizon.
     pub fn set_sizes(&mut self, group: usize, agents: Vec<u32>) -> Result<(), StaffingError> {
-        let intervals = self.intervals;
-        let (g, name) = self.checked(group)?;
-        if !g.shifts.is_empty() {
-            return Err(StaffingError::ScheduledByShifts { group: name.into() });
-        }
-        if agents.len() != intervals {
-            return Err(StaffingError::WrongLength {
-                group: name.into(),
-                expected: intervals,
-                got: agents.len(),
-            });
-        }
+        let (g, name) = self.whole_plan(group, agents.len())?;
         if let Some(&n) = agents.iter().find(|&&n| n > MAX_SIZE) {
             return Err(too_many(name, u64::from(n), MAX_SIZE, "in an interval"));
         }
@@ -239,18 +250,7 @@ impl Staffing {
         group: usize,
         agents: Vec<f64>,
     ) -> Result<(), StaffingError> {
-        let intervals = self.intervals;
-        let (g, name) = self.checked(group)?;
-        if !g.shifts.is_empty() {
-            return Err(StaffingError::ScheduledByShifts { group: name.into() });
-        }
-        if agents.len() != intervals {
-            return Err(StaffingError::WrongLength {
-                group: name.into(),
-                expected: intervals,
-                got: agents.len(),
-            });
-        }
+        let (g, name) = self.whole_plan(group, agents.len())?;
         if let Some((interval, &x)) = agents
             .iter()
             .enumerate()
