@@ -329,3 +329,103 @@ fn the_run_table_says_contacts_are_followed_past_the_horizon() {
         "{text}"
     );
 }
+
+#[test]
+fn contacts_in_service_at_the_horizon_end_average_the_offered_load() {
+    // Erlang C: 100 calls an hour of 3 minutes on 8 agents; every call is served, so the mean number in
+    // service at any instant in steady state is the offered load a = 100 x 3 / 60 = 5 erlangs.
+    let text = r#"
+name = "busy at the end"
+seed = 11
+replications = 60
+horizon = "4h"
+interval = "1h"
+[[channels]]
+name = "phone"
+kind = "voice"
+arrivals = { per_hour = 100 }
+handle_time = { dist = "exponential", mean = "3m" }
+[[groups]]
+name = "agents"
+size = 8
+skills = { phone = 1.0 }
+"#;
+    let r = run(text);
+    let e = &r.channels["phone"].in_service_end;
+    let (m, h) = (mean(e), e.ci95.expect("an interval"));
+    // Twice the 95% half-width is about four standard errors: no flake, and a count of nobody (0) or of
+    // the whole staff (8) fails.
+    assert!(
+        (m - 5.0).abs() <= 2.0 * h,
+        "in service at the end: {m} ± {h}"
+    );
+    let table = supportsim::report::table::render(&r);
+    assert!(
+        table.contains("in service at horizon end") && table.contains("; in service: phone "),
+        "{table}"
+    );
+}
+
+#[test]
+fn csv_intervals_carry_the_bounded_ends_of_every_interval() {
+    let r = run(&ERLANG_A.replace("replications = 8", "replications = 2"));
+    let shares = [
+        "service_level",
+        "service_level_answered",
+        "abandon_rate",
+        "prob_wait",
+        "occupancy",
+        "p_target_missed",
+        "level_1_share",
+        "level_4_share",
+    ];
+    let counts = ["offered", "answered", "abandoned", "backlog"];
+    for csv in [
+        supportsim::report::csv::intervals_csv(&r),
+        supportsim::report::csv::groups_csv(&r),
+        supportsim::report::csv::summary_csv(&r),
+    ] {
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+        let col = |n: &str| header.iter().position(|h| *h == n);
+        let mut wide = 0;
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            let num = |c: usize| cells[c].parse::<f64>().ok();
+            for name in shares.iter().chain(&counts).chain(&["staffed_agents"]) {
+                let (Some(m), Some(h), Some(lo), Some(hi)) = (
+                    col(name),
+                    col(&format!("{name}_ci95")),
+                    col(&format!("{name}_low")),
+                    col(&format!("{name}_high")),
+                ) else {
+                    continue;
+                };
+                let (Some(m), Some(lo), Some(hi)) = (num(m), num(lo), num(hi)) else {
+                    continue;
+                };
+                assert!(
+                    lo <= m + 1e-12 && m <= hi + 1e-12,
+                    "{name}: {lo} <= {m} <= {hi}"
+                );
+                assert!(lo >= 0.0, "{name}: low {lo} below 0");
+                if shares.contains(name) {
+                    assert!(hi <= 1.0, "{name}: high {hi} above 1");
+                    if num(h).is_some_and(|h| m + h > 1.0 || m - h < 0.0) {
+                        wide += 1;
+                    }
+                }
+            }
+        }
+        // Two replications make wide intervals: some share's mean ± ci95 leaves [0, 1] in intervals.csv,
+        // which is why the ends are given.
+        if header[0] == "channel" && header.contains(&"interval") {
+            assert!(wide > 0, "no share interval needed bounding");
+        }
+        assert!(
+            col("service_level_low").is_some() || col("occupancy_low").is_some(),
+            "{}",
+            header.join(",")
+        );
+    }
+}

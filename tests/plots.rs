@@ -181,6 +181,17 @@ fn compare_and_sweep_draw_their_charts() {
         "the timeline's target"
     );
     assert!(timeline.contains("difference (points)"));
+    // Days read by their weekday (the training scenarios give no date), not as "day of the horizon".
+    assert!(
+        timeline.contains("day (by its weekday)") && !timeline.contains("of the horizon"),
+        "the timeline's x axis"
+    );
+    assert!(
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+            .iter()
+            .any(|d| timeline.contains(&format!("({d})"))),
+        "weekday ticks on the timeline"
+    );
     check_chart(
         &out.join("plots"),
         "timeline-02-phone-cases-at-level-4-or-above",

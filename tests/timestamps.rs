@@ -131,12 +131,12 @@ fn bad_dates_are_refused_with_the_line_and_how_to_fix_it() {
         e.contains("test.toml:7:") && e.contains("not a day of the calendar"),
         "{e}"
     );
-    // A clock time is refused for now, with the way round it.
-    let e = rejected(&two_days("start = \"2026-03-02T08:00\"", ""));
+    // A clock time must fall on the interval grid.
+    let e = rejected(&two_days("start = \"2026-03-02T08:10\"", ""));
     assert!(
         e.contains("test.toml:7:")
-            && e.contains("not supported yet")
-            && e.contains("\"2026-03-02\""),
+            && e.contains("interval boundary")
+            && e.contains("\"2026-03-02T08:00\""),
         "{e}"
     );
     let e = rejected(&two_days("start = \"someday\"", ""));

@@ -242,6 +242,10 @@ pub enum BacktestError {
         "the scenario's interval of {interval_s} s does not divide a day: the history's clock times need one that does (15m, 30m, 1h)"
     )]
     Interval { interval_s: f64 },
+    #[error(
+        "the scenario's horizon starts at {clock}: a backtest simulates whole days from midnight; give start a date alone (start = \"2026-03-02\")"
+    )]
+    ClockStart { clock: String },
     #[error("--replications 0: give at least 1")]
     NoReplications,
     #[error("{date}: {source}")]
@@ -407,6 +411,7 @@ pub fn day_scenario(
     s.calendar = crate::scenario::Calendar {
         start_weekday: weekday,
         start_date: Some(date),
+        start_clock_s: 0.0,
         holidays: if holiday { vec![0] } else { Vec::new() },
     };
     s.complaints = None;
@@ -620,6 +625,11 @@ pub fn run(
     let per_day = 86_400.0 / interval_s;
     if (per_day - per_day.round()).abs() > 1e-9 || per_day < 1.0 {
         return Err(BacktestError::Interval { interval_s });
+    }
+    if scenario.calendar.start_clock_s > 0.0 {
+        return Err(BacktestError::ClockStart {
+            clock: crate::time::date::format_clock(scenario.calendar.start_clock_s),
+        });
     }
     let ci = pick_channel(scenario, options.channel.as_deref())?;
     let gi = serving_group(scenario, ci)?;

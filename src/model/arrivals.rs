@@ -35,15 +35,17 @@ pub struct ArrivalProcess {
 struct Forecast {
     sampler: Gamma<f64>,
     rng: StreamRng,
-    /// Intervals per day, and the multipliers of days `first_day`, `first_day + 1`, ...
+    /// Intervals per day, the interval of its day the horizon starts at (a day's multiplier changes at
+    /// midnight), and the multipliers of days `first_day`, `first_day + 1`, ...
     per_day: i64,
+    start_slot: i64,
     first_day: i64,
     multipliers: Vec<f64>,
 }
 
 impl Forecast {
     fn multiplier(&mut self, interval: i64) -> f64 {
-        let day = interval.div_euclid(self.per_day);
+        let day = (interval + self.start_slot).div_euclid(self.per_day);
         let index = (day - self.first_day).max(0) as usize;
         while self.multipliers.len() <= index {
             self.multipliers.push(self.sampler.sample(&mut self.rng));
@@ -75,19 +77,22 @@ impl ArrivalProcess {
     }
 
     /// Adds day-level forecast uncertainty with coefficient of variation `cv` (> 0); `width` must divide a day.
-    pub fn with_forecast(mut self, cv: f64, rng: StreamRng) -> Self {
+    /// `start_clock_s`: the clock time the horizon starts at (days change at midnight).
+    pub fn with_forecast(mut self, cv: f64, start_clock_s: f64, rng: StreamRng) -> Self {
         let shape = 1.0 / (cv * cv);
         let sampler = Gamma::new(shape, 1.0 / shape).expect("validated: 0 < cv <= 2");
         let per_day = (86_400.0 / self.width).round() as i64;
         // Days are numbered from the first simulated one, whatever its rate, so a day's multiplier does not
         // depend on which earlier days had arrivals.
-        let first_day = ((0.0 - self.origin) / self.width).floor() as i64;
+        let start_slot = (start_clock_s / self.width).round() as i64;
+        let first_day = ((0.0 - self.origin) / self.width).floor() as i64 + start_slot;
         let first_day = first_day.div_euclid(per_day);
         self.constant = None;
         self.forecast = Some(Forecast {
             sampler,
             rng,
             per_day,
+            start_slot,
             first_day,
             multipliers: Vec::new(),
         });

@@ -104,10 +104,11 @@ pub(crate) struct MeanFactors {
 }
 
 impl MeanFactors {
-    fn new(means: &MeanProfile, own_mean: f64, origin: f64, interval_s: f64) -> Self {
-        let (width, values) = match means {
-            MeanProfile::ByHour(v) => (3600.0, &v[..]),
-            MeanProfile::ByInterval(v) => (interval_s, v.values()),
+    fn new(means: &MeanProfile, own_mean: f64, s: &Scenario) -> Self {
+        // Clock hours count from midnight of the first day; intervals from the end of the warm-up.
+        let (origin, width, values) = match means {
+            MeanProfile::ByHour(v) => (s.warmup_s - s.calendar.start_clock_s, 3600.0, &v[..]),
+            MeanProfile::ByInterval(v) => (s.warmup_s, s.interval_s, v.values()),
         };
         MeanFactors {
             origin,
@@ -311,16 +312,12 @@ impl Compiled {
                                 .handle_time_means
                                 .as_ref()
                                 .zip(k.handle_time.as_ref())
-                                .map(|(m, d)| {
-                                    MeanFactors::new(m, d.mean(), s.warmup_s, s.interval_s)
-                                }),
+                                .map(|(m, d)| MeanFactors::new(m, d.mean(), s)),
                             patience_factors: k
                                 .patience_means
                                 .as_ref()
                                 .zip(k.patience.as_ref())
-                                .map(|(m, d)| {
-                                    MeanFactors::new(m, d.mean(), s.warmup_s, s.interval_s)
-                                }),
+                                .map(|(m, d)| MeanFactors::new(m, d.mean(), s)),
                         })
                         .collect()
                 } else {
@@ -336,14 +333,15 @@ impl Compiled {
                     retry: c.retry.clone(),
                     handle_time: c.handle_time.clone(),
                     patience: c.patience.clone(),
-                    handle_time_factors: c.handle_time_means.as_ref().map(|m| {
-                        MeanFactors::new(m, c.handle_time.mean(), s.warmup_s, s.interval_s)
-                    }),
+                    handle_time_factors: c
+                        .handle_time_means
+                        .as_ref()
+                        .map(|m| MeanFactors::new(m, c.handle_time.mean(), s)),
                     patience_factors: c
                         .patience_means
                         .as_ref()
                         .zip(c.patience.as_ref())
-                        .map(|(m, p)| MeanFactors::new(m, p.mean(), s.warmup_s, s.interval_s)),
+                        .map(|(m, p)| MeanFactors::new(m, p.mean(), s)),
                     target_s: c.target.within_s,
                     capacity: c.queue_capacity,
                     class_cumulative,

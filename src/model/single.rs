@@ -279,6 +279,9 @@ impl Kernel<'_> {
                     if (1..=bins.count as i64).contains(&index) {
                         self.ch.backlog[(index - 1) as usize] = self.waiting;
                     }
+                    if index == bins.count as i64 {
+                        self.ch.in_service_end = self.busy;
+                    }
                     let next = self.interval_start(index + 1);
                     self.boundary_armed = next <= end || self.busy > 0 || self.waiting > 0;
                     if self.boundary_armed {

@@ -101,8 +101,10 @@ pub fn erlang_start(s: &Scenario, p: &Planning) -> Result<Vec<Vec<u32>>, PlanErr
         if ch.kind == ChannelKind::Deferred {
             // Work that may wait: the day's load spread evenly over the day's open intervals.
             let per_day = (86_400.0 / s.interval_s).round().max(1.0) as usize;
-            for d in 0..n.div_ceil(per_day) {
-                let day = d * per_day..((d + 1) * per_day).min(n);
+            // Calendar days: the horizon may start after midnight (interval `first` of day 0).
+            let first = ((s.calendar.start_clock_s / s.interval_s).round() as usize) % per_day;
+            for d in 0..(n + first).div_ceil(per_day) {
+                let day = (d * per_day).saturating_sub(first)..((d + 1) * per_day - first).min(n);
                 let work_h: f64 = day
                     .clone()
                     .map(|i| assisted_rate(s, c, i) * interval_h * aht / 3600.0)

@@ -18,8 +18,8 @@ pub fn calls_csv(s: &Scenario, log: &CallLog) -> String {
         days_from_civil(2001, 1, 1) + i64::from(s.calendar.start_weekday)
     });
     let stamp = |t: f64| {
-        // Simulation time 0 is the start of the warm-up; the horizon starts at midnight of day 0.
-        let ms = ((t - s.warmup_s) * 1000.0).round() as i64;
+        // Simulation time 0 is the start of the warm-up; the horizon starts on day 0 at the start's clock.
+        let ms = (s.calendar.wall(t - s.warmup_s) * 1000.0).round() as i64;
         let (day, ms) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
         format!(
             "{}T{:02}:{:02}:{:02}.{:03}",

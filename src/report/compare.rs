@@ -110,6 +110,8 @@ pub struct KpiSamples {
     pub targets: IndexMap<KpiId, (f64, String)>,
     /// The scenario's currency, for cost labels.
     pub currency: Option<String>,
+    /// The scenario's calendar, for the timeline's dates and weekdays.
+    pub calendar: crate::scenario::Calendar,
 }
 
 impl KpiSamples {
@@ -178,6 +180,7 @@ impl KpiSamples {
             standards_met,
             targets: super::kpi::targets(&all),
             currency: s.currency.clone(),
+            calendar: s.calendar.clone(),
         }
     }
 }
@@ -259,6 +262,9 @@ pub struct Timeline {
     /// The baseline's targets, for the charts (not in timeline.json).
     #[serde(skip)]
     pub targets: IndexMap<KpiId, (f64, String)>,
+    /// The baseline's calendar: the charts label each period by its first day's date or weekday.
+    #[serde(skip)]
+    pub calendar: crate::scenario::Calendar,
 }
 
 impl Timeline {
@@ -313,6 +319,7 @@ impl Timeline {
             periods,
             series,
             targets: samples[0].targets.clone(),
+            calendar: samples[0].calendar.clone(),
         }
     }
 
@@ -868,6 +875,7 @@ mod tests {
             standards_met: IndexMap::new(),
             targets: Default::default(),
             currency: None,
+            calendar: Default::default(),
         };
         let base = |i: usize| 0.8 + 0.01 * (i % 3) as f64;
         let noise = |i: usize| if i % 2 == 0 { 0.001 } else { -0.001 };
@@ -914,6 +922,7 @@ mod tests {
             standards_met: IndexMap::new(),
             targets: IndexMap::new(),
             currency: None,
+            calendar: Default::default(),
             timeline: keys
                 .iter()
                 .map(|k| {

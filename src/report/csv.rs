@@ -1,14 +1,15 @@
 //! Tables of a run for spreadsheets: intervals.csv (one row per channel and interval), groups.csv, the
 //! per-channel summary printed by `run --format csv`, and the workbook results.xlsx holding those with the
-//! six levels and the standards. Every KPI has a column for its mean and one for its ci95.
+//! six levels and the standards. Every KPI has a column for its mean, one for its ci95 and two for the 95%
+//! interval's ends (`_low`, `_high`).
 
 use super::Report;
 use super::kpi::{KpiId, Measure, Scope};
 use super::sheet::{Cell, Sheet, Unit, WorkbookError};
 use crate::stats::Estimate;
 
-/// Adds a measure's mean and ci95 to a row (and their columns, named after the measure, to the header on
-/// the first row).
+/// Adds a measure's mean, ci95 and the interval's ends to a row (and their columns, named after the
+/// measure, to the header on the first row).
 fn push(
     header: &mut Vec<String>,
     row: &mut Vec<Cell>,
@@ -19,11 +20,31 @@ fn push(
     if first {
         let name = measure.name();
         header.push(name.clone());
-        header.push(format!("{name}_ci95"));
+        header.extend(estimate_columns(&name));
     }
     let unit = measure.unit();
     row.push(Cell::number(e.mean, unit));
-    row.push(Cell::number(e.ci95, unit));
+    row.extend(estimate_cells(Some(e), unit));
+}
+
+/// The columns after a KPI's mean: `_ci95` (the half-width of the t interval) and `_low`/`_high`, the
+/// interval's ends, which stay inside [0, 1] for shares (Wilson) and at or above 0 for counts.
+pub fn estimate_columns(name: &str) -> [String; 3] {
+    [
+        format!("{name}_ci95"),
+        format!("{name}_low"),
+        format!("{name}_high"),
+    ]
+}
+
+/// The cells of [`estimate_columns`] (blank where the interval is undefined).
+pub fn estimate_cells(e: Option<&Estimate>, unit: Unit) -> [Cell; 3] {
+    let bounds = e.and_then(Estimate::bounds);
+    [
+        Cell::number(e.and_then(|e| e.ci95), unit),
+        Cell::number(bounds.map(|b| b.0), unit),
+        Cell::number(bounds.map(|b| b.1), unit),
+    ]
 }
 
 /// Column names of the level shares per interval.
@@ -44,7 +65,10 @@ fn interval_cells(name: &str, i: usize, run: &super::RunInfo) -> (Vec<Cell>, [Ce
     let end_s = start_s + run.interval_s;
     let cal = &run.calendar;
     let stamp = |t: f64| match cal.start_date {
-        Some(date) => Cell::DateTime(cal.timestamp(t), crate::time::date::excel_serial(date, t)),
+        Some(date) => Cell::DateTime(
+            cal.timestamp(t),
+            crate::time::date::excel_serial(date, cal.wall(t)),
+        ),
         None => Cell::Text(clock(t)),
     };
     let first = vec![
@@ -147,6 +171,7 @@ pub fn summary_sheet(report: &Report) -> Sheet {
             ("wait_p90_s", &k.wait_p90_s),
             ("unfinished", &k.unfinished),
             ("backlog_end", &k.backlog_end),
+            ("in_service_end", &k.in_service_end),
             ("backlog_end_of_day", &k.backlog_end_of_day),
         ]) {
             push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
@@ -197,6 +222,8 @@ pub fn standards_sheet(report: &Report) -> Sheet {
         "measure",
         "value",
         "value_ci95",
+        "value_low",
+        "value_high",
         "target",
         "direction",
         "met",
@@ -205,16 +232,19 @@ pub fn standards_sheet(report: &Report) -> Sheet {
     let mut sheet = Sheet::new("Standards", header.map(String::from).to_vec());
     for (name, row) in &report.standards {
         let unit = KpiId::new(Scope::Standard(name), Measure::Value).unit();
-        sheet.rows.push(vec![
+        let mut cells = vec![
             Cell::Text(name.to_string()),
             Cell::Text(row.headline.to_string()),
             Cell::number(row.value.mean, unit),
-            Cell::number(row.value.ci95, unit),
+        ];
+        cells.extend(estimate_cells(Some(&row.value), unit));
+        cells.extend([
             Cell::Number(row.target, unit),
             Cell::Text(row.direction.to_string()),
             row.met.map_or(Cell::Blank, Cell::Bool),
             Cell::Bool(row.modelled),
         ]);
+        sheet.rows.push(cells);
     }
     sheet
 }

@@ -289,6 +289,7 @@ pub fn estimates(report: &Report) -> Vec<(KpiId, &Estimate)> {
             ("wait_p90_s", &k.wait_p90_s),
             ("unfinished", &k.unfinished),
             ("backlog_end", &k.backlog_end),
+            ("in_service_end", &k.in_service_end),
             ("backlog_end_of_day", &k.backlog_end_of_day),
         ]);
         put(&mut out, &Scope::Channel(name.clone()), fields(own));

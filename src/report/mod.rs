@@ -495,6 +495,8 @@ pub struct ChannelKpis {
     pub unfinished: Estimate,
     /// Contacts waiting at the end of the horizon (the backlog carried forward).
     pub backlog_end: Estimate,
+    /// Contacts in service at the end of the horizon (followed until they finish).
+    pub in_service_end: Estimate,
     /// Mean over the horizon's days of the contacts waiting at midnight (null unless the interval divides
     /// a day and the horizon is whole days).
     pub backlog_end_of_day: Estimate,
@@ -804,6 +806,8 @@ pub fn unstaffed_warnings(s: &Scenario, reps: &[ReplicationTally]) -> Vec<Warnin
 /// A range of horizon time as a manager reads it: "Mon 18:00-Tue 08:00" when the horizon is whole days
 /// (with the day number on horizons longer than a week), else clock times from the horizon's start.
 fn time_range(s: &Scenario, from: f64, to: f64) -> String {
+    // Days and clock times count from midnight of the first day.
+    let (from, to) = (s.calendar.wall(from), s.calendar.wall(to));
     let whole_days = s.horizon_s % 86_400.0 == 0.0 && 86_400.0 % s.interval_s == 0.0;
     let at = |t: f64, day_shown: Option<i64>| {
         let day = (t / 86_400.0).floor() as i64;
@@ -893,6 +897,7 @@ impl Report {
                             .collect()
                     },
                     unfinished: est(reps, |r| Some(r.channels[ci].total.unfinished as f64)),
+                    in_service_end: est(reps, |r| Some(f64::from(r.channels[ci].in_service_end))),
                     backlog_end: est(reps, |r| {
                         r.channels[ci].backlog.last().map(|&b| f64::from(b))
                     }),
@@ -906,9 +911,11 @@ impl Report {
                         {
                             return None;
                         }
+                        // The intervals that end at a midnight (the horizon may start after one).
+                        let first = (s.calendar.start_clock_s / s.interval_s).round() as usize;
                         let ends: Vec<f64> = backlog
                             .iter()
-                            .skip(per_day - 1)
+                            .skip((2 * per_day - 1 - first % per_day) % per_day)
                             .step_by(per_day)
                             .map(|&b| f64::from(b))
                             .collect();

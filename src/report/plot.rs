@@ -285,7 +285,7 @@ impl XAxis for TimeAxis {
     fn tick(&self, x: f64) -> Option<String> {
         use crate::time::date::{WEEKDAY_ABBREVIATIONS, format_clock, format_day_month};
         // Ticks on whole minutes read as clock times; a float's last bits do not make "07:59:59".
-        let t = (x * self.unit / 60.0).round() * 60.0;
+        let t = self.calendar.wall((x * self.unit / 60.0).round() * 60.0);
         let day = (t / 86_400.0).floor() as i64;
         let clock = t - day as f64 * 86_400.0;
         let weekday = WEEKDAY_ABBREVIATIONS[usize::from(self.calendar.weekday(day))];
@@ -2000,6 +2000,23 @@ pub fn compare_charts(
 }
 
 /// Comparison charts: each charted KPI day by day (or week by week) for every scenario, from the timeline.
+/// The x axis of a timeline: periods (days or weeks) from 0, each read as the date or weekday it starts on.
+fn period_axis(t: &super::compare::Timeline) -> TimeAxis {
+    let unit = t.period.seconds();
+    let by = match (t.calendar.start_date, t.period) {
+        (Some(_), super::compare::Period::Day) => "by its date",
+        (Some(_), super::compare::Period::Week) => "by the date it starts on",
+        (None, super::compare::Period::Day) => "by its weekday",
+        (None, super::compare::Period::Week) => "by the day it starts on",
+    };
+    TimeAxis {
+        unit,
+        desc: format!("{} ({by})", t.period.name()),
+        horizon_s: unit * t.periods as f64,
+        calendar: t.calendar.clone(),
+    }
+}
+
 fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart>, PlotError> {
     // Each channel's service level and share of cases at level 4 or above.
     let kpis: Vec<(KpiId, String, &'static str)> = t
@@ -2028,11 +2045,12 @@ fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart
                 points: series.values[i]
                     .iter()
                     .enumerate()
-                    .filter_map(|(p, v)| v.map(|v| ((p + 1) as f64, 100.0 * v, None)))
+                    .filter_map(|(p, v)| v.map(|v| (p as f64, 100.0 * v, None)))
                     .collect(),
             })
             .collect();
-        let x_desc = format!("{} of the horizon", t.period.name());
+        // Each period's point sits at its start, labelled by its date or weekday ("Mon 2 Mar").
+        let x_desc = period_axis(t);
         let caption = format!("{title}, {} by {}", t.period.name(), t.period.name());
         let chart = LineChart {
             title: &caption,
@@ -2056,7 +2074,7 @@ fn timeline_charts(t: &super::compare::Timeline, dir: &Path) -> Result<Vec<Chart
                     .iter()
                     .enumerate()
                     .filter_map(|(p, d)| {
-                        Some(((p + 1) as f64, 100.0 * d.mean?, d.ci95.map(|h| 100.0 * h)))
+                        Some((p as f64, 100.0 * d.mean?, d.ci95.map(|h| 100.0 * h)))
                     })
                     .collect(),
             })
@@ -2190,6 +2208,7 @@ mod time_axis_tests {
                 start_weekday,
                 start_date,
                 holidays: Vec::new(),
+                ..Default::default()
             },
         }
     }

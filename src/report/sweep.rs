@@ -40,13 +40,14 @@ fn value(v: &toml::Value) -> Cell {
     }
 }
 
-/// sweep.csv: the keys, then `<kpi>` and `<kpi>_ci95` for every headline KPI.
+/// sweep.csv: the keys, then `<kpi>`, `<kpi>_ci95`, `<kpi>_low` and `<kpi>_high` for every headline KPI.
 pub fn sweep_sheet(s: &Sweep) -> Sheet {
     let kpis = s.kpis();
     let mut header: Vec<String> = s.keys.clone();
     for k in &kpis {
         let path = k.path();
-        header.extend([path.clone(), format!("{path}_ci95")]);
+        header.push(path.clone());
+        header.extend(super::csv::estimate_columns(&path));
     }
     let mut sheet = Sheet::new("Sweep", header);
     for (values, report) in &s.points {
@@ -56,7 +57,7 @@ pub fn sweep_sheet(s: &Sweep) -> Sheet {
             let unit = k.unit();
             let e = find(&est, k);
             row.push(Cell::number(e.and_then(|e| e.mean), unit));
-            row.push(Cell::number(e.and_then(|e| e.ci95), unit));
+            row.extend(super::csv::estimate_cells(e, unit));
         }
         sheet.rows.push(row);
     }

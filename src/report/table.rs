@@ -119,7 +119,7 @@ pub fn kpi_grid(report: &Report) -> Grid {
         ("AHT", Unit::Seconds, |k| &k.contacts.aht_s),
     ];
     // Feature rows, shown when some channel uses the feature.
-    let optional: [Row; 11] = [
+    let optional: [Row; 12] = [
         ("P(target missed)", Unit::Share, |k| {
             &k.contacts.p_target_missed
         }),
@@ -145,7 +145,10 @@ pub fn kpi_grid(report: &Report) -> Grid {
         ("informed of the wait", Unit::Share, |k| {
             &k.contacts.informed_share
         }),
-        ("backlog at end", Unit::Count, |k| &k.backlog_end),
+        ("waiting at horizon end", Unit::Count, |k| &k.backlog_end),
+        ("in service at horizon end", Unit::Count, |k| {
+            &k.in_service_end
+        }),
         ("backlog at midnight", Unit::Count, |k| {
             &k.backlog_end_of_day
         }),
@@ -352,13 +355,19 @@ pub fn count_of(n: u64, noun: &str) -> String {
 }
 
 /// What "answered = offered" beside a backlog means: contacts arriving in the horizon are followed until
-/// they finish, past its end if need be, and what was still open when it ended.
+/// they finish, past its end if need be, and what was still open when it ended: waiting and in service.
 pub fn horizon_line(report: &Report) -> String {
     let open: Vec<String> = report
         .channels
         .iter()
         .filter(|(_, k)| k.backlog_end.mean.is_some())
         .map(|(name, k)| format!("{name} {}", fmt(&k.backlog_end, &Unit::Count)))
+        .collect();
+    let serving: Vec<String> = report
+        .channels
+        .iter()
+        .filter(|(_, k)| k.in_service_end.mean.is_some_and(|m| m > 0.0))
+        .map(|(name, k)| format!("{name} {}", fmt(&k.in_service_end, &Unit::Count)))
         .collect();
     let unfinished: f64 = report
         .channels
@@ -375,6 +384,9 @@ pub fn horizon_line(report: &Report) -> String {
             open.join(", ")
         }
     );
+    if !serving.is_empty() {
+        line.push_str(&format!("; in service: {}", serving.join(", ")));
+    }
     if unfinished > 0.0 || cases_open > 0.0 {
         line.push_str(&format!(
             "; still unfinished when the run stopped: {unfinished:.1} contacts, {cases_open:.1} cases open"

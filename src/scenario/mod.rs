@@ -135,6 +135,11 @@ pub struct Calendar {
     /// The date of day 0 (days since 1970-01-01) when the scenario gives one (`start = "2026-03-02"`):
     /// outputs then carry real timestamps. `None` with a weekday name.
     pub start_date: Option<i64>,
+    /// The clock time of day 0 at which the horizon starts, in seconds after midnight
+    /// (`start = "2026-03-02T08:00"`: 28 800); 0 for a start at midnight. Days (day types, opening hours,
+    /// shifts, absences, hour-of-day means) are calendar days from midnight of day 0, so every instant `t`
+    /// of the horizon is `t + start_clock_s` seconds after that midnight ([`Calendar::wall`]).
+    pub start_clock_s: f64,
     /// Days of the horizon (0 = the first) that are holidays.
     pub holidays: Vec<i64>,
 }
@@ -181,15 +186,24 @@ impl Calendar {
     /// start date, "1.08:30" (day and clock time after the start) without.
     pub fn timestamp(&self, t: f64) -> String {
         match self.start_date {
-            Some(date) => crate::time::date::format_iso(date, t),
+            Some(date) => crate::time::date::format_iso(date, self.wall(t)),
             None => day_clock(t),
         }
     }
 
+    /// Seconds from midnight of day 0 to the instant `t` seconds after the start of the horizon.
+    pub fn wall(&self, t: f64) -> f64 {
+        t + self.start_clock_s
+    }
+
+    /// The day (0 = the day the horizon starts on) of the instant `t` seconds after the horizon's start.
+    pub fn day_of(&self, t: f64) -> i64 {
+        (self.wall(t) / 86_400.0).floor() as i64
+    }
+
     /// Short weekday name ("Mon") of the instant `t` seconds after the start of the horizon.
     pub fn weekday_name(&self, t: f64) -> &'static str {
-        let day = (t / 86_400.0).floor() as i64;
-        crate::time::date::WEEKDAY_ABBREVIATIONS[usize::from(self.weekday(day))]
+        crate::time::date::WEEKDAY_ABBREVIATIONS[usize::from(self.weekday(self.day_of(t)))]
     }
 
     /// Weekday (0 = Monday) of horizon day `day` (negative: before the horizon).

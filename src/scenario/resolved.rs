@@ -23,6 +23,9 @@ pub fn to_toml(s: &Scenario) -> String {
     let _ = writeln!(o, "warmup = \"{}\"", format_duration(s.warmup_s));
     let _ = writeln!(o, "interval = \"{}\"", format_duration(s.interval_s));
     let start = match s.calendar.start_date {
+        Some(date) if s.calendar.start_clock_s > 0.0 => {
+            crate::time::date::format_iso(date, s.calendar.start_clock_s)
+        }
         Some(date) => crate::time::date::format_date(date),
         None => WEEKDAYS[usize::from(s.calendar.start_weekday)].to_string(),
     };
@@ -416,15 +419,24 @@ fn open_hours(s: &Scenario, c: &Channel) -> Option<String> {
     if c.open.is_constant() && c.open.at(0) {
         return None;
     }
-    let per_day = (86_400.0 / s.interval_s).round() as usize;
-    let days = c.open.values().len() / per_day.max(1);
+    let per_day = ((86_400.0 / s.interval_s).round() as usize).max(1);
+    // Horizon interval k is interval k + first of calendar day 0: read back the first day of each type the
+    // horizon holds whole (with a start after midnight, the first and last days are partial; a one-day
+    // horizon has none whole, and its day wraps into the next like the cycle does).
+    let first = (s.calendar.start_clock_s / s.interval_s).round() as usize;
+    let n = c.open.values().len();
+    let days = (first + n).div_ceil(per_day);
+    let whole = |d: usize| d * per_day >= first && (d + 1) * per_day <= first + n;
     let mut parts = Vec::new();
     for t in [DayType::Weekday, DayType::Saturday, DayType::Sunday] {
-        let Some(d) = (0..days).find(|&d| s.calendar.day_type(d as i64) == t) else {
+        let Some(d) = (0..days)
+            .filter(|&d| s.calendar.day_type(d as i64) == t)
+            .min_by_key(|&d| !whole(d))
+        else {
             continue;
         };
         let slots: Vec<bool> = (0..per_day)
-            .map(|k| c.open.at((d * per_day + k) as i64))
+            .map(|k| c.open.at((d * per_day + k) as i64 - first as i64))
             .collect();
         let hours = match (
             slots.iter().position(|&o| o),

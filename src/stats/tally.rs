@@ -115,6 +115,9 @@ pub struct ChannelTally {
     pub business_waits: WaitHistogram,
     /// Contacts waiting at the end of each interval (the backlog, for deferred work).
     pub backlog: Vec<u32>,
+    /// Contacts in service when the horizon ended (followed to their end past it).
+    #[serde(default)]
+    pub in_service_end: u32,
     /// Cases whose first contact came on this channel.
     pub cases: CaseTally,
     /// Ended cases at each level, by the interval in which they started.
@@ -188,6 +191,7 @@ impl ChannelTally {
             waits: WaitHistogram::default(),
             business_waits: WaitHistogram::default(),
             backlog: vec![0; intervals],
+            in_service_end: 0,
             cases: CaseTally::default(),
             level_intervals: vec![[0; 6]; intervals],
         }
@@ -278,6 +282,7 @@ impl ReplicationTally {
                         .chunks(per)
                         .map(|run| *run.last().expect("chunks are not empty"))
                         .collect(),
+                    in_service_end: c.in_service_end,
                     cases: c.cases,
                     level_intervals: c
                         .level_intervals

@@ -5,6 +5,11 @@
 use super::*;
 
 impl<O: Observer> Center<'_, O> {
+    /// Simulation time of midnight of the horizon's first day: days (absences, shifts) run from it.
+    fn midnight(&self) -> f64 {
+        self.bins.start - self.scenario.calendar.start_clock_s
+    }
+
     /// Applies a size plan's head-count for interval `index`, less the agents absent that day, and counts
     /// their time as shrinkage (`set_head_count` then takes the interval's shrinkage off the phones). An
     /// interval of n + f agents (a fractional size) has one more, seat n, for its first f: until the
@@ -42,7 +47,7 @@ impl<O: Observer> Center<'_, O> {
     /// one until `until`; `Some(NaN)` when the extra agent leaves (the absences were counted at the start).
     fn size_plan_head_count(&mut self, g: usize, index: i64, now: SimTime, extra: Option<f64>) {
         let start = self.interval_start(index);
-        let day = ((start - self.bins.start) / DAY_S).floor() as i64;
+        let day = ((start - self.midnight()) / DAY_S).floor() as i64;
         let starting = extra.is_none_or(|u| !u.is_nan());
         let with_extra = extra.is_some_and(|u| !u.is_nan());
         // A cohort that joins later is not scheduled before its day (its absence draws go on regardless,
@@ -102,7 +107,7 @@ impl<O: Observer> Center<'_, O> {
     /// Head-count at time 0 from the shifts under way, and the first shift event.
     pub(super) fn start_shifts(&mut self, g: usize) {
         // Start the day before the first simulated day: a night shift may still be running at time 0.
-        let first_day = (-self.bins.start / DAY_S).floor() as i64 - 1;
+        let first_day = (-self.midnight() / DAY_S).floor() as i64 - 1;
         if let Schedule::Shifts { next_day, .. } = &mut self.groups[g].schedule {
             *next_day = first_day;
         }
@@ -121,7 +126,7 @@ impl<O: Observer> Center<'_, O> {
                 return;
             };
             let day = *next_day;
-            let day_start = self.bins.start + day as f64 * DAY_S;
+            let day_start = self.midnight() + day as f64 * DAY_S;
             if pending.front().is_some_and(|&(t, _)| t < day_start) || day_start > stop {
                 return;
             }
@@ -134,10 +139,16 @@ impl<O: Observer> Center<'_, O> {
     pub(super) fn generate_shift_day(&mut self, g: usize, day: i64) {
         let s = self.scenario;
         // Offsets are added before the origin, so equal times on successive days compare equal exactly.
-        let at = |offset: f64| self.bins.start + (day as f64 * DAY_S + offset);
-        // Outside the horizon the week repeats like every per-interval value (holidays included).
+        let midnight = self.midnight();
+        let at = |offset: f64| midnight + (day as f64 * DAY_S + offset);
+        // Outside the horizon the week repeats like every per-interval value (holidays included). A horizon
+        // that starts after midnight ends on the same clock time of its last day, which is still its own.
         let horizon_days = (s.horizon_s / DAY_S).round().max(1.0) as i64;
-        let cycle_day = day.rem_euclid(horizon_days);
+        let cycle_day = if s.calendar.start_clock_s > 0.0 && (0..=horizon_days).contains(&day) {
+            day
+        } else {
+            day.rem_euclid(horizon_days)
+        };
         let (weekday, holiday) = (
             usize::from(s.calendar.weekday(cycle_day)),
             s.calendar.day_type(cycle_day) == DayType::Holiday,

@@ -392,6 +392,7 @@ impl<'a, O: Observer> Center<'a, O> {
                     arrivals: if c.forecast_cv > 0.0 {
                         process.with_forecast(
                             c.forecast_cv,
+                            s.calendar.start_clock_s,
                             stream(seed, replication, key, Purpose::Forecast),
                         )
                     } else {
@@ -705,6 +706,14 @@ impl<'a, O: Observer> Center<'a, O> {
         if (1..=self.bins.count as i64).contains(&index) {
             for c in 0..self.channels.len() {
                 self.tally.channels[c].backlog[(index - 1) as usize] = self.room.waiting(c);
+            }
+        }
+        if index == self.bins.count as i64 {
+            // Once per run: who is being served as the horizon ends.
+            for a in &self.agents {
+                for s in &a.services {
+                    self.tally.channels[s.channel as usize].in_service_end += 1;
+                }
             }
         }
         self.apply_interval_head_counts(index, now);

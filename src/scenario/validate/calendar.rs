@@ -7,15 +7,21 @@ use crate::scenario::file::{
     ChannelFile, DayOrDate, HoursFile, OneOrPerInterval, ProfileFile, ScenarioFile,
 };
 use crate::scenario::{Calendar, DayType, WEEKDAYS};
-use crate::time::date::{format_clock, format_date, parse_date_time, weekday_of};
+use crate::time::date::{format_date, format_iso, parse_date_time, weekday_of};
 use crate::time::duration::format_duration;
 use crate::time::profile::PerInterval;
 use std::ops::Range;
 use toml::Spanned;
 
 impl Validator<'_> {
-    pub(super) fn calendar(&mut self, f: &ScenarioFile, horizon_s: Option<f64>) -> Calendar {
+    pub(super) fn calendar(
+        &mut self,
+        f: &ScenarioFile,
+        horizon_s: Option<f64>,
+        interval_s: f64,
+    ) -> Calendar {
         let mut start_date = None;
+        let mut start_clock_s = 0.0;
         let start_weekday = match &f.start {
             None => 0,
             Some(s) => match WEEKDAYS
@@ -25,13 +31,10 @@ impl Validator<'_> {
                 Some(d) => d as u8,
                 // Not a weekday name: a date, whose weekday follows.
                 None => match parse_date_time(s.get_ref()) {
-                    Ok(d) if d.clock_s == 0.0 => {
-                        start_date = Some(d.date);
-                        weekday_of(d.date)
-                    }
                     Ok(d) => {
-                        self.err(s.span(), format!("start = \"{}\": a start at {} is not supported yet; start the horizon at midnight (\"{}\") and measure the whole day", s.get_ref(), format_clock(d.clock_s), format_date(d.date)));
-                        0
+                        start_date = Some(d.date);
+                        start_clock_s = d.clock_s;
+                        weekday_of(d.date)
                     }
                     Err(e) => {
                         self.err(s.span(), format!("start = \"{}\": give a weekday, \"monday\" to \"sunday\", or a date: {e}", s.get_ref()));
@@ -40,6 +43,14 @@ impl Validator<'_> {
                 },
             },
         };
+        // The horizon's intervals keep to the clock: a start at 08:10 with 30-minute intervals would put
+        // every interval boundary (opening hours, shifts, forecast rows) off the clock's half hours.
+        if let Some(s) = &f.start
+            && start_clock_s > 0.0
+            && (start_clock_s / interval_s).fract() != 0.0
+        {
+            self.err(s.span(), format!("start = \"{}\": the horizon must start on an interval boundary of the day (a multiple of {} after midnight, such as \"{}\")", s.get_ref(), format_duration(interval_s), format_iso(start_date.unwrap_or(0), (start_clock_s / interval_s).floor() * interval_s)));
+        }
         let mut holidays = Vec::new();
         if let Some(h) = &f.holidays
             && let Some(hz) = horizon_s
@@ -49,7 +60,8 @@ impl Validator<'_> {
             self.err(h.span(), "holidays: calendar features need a horizon of whole days (such as \"7d\") and an interval that divides a day".into());
         }
         if let Some(h) = &f.holidays {
-            let days = horizon_s.map_or(0, |s| (s / DAY_S).ceil() as i64);
+            // The days the horizon touches: one more than its length when it starts after midnight.
+            let days = horizon_s.map_or(0, |s| ((start_clock_s + s) / DAY_S).ceil() as i64);
             for d in h.get_ref() {
                 let d = match (d, start_date) {
                     (DayOrDate::Day(d), _) => *d,
@@ -82,6 +94,7 @@ impl Validator<'_> {
         Calendar {
             start_weekday,
             start_date,
+            start_clock_s,
             holidays,
         }
     }
@@ -182,11 +195,15 @@ impl Validator<'_> {
                 let profiles = self.profiles(&key, a.profile.as_ref(), d)?;
                 let interval_h = DAY_S / d.intervals_per_day as f64 / 3600.0;
                 let mut rates = Vec::with_capacity(intervals);
+                // Each calendar day's volume spread by its profile; a horizon starting after midnight takes
+                // its first day's intervals from the start on (and its last day's up to the start).
                 for day in 0..d.count {
                     let weights = &profiles[calendar.day_type(day as i64) as usize];
                     let volume = daily[day % daily.len()];
                     rates.extend(weights.iter().map(|w| volume * w / interval_h));
                 }
+                rates.drain(..d.first);
+                rates.truncate(intervals);
                 if let Some(max) = rates.iter().copied().reduce(f64::max)
                     && max > MAX_RATE_PER_HOUR
                 {
@@ -277,7 +294,7 @@ impl Validator<'_> {
                 return Some(PerInterval::constant(true));
             };
             let values = (0..intervals)
-                .map(|k| calendar.day_type((k / d.intervals_per_day) as i64) != DayType::Holiday)
+                .map(|k| calendar.day_type(d.day_slot(k).0 as i64) != DayType::Holiday)
                 .collect();
             return PerInterval::new(values);
         };
@@ -331,8 +348,9 @@ impl Validator<'_> {
         }
         let values = (0..intervals)
             .map(|k| {
-                let (a, b) = slots[calendar.day_type((k / d.intervals_per_day) as i64) as usize];
-                (a..b).contains(&(k % d.intervals_per_day))
+                let (day, slot) = d.day_slot(k);
+                let (a, b) = slots[calendar.day_type(day as i64) as usize];
+                (a..b).contains(&slot)
             })
             .collect();
         PerInterval::new(values)

@@ -8,7 +8,7 @@
 use super::Validator;
 use crate::scenario::Calendar;
 use crate::scenario::error::ScenarioError;
-use crate::time::date::{format_iso, parse_date_time};
+use crate::time::date::parse_date_time;
 use crate::time::profile::PerInterval;
 use std::collections::HashMap;
 use std::path::Path;
@@ -151,7 +151,9 @@ fn read_table(
         }
         let stamp = fields[c_start];
         let t = match (calendar.start_date, parse_date_time(stamp)) {
-            (Some(start), Ok(d)) => Some((d.date - start) as f64 * 86_400.0 + d.clock_s),
+            (Some(start), Ok(d)) => {
+                Some((d.date - start) as f64 * 86_400.0 + d.clock_s - calendar.start_clock_s)
+            }
             (None, Ok(_)) => {
                 errors.push(at.error(c_start, format!("start = \"{stamp}\" is a date, but the scenario starts on a weekday name: give the scenario a start date (start = \"2026-03-02\") or write the start as d.hh:mm from the start of the horizon")));
                 continue;
@@ -160,7 +162,7 @@ fn read_table(
         };
         let Some(t) = t else {
             let form = match calendar.start_date {
-                Some(d) => format!("an ISO date-time such as {}", format_iso(d, 0.0)),
+                Some(_) => format!("an ISO date-time such as {}", calendar.timestamp(0.0)),
                 None => "d.hh:mm from the start of the horizon (08:30, 1.08:30) or seconds".into(),
             };
             errors.push(at.error(
@@ -176,10 +178,10 @@ fn read_table(
         }
         if !(0.0..intervals as f64).contains(&k) {
             let span = match calendar.start_date {
-                Some(d) => format!(
+                Some(_) => format!(
                     "{} to {}",
-                    format_iso(d, 0.0),
-                    format_iso(d, (intervals - 1) as f64 * interval_s)
+                    calendar.timestamp(0.0),
+                    calendar.timestamp((intervals - 1) as f64 * interval_s)
                 ),
                 None => format!(
                     "00:00 to {}",

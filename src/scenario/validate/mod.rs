@@ -38,11 +38,29 @@ pub(super) use planning::parse_planning;
 /// Seconds in a day.
 const DAY_S: f64 = 86_400.0;
 
-/// How the horizon divides into days, when it does (calendar features need it).
+/// How the horizon divides into days, when it does (calendar features need it). Days are calendar days
+/// from midnight of the start day: a horizon of whole days that starts at 08:00 touches one day more than
+/// its length, its first day from 08:00 and its last until 08:00.
 #[derive(Debug, Clone, Copy)]
 struct Days {
     intervals_per_day: usize,
+    /// The calendar days the horizon touches.
     count: usize,
+    /// The interval of day 0 the horizon starts at (0: midnight).
+    first: usize,
+}
+
+impl Days {
+    /// The calendar day and the interval of that day of horizon interval `k`.
+    fn day_slot(self, k: usize) -> (usize, usize) {
+        let a = k + self.first;
+        (a / self.intervals_per_day, a % self.intervals_per_day)
+    }
+
+    /// Seconds from midnight of day 0 to the horizon's start.
+    fn start_clock_s(self) -> f64 {
+        self.first as f64 * DAY_S / self.intervals_per_day as f64
+    }
 }
 
 /// A time of day "HH:MM" (00:00 to 24:00) in seconds from midnight.
@@ -190,13 +208,14 @@ impl Validator<'_> {
             None => (ProficiencyCurve::default(), ProficiencyEffects::default()),
             Some(p) => self.proficiency(p),
         };
-        let calendar = self.calendar(&f, Some(horizon_s));
+        let calendar = self.calendar(&f, Some(horizon_s), interval_s);
         let experience = self.experience(f.experience.as_ref());
         let standards = self.standards(f.standards.as_ref());
         // Calendar features (opening hours, arrivals per day, shifts) need whole days of whole intervals.
         let days = (DAY_S % interval_s == 0.0 && horizon_s % DAY_S == 0.0).then(|| Days {
             intervals_per_day: (DAY_S / interval_s).round() as usize,
-            count: (horizon_s / DAY_S).round() as usize,
+            count: ((calendar.start_clock_s + horizon_s) / DAY_S).ceil() as usize,
+            first: (calendar.start_clock_s / interval_s).round() as usize,
         });
         let agent_selection = match f
             .routing

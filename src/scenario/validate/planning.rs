@@ -148,6 +148,10 @@ impl Validator<'_> {
         if let Some(h) = &f.holds {
             p.holds = match h.get_ref().as_str() {
                 "interval" => Holds::Interval,
+                "day" if s.calendar.start_clock_s > 0.0 => {
+                    self.err(h.span(), format!("planning.holds = \"day\": days are judged from midnight, but the horizon starts at {}; start it at midnight (start = \"{}\") or use \"interval\" or \"week\"", crate::time::date::format_clock(s.calendar.start_clock_s), s.calendar.start_date.map_or(String::new(), crate::time::date::format_date)));
+                    Holds::Interval
+                }
                 "day" => Holds::Day,
                 "week" | "horizon" => Holds::Horizon,
                 other => {
@@ -289,6 +293,8 @@ impl Validator<'_> {
         }
         if !f.shifts.is_empty() && (s.horizon_s % DAY_S != 0.0 || DAY_S % s.interval_s != 0.0) {
             self.err(f.shifts[0].span(), "planning.shifts: shifts are planned over whole days; give a horizon of whole days (\"1d\", \"7d\") and an interval that divides a day".into());
+        } else if !f.shifts.is_empty() && s.calendar.start_clock_s > 0.0 {
+            self.err(f.shifts[0].span(), format!("planning.shifts: a roster is planned over calendar days from midnight, but the horizon starts at {}; start it at midnight (start = \"{}\")", crate::time::date::format_clock(s.calendar.start_clock_s), s.calendar.start_date.map_or(String::new(), crate::time::date::format_date)));
         }
         Some(p)
     }

@@ -120,7 +120,12 @@ impl Validator<'_> {
                     v
                 }
             };
-            let first = (day - 1) as f64 * DAY_S + at;
+            // Session times are days and clock times; the model counts from the horizon's start.
+            let first = (day - 1) as f64 * DAY_S + at - days.start_clock_s();
+            if first < 0.0 {
+                self.err(s.at.span(), format!("{sk}: starts at {} on day {day}, before the horizon starts at {}; start it later or on day {}", s.at.get_ref(), crate::time::date::format_clock(days.start_clock_s()), day + 1));
+                continue;
+            }
             let last = first + (times - 1) as f64 * every;
             if last >= horizon_s {
                 self.err(s.day.span(), format!("{sk}: the last of its {times} sessions would start after the horizon; start earlier or give fewer `times`"));
@@ -134,7 +139,7 @@ impl Validator<'_> {
         }
         sessions.sort_by(|a, b| a.0.total_cmp(&b.0));
         if let Some(w) = sessions.windows(2).find(|w| w[1].0 < w[0].1) {
-            self.err(t.sessions.span(), format!("{key}.sessions: two sessions overlap on day {} (a participant attends one at a time); move one or shorten it", (w[1].0 / DAY_S).floor() as i64 + 1));
+            self.err(t.sessions.span(), format!("{key}.sessions: two sessions overlap on day {} (a participant attends one at a time); move one or shorten it", ((w[1].0 + days.start_clock_s()) / DAY_S).floor() as i64 + 1));
         }
         let mut skill_gain = Vec::new();
         let mut friendliness_gain = 0.0;
