@@ -13,12 +13,12 @@ use std::process::{Command, Output};
 const BIN: &str = env!("CARGO_BIN_EXE_supportsim");
 const BASE: &str = include_str!("../scenarios/erlang-a.toml");
 
-/// A scenario that takes minutes (a year of arrivals, 400 replications): a test that returns quickly did
-/// not simulate it.
+/// A scenario that takes a while (30 replications of a year, a million contacts each: seconds on one
+/// thread): a test that returns quickly did not simulate it.
 fn long_scenario() -> String {
     BASE.replace("horizon = \"10h\"", "horizon = \"365d\"")
         .replace("interval = \"30m\"", "interval = \"1d\"")
-        .replace("replications = 8", "replications = 400")
+        .replace("replications = 8", "replications = 30")
 }
 
 fn utf8(p: &Path) -> &str {
@@ -129,7 +129,10 @@ fn a_kill_while_writing_leaves_the_old_output_and_the_next_run_removes_the_lefto
         after.keys().collect::<Vec<_>>(),
         before.keys().collect::<Vec<_>>()
     );
-    assert_ne!(after[Path::new("summary.json")], before[Path::new("summary.json")]);
+    assert_ne!(
+        after[Path::new("summary.json")],
+        before[Path::new("summary.json")]
+    );
 }
 
 #[test]
@@ -137,8 +140,8 @@ fn ctrl_c_during_a_run_exits_130_and_leaves_the_old_output() {
     let work = tempfile::tempdir().expect("temp dir");
     let (_, out, before) = old_output(work.path());
     let long = write(work.path(), "year.toml", &long_scenario());
-    let mut child = Command::new(BIN)
-        .args(["run", utf8(&long), "--out", utf8(&out)])
+    let child = Command::new(BIN)
+        .args(["run", utf8(&long), "--out", utf8(&out), "--threads", "1"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -248,7 +251,10 @@ fn charts_of_long_channel_names_get_short_distinct_file_names() {
     let b = format!("{}b", "phone ".repeat(40));
     let text = BASE
         .replace("name = \"phone\"", &format!("name = \"{a}\""))
-        .replace("skills = { phone = 1.0 }", &format!("skills = {{ \"{a}\" = 1.0, \"{b}\" = 1.0 }}"))
+        .replace(
+            "skills = { phone = 1.0 }",
+            &format!("skills = {{ \"{a}\" = 1.0, \"{b}\" = 1.0 }}"),
+        )
         .replace("replications = 8", "replications = 2")
         + &format!(
             "\n[[channels]]\nname = \"{b}\"\nkind = \"voice\"\narrivals = {{ per_hour = 10.0 }}\nhandle_time = {{ dist = \"exponential\", mean = \"5m\" }}\ntarget = {{ within = \"20s\", share = 0.80 }}\n"
@@ -265,7 +271,9 @@ fn charts_of_long_channel_names_get_short_distinct_file_names() {
     let contacts = |i: u32| {
         charts
             .iter()
-            .find(|n| n.starts_with(&format!("{i:02}-phone-phone-")) && n.ends_with("-contacts.png"))
+            .find(|n| {
+                n.starts_with(&format!("{i:02}-phone-phone-")) && n.ends_with("-contacts.png")
+            })
             .unwrap_or_else(|| panic!("no contacts chart of channel {i}: {charts:?}"))
             .trim_start_matches(&format!("{i:02}-"))
             .to_string()

@@ -518,12 +518,12 @@ fn a_run_that_fails_on_the_way_leaves_the_old_output_whole() {
 /// The files of folder `dir` (not recursive), sorted, with their bytes.
 fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
+        .expect("read the folder")
         .map(|e| {
-            let e = e.unwrap();
+            let e = e.expect("an entry");
             (
                 e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
+                std::fs::read(e.path()).expect("read a file"),
             )
         })
         .collect();

@@ -156,7 +156,11 @@ pub fn abandon_writes() -> MutexGuard<'static, Vec<PathBuf>> {
 
 /// `.NAME.TAG-PID`: a hidden name beside `name` for this process's temporary copy of it.
 fn hidden(name: &str, tag: &str, pid: u32) -> String {
-    format!(".{}{}{pid}", shorten(name, name, MAX_NAME_BYTES), leftover_tag(tag))
+    format!(
+        ".{}{}{pid}",
+        shorten(name, name, MAX_NAME_BYTES),
+        leftover_tag(tag)
+    )
 }
 
 fn leftover_tag(tag: &str) -> String {
@@ -231,7 +235,9 @@ fn earlier_leftover(name: &str) -> bool {
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     rest.strip_prefix("plots-tmp-").is_some_and(digits)
-        || rest.rsplit_once(".tmp-").is_some_and(|(_, pid)| digits(pid))
+        || rest
+            .rsplit_once(".tmp-")
+            .is_some_and(|(_, pid)| digits(pid))
 }
 
 /// `part-NNNN-of-NNNN.json`: a shard's part.
