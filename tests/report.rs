@@ -481,7 +481,7 @@ fn names_from_the_scenario_are_escaped_in_the_page() {
 }
 
 #[test]
-fn a_run_that_fails_on_the_way_leaves_no_stale_report() {
+fn a_run_that_fails_on_the_way_leaves_the_old_output_whole() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     run_ok(
@@ -489,9 +489,12 @@ fn a_run_that_fails_on_the_way_leaves_no_stale_report() {
         &out,
     );
     assert!(out.join("report.html").exists());
-    // A file where plots/ must go: the charts cannot be put in place and the run fails.
+    // A file where plots/ must go: not a folder supportsim wrote, so the run is refused before it starts
+    // (it would replace the whole folder) and the earlier output stays whole: its report.html beside its
+    // own files, never beside new ones.
     std::fs::remove_dir_all(out.join("plots")).unwrap();
     std::fs::write(out.join("plots"), "in the way").unwrap();
+    let before: Vec<(String, Vec<u8>)> = files(&out);
     let o = bin()
         .args([
             "run",
@@ -503,13 +506,29 @@ fn a_run_that_fails_on_the_way_leaves_no_stale_report() {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(!o.status.success());
-    // The earlier report.html would describe 2 replications beside the new 3-replication files: gone.
-    assert!(!out.join("report.html").exists());
-    for entry in std::fs::read_dir(&out).unwrap() {
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did not write (plots)"));
+    assert!(files(&out) == before, "the earlier output changed");
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(!name.starts_with(".plots-tmp"), "{name} left behind");
+        assert!(!name.starts_with('.'), "{name} left behind");
     }
+}
+
+/// The files of folder `dir` (not recursive), sorted, with their bytes.
+fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("read the folder")
+        .map(|e| {
+            let e = e.expect("an entry");
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read a file"),
+            )
+        })
+        .collect();
+    all.sort();
+    all
 }
 
 #[test]

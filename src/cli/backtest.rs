@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use supportsim::calibration::backtest::{self, DEFAULT_REPLICATIONS, Options};
 use supportsim::calibration::history::History;
 use supportsim::experiment::Runner;
-use supportsim::report::write::write_atomic;
 use supportsim::scenario::Scenario;
 
 #[derive(clap::Args)]
@@ -64,7 +63,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
     let history =
         History::parse(&text, &origin, scenario.interval_s).map_err(|e| BadInput(e.to_string()))?;
     let out = output_dir(a.out.clone(), &a.scenario, "backtest-");
-    super::check_out(&out)?;
+    super::check_out(&out, false)?;
     let runner = Runner::new(a.threads).context("cannot start the worker threads")?;
     let options = Options {
         replications: a.replications,
@@ -80,28 +79,18 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         eprintln!("warning: {}", super::printable(w));
     }
 
-    std::fs::create_dir_all(&out)
-        .map_err(|e| anyhow::anyhow!("cannot create the output folder {}: {e}", out.display()))?;
-    super::begin_output(&out)?;
-    for (name, text) in [
+    let date = supportsim::report::html::generated_at();
+    let files = [
         ("predictions.csv", backtest::predictions_csv(&b)),
         ("scorecard.csv", backtest::scorecard_csv(&b)),
-    ] {
-        let path = out.join(name);
-        write_atomic(&path, text.as_bytes())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    }
-    let charts = if a.no_plots {
-        Vec::new()
-    } else {
-        super::write_plots(&out, |dir| {
-            supportsim::report::plot::backtest_charts(&b, dir)
-        })?
-    };
-    let date = supportsim::report::html::generated_at();
-    super::write_report(
+    ];
+    let charts = super::write_results(
         &out,
-        supportsim::report::html::backtest_report(&b, &charts, a.no_plots, &date),
+        &files,
+        None,
+        a.no_plots,
+        |dir| supportsim::report::plot::backtest_charts(&b, dir),
+        |charts| supportsim::report::html::backtest_report(&b, charts, a.no_plots, &date),
     )?;
     print!("{}", supportsim::report::backtest::render(&b));
     println!(

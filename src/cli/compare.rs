@@ -77,7 +77,8 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
             .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
     }
     let out = output_dir(a.opts.out.clone(), &a.scenarios[0], "compare-");
-    super::check_out(&out)?;
+    let shard = super::shard_of(&a.opts)?;
+    super::check_out(&out, shard.is_some())?;
 
     let period = match a.timeline {
         TimelinePeriod::Day => Period::Day,
@@ -92,7 +93,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         .collect();
     // One pool for every scenario.
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
-    if let Some(shard) = super::shard_of(&a.opts)? {
+    if let Some(shard) = shard {
         return run_shard(&a, &scenarios, &names, &runner, (shard, period), &out);
     }
     let total: u64 = scenarios.iter().map(|s| u64::from(s.replications)).sum();
@@ -247,24 +248,11 @@ pub fn write_outputs(
     let charts = super::write_results(
         out,
         &files,
-        ("comparison.xlsx", book),
+        Some(("comparison.xlsx", book)),
         no_plots,
         |dir| supportsim::report::plot::compare_charts(&comparison, timeline.as_ref(), dir),
         |charts| supportsim::report::html::compare_report(&comparison, charts, no_plots, &date),
     )?;
-    if per.is_none() {
-        // A timeline from an earlier comparison in this folder would not belong to this one.
-        for name in ["timeline.json", "timeline.csv"] {
-            let path = out.join(name);
-            match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => eprintln!(
-                    "warning: cannot remove {} from an earlier comparison: {e}",
-                    path.display()
-                ),
-                _ => {}
-            }
-        }
-    }
     match format {
         Format::Table => {
             print!("{}", compare::render(&comparison));

@@ -27,7 +27,7 @@ pub struct MergeArgs {
 }
 
 pub fn run(a: MergeArgs) -> anyhow::Result<()> {
-    super::check_out(&a.out)?;
+    super::check_out(&a.out, false)?;
     let mut parts = Vec::new();
     for path in &a.parts {
         parts.push((path.clone(), Part::read(path).map_err(bad)?));

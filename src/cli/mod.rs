@@ -7,6 +7,7 @@ mod check;
 mod compare;
 mod completions;
 mod erlang;
+mod interrupt;
 mod merge;
 mod plan;
 mod run;
@@ -19,6 +20,7 @@ use supportsim::experiment::shard::Shard;
 use supportsim::report::html::PageError;
 use supportsim::report::plot::{Chart, PlotError};
 use supportsim::report::sheet::WorkbookError;
+use supportsim::report::write::OutputSet;
 
 #[derive(Parser)]
 #[command(
@@ -168,108 +170,46 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-/// Writes a command's results into `out` (created if need be), every file atomically, in this order: an
-/// earlier report.html and plots/ removed (`begin_output`); the text `files`; the workbook; the charts
-/// (unless `no_plots`); report.html, rendered by `page` from the charts drawn. Returns the charts.
+/// Writes a command's results as the output folder `out`, replaced as a whole (report::write::OutputSet):
+/// everything into a staging folder beside it, in this order: the text `files`; the workbook, if any; the
+/// charts (unless `no_plots`); report.html, rendered by `page` from the charts drawn; then swapped in. On
+/// any failure the earlier output stays as it was. Returns the charts.
 fn write_results(
     out: &Path,
     files: &[(&str, String)],
-    (book_name, book): (&str, Result<Vec<u8>, WorkbookError>),
+    book: Option<(&str, Result<Vec<u8>, WorkbookError>)>,
     no_plots: bool,
     draw: impl FnOnce(&Path) -> Result<Vec<Chart>, PlotError>,
     page: impl FnOnce(&[Chart]) -> Result<String, PageError>,
 ) -> anyhow::Result<Vec<Chart>> {
-    std::fs::create_dir_all(out)
-        .map_err(|e| anyhow::anyhow!("cannot create the output folder {}: {e}", out.display()))?;
-    begin_output(out)?;
+    let set = OutputSet::begin(out).map_err(report_error)?;
     for (name, text) in files {
-        let path = out.join(name);
-        supportsim::report::write::write_atomic(&path, text.as_bytes())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        set.write(name, text.as_bytes()).map_err(report_error)?;
     }
-    write_workbook(out, book_name, book)?;
+    if let Some((name, book)) = book {
+        match book {
+            Ok(bytes) => set.write(name, &bytes).map_err(report_error)?,
+            // A workbook that cannot be built (a table beyond Excel's row limit) is reported and left
+            // out: the CSVs hold everything.
+            Err(e) => eprintln!("warning: {name} not written: {e}"),
+        }
+    }
     let charts = if no_plots {
         Vec::new()
     } else {
-        write_plots(out, draw)?
+        let dir = set.dir().join(supportsim::report::write::PLOTS);
+        let charts = draw(&dir).map_err(report_error)?;
+        // Nothing to chart (a sweep over text values, say): no empty plots/ folder.
+        if charts.is_empty() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        charts
     };
-    write_report(out, page(&charts))?;
+    let html = page(&charts).map_err(report_error)?;
+    set.write("report.html", html.as_bytes())
+        .map_err(report_error)?;
+    set.commit().map_err(report_error)?;
     Ok(charts)
-}
-
-/// Draws charts into `out/plots/`: into a temporary folder first, renamed into place when all are drawn,
-/// so plots/ is never half-written. Returns the charts drawn, for report.html.
-fn write_plots(
-    out: &Path,
-    draw: impl FnOnce(&Path) -> Result<Vec<Chart>, PlotError>,
-) -> anyhow::Result<Vec<Chart>> {
-    let tmp = out.join(format!(".plots-tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp)?;
-    let charts = match draw(&tmp) {
-        Ok(charts) => charts,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(report_error(e));
-        }
-    };
-    // Nothing to chart (a sweep over text values, say): no empty plots/ folder.
-    if charts.is_empty() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Ok(charts);
-    }
-    let plots = out.join("plots");
-    let _ = std::fs::remove_dir_all(&plots);
-    if let Err(e) = std::fs::rename(&tmp, &plots) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(anyhow::anyhow!("cannot write {}: {e}", plots.display()));
-    }
-    Ok(charts)
-}
-
-/// Writes the workbook beside the CSVs; a workbook that cannot be built (a table beyond Excel's row limit)
-/// is reported and left out, with any stale one of an earlier run removed: the CSVs hold everything.
-fn write_workbook(
-    out: &Path,
-    name: &str,
-    book: Result<Vec<u8>, WorkbookError>,
-) -> anyhow::Result<()> {
-    let path = out.join(name);
-    match book {
-        Ok(bytes) => supportsim::report::write::write_atomic(&path, &bytes)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
-        Err(e) => {
-            eprintln!("warning: {name} not written: {e}");
-            let _ = std::fs::remove_file(&path);
-            Ok(())
-        }
-    }
-}
-
-/// Before new results are written into `out`: an earlier report.html and plots/ go first, so that a
-/// failure on the way (charts that cannot be drawn or put in place, say) cannot leave a page or charts
-/// that describe the earlier results beside the new files.
-fn begin_output(out: &Path) -> anyhow::Result<()> {
-    let path = out.join("report.html");
-    match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(anyhow::anyhow!("cannot replace {}: {e}", path.display()));
-        }
-        _ => {}
-    }
-    let plots = out.join("plots");
-    match std::fs::remove_dir_all(&plots) {
-        Err(e) if plots.is_dir() => Err(anyhow::anyhow!("cannot replace {}: {e}", plots.display())),
-        _ => Ok(()),
-    }
-}
-
-/// Writes report.html (atomically).
-fn write_report(out: &Path, html: Result<String, PageError>) -> anyhow::Result<()> {
-    let path = out.join("report.html");
-    let html = html.map_err(report_error)?;
-    supportsim::report::write::write_atomic(&path, html.as_bytes())
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
 /// A report error as an anyhow error that prints as the error's own message (it can still be downcast to
@@ -318,16 +258,16 @@ fn printable(text: &str) -> String {
         .collect()
 }
 
-/// Refuses an output folder that is an existing file before anything runs (rather than after the whole
-/// simulation, when writing starts).
-fn check_out(out: &Path) -> Result<(), BadInput> {
-    if out.exists() && !out.is_dir() {
-        return Err(BadInput(format!(
-            "--out {}: a file is there, not a folder: give a folder for the results",
-            out.display()
-        )));
-    }
-    Ok(())
+/// Refuses, before anything runs, an output folder that cannot be written or replaced as a whole
+/// (report::write::OutputSet::check): a file, under a file, not writable, or holding files supportsim did
+/// not write. A shard's folder (`sharded`) only receives its part file: it must be a writable folder.
+fn check_out(out: &Path, sharded: bool) -> Result<(), BadInput> {
+    let checked = if sharded {
+        supportsim::report::write::check_folder(out)
+    } else {
+        OutputSet::check(out)
+    };
+    checked.map_err(|e| BadInput(e.to_string()))
 }
 
 /// An error in what the user gave us (exit code 2), as opposed to a failure while running (exit code 1).
@@ -336,6 +276,7 @@ fn check_out(out: &Path) -> Result<(), BadInput> {
 pub struct BadInput(pub String);
 
 pub fn main() -> ExitCode {
+    interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -52,7 +52,7 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
         None => None,
     };
     let out = output_dir(a.opts.out.clone(), &a.scenario, "plan-");
-    super::check_out(&out)?;
+    super::check_out(&out, false)?;
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
     let started = std::time::Instant::now();
     let quiet = a.opts.quiet || !matches!(a.opts.format, Format::Table);
@@ -88,7 +88,7 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
     let charts = super::write_results(
         &out,
         &files,
-        ("plan.xlsx", book),
+        Some(("plan.xlsx", book)),
         a.opts.no_plots,
         |dir| supportsim::report::plot::plan_charts(&s, &p, &plan, &report, dir),
         |charts| {

@@ -40,7 +40,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let threads = super::threads_of(&a.opts)?;
     let shard = super::shard_of(&a.opts)?;
     let out = output_dir(a.opts.out.clone(), &a.scenario, "");
-    super::check_out(&out)?;
+    super::check_out(&out, shard.is_some())?;
     if let Some(calls) = &a.calls {
         check_calls_path(calls, shard.is_some())?;
     }
@@ -198,7 +198,7 @@ pub fn write_outputs(
     let charts = super::write_results(
         out,
         &files,
-        ("results.xlsx", book),
+        Some(("results.xlsx", book)),
         no_plots,
         |dir| supportsim::report::plot::run_charts(&report, dir),
         |charts| supportsim::report::html::run_report(&report, charts, no_plots, &date),

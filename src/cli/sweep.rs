@@ -65,7 +65,8 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         supportsim::experiment::check_size(s).map_err(|e| BadInput(format!("{origin}: {e}")))?;
     }
     let out = output_dir(a.opts.out.clone(), &a.scenario, "sweep-");
-    super::check_out(&out)?;
+    let shard = super::shard_of(&a.opts)?;
+    super::check_out(&out, shard.is_some())?;
 
     let only: Vec<Scenario> = scenarios.iter().map(|(_, s)| s.clone()).collect();
     let pool = threads
@@ -73,7 +74,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         .transpose()
         .context("cannot start the worker threads")?;
     let keys: Vec<String> = axes.iter().map(|x| x.key.clone()).collect();
-    if let Some(shard) = super::shard_of(&a.opts)? {
+    if let Some(shard) = shard {
         let run = || run_shard(&a, &keys, &scenarios, shard, &out);
         return match &pool {
             None => run(),
@@ -215,7 +216,7 @@ pub fn write_outputs(
     let charts = super::write_results(
         out,
         &files,
-        ("sweep.xlsx", book),
+        Some(("sweep.xlsx", book)),
         no_plots,
         |dir| supportsim::report::plot::sweep_charts(&result, dir),
         |charts| supportsim::report::html::sweep_report(&result, charts, no_plots, &date),

@@ -1420,7 +1420,9 @@ fn file_safe(name: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_matches('-').to_string()
+    // A long name (a channel called by a sentence) is cut, with a hash of the whole name so two long names
+    // that share their beginning get two files: the file name stays within what file systems allow.
+    super::write::shorten(out.trim_matches('-'), name, super::write::MAX_NAME_BYTES)
 }
 
 /// A named line of points (x, y, 95% half-width if known).
