@@ -97,15 +97,16 @@ fn both_engines_stop_a_runaway_replication_within_its_share() {
         runaway()
     ));
     let limit = 64u64 << 20;
-    let runner = Runner::new(Some(1))
-        .expect("pool")
-        .with_memory_limit(limit);
+    let runner = Runner::new(Some(1)).expect("pool").with_memory_limit(limit);
     for s in [&single, &general] {
         match runner.run_scenario(s) {
             Err(RunError::Overloaded(o)) => {
                 assert_eq!((o.replication, o.channel.as_str()), (1, "phone"));
                 assert!(o.waiting > 10_000, "{o}");
-                assert!(o.held_bytes <= o.budget_bytes && o.budget_bytes < limit, "{o}");
+                assert!(
+                    o.held_bytes <= o.budget_bytes && o.budget_bytes < limit,
+                    "{o}"
+                );
             }
             other => panic!("expected an overload, got {:?}", other.map(|r| r.len())),
         }

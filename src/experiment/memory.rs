@@ -94,7 +94,8 @@ pub fn replication_bytes(scenario: &Scenario) -> u64 {
                 + 2 * WaitHistogram::BYTES as u64
         })
         .sum();
-    let groups = scenario.groups.len() as u64 * intervals * (4 * 8 + SAMPLE_BYTES_PER_GROUP_INTERVAL);
+    let groups =
+        scenario.groups.len() as u64 * intervals * (4 * 8 + SAMPLE_BYTES_PER_GROUP_INTERVAL);
     channels + groups
 }
 
@@ -164,7 +165,9 @@ pub fn parse_size(text: &str) -> Option<u64> {
         _ => return None,
     };
     let bytes = value * factor;
-    (bytes.is_finite() && bytes >= 1.0 && bytes < 1.8e19).then_some(bytes.round() as u64)
+    (1.0..1.8e19)
+        .contains(&bytes)
+        .then_some(bytes.round() as u64)
 }
 
 #[cfg(test)]

@@ -201,7 +201,8 @@ pub fn run_replications_on(
     match threads {
         None => Ok(run_replications(scenario)),
         Some(n) => {
-            let runner = Runner::new(Some(n.max(1)))?.with_memory_limit(crate::model::limit::UNLIMITED);
+            let runner =
+                Runner::new(Some(n.max(1)))?.with_memory_limit(crate::model::limit::UNLIMITED);
             Ok(runner
                 .run_scenario(scenario)
                 .expect("its own staffing, and no memory limit"))

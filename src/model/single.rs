@@ -395,7 +395,8 @@ impl Kernel<'_> {
             self.count(i, |t| t.waited += 1);
         }
         // The queue is about to grow: the memory guard (model::limit), off the per-contact path.
-        if self.queue.len() == self.queue.capacity() && limit::over(self.held_bytes(), self.budget) {
+        if self.queue.len() == self.queue.capacity() && limit::over(self.held_bytes(), self.budget)
+        {
             self.overloaded(now);
             return;
         }
