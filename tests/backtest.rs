@@ -140,7 +140,7 @@ fn supportsim_beats_erlang_a_where_its_assumptions_are_wrong() {
     generating.seed = 2024;
     generating.replications = 1;
     let runner = Runner::new(None).expect("threads");
-    let observed = &runner.run_scenario(&generating)[0].channels[0].intervals;
+    let observed = &runner.run_scenario(&generating).expect("runs")[0].channels[0].intervals;
     let start = days_from_civil(2026, 5, 4);
     let mut csv = String::from(
         "date,start,offered,agents,answered,abandoned,asa_s,prob_wait,service_level\n",

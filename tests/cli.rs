@@ -556,17 +556,18 @@ fn runs_too_large_for_memory_are_refused() {
     );
     // (The size quoted depends on what a replication keeps; the message's shape is pinned.)
     assert!(
-        err.starts_with("error: bad.toml: 100000 replications of 4800 intervals would keep about "),
+        err.starts_with("error: bad.toml: 100000 replications of 4800 intervals would hold about "),
         "{err}"
     );
     assert!(
-        err.contains(
-            " GB of results in memory, more than 4 GB; use fewer replications or a longer interval"
-        ),
+        err.contains(" of replication results, ")
+            && err.contains(" for the workbook and the tables), more than the memory limit of ")
+            && err.contains("; use fewer replications or a longer interval, or raise the limit with SUPPORTSIM_MEMORY_LIMIT"),
         "{err}"
     );
     // The same limit applies after --replications overrides the file.
     let o = bin()
+        .env("SUPPORTSIM_MEMORY_LIMIT", "4GiB")
         .args([
             "run",
             "scenarios/erlang-a.toml",
@@ -580,11 +581,12 @@ fn runs_too_large_for_memory_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&o.stderr)
-            .contains("1000000 replications of 20 intervals would keep about"),
+            .contains("1000000 replications of 20 intervals would hold about"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
     bin()
+        .env("SUPPORTSIM_MEMORY_LIMIT", "4GiB")
         .args([
             "run",
             "scenarios/erlang-a.toml",

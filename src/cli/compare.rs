@@ -98,11 +98,12 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     }
     let total: u64 = scenarios.iter().map(|s| u64::from(s.replications)).sum();
     let bar = super::progress_bar(total, a.opts.quiet);
-    let tallies: Vec<Vec<ReplicationTally>> = scenarios
+    let tallies: Result<Vec<Vec<ReplicationTally>>, _> = scenarios
         .iter()
         .map(|s| runner.run_scenario_with(s, &|| bar.inc(1)))
         .collect();
     bar.finish_and_clear();
+    let tallies = tallies?;
     write_outputs(
         &scenarios,
         &names,
@@ -185,9 +186,14 @@ fn run_shard(
         }
         let model = Compiled::new(s);
         let first = k as u64 * per + reps.start;
-        let got = runner
-            .run(&model, model.staffing(), s.seed, reps, &|| bar.inc(1))
-            .expect("a scenario's own staffing fits its model");
+        let got = runner.run(&model, model.staffing(), s.seed, reps, &|| bar.inc(1));
+        let got = match got {
+            Ok(got) => got,
+            Err(e) => {
+                bar.finish_and_clear();
+                return Err(e.into());
+            }
+        };
         tallies.extend(got.into_iter().enumerate().map(|(j, tally)| ItemTally {
             item: first + j as u64,
             tally,

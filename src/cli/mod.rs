@@ -303,7 +303,9 @@ pub fn main() -> ExitCode {
             let bad_input = e
                 .downcast_ref::<supportsim::scenario::ScenarioErrors>()
                 .is_some()
-                || e.downcast_ref::<BadInput>().is_some();
+                || e.downcast_ref::<BadInput>().is_some()
+                // A run refused by, or stopped at, the memory limit (docs/engine.md, "Memory").
+                || e.downcast_ref::<supportsim::experiment::RunError>().is_some();
             eprintln!("error: {}", printable(&format!("{e:#}")));
             ExitCode::from(if bad_input { 2 } else { 1 })
         }

@@ -69,7 +69,13 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
             }
         },
     )
-    .map_err(|e| anyhow::anyhow!("{}: {e}", a.scenario.display()))?;
+    .map_err(|e| match e {
+        // Stopped at the memory limit: exit code 2, like a run refused by it.
+        supportsim::planner::PlanError::Run(_) => {
+            anyhow::Error::from(BadInput(format!("{}: {e}", a.scenario.display())))
+        }
+        e => anyhow::anyhow!("{}: {e}", a.scenario.display()),
+    })?;
     let elapsed = started.elapsed().as_secs_f64();
 
     let report = out_plan::check_report(&plan);

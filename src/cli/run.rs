@@ -53,6 +53,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let bar = super::progress_bar(u64::from(s.replications), a.opts.quiet);
     let reps = runner.run_scenario_with(&s, &|| bar.inc(1));
     bar.finish_and_clear();
+    let reps = reps?;
     let elapsed = started.elapsed().as_secs_f64();
     let report = write_outputs(&s, &reps, &out, a.opts.format, a.opts.no_plots)?;
     if let Some(calls) = &a.calls {
@@ -133,12 +134,11 @@ fn run_shard(
     let range = shard.items(u64::from(s.replications));
     let model = Compiled::new(s);
     let bar = super::progress_bar(range.end - range.start, a.opts.quiet);
-    let tallies = runner
-        .run(&model, model.staffing(), s.seed, range.clone(), &|| {
-            bar.inc(1)
-        })
-        .expect("a scenario's own staffing fits its model");
+    let tallies = runner.run(&model, model.staffing(), s.seed, range.clone(), &|| {
+        bar.inc(1)
+    });
     bar.finish_and_clear();
+    let tallies = tallies?;
     let inputs = PartInputs {
         command: "run",
         seed: s.seed,

@@ -188,6 +188,21 @@ impl<E: Copy> EventQueue<E> {
         self.events[i] = event;
     }
 
+    /// Drops every pending event, lanes included: a run that must stop at once (model::center's memory
+    /// guard) empties its queue so that its loop ends.
+    pub fn clear(&mut self) {
+        self.keys.clear();
+        self.events.clear();
+        self.lanes.iter_mut().for_each(|l| *l = None);
+        self.first_lane = None;
+    }
+
+    /// The memory the heap holds (its allocated capacity), in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.keys.capacity() * std::mem::size_of::<Key>()
+            + self.events.capacity() * std::mem::size_of::<E>()
+    }
+
     /// Pending events, lanes included.
     pub fn len(&self) -> usize {
         self.keys.len() + self.lanes.iter().filter(|l| l.is_some()).count()

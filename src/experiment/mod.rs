@@ -4,70 +4,68 @@
 //! Replication results come back in replication order whatever the thread count, so every report built
 //! from them is bit-identical on 1 thread or many.
 
+pub mod memory;
 pub mod shard;
 pub mod sweep;
 
-use crate::model::{Compiled, simulate_compiled};
+use crate::model::limit::bytes_text;
+use crate::model::{Compiled, Overload, simulate_compiled, simulate_within};
 use crate::scenario::{Scenario, Staffing, StaffingError};
-use crate::stats::{IntervalTally, ReplicationTally, WaitHistogram};
+use crate::stats::ReplicationTally;
 use rayon::prelude::*;
 use std::ops::Range;
 
-/// The most memory a run may use for its replication results (they are all kept until the report is built).
-pub const MAX_RESULT_BYTES: u64 = 4 << 30;
-
-/// Memory the replication results of `scenario` will hold: per replication, an interval tally per channel
-/// and interval, two time integrals per group and interval, and a wait histogram per channel.
-pub fn result_bytes(scenario: &Scenario) -> u64 {
-    let intervals = scenario.intervals() as u64;
-    let channels = scenario.channels.len() as u64;
-    let groups = scenario.groups.len() as u64;
-    let tally = std::mem::size_of::<IntervalTally>() as u64;
-    // Per channel: one tally per interval, a total and one per class (and, with classes, one per class
-    // and interval), and the wait histogram.
-    // Per group and interval: staffed, busy, break and shrinkage time.
-    // Per channel and interval: the tally, the backlog and the case levels.
-    let per_replication = intervals * (channels * (tally + 4 + 48) + groups * 32)
-        + scenario
-            .channels
-            .iter()
-            .map(|c| {
-                let classes = c.classes.len() as u64;
-                let per_interval = if classes > 1 { classes * intervals } else { 0 };
-                classes + 1 + per_interval
-            })
-            .sum::<u64>()
-            * tally
-        + channels * WaitHistogram::BYTES as u64;
-    u64::from(scenario.replications) * per_replication
-}
-
-/// Why a run is refused before it starts.
+/// Why a run is refused before it starts, or stopped.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RunError {
-    /// The replication results would not fit in memory.
+    /// The run would not fit in the memory limit (experiment::memory).
     #[error(
-        "{replications} replications of {intervals} intervals would keep about {gb:.1} GB of results in memory, more than {limit_gb} GB; use fewer replications or a longer interval"
+        "{replications} replications of {intervals} intervals would hold about {total} in memory ({results} of replication results, {outputs} for the workbook and the tables), more than the memory limit of {limit}; use fewer replications or a longer interval, or raise the limit with SUPPORTSIM_MEMORY_LIMIT (docs/engine.md, \"Memory\")"
     )]
     TooLarge {
         replications: u32,
         intervals: usize,
-        /// The results' size in units of 10^9 bytes.
-        gb: f64,
-        /// The limit in GiB (`MAX_RESULT_BYTES`).
-        limit_gb: u64,
+        /// The sizes, as people read them (64 MiB, 1.9 GiB).
+        total: String,
+        results: String,
+        outputs: String,
+        limit: String,
     },
+    /// SUPPORTSIM_MEMORY_LIMIT is not a size.
+    #[error(
+        "SUPPORTSIM_MEMORY_LIMIT={text:?}: not a size; give bytes or a size such as 8GiB, 512MiB or 16GB"
+    )]
+    BadLimit { text: String },
+    /// A replication outgrew its share of the memory limit: its queue grew without bound.
+    #[error(transparent)]
+    Overloaded(#[from] Overload),
+    /// A staffing made for another model.
+    #[error(transparent)]
+    Staffing(#[from] StaffingError),
 }
 
-/// Refuses a run whose results would not fit in memory, saying how to shrink it.
+/// Memory the replication results of `scenario` will hold (tallies and the summary's samples of them).
+pub fn result_bytes(scenario: &Scenario) -> u64 {
+    memory::Estimate::of(scenario).results
+}
+
+/// Refuses a run that would not fit in the memory limit (experiment::memory; SUPPORTSIM_MEMORY_LIMIT),
+/// saying how to shrink it, before anything runs.
 pub fn check_size(scenario: &Scenario) -> Result<(), RunError> {
-    let bytes = result_bytes(scenario);
-    if bytes > MAX_RESULT_BYTES {
+    check_size_within(scenario, memory::limit()?)
+}
+
+/// [`check_size`] against a given limit in bytes.
+pub fn check_size_within(scenario: &Scenario, limit: u64) -> Result<(), RunError> {
+    let e = memory::Estimate::of(scenario);
+    if e.peak() > limit {
         return Err(RunError::TooLarge {
             replications: scenario.replications,
             intervals: scenario.intervals(),
-            gb: bytes as f64 / 1e9,
-            limit_gb: MAX_RESULT_BYTES >> 30,
+            total: bytes_text(e.peak()),
+            results: bytes_text(e.results),
+            outputs: bytes_text(e.outputs),
+            limit: bytes_text(limit),
         });
     }
     Ok(())
@@ -88,17 +86,36 @@ pub struct RunnerError {
 /// any pool and any machine, and ranges run apart (shards) concatenate to the whole run.
 pub struct Runner {
     pool: rayon::ThreadPool,
+    /// The memory limit its runs share (experiment::memory), in bytes.
+    memory_limit: u64,
 }
 
 impl Runner {
-    /// A pool of `threads` threads (`None`: one per core).
+    /// A pool of `threads` threads (`None`: one per core), under the memory limit of
+    /// [`memory::limit`] (SUPPORTSIM_MEMORY_LIMIT, else half the machine's memory; a limit that does not
+    /// parse, which [`check_size`] refuses, counts as the default).
     pub fn new(threads: Option<usize>) -> Result<Runner, RunnerError> {
         let n = threads.unwrap_or(0);
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
-            .map(|pool| Runner { pool })
+            .map(|pool| Runner {
+                pool,
+                memory_limit: memory::limit().unwrap_or_else(|_| memory::default_limit()),
+            })
             .map_err(|source| RunnerError { threads: n, source })
+    }
+
+    /// The same pool under another memory limit, in bytes.
+    pub fn with_memory_limit(self, bytes: u64) -> Runner {
+        Runner {
+            memory_limit: bytes,
+            ..self
+        }
+    }
+
+    pub fn memory_limit(&self) -> u64 {
+        self.memory_limit
     }
 
     pub fn threads(&self) -> usize {
@@ -111,8 +128,9 @@ impl Runner {
         self.pool.install(op)
     }
 
-    /// Every replication of `scenario` with its own seed and staffing (compiled once).
-    pub fn run_scenario(&self, scenario: &Scenario) -> Vec<ReplicationTally> {
+    /// Every replication of `scenario` with its own seed and staffing (compiled once); an error if one
+    /// outgrew its share of the memory limit.
+    pub fn run_scenario(&self, scenario: &Scenario) -> Result<Vec<ReplicationTally>, RunError> {
         self.run_scenario_with(scenario, &|| {})
     }
 
@@ -121,7 +139,7 @@ impl Runner {
         &self,
         scenario: &Scenario,
         progress: &(dyn Fn() + Sync),
-    ) -> Vec<ReplicationTally> {
+    ) -> Result<Vec<ReplicationTally>, RunError> {
         let model = Compiled::new(scenario);
         self.run(
             &model,
@@ -130,12 +148,15 @@ impl Runner {
             0..u64::from(scenario.replications),
             progress,
         )
-        .expect("a scenario's own staffing fits its model")
     }
 
     /// Runs replications `replications` of `model` under `staffing`, in replication order; `progress` is
     /// called once after each replication finishes (from worker threads). Refuses a staffing made for
     /// another model (Staffing::same_shape).
+    ///
+    /// Each replication may hold contacts up to its share of the memory limit (what the results leave,
+    /// over the replications running at once: [`memory::replication_budget`]); one that outgrows it stops
+    /// the run with [`RunError::Overloaded`] (when several do, any one of them is reported).
     pub fn run(
         &self,
         model: &Compiled,
@@ -143,18 +164,23 @@ impl Runner {
         seed: u64,
         replications: Range<u64>,
         progress: &(dyn Fn() + Sync),
-    ) -> Result<Vec<ReplicationTally>, StaffingError> {
+    ) -> Result<Vec<ReplicationTally>, RunError> {
         staffing.same_shape(model.staffing())?;
-        Ok(self.pool.install(|| {
+        let count = replications.end.saturating_sub(replications.start);
+        let estimate = memory::Estimate::of_replications(model.scenario(), count);
+        let running = count.min(self.threads() as u64);
+        let budget = memory::replication_budget(&estimate, self.memory_limit, running);
+        let tallies = self.pool.install(|| {
             replications
                 .into_par_iter()
                 .map(|r| {
-                    let t = simulate_compiled(model, staffing, seed, r);
+                    let t = simulate_within(model, staffing, seed, r, budget);
                     progress();
                     t
                 })
-                .collect()
-        }))
+                .collect::<Result<Vec<_>, Overload>>()
+        })?;
+        Ok(tallies)
     }
 }
 
@@ -174,6 +200,12 @@ pub fn run_replications_on(
 ) -> Result<Vec<ReplicationTally>, RunnerError> {
     match threads {
         None => Ok(run_replications(scenario)),
-        Some(n) => Ok(Runner::new(Some(n.max(1)))?.run_scenario(scenario)),
+        Some(n) => {
+            let runner =
+                Runner::new(Some(n.max(1)))?.with_memory_limit(crate::model::limit::UNLIMITED);
+            Ok(runner
+                .run_scenario(scenario)
+                .expect("its own staffing, and no memory limit"))
+        }
     }
 }

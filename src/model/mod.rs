@@ -10,14 +10,18 @@ mod accounting;
 pub mod arrivals;
 pub mod center;
 pub mod compile;
+pub mod limit;
 pub mod observe;
 pub mod queue;
 mod single;
 mod workforce;
 
 pub use crate::scenario::Staffing;
-pub use center::{simulate, simulate_compiled, simulate_general, simulate_observed};
+pub use center::{
+    simulate, simulate_compiled, simulate_general, simulate_observed, simulate_within,
+};
 pub use compile::Compiled;
+pub use limit::Overload;
 
 /// Whether a replication of `model` under `staffing` runs on the single-queue kernel (model::single).
 pub fn on_single_queue_kernel(model: &Compiled, staffing: &Staffing) -> bool {

@@ -164,6 +164,17 @@ impl WaitingRoom {
         out
     }
 
+    /// The memory the room holds (its buffers' capacities), in bytes: for the memory guard (model::limit).
+    pub fn bytes(&self) -> usize {
+        self.slab.capacity() * std::mem::size_of::<Waiting>()
+            + self.free.capacity() * std::mem::size_of::<u32>()
+            + self
+                .queues
+                .iter()
+                .map(|q| q.capacity() * std::mem::size_of::<Ticket>())
+                .sum::<usize>()
+    }
+
     /// Drains every contact still waiting (end of run).
     pub fn drain(&mut self) -> Vec<Waiting> {
         let mut out = Vec::new();

@@ -14,6 +14,7 @@ use crate::engine::{EventQueue, SimTime};
 use crate::experience::{ExperienceRules, Factor, Journey};
 use crate::model::accounting;
 use crate::model::compile::Compiled;
+use crate::model::limit::{self, Overload};
 use crate::routing::IdleAgents;
 use crate::scenario::{ChannelKind, Staffing};
 use crate::seed::{Purpose, StreamRng, stream};
@@ -143,6 +144,10 @@ struct Kernel<'a> {
     head_id: u64,
     waiting: u32,
     boundary_armed: bool,
+    /// The replication (from 0), its share of the memory limit (model::limit), and why it stopped early.
+    replication: u64,
+    budget: u64,
+    overload: Option<Overload>,
 }
 
 /// Runs one replication on the kernel; the caller has checked [`qualifies`].
@@ -151,7 +156,8 @@ pub(crate) fn simulate(
     staffing: &Staffing,
     seed: u64,
     replication: u64,
-) -> ReplicationTally {
+    budget: u64,
+) -> Result<ReplicationTally, Overload> {
     let s = &m.scenario;
     let c = &m.channels[0];
     let g = &m.groups[0];
@@ -183,6 +189,9 @@ pub(crate) fn simulate(
         head_id: 0,
         waiting: 0,
         boundary_armed: false,
+        replication,
+        budget,
+        overload: None,
     };
     let mut arrivals = crate::model::arrivals::ArrivalProcess::new(
         &c.arrivals_per_hour,
@@ -195,13 +204,16 @@ pub(crate) fn simulate(
     let mut handle_rng = stream(seed, replication, c.key, Purpose::HandleTime);
     let mut patience_rng = stream(seed, replication, c.key, Purpose::Patience);
     k.run(&mut arrivals, &mut handle_rng, &mut patience_rng);
-    ReplicationTally {
+    if let Some(o) = k.overload {
+        return Err(o);
+    }
+    Ok(ReplicationTally {
         channels: vec![k.ch],
         groups: vec![k.gt],
         training_s: Vec::new(),
         contacts_simulated: k.contacts_simulated,
         events: k.events_run,
-    }
+    })
 }
 
 /// A draw from `dist`, an exponential one (`mean`) inline: the same number [`Dist::sample`] draws.
@@ -276,6 +288,11 @@ impl Kernel<'_> {
                 Event::ServiceEnd { agent } => self.service_end(agent as usize, t),
                 Event::Abandon { id } => self.abandon(id, t),
                 Event::Boundary { index } => {
+                    // The memory guard, once per interval (model::limit).
+                    if limit::over(self.held_bytes(), self.budget) {
+                        self.overloaded(t);
+                        continue;
+                    }
                     if (1..=bins.count as i64).contains(&index) {
                         self.ch.backlog[(index - 1) as usize] = self.waiting;
                     }
@@ -290,6 +307,9 @@ impl Kernel<'_> {
                     }
                 }
             }
+        }
+        if self.overload.is_some() {
+            return;
         }
         // Close the integrals as `center::run` does: staffed time, then each busy agent in seat order (work
         // time, then engaged time).
@@ -327,6 +347,33 @@ impl Kernel<'_> {
         cases.open += open as u64;
     }
 
+    /// The memory the replication's contacts hold: the queue and the pending events (model::limit).
+    fn held_bytes(&self) -> usize {
+        self.queue.capacity() * std::mem::size_of::<Caller>() + self.events.heap_bytes()
+    }
+
+    /// The memory guard tripped: records why and empties the event queue and the queue, so the run ends.
+    #[cold]
+    fn overloaded(&mut self, now: SimTime) {
+        let bins = self.m.bins;
+        let c = &self.m.channels[0];
+        let index = ((now - bins.start) / bins.width).floor() as i64;
+        let offered = c.arrivals_per_hour.at(index) / 3600.0 * self.handle_time.mean();
+        let load = (self.on_duty > 0).then(|| offered / f64::from(self.on_duty));
+        self.overload = Some(Overload::new(
+            self.replication + 1,
+            u64::from(self.waiting),
+            now - bins.start,
+            &self.m.scenario.channels[0].name,
+            load,
+            self.held_bytes() as u64,
+            self.budget,
+        ));
+        self.events.clear();
+        self.queue = VecDeque::new();
+        self.waiting = 0;
+    }
+
     fn arrive(&mut self, base_handle: f64, patience: Option<f64>, now: SimTime) {
         let interval = self.m.bins.index(now).map(|i| i as u32);
         if let Some(i) = interval {
@@ -349,6 +396,12 @@ impl Kernel<'_> {
         }
         if let Some(i) = interval {
             self.count(i, |t| t.waited += 1);
+        }
+        // The queue is about to grow: the memory guard (model::limit), off the per-contact path.
+        if self.queue.len() == self.queue.capacity() && limit::over(self.held_bytes(), self.budget)
+        {
+            self.overloaded(now);
+            return;
         }
         let id = self.head_id + self.queue.len() as u64;
         self.queue.push_back(Caller {

@@ -24,6 +24,9 @@ pub enum PlanError {
     Erlang(#[from] crate::staffing::erlang::ErlangError),
     #[error(transparent)]
     Staffing(#[from] crate::scenario::StaffingError),
+    /// The final check's run stopped (a replication outgrew its share of the memory limit).
+    #[error(transparent)]
+    Run(#[from] crate::experiment::RunError),
     #[error("the shift stage: {0}")]
     Cover(#[from] cover::CoverError),
     #[error("{0}")]

@@ -40,6 +40,12 @@ impl<O: Observer> Center<'_, O> {
                 k
             }
             None => {
+                // The case table is about to grow: the memory guard (model::limit), off the per-contact path.
+                if self.cases.len() == self.cases.capacity()
+                    && super::limit::over(self.held_bytes(), self.budget)
+                {
+                    self.overloaded(now);
+                }
                 self.cases.push(case);
                 (self.cases.len() - 1) as u32
             }

@@ -22,6 +22,7 @@ use crate::experience::Journey;
 use crate::model::accounting;
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::compile::{ChannelModel, Compiled, Eligible};
+use crate::model::limit::{self, Overload};
 use crate::model::observe::{ContactRecord, NoObserver, Observer, Outcome};
 use crate::model::queue::{CallbackState, Ticket, Waiting, WaitingRoom};
 use crate::model::workforce::{Absence, Shrinkage, shift_keys};
@@ -301,6 +302,11 @@ struct Center<'a, O: Observer = NoObserver> {
     class_in: Vec<u32>,
     /// Per group scheduled by shifts: each shift's key for its absence draws.
     shift_keys: Vec<Vec<u64>>,
+    /// The replication (from 0), its share of the memory limit in bytes (model::limit), and why it
+    /// stopped early if it outgrew it.
+    replication: u64,
+    budget: u64,
+    overload: Option<Overload>,
 }
 
 /// Runs replication `replication` of `scenario` with its own seed and staffing, and returns what it
@@ -319,13 +325,33 @@ pub fn simulate_compiled(
     seed: u64,
     replication: u64,
 ) -> ReplicationTally {
+    simulate_within(model, staffing, seed, replication, limit::UNLIMITED)
+        .expect("a replication without a memory budget never overloads")
+}
+
+/// [`simulate_compiled`] within a memory budget: the replication stops with an [`Overload`] when the
+/// contacts it holds could outgrow `budget_bytes` (model::limit; checked where its buffers grow and at
+/// interval boundaries, nothing per contact). Below the budget it gives exactly the same tally.
+pub fn simulate_within(
+    model: &Compiled,
+    staffing: &Staffing,
+    seed: u64,
+    replication: u64,
+    budget_bytes: u64,
+) -> Result<ReplicationTally, Overload> {
     staffing
         .same_shape(model.staffing())
         .expect("a staffing runs under the model it was made from (Staffing::same_shape)");
     if crate::model::single::qualifies(model, staffing) {
-        return crate::model::single::simulate(model, staffing, seed, replication);
+        return crate::model::single::simulate(model, staffing, seed, replication, budget_bytes);
     }
-    simulate_general(model, staffing, seed, replication)
+    let mut center = Center::new(model, staffing, seed, replication);
+    center.budget = budget_bytes;
+    center.run();
+    match center.overload {
+        Some(o) => Err(o),
+        None => Ok(center.tally),
+    }
 }
 
 /// [`simulate_compiled`] always on the general engine, never the single-queue kernel (model::single):
@@ -521,6 +547,9 @@ impl<'a, O: Observer> Center<'a, O> {
             boundary_armed: false,
             cases: Vec::new(),
             free_cases: Vec::new(),
+            replication,
+            budget: limit::UNLIMITED,
+            overload: None,
         }
     }
 
@@ -649,6 +678,12 @@ impl<'a, O: Observer> Center<'a, O> {
                     self.admit(to, Source::First(from as usize), Some(case), t);
                 }
                 Event::Boundary { index } => {
+                    // The memory guard, once per interval (model::limit): timers and outbound work grow
+                    // without passing the growth checks.
+                    if limit::over(self.held_bytes(), self.budget) {
+                        self.overloaded(t);
+                        continue;
+                    }
                     self.on_boundary(index, t);
                     // From the index, not by adding widths: no drift off the interval edges.
                     let next = self.interval_start(index + 1);
@@ -659,6 +694,10 @@ impl<'a, O: Observer> Center<'a, O> {
                     }
                 }
             }
+        }
+        if self.overload.is_some() {
+            // Stopped by the memory guard: the tally is not reported.
+            return;
         }
         // Close the time integrals. Staffed time: nothing changes head-counts between the last event and the
         // end of the window. Busy time: agents still busy when the cap stopped the run were busy until then.
@@ -697,6 +736,46 @@ impl<'a, O: Observer> Center<'a, O> {
                 t.open += 1;
             }
         }
+    }
+
+    /// The memory the replication's contacts hold: waiting, open cases, pending events (model::limit).
+    fn held_bytes(&self) -> usize {
+        self.room.bytes()
+            + self.events.heap_bytes()
+            + self.cases.capacity() * std::mem::size_of::<Case>()
+            + self.free_cases.capacity() * std::mem::size_of::<u32>()
+    }
+
+    /// The memory guard tripped (model::limit): records why, and empties the event queue and the waiting
+    /// room so that the run ends at once (only the events the current one still schedules run, and
+    /// without arrivals, boundaries or anyone waiting they die out).
+    #[cold]
+    fn overloaded(&mut self, now: SimTime) {
+        let held = self.held_bytes() as u64;
+        let (c, waiting) = (0..self.channels.len())
+            .map(|c| (c, self.room.waiting(c)))
+            .fold((0, 0), |best, x| if x.1 > best.1 { x } else { best });
+        let ch = &self.m.channels[c];
+        let on_duty: u32 = ch
+            .eligible
+            .iter()
+            .map(|e| self.groups[e.group].on_duty)
+            .sum();
+        let index = self.interval_index(now);
+        let offered = ch.arrivals_per_hour.at(index) / 3600.0 * ch.handle_time.mean();
+        let load = (on_duty > 0).then(|| offered / f64::from(on_duty));
+        self.overload = Some(Overload::new(
+            self.replication + 1,
+            u64::from(waiting),
+            now - self.bins.start,
+            &self.scenario.channels[c].name,
+            load,
+            held,
+            self.budget,
+        ));
+        self.events.clear();
+        self.room = WaitingRoom::new(self.m.queues, self.channels.len());
+        self.boundary_armed = true;
     }
 
     /// The start of interval `index`: record the backlog at the end of the previous interval, apply the
