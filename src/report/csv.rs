@@ -8,40 +8,71 @@ use super::kpi::{KpiId, Measure, Scope};
 use super::sheet::{Cell, Sheet, Unit, WorkbookError};
 use crate::stats::Estimate;
 
-/// Adds a measure's mean, ci95 and the interval's ends to a row (and their columns, named after the
-/// measure, to the header on the first row).
-fn push(
-    header: &mut Vec<String>,
-    row: &mut Vec<Cell>,
-    measure: Measure,
-    e: &Estimate,
-    first: bool,
-) {
-    if first {
-        let name = measure.name();
-        header.push(name.clone());
-        header.extend(estimate_columns(&name));
+/// A row under construction: the KPIs' means and ci95s in order, and the intervals' ends kept apart to close
+/// the row (`_low`/`_high` came later than the other columns, so columns read by position stay put).
+struct Row {
+    cells: Vec<Cell>,
+    ends: Vec<Cell>,
+    ends_header: Vec<String>,
+}
+
+impl Row {
+    fn new(cells: Vec<Cell>) -> Row {
+        Row {
+            cells,
+            ends: Vec::new(),
+            ends_header: Vec::new(),
+        }
     }
-    let unit = measure.unit();
-    row.push(Cell::number(e.mean, unit));
-    row.extend(estimate_cells(Some(e), unit));
+
+    /// Adds a measure's mean and ci95, and its interval's ends to the tail (and their columns, named after
+    /// the measure, to the header on the first row).
+    fn push(&mut self, header: &mut Vec<String>, measure: Measure, e: &Estimate, first: bool) {
+        let unit = measure.unit();
+        if first {
+            let name = measure.name();
+            header.push(name.clone());
+            header.push(format!("{name}_ci95"));
+            self.ends_header
+                .extend([format!("{name}_low"), format!("{name}_high")]);
+        }
+        self.cells.push(Cell::number(e.mean, unit));
+        self.cells.push(Cell::number(e.ci95, unit));
+        let bounds = e.bounds();
+        self.ends.push(Cell::number(bounds.map(|b| b.0), unit));
+        self.ends.push(Cell::number(bounds.map(|b| b.1), unit));
+    }
+
+    /// The finished row, `last` (the interval's end and weekday) then the ends, added to `sheet`.
+    fn finish(
+        mut self,
+        sheet: &mut Sheet,
+        last: impl IntoIterator<Item = Cell>,
+        last_header: &[&str],
+        first: bool,
+    ) {
+        if first {
+            sheet
+                .header
+                .extend(last_header.iter().map(|h| h.to_string()));
+            sheet.header.append(&mut self.ends_header);
+        }
+        self.cells.extend(last);
+        self.cells.append(&mut self.ends);
+        sheet.rows.push(self.cells);
+    }
 }
 
-/// The columns after a KPI's mean: `_ci95` (the half-width of the t interval) and `_low`/`_high`, the
-/// interval's ends, which stay inside [0, 1] for shares (Wilson) and at or above 0 for counts.
-pub fn estimate_columns(name: &str) -> [String; 3] {
-    [
-        format!("{name}_ci95"),
-        format!("{name}_low"),
-        format!("{name}_high"),
-    ]
+/// The columns of a KPI's interval ends, `_low` and `_high`: inside [0, 1] for shares (Wilson) and at or
+/// above 0 for counts, where `mean ± ci95` may not be.
+pub fn ends_columns(name: &str) -> [String; 2] {
+    [format!("{name}_low"), format!("{name}_high")]
 }
 
-/// The cells of [`estimate_columns`] (blank where the interval is undefined).
-pub fn estimate_cells(e: Option<&Estimate>, unit: Unit) -> [Cell; 3] {
+/// The cells of [`ends_columns`] (blank where the interval is undefined).
+pub fn ends_cells(e: Option<&Estimate>, unit: Unit) -> [Cell; 2] {
     let bounds = e.and_then(Estimate::bounds);
     [
-        Cell::number(e.and_then(|e| e.ci95), unit),
         Cell::number(bounds.map(|b| b.0), unit),
         Cell::number(bounds.map(|b| b.1), unit),
     ]
@@ -102,7 +133,8 @@ pub fn intervals_sheet(report: &Report) -> Sheet {
     );
     for (channel, ints) in &report.intervals {
         for (i, k) in ints.iter().enumerate() {
-            let (mut row, last) = interval_cells(channel, i, &report.run);
+            let (cells, last) = interval_cells(channel, i, &report.run);
+            let mut row = Row::new(cells);
             let first = sheet.rows.is_empty();
             for (name, e) in k
                 .contacts
@@ -114,21 +146,12 @@ pub fn intervals_sheet(report: &Report) -> Sheet {
                 ])
                 .chain(LEVEL_COLUMNS.iter().zip(&k.levels).map(|(n, e)| (*n, e)))
             {
-                push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
+                row.push(&mut sheet.header, Measure::Field(name), e, first);
             }
-            end_row(&mut sheet, row, last, first);
+            row.finish(&mut sheet, last, &LAST_COLUMNS, first);
         }
     }
     sheet
-}
-
-/// Closes a per-interval row with its last columns and adds it.
-fn end_row(sheet: &mut Sheet, mut row: Vec<Cell>, last: [Cell; 2], first: bool) {
-    if first {
-        sheet.header.extend(LAST_COLUMNS.map(String::from));
-    }
-    row.extend(last);
-    sheet.rows.push(row);
 }
 
 pub fn intervals_csv(report: &Report) -> String {
@@ -146,12 +169,13 @@ pub fn groups_sheet(report: &Report) -> Sheet {
     );
     for (group, ints) in &report.group_intervals {
         for (i, k) in ints.iter().enumerate() {
-            let (mut row, last) = interval_cells(group, i, &report.run);
+            let (cells, last) = interval_cells(group, i, &report.run);
+            let mut row = Row::new(cells);
             let first = sheet.rows.is_empty();
             for (name, e) in k.fields() {
-                push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
+                row.push(&mut sheet.header, Measure::Field(name), e, first);
             }
-            end_row(&mut sheet, row, last, first);
+            row.finish(&mut sheet, last, &LAST_COLUMNS, first);
         }
     }
     sheet
@@ -165,18 +189,18 @@ pub fn groups_csv(report: &Report) -> String {
 pub fn summary_sheet(report: &Report) -> Sheet {
     let mut sheet = Sheet::new("Summary", vec!["channel".to_string()]);
     for (channel, k) in &report.channels {
-        let mut row = vec![Cell::Text(channel.clone())];
+        let mut row = Row::new(vec![Cell::Text(channel.clone())]);
         let first = sheet.rows.is_empty();
         for (name, e) in k.contacts.fields().into_iter().chain([
             ("wait_p90_s", &k.wait_p90_s),
             ("unfinished", &k.unfinished),
             ("backlog_end", &k.backlog_end),
-            ("in_service_end", &k.in_service_end),
             ("backlog_end_of_day", &k.backlog_end_of_day),
+            ("in_service_end", &k.in_service_end),
         ]) {
-            push(&mut sheet.header, &mut row, Measure::Field(name), e, first);
+            row.push(&mut sheet.header, Measure::Field(name), e, first);
         }
-        sheet.rows.push(row);
+        row.finish(&mut sheet, [], &[], first);
     }
     sheet
 }
@@ -195,7 +219,7 @@ pub fn levels_sheet(report: &Report) -> Sheet {
         .iter()
         .map(|(c, e)| (c.as_str(), e));
     for (who, e) in all.chain(by) {
-        let mut row = vec![Cell::Text(who.to_string())];
+        let mut row = Row::new(vec![Cell::Text(who.to_string())]);
         let first = sheet.rows.is_empty();
         let held = e
             .held_down_by
@@ -208,9 +232,9 @@ pub fn levels_sheet(report: &Report) -> Sheet {
             .chain([(Measure::Field("level_4_or_above"), &e.level_4_or_above)])
             .chain(held)
         {
-            push(&mut sheet.header, &mut row, measure, v, first);
+            row.push(&mut sheet.header, measure, v, first);
         }
-        sheet.rows.push(row);
+        row.finish(&mut sheet, [], &[], first);
     }
     sheet
 }
@@ -222,12 +246,12 @@ pub fn standards_sheet(report: &Report) -> Sheet {
         "measure",
         "value",
         "value_ci95",
-        "value_low",
-        "value_high",
         "target",
         "direction",
         "met",
         "modelled",
+        "value_low",
+        "value_high",
     ];
     let mut sheet = Sheet::new("Standards", header.map(String::from).to_vec());
     for (name, row) in &report.standards {
@@ -236,14 +260,13 @@ pub fn standards_sheet(report: &Report) -> Sheet {
             Cell::Text(name.to_string()),
             Cell::Text(row.headline.to_string()),
             Cell::number(row.value.mean, unit),
-        ];
-        cells.extend(estimate_cells(Some(&row.value), unit));
-        cells.extend([
+            Cell::number(row.value.ci95, unit),
             Cell::Number(row.target, unit),
             Cell::Text(row.direction.to_string()),
             row.met.map_or(Cell::Blank, Cell::Bool),
             Cell::Bool(row.modelled),
-        ]);
+        ];
+        cells.extend(ends_cells(Some(&row.value), unit));
         sheet.rows.push(cells);
     }
     sheet

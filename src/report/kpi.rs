@@ -289,8 +289,8 @@ pub fn estimates(report: &Report) -> Vec<(KpiId, &Estimate)> {
             ("wait_p90_s", &k.wait_p90_s),
             ("unfinished", &k.unfinished),
             ("backlog_end", &k.backlog_end),
-            ("in_service_end", &k.in_service_end),
             ("backlog_end_of_day", &k.backlog_end_of_day),
+            ("in_service_end", &k.in_service_end),
         ]);
         put(&mut out, &Scope::Channel(name.clone()), fields(own));
         for (class, c) in &k.classes {

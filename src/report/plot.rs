@@ -428,6 +428,10 @@ fn time_axis(report: &Report) -> (f64, TimeAxis) {
         86_400.0
     };
     let desc = match run.calendar.start_date {
+        Some(d) if run.calendar.start_clock_s > 0.0 => format!(
+            "local time (the horizon starts {})",
+            crate::time::date::format_iso(d, run.calendar.start_clock_s)
+        ),
         Some(d) => format!(
             "local time (the horizon starts {})",
             crate::time::date::format_date(d)

@@ -40,25 +40,32 @@ fn value(v: &toml::Value) -> Cell {
     }
 }
 
-/// sweep.csv: the keys, then `<kpi>`, `<kpi>_ci95`, `<kpi>_low` and `<kpi>_high` for every headline KPI.
+/// sweep.csv: the keys, then `<kpi>` and `<kpi>_ci95` for every headline KPI, then every KPI's interval ends
+/// `<kpi>_low`, `<kpi>_high` (added after the others, so columns read by position stay put).
 pub fn sweep_sheet(s: &Sweep) -> Sheet {
     let kpis = s.kpis();
     let mut header: Vec<String> = s.keys.clone();
     for k in &kpis {
         let path = k.path();
-        header.push(path.clone());
-        header.extend(super::csv::estimate_columns(&path));
+        header.extend([path.clone(), format!("{path}_ci95")]);
     }
+    header.extend(
+        kpis.iter()
+            .flat_map(|k| super::csv::ends_columns(&k.path())),
+    );
     let mut sheet = Sheet::new("Sweep", header);
     for (values, report) in &s.points {
         let est = estimates(report);
         let mut row: Vec<Cell> = values.iter().map(value).collect();
+        let mut ends = Vec::new();
         for k in &kpis {
             let unit = k.unit();
             let e = find(&est, k);
             row.push(Cell::number(e.and_then(|e| e.mean), unit));
-            row.extend(super::csv::estimate_cells(e, unit));
+            row.push(Cell::number(e.and_then(|e| e.ci95), unit));
+            ends.extend(super::csv::ends_cells(e, unit));
         }
+        row.append(&mut ends);
         sheet.rows.push(row);
     }
     sheet
