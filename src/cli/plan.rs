@@ -67,7 +67,7 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
         },
         &|stage| {
             if !quiet {
-                eprintln!("plan: {}", printable(&stage.to_string()));
+                eprintln!("plan: {}", printable(stage));
             }
         },
     )
