@@ -24,6 +24,8 @@
 //!   - [`time`]: durations as users write them (`"5m"`) and per-interval profiles.
 //!   - [`stats`]: streaming counters, histograms, confidence intervals.
 //!   - [`seed`]: every random stream from (seed, replication, channel name, purpose): common random numbers.
+//!   - [`text`]: user text made safe where it leaves: CSV cells (no live formulas) and the terminal (no raw
+//!     control characters).
 //! - [`experience`]: the six service levels a case ends at, the eight standards, and what held a case down.
 //! - [`scenario`]: the TOML file (`file`), its validation (`validate/`, one file per concern), the typed
 //!   [`scenario::Scenario`] with its proficiency curve, [`scenario::Staffing`] and its checked edits, the
@@ -60,4 +62,5 @@ pub mod scenario;
 pub mod seed;
 pub mod staffing;
 pub mod stats;
+pub mod text;
 pub mod time;

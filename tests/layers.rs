@@ -16,13 +16,17 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first. A module may import only modules of lower layers; modules of one layer are
 /// independent of each other, so the leaves import nothing from the crate.
-/// - leaves: the event list, distributions, durations and profiles, statistics, random streams;
+/// - leaves: the event list, distributions, durations and profiles, statistics, random streams, user text
+///   made safe for CSV cells and terminals;
 /// - domain rules: the service levels and standards (no imports; the scenario holds its rules);
 /// - routing: picking agents and queues (no imports; only the model uses it);
 /// - planner: shifts and rosters from a requirement; above the runs (it simulates rosters), below the report.
 /// - calibration: logs to scenarios, history and backtest; above the runs and Erlang formulas it compares, below the report.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("leaves", &["engine", "dist", "time", "stats", "seed"]),
+    (
+        "leaves",
+        &["engine", "dist", "time", "stats", "seed", "text"],
+    ),
     ("domain rules", &["experience"]),
     ("scenario", &["scenario"]),
     ("routing", &["routing"]),

@@ -2,7 +2,7 @@
 //! the scenario and that day's arrivals and staffing, beside exact Erlang A, and scored against what
 //! happened (src/calibration/backtest.rs, docs/backtest.md).
 
-use super::{BadInput, output_dir};
+use super::{BadInput, output_dir, printable};
 use anyhow::Context;
 use std::path::PathBuf;
 use supportsim::calibration::backtest::{self, DEFAULT_REPLICATIONS, Options};
@@ -64,19 +64,24 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         History::parse(&text, &origin, scenario.interval_s).map_err(|e| BadInput(e.to_string()))?;
     let out = output_dir(a.out.clone(), &a.scenario, "backtest-");
     super::check_out(&out, false)?;
-    let runner = Runner::new(a.threads).context("cannot start the worker threads")?;
+    let days = history.days().len() as u64;
+    let threads = super::thread_count(
+        super::ThreadRequest::flag(a.threads),
+        Some(days * u64::from(a.replications)),
+        a.quiet,
+    );
+    let runner = Runner::new(threads).context("cannot start the worker threads")?;
     let options = Options {
         replications: a.replications,
         channel: a.channel.clone(),
         origin: origin.clone(),
     };
-    let days = history.days().len() as u64;
     let bar = super::progress_bar(days * u64::from(a.replications), a.quiet);
     let result = backtest::run(&scenario, &history, &options, &runner, &|| bar.inc(1));
     bar.finish_and_clear();
     let b = result.map_err(|e| BadInput(format!("{}: {e}", a.scenario.display())))?;
     for w in &b.warnings {
-        eprintln!("warning: {}", super::printable(w));
+        eprintln!("warning: {}", printable(w));
     }
 
     let date = supportsim::report::html::generated_at();
@@ -92,7 +97,7 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         |dir| supportsim::report::plot::backtest_charts(&b, dir),
         |charts| supportsim::report::html::backtest_report(&b, charts, a.no_plots, &date),
     )?;
-    print!("{}", supportsim::report::backtest::render(&b));
+    print!("{}", printable(&supportsim::report::backtest::render(&b)));
     println!(
         "wrote {}/{{report.html, predictions.csv, scorecard.csv{}}}",
         out.display(),

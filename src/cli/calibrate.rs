@@ -1,6 +1,6 @@
 //! `supportsim calibrate LOG...`: per-call records in, a calibrated scenario (and the observed history) out.
 
-use super::BadInput;
+use super::{BadInput, printable};
 use std::path::PathBuf;
 use supportsim::calibration::choose;
 use supportsim::calibration::fit::{self, FitOptions};
@@ -203,15 +203,15 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
     let to_stdout = a.out.is_some();
     let say = |line: &str| {
         if to_stdout {
-            println!("{line}");
+            println!("{}", printable(line));
         } else {
-            eprintln!("{line}");
+            eprintln!("{}", printable(line));
         }
     };
     let bad_rows = &log.summary.bad_rows;
     const SHOWN: usize = 20;
     for row in bad_rows.iter().take(SHOWN) {
-        eprintln!("warning: {}", super::printable(&row.to_string()));
+        eprintln!("warning: {}", printable(&row.to_string()));
     }
     if bad_rows.len() > SHOWN {
         eprintln!(
@@ -244,7 +244,7 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
         (None, n) => {
             eprintln!(
                 "note: the log has {n} channels ({}): calibrated as one queue named \"phone\" (--channel NAME keeps one)",
-                log.channels.iter().cloned().collect::<Vec<_>>().join(", ")
+                printable(&log.channels.iter().cloned().collect::<Vec<_>>().join(", "))
             );
             "phone".into()
         }
@@ -290,7 +290,8 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
     let cal = match gap {
         Some(_) => cal,
         None => {
-            let runner = supportsim::experiment::Runner::new(a.threads)
+            let threads = super::thread_count(super::ThreadRequest::flag(a.threads), None, false);
+            let runner = supportsim::experiment::Runner::new(threads)
                 .map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}"))?;
             let (scores, best) = choose::choose_gap(
                 &log,
@@ -341,7 +342,7 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
     if let Some(path) = &a.bad_rows {
         let mut text = String::from("file,line,reason,message\n");
         for r in bad_rows {
-            let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            let q = supportsim::text::csv_cell;
             text.push_str(&format!(
                 "{},{},{},{}\n",
                 q(&r.file),

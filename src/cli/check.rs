@@ -13,7 +13,7 @@ pub fn run(a: CheckArgs) -> anyhow::Result<()> {
     let s = Scenario::load(&a.scenario)?;
     supportsim::experiment::check_size(&s)
         .map_err(|e| super::BadInput(format!("{}: {e}", a.scenario.display())))?;
-    println!(
+    let line = format!(
         "{}: ok: \"{}\", {} channel(s), {} group(s), {} interval(s) of {}, {} replication(s)",
         a.scenario.display(),
         s.name,
@@ -23,5 +23,6 @@ pub fn run(a: CheckArgs) -> anyhow::Result<()> {
         supportsim::time::duration::format_duration(s.interval_s),
         s.replications
     );
+    println!("{}", super::printable(&line));
     Ok(())
 }

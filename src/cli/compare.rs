@@ -1,7 +1,7 @@
 //! `supportsim compare A.toml B.toml [C.toml ...]`: run the scenarios with common random numbers and report
 //! each KPI side by side with its paired difference to the first (src/report/compare.rs has the method).
 
-use super::{BadInput, Format, output_dir};
+use super::{BadInput, Format, output_dir, printable};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use supportsim::experiment::Runner;
@@ -59,7 +59,7 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     // Notes say what the comparison did on the user's behalf; `--quiet` leaves them out.
     let note = |text: String| {
         if !a.opts.quiet {
-            eprintln!("note: {text}");
+            eprintln!("note: {}", printable(&text));
         }
     };
     for (s, path) in scenarios.iter_mut().zip(&a.scenarios) {
@@ -92,11 +92,14 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
         .map(|p| p.display().to_string())
         .collect();
     // One pool for every scenario.
+    let shard = super::shard_of(&a.opts)?;
+    let total: u64 = scenarios.iter().map(|s| u64::from(s.replications)).sum();
+    let items = shard.map_or(total, |sh| sh.items(total).end - sh.items(total).start);
+    let threads = super::thread_count(threads, Some(items), a.opts.quiet);
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
     if let Some(shard) = shard {
         return run_shard(&a, &scenarios, &names, &runner, (shard, period), &out);
     }
-    let total: u64 = scenarios.iter().map(|s| u64::from(s.replications)).sum();
     let bar = super::progress_bar(total, a.opts.quiet);
     let tallies: Result<Vec<Vec<ReplicationTally>>, _> = scenarios
         .iter()
@@ -230,7 +233,7 @@ pub fn write_outputs(
     let mut samples = Vec::new();
     for ((s, reps), name) in scenarios.iter().zip(tallies).zip(names) {
         for w in supportsim::report::unstaffed_warnings(s, reps) {
-            eprintln!("warning: {name}: {}", w.message);
+            eprintln!("warning: {}", printable(&format!("{name}: {}", w.message)));
         }
         let mut sample = KpiSamples::with_timeline(s, reps, per);
         sample.scenario = name.clone();
@@ -261,7 +264,7 @@ pub fn write_outputs(
     )?;
     match format {
         Format::Table => {
-            print!("{}", compare::render(&comparison));
+            print!("{}", printable(&compare::render(&comparison)));
             let mut names: Vec<&str> = vec!["report.html"];
             names.extend(files.iter().map(|(n, _)| *n));
             names.push("comparison.xlsx");

@@ -62,7 +62,7 @@ pub fn run(a: MergeArgs) -> anyhow::Result<()> {
             };
             let note = |text: String| {
                 if !a.quiet {
-                    eprintln!("note: {text}");
+                    eprintln!("note: {}", super::printable(&text));
                 }
             };
             let per = super::compare::timeline_intervals(&scenarios, period, &note);

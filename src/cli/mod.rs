@@ -21,6 +21,8 @@ use supportsim::report::html::PageError;
 use supportsim::report::plot::{Chart, PlotError};
 use supportsim::report::sheet::WorkbookError;
 use supportsim::report::write::OutputSet;
+/// Every message and table shown on the terminal goes through it: names can carry control characters.
+use supportsim::text::printable;
 
 #[derive(Parser)]
 #[command(
@@ -128,31 +130,61 @@ fn shard_of(opts: &RunOptions) -> Result<Option<Shard>, BadInput> {
     Ok(shard)
 }
 
-/// Worker threads: `--threads`, else what the scheduler gave the task (SLURM_CPUS_PER_TASK), else one per
-/// core. More threads than cores do not help a simulation (each replication keeps one core busy) and
-/// thousands of them only cost, so a larger number is capped at the cores there are, with a note.
-fn threads_of(opts: &RunOptions) -> Result<Option<usize>, BadInput> {
+/// A thread count the user asked for: `--threads`, else what the scheduler gave the task
+/// (SLURM_CPUS_PER_TASK); `None`: one per core. [`thread_count`] cuts it to what helps.
+#[derive(Debug, Clone, Copy)]
+struct ThreadRequest {
+    n: usize,
+    /// From SLURM_CPUS_PER_TASK rather than `--threads` (the note names it).
+    from_slurm: bool,
+}
+
+impl ThreadRequest {
+    fn flag(threads: Option<usize>) -> Option<ThreadRequest> {
+        threads.map(|n| ThreadRequest {
+            n,
+            from_slurm: false,
+        })
+    }
+}
+
+fn threads_of(opts: &RunOptions) -> Result<Option<ThreadRequest>, BadInput> {
     check_threads(opts.threads)?;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let asked = match opts.threads {
-        Some(n) => Some(n),
-        None => std::env::var("SLURM_CPUS_PER_TASK")
+    Ok(ThreadRequest::flag(opts.threads).or_else(|| {
+        std::env::var("SLURM_CPUS_PER_TASK")
             .ok()
             .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n > 0),
-    };
-    Ok(asked.map(|n| {
-        if n > cores {
-            if !opts.quiet {
-                eprintln!(
-                    "note: {n} threads asked for, this machine has {cores} cores: using {cores}"
-                );
-            }
-            cores
-        } else {
-            n
-        }
+            .filter(|&n| n > 0)
+            .map(|n| ThreadRequest {
+                n,
+                from_slurm: true,
+            })
     }))
+}
+
+/// The pool size for `items` work items (`None`: unknown): the request cut to the cores and the items
+/// (supportsim::experiment::useful_threads), with a note on standard error when it was cut (not with
+/// `--quiet`).
+fn thread_count(request: Option<ThreadRequest>, items: Option<u64>, quiet: bool) -> Option<usize> {
+    use supportsim::experiment::{ThreadCut, useful_threads};
+    let count = useful_threads(request.map(|r| r.n), items);
+    if let (Some(r), Some(cut), Some(n)) = (request, count.cut, count.threads)
+        && !quiet
+    {
+        let asked = if r.from_slurm {
+            format!("SLURM_CPUS_PER_TASK={}", r.n)
+        } else {
+            format!("--threads {}", r.n)
+        };
+        let why = match cut {
+            ThreadCut::Cores(1) => "the one core this machine has".to_string(),
+            ThreadCut::Cores(_) => "the cores this machine has".to_string(),
+            ThreadCut::Items(1) => "the one replication to run".to_string(),
+            ThreadCut::Items(_) => "the replications to run".to_string(),
+        };
+        eprintln!("note: {asked} cut to {n} ({why})");
+    }
+    count.threads
 }
 
 /// A progress bar on standard error, one step per replication: drawn only when stderr is a terminal
@@ -191,7 +223,7 @@ fn write_results(
             Ok(bytes) => set.write(name, &bytes).map_err(report_error)?,
             // A workbook that cannot be built (a table beyond Excel's row limit) is reported and left
             // out: the CSVs hold everything.
-            Err(e) => eprintln!("warning: {name} not written: {e}"),
+            Err(e) => eprintln!("warning: {name} not written: {}", printable(&e.to_string())),
         }
     }
     let charts = if no_plots {
@@ -241,21 +273,6 @@ fn output_dir(out: Option<PathBuf>, scenario: &Path, prefix: &str) -> PathBuf {
             .unwrap_or_else(|| "scenario".into());
         PathBuf::from("output").join(format!("{prefix}{stem}"))
     })
-}
-
-/// A message as it may be shown on a terminal: control characters a scenario name or a value can carry
-/// (NUL, ESC starting a terminal escape sequence, a bell) written as `\u{1b}` instead of sent raw; line
-/// breaks and tabs stay.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// Refuses, before anything runs, an output folder that cannot be written or replaced as a whole
@@ -315,14 +332,6 @@ pub fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn control_characters_are_escaped_before_they_reach_a_terminal() {
-        assert_eq!(
-            printable("channel \"a\u{1b}[31mb\u{0}\"\nnext\tline"),
-            "channel \"a\\u{1b}[31mb\\u{0}\"\nnext\tline"
-        );
-    }
 
     #[test]
     fn a_report_error_prints_its_cause_once_and_keeps_its_type() {

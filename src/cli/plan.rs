@@ -1,7 +1,7 @@
 //! `supportsim plan SCENARIO`: the fewest agents per interval and group that meet the targets, the least-cost
 //! shifts that cover them, and the check of that roster on fresh replications (docs/planning.md).
 
-use super::{BadInput, Format, output_dir};
+use super::{BadInput, Format, output_dir, printable};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use supportsim::experiment::Runner;
@@ -53,6 +53,8 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
     };
     let out = output_dir(a.opts.out.clone(), &a.scenario, "plan-");
     super::check_out(&out, false)?;
+    // A plan runs the scenario again and again: no fixed number of items.
+    let threads = super::thread_count(threads, None, a.opts.quiet);
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
     let started = std::time::Instant::now();
     let quiet = a.opts.quiet || !matches!(a.opts.format, Format::Table);
@@ -65,7 +67,7 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
         },
         &|stage| {
             if !quiet {
-                eprintln!("plan: {stage}");
+                eprintln!("plan: {}", printable(stage));
             }
         },
     )
@@ -111,7 +113,7 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
     )?;
     match a.opts.format {
         Format::Table => {
-            print!("{}", out_plan::render(&s, &p, &plan));
+            print!("{}", printable(&out_plan::render(&s, &p, &plan)));
             println!(
                 "wrote {}/{{report.html, plan.csv, shifts.csv, planned.toml, plan.json, plan.xlsx{}}}",
                 out.display(),

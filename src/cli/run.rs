@@ -1,7 +1,7 @@
 //! `supportsim run SCENARIO`: simulate, print the KPI table (or JSON/CSV), write the output folder; with
 //! `--shard I/N`, simulate one shard's replications and write its part for `supportsim merge`.
 
-use super::{BadInput, Format, output_dir};
+use super::{BadInput, Format, output_dir, printable};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use supportsim::experiment::Runner;
@@ -44,6 +44,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     if let Some(calls) = &a.calls {
         check_calls_path(calls, shard.is_some())?;
     }
+    let total = u64::from(s.replications);
+    let items = shard.map_or(total, |sh| sh.items(total).end - sh.items(total).start);
+    let threads = super::thread_count(threads, Some(items), a.opts.quiet);
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
     if let Some(shard) = shard {
         return run_shard(&a, &s, &runner, shard, &out);
@@ -205,7 +208,7 @@ pub fn write_outputs(
     )?;
     match format {
         Format::Table => {
-            print!("{}", table::render(&report));
+            print!("{}", printable(&table::render(&report)));
             println!(
                 "wrote {}/{{report.html, summary.json, intervals.csv, groups.csv, results.xlsx, scenario.toml{}}}",
                 out.display(),
@@ -216,7 +219,7 @@ pub fn write_outputs(
         Format::Csv => print!("{}", csv::summary_csv(&report)),
     }
     for w in &report.warnings {
-        eprintln!("warning: {}", w.message);
+        eprintln!("warning: {}", printable(&w.message));
     }
     Ok(report)
 }

@@ -1,7 +1,7 @@
 //! `supportsim sweep SCENARIO --set KEY=VALUES ...`: the scenario at every point of a grid of values, with
 //! common random numbers across points (src/experiment/sweep.rs), one CSV row per point.
 
-use super::{BadInput, Format, output_dir};
+use super::{BadInput, Format, output_dir, printable};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use supportsim::experiment::shard::Shard;
@@ -69,7 +69,10 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     super::check_out(&out, shard.is_some())?;
 
     let only: Vec<Scenario> = scenarios.iter().map(|(_, s)| s.clone()).collect();
-    let pool = threads
+    let shard = super::shard_of(&a.opts)?;
+    let total = sweep::replications(&only);
+    let items = shard.map_or(total, |sh| sh.items(total).end - sh.items(total).start);
+    let pool = super::thread_count(threads, Some(items), a.opts.quiet)
         .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build())
         .transpose()
         .context("cannot start the worker threads")?;
@@ -82,7 +85,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         };
     }
     // A progress bar on a terminal (hidden otherwise), one step per replication.
-    let bar = super::progress_bar(sweep::replications(&only), a.opts.quiet);
+    let bar = super::progress_bar(total, a.opts.quiet);
     let done = || bar.inc(1);
     let tallies = match &pool {
         None => sweep::run(&only, &done),
@@ -190,7 +193,10 @@ pub fn write_outputs(
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
             for w in warnings {
-                eprintln!("warning: point {}: {}", point.join(", "), w.message);
+                eprintln!(
+                    "warning: {}",
+                    printable(&format!("point {}: {}", point.join(", "), w.message))
+                );
             }
         }
     }
@@ -223,7 +229,7 @@ pub fn write_outputs(
     )?;
     match format {
         Format::Table => {
-            print!("{}", render(&result));
+            print!("{}", printable(&render(&result)));
             println!(
                 "wrote {}/{{report.html, sweep.csv, sweep.json, sweep.xlsx{}}}",
                 out.display(),

@@ -71,6 +71,64 @@ pub fn check_size_within(scenario: &Scenario, limit: u64) -> Result<(), RunError
     Ok(())
 }
 
+/// How many worker threads a run gets: at most one per core this process may use and at most one per work
+/// item. Each replication keeps one core busy, so more threads than cores only add switching and memory
+/// (`--threads 1000` on 2 cores ran 100 times slower than 2; 100,000 threads never finished starting), and
+/// a thread beyond the work items would have nothing to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadCount {
+    /// The pool's size; `None`: one per core (rayon's default, which also follows RAYON_NUM_THREADS).
+    pub threads: Option<usize>,
+    /// Why it is fewer than asked for, when it is.
+    pub cut: Option<ThreadCut>,
+}
+
+/// What a thread count was cut to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadCut {
+    /// The cores this process may use.
+    Cores(usize),
+    /// The work items there are (replications of every scenario or point).
+    Items(u64),
+}
+
+/// The threads worth starting when `asked` were asked for (`None`: one per core) for `items` work items
+/// (`None` when unknown, as for a planner that runs again and again). The cores are
+/// `std::thread::available_parallelism`, which follows CPU affinity and cgroup quotas: on a Slurm node or
+/// in a container, the CPUs given to the task.
+pub fn useful_threads(asked: Option<usize>, items: Option<u64>) -> ThreadCount {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    threads_for(asked, items, cores)
+}
+
+fn threads_for(asked: Option<usize>, items: Option<u64>, cores: usize) -> ThreadCount {
+    let items = items.map(|n| n.max(1));
+    let fits = |n: usize| items.is_none_or(|i| n as u64 <= i);
+    match asked {
+        None => ThreadCount {
+            // One per core, or fewer when there are fewer items; nothing was asked, so nothing was cut.
+            threads: items.filter(|&i| (i as usize) < cores).map(|i| i as usize),
+            cut: None,
+        },
+        Some(n) => {
+            let n = n.max(1);
+            let (mut threads, mut cut) = (n, None);
+            if threads > cores {
+                (threads, cut) = (cores, Some(ThreadCut::Cores(cores)));
+            }
+            if let Some(i) = items
+                && !fits(threads)
+            {
+                (threads, cut) = (i as usize, Some(ThreadCut::Items(i)));
+            }
+            ThreadCount {
+                threads: Some(threads),
+                cut,
+            }
+        }
+    }
+}
+
 /// The worker threads could not be started.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot start {threads} worker threads: {source}")]
@@ -91,9 +149,9 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// A pool of `threads` threads (`None`: one per core), under the memory limit of
-    /// [`memory::limit`] (SUPPORTSIM_MEMORY_LIMIT, else half the machine's memory; a limit that does not
-    /// parse, which [`check_size`] refuses, counts as the default).
+    /// A pool of exactly `threads` threads (`None`: one per core; [`useful_threads`] says how many help),
+    /// under the memory limit of [`memory::limit`] (SUPPORTSIM_MEMORY_LIMIT, else half the machine's
+    /// memory; a limit that does not parse, which [`check_size`] refuses, counts as the default).
     pub fn new(threads: Option<usize>) -> Result<Runner, RunnerError> {
         let n = threads.unwrap_or(0);
         rayon::ThreadPoolBuilder::new()
@@ -206,6 +264,55 @@ pub fn run_replications_on(
             Ok(runner
                 .run_scenario(scenario)
                 .expect("its own staffing, and no memory limit"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ThreadCount, ThreadCut, threads_for};
+
+    #[test]
+    fn a_pool_gets_at_most_the_cores_and_the_work_items() {
+        let count = |threads, cut| ThreadCount { threads, cut };
+        let table = [
+            // (asked, items, cores) -> count
+            (
+                (Some(100_000), Some(2), 2),
+                count(Some(2), Some(ThreadCut::Cores(2))),
+            ),
+            (
+                (Some(1000), None, 2),
+                count(Some(2), Some(ThreadCut::Cores(2))),
+            ),
+            (
+                (Some(8), Some(3), 16),
+                count(Some(3), Some(ThreadCut::Items(3))),
+            ),
+            // Cut by both: the items are the tighter limit.
+            (
+                (Some(100), Some(3), 8),
+                count(Some(3), Some(ThreadCut::Items(3))),
+            ),
+            // Within both: as asked.
+            ((Some(2), Some(30), 4), count(Some(2), None)),
+            ((Some(4), Some(4), 4), count(Some(4), None)),
+            // Nothing asked: one per core, or fewer for fewer items, never a note.
+            ((None, None, 4), count(None, None)),
+            ((None, Some(30), 4), count(None, None)),
+            ((None, Some(2), 4), count(Some(2), None)),
+            // Zero items still get one thread.
+            (
+                (Some(4), Some(0), 4),
+                count(Some(1), Some(ThreadCut::Items(1))),
+            ),
+        ];
+        for ((asked, items, cores), want) in table {
+            assert_eq!(
+                threads_for(asked, items, cores),
+                want,
+                "{asked:?} {items:?} {cores}"
+            );
         }
     }
 }

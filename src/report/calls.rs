@@ -3,6 +3,7 @@
 
 use crate::model::observe::CallLog;
 use crate::scenario::Scenario;
+use crate::text::csv_cell;
 use crate::time::date::{days_from_civil, format_date};
 use std::fmt::Write;
 
@@ -52,20 +53,11 @@ pub fn calls_csv(s: &Scenario, log: &CallLog) -> String {
             r.answer.map_or(String::new(), stamp),
             stamp(r.end),
             r.outcome.as_str(),
-            field(&agent),
-            field(&channel.name),
+            csv_cell(&agent),
+            csv_cell(&channel.name),
             case,
-            field(class)
+            csv_cell(class)
         );
     }
     o
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }

@@ -804,15 +804,6 @@ pub fn comparison_workbook(c: &Comparison, t: Option<&Timeline>) -> Result<Vec<u
     super::sheet::workbook(&sheets)
 }
 
-/// A CSV cell: quoted when it holds a comma, a quote or a line break (RFC 4180).
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 pub fn comparison_json(c: &Comparison) -> String {
     let mut s = serde_json::to_string_pretty(c).expect("a comparison serialises");
     s.push('\n');

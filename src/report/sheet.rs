@@ -3,7 +3,9 @@
 //! workbook cell is the number itself with a number format from its unit (percent, seconds, money), because
 //! CSV numbers are misread by spreadsheets in locales with a decimal comma (../shared/ECOSYSTEM.md).
 
+use crate::text::csv_cell;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use std::borrow::Cow;
 
 /// How a number reads: the number format it gets in a workbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,29 +69,28 @@ impl Sheet {
         }
     }
 
-    /// The table as CSV (RFC 4180: a field is quoted when it holds a comma, a quote or a line break).
+    /// The table as CSV: text cells (the header too) through [`csv_cell`] (RFC 4180 quoting, and a leading
+    /// `'` on text a spreadsheet would run as a formula), numbers as Rust prints them, one line each.
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(self.header.iter().map(|h| inert(h)));
+        let mut out = String::new();
+        let mut line = |cells: Vec<Cow<'_, str>>| {
+            let joined = cells.join(",");
+            // A record of one empty field is written `""`, so that it is not read as no record at all.
+            out.push_str(if joined.is_empty() { "\"\"" } else { &joined });
+            out.push('\n');
+        };
+        line(self.header.iter().map(|h| csv_cell(h)).collect());
         for r in &self.rows {
-            let _ = w.write_record(r.iter().map(|c| match c {
-                Cell::Text(s) => inert(s),
-                other => other.text(),
-            }));
+            line(
+                r.iter()
+                    .map(|c| match c {
+                        Cell::Text(s) => csv_cell(s),
+                        other => Cow::Owned(other.text()),
+                    })
+                    .collect(),
+            );
         }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-    }
-}
-
-/// Text that a spreadsheet opening the CSV will not run as a formula: a cell starting with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return (a channel named `=HYPERLINK(...)`, say) gets a leading `'`, as OWASP's
-/// CSV-injection advice says. Numbers are written as numbers, never through here, so `-5` stays `-5`.
-pub fn inert(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
+        out
     }
 }
 
@@ -290,14 +291,63 @@ mod tests {
             super::Cell::Literal("-5".into(), -5.0),
             super::Cell::Text("phone".into()),
         ]);
+        // Negative numbers are numbers: never escaped. The same characters as text are.
+        sheet.rows.push(vec![
+            super::Cell::Number(-0.25, super::Unit::Share),
+            super::Cell::Text("-5".into()),
+        ]);
         let csv = sheet.to_csv();
         let lines: Vec<&str> = csv.lines().collect();
         assert!(lines[0].starts_with("'=cmd|"), "{csv}");
-        assert!(
-            lines[1].starts_with("\"'=HYPERLINK") && lines[1].ends_with(",'+cmd|calc"),
+        assert_eq!(
+            lines[1], "\"'=HYPERLINK(\"\"http://x\"\")\",'+cmd|calc",
             "{csv}"
         );
         assert_eq!(lines[2], "-5,phone");
+        assert_eq!(lines[3], "-0.25,'-5");
+    }
+
+    #[test]
+    fn a_record_of_one_empty_field_is_written_as_two_quotes() {
+        // As the csv crate wrote it before the sheets went through crate::text::csv_cell.
+        let mut sheet = super::Sheet::new("t", vec!["a".into()]);
+        sheet.rows.push(vec![super::Cell::Blank]);
+        sheet.rows.push(vec![super::Cell::Text("x".into())]);
+        assert_eq!(sheet.to_csv(), "a\n\"\"\nx\n");
+    }
+
+    #[test]
+    fn a_name_that_looks_like_a_formula_is_a_text_cell_in_a_workbook() {
+        // rust_xlsxwriter's write_string stores a shared string (t="s"), never a formula (<f>): a workbook
+        // shows `=HYPERLINK(..)` as the text it is, without the CSV's leading quote.
+        let mut sheet = super::Sheet::new("t", vec!["=1+1".into()]);
+        sheet
+            .rows
+            .push(vec![super::Cell::Text("=HYPERLINK(\"http://x\")".into())]);
+        let book = super::workbook(&[sheet]).expect("a workbook");
+        let xml = zip_entry(&book, "xl/worksheets/sheet1.xml");
+        assert!(!xml.contains("<f>"), "{xml}");
+        assert_eq!(xml.matches("t=\"s\"").count(), 2, "{xml}");
+        let strings = zip_entry(&book, "xl/sharedStrings.xml");
+        assert!(
+            strings.contains("<t>=HYPERLINK(\"http://x\")</t>"),
+            "{strings}"
+        );
+        assert!(!strings.contains("'="), "{strings}");
+    }
+
+    /// One stored entry of a zip archive (an .xlsx) as text.
+    fn zip_entry(zip: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut archive =
+            zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("an .xlsx is a zip");
+        let mut text = String::new();
+        archive
+            .by_name(name)
+            .expect("the part is there")
+            .read_to_string(&mut text)
+            .expect("the part is text");
+        text
     }
 
     use super::*;
