@@ -67,7 +67,8 @@ pub fn scenario_run(data: &[u8], base_dir: &Path) {
         .sum();
     if intervals > RUN_MAX_INTERVALS
         || simulated > 2 * RUN_MAX_INTERVALS
-        || !(arrivals <= RUN_MAX_ARRIVALS)
+        || arrivals.is_nan()
+        || arrivals > RUN_MAX_ARRIVALS
         || agents > RUN_MAX_AGENTS
     {
         return;

@@ -68,3 +68,34 @@ fn scenario_run_corpus_never_panics() {
 fn calibration_logs_corpus_never_panics() {
     run_all("calibration_logs", harness::calibration_logs);
 }
+
+/// Found by the calibration_logs fuzzer (a slow unit, 12 s): one CSV row whose end was typed 26 years
+/// after its answer spread one agent over 228,000 hourly intervals in the staffing estimate. The row is
+/// now dropped as bad, with its line, and the fit is quick.
+#[test]
+fn a_csv_row_whose_end_is_years_after_its_answer_is_dropped_not_spread() {
+    use supportsim::calibration::read::{CsvOptions, DropReason, read_csv};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus/calibration_logs/slow-csv-end-26-years-after-answer");
+    let data = std::fs::read(&path).expect("read");
+    let text = String::from_utf8_lossy(&data[2..]);
+    let log = read_csv("calls.csv", &text, &CsvOptions::default()).expect("reads");
+    assert_eq!(log.summary.dropped.get(&DropReason::TooLong), Some(&1));
+    let row = log
+        .summary
+        .bad_rows
+        .iter()
+        .find(|r| r.reason == DropReason::TooLong)
+        .expect("listed");
+    assert_eq!(
+        row.to_string(),
+        "calls.csv:5: end is 9497.0 days after answer: a handle time longer than a day (a mistyped date?)"
+    );
+    let started = std::time::Instant::now();
+    harness::calibration_logs(&data);
+    assert!(
+        started.elapsed().as_secs_f64() < 1.0,
+        "{:?}",
+        started.elapsed()
+    );
+}
