@@ -322,7 +322,9 @@ fn type_errors_and_a_single_bracket_table_get_plain_words_and_the_fix() {
     );
     let err = check(&BASE.replace("[[channels]]", "[channels]"));
     assert!(
-        err.contains("`[channels]` is one table, but channels is a list: write `[[channels]]`"),
+        err.contains(
+            "`[channels]` is one table, but channels is a list of tables: write `[[channels]]`"
+        ),
         "{err}"
     );
 }

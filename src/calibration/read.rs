@@ -35,7 +35,13 @@ pub enum DropReason {
     UnknownType,
     /// Bad: bank1999, durations that disagree with the clock times.
     Inconsistent,
+    /// Bad: csv, a handle time longer than [`MAX_HANDLE_S`] (a mistyped date: one such row used to spread
+    /// one agent over decades of intervals, minutes of work and gigabytes for nothing).
+    TooLong,
 }
+
+/// The longest handle time (end − answer) the CSV reader keeps: a day.
+pub const MAX_HANDLE_S: f64 = 86_400.0;
 
 impl DropReason {
     pub fn is_bad(self) -> bool {
@@ -64,6 +70,7 @@ impl DropReason {
             DropReason::UnknownOutcome => "bad: unknown outcome",
             DropReason::UnknownType => "bad: unknown call type",
             DropReason::Inconsistent => "bad: durations disagree with the clock times",
+            DropReason::TooLong => "bad: handle time longer than a day",
         }
     }
 }
@@ -886,6 +893,17 @@ fn csv_row(
         }
         if end < a {
             return Err(order("answer", "end"));
+        }
+        if end - a > MAX_HANDLE_S {
+            return Err((
+                DropReason::TooLong,
+                format!(
+                    "{} is {:.1} days after {}: a handle time longer than a day (a mistyped date?)",
+                    name("end"),
+                    (end - a) / 86_400.0,
+                    name("answer")
+                ),
+            ));
         }
         (a - start, Some(end - a))
     } else {

@@ -3,6 +3,7 @@
 //! Flow: text --`file::ScenarioFile` (serde, mirrors the TOML)--> `validate` --> [`Scenario`] (units resolved,
 //! every rule checked). Reading the file is kept apart from parsing: [`Scenario::from_toml`] is pure.
 
+pub mod datafile;
 pub mod error;
 pub mod file;
 pub mod planning;
@@ -596,11 +597,17 @@ impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioErrors> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ScenarioErrors::single(ScenarioError::io(
-                &origin,
-                format!("cannot read the scenario file: {e}"),
-            ))
+        let text = datafile::read_text_file(path).map_err(|e| {
+            ScenarioErrors::single(match e {
+                datafile::DataFileError::Io(e) => {
+                    ScenarioError::io(&origin, format!("cannot read the scenario file: {e}"))
+                }
+                datafile::DataFileError::NotText { line } => ScenarioError {
+                    location: Some((line, 1)),
+                    ..ScenarioError::io(&origin, "this line is not UTF-8 text (a binary file?): save the scenario as plain text".into())
+                },
+                e => ScenarioError::io(&origin, format!("the scenario file {e}")),
+            })
         })?;
         Scenario::from_toml(&text, &origin, path.parent())
     }

@@ -28,6 +28,11 @@ pub enum DurationError {
     /// `text` as it is quoted in the message (`"31y"` with its quotes, a bare number without).
     #[error("{text} is too long a duration: at most {MAX_DURATION_S:e} s (about 31 years)")]
     TooLong { text: String },
+    /// A bare `nan` (TOML's not-a-number): no length at all, so not "too long".
+    #[error(
+        "nan is not a duration: write a number and a unit s, m, h or d (\"20s\", \"5m\", \"1.5h\", \"1h30m\", \"2d\") or a number of seconds"
+    )]
+    NotANumber,
 }
 
 /// Parses `"<number><unit>"` with unit s, m, h or d (a bare number in a string means seconds), or several
@@ -113,6 +118,9 @@ pub const MAX_DURATION_S: f64 = 1e9;
 
 /// Checks a duration in seconds is finite and within ±`MAX_DURATION_S` (signs are checked where used).
 fn checked_seconds(seconds: f64, text: &str) -> Result<f64, DurationError> {
+    if seconds.is_nan() {
+        return Err(DurationError::NotANumber);
+    }
     if seconds.is_finite() && seconds.abs() <= MAX_DURATION_S {
         Ok(seconds)
     } else {

@@ -46,6 +46,7 @@ impl Validator<'_> {
         // The horizon's intervals keep to the clock: a start at 08:10 with 30-minute intervals would put
         // every interval boundary (opening hours, shifts, forecast rows) off the clock's half hours.
         if let Some(s) = &f.start
+            && self.timing_known
             && start_clock_s > 0.0
             && (start_clock_s / interval_s).fract() != 0.0
         {
@@ -85,7 +86,7 @@ impl Validator<'_> {
                     let last = start_date.map_or(String::new(), |s| {
                         format!(" ({} to {})", format_date(s), format_date(s + days - 1))
                     });
-                    self.err(h.span(), format!("holidays: day {d} is outside the horizon; give day numbers from 0 (the first day) to {}{last}", days - 1));
+                    self.timing_err(h.span(), format!("holidays: day {d} is outside the horizon; give day numbers from 0 (the first day) to {}{last}", days - 1));
                 } else {
                     holidays.push(d);
                 }
@@ -107,7 +108,7 @@ impl Validator<'_> {
         days: Option<Days>,
     ) -> Option<Days> {
         if days.is_none() {
-            self.err(span, format!("{key}: calendar features need an interval that divides a day (such as \"30m\") and a horizon of whole days (such as \"7d\")"));
+            self.timing_err(span, format!("{key}: calendar features need an interval that divides a day (such as \"30m\") and a horizon of whole days (such as \"7d\")"));
         }
         days
     }
@@ -182,7 +183,7 @@ impl Validator<'_> {
                     OneOrPerInterval::PerInterval(xs) => xs.clone(),
                 };
                 if daily.is_empty() || daily.len() > d.count || d.count % daily.len() != 0 {
-                    self.err(per_day.span(), format!("{key}.per_day: has {} values but the horizon has {} days; give 1 value, {} values, or a number that divides {}", daily.len(), d.count, d.count, d.count));
+                    self.timing_err(per_day.span(), format!("{key}.per_day: has {} values but the horizon has {} days; give 1 value, {} values, or a number that divides {}", daily.len(), d.count, d.count, d.count));
                     return None;
                 }
                 if let Some(x) = daily
@@ -372,7 +373,7 @@ impl Validator<'_> {
             return false;
         }
         if len > intervals || intervals % len != 0 {
-            self.err(
+            self.timing_err(
                 span,
                 format!(
                     "{key}: has {len} values but the horizon has {intervals} intervals; give 1 value, {intervals} values, or a number of values that divides {intervals} (the array repeats)"

@@ -4,6 +4,7 @@
 use super::Validator;
 use crate::dist::{Dist, DistError};
 use crate::scenario::MeanProfile;
+use crate::scenario::datafile::{DataFileError, read_text_file};
 use crate::scenario::file::DistFile;
 use crate::time::duration::{DurationError, parse_duration};
 use crate::time::profile::PerInterval;
@@ -410,7 +411,12 @@ fn example(family: &str) -> &'static str {
     }
 }
 
-/// Why an empirical sample file could not be read.
+/// The most values an empirical sample file may hold (80 MB of samples): more is a data dump to sample
+/// down, not a distribution to keep in memory once per channel.
+const MAX_SAMPLE_VALUES: usize = 10_000_000;
+
+/// Why an empirical sample file could not be read: each message starts with the file's path and, where the
+/// problem is on a line, its line number (`aht.txt:12: ...`).
 #[derive(Debug, thiserror::Error)]
 enum SampleFileError {
     #[error("cannot read {}: {source}", path.display())]
@@ -418,6 +424,14 @@ enum SampleFileError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A directory, a device, a file too large or not text.
+    #[error("{}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        source: DataFileError,
+    },
+    #[error("{}:{line}: not UTF-8 text (a binary file?): give one value per line as plain text", path.display())]
+    NotText { path: PathBuf, line: usize },
     /// A line (1-based) that is not a duration.
     #[error("{}:{line}: {source}", path.display())]
     Value {
@@ -425,14 +439,37 @@ enum SampleFileError {
         line: usize,
         source: DurationError,
     },
+    #[error("{}:{line}: {value}: must be zero or a positive duration", path.display())]
+    Negative {
+        path: PathBuf,
+        line: usize,
+        value: String,
+    },
+    #[error("{}: has no values: give one value per line (seconds, or a duration such as \"5m\"); blank lines and lines starting with # are skipped", path.display())]
+    Empty { path: PathBuf },
+    #[error("{}: all values are zero: give at least one positive value", path.display())]
+    AllZero { path: PathBuf },
+    #[error("{}:{line}: more than {MAX_SAMPLE_VALUES} values: sample the data down", path.display())]
+    TooMany { path: PathBuf, line: usize },
 }
 
 /// Reads an empirical sample: one value per line (seconds, or a duration with a unit); blank lines and lines
-/// starting with `#` are skipped.
+/// starting with `#` are skipped. Every value is checked here, where its line is known.
 fn read_values(path: &Path) -> Result<Vec<f64>, SampleFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SampleFileError::Read {
-        path: path.to_path_buf(),
-        source,
+    let path_buf = || path.to_path_buf();
+    let text = read_text_file(path).map_err(|source| match source {
+        DataFileError::Io(source) => SampleFileError::Read {
+            path: path_buf(),
+            source,
+        },
+        DataFileError::NotText { line } => SampleFileError::NotText {
+            path: path_buf(),
+            line,
+        },
+        source => SampleFileError::File {
+            path: path_buf(),
+            source,
+        },
     })?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -441,11 +478,30 @@ fn read_values(path: &Path) -> Result<Vec<f64>, SampleFileError> {
             continue;
         }
         let v = parse_duration(line).map_err(|source| SampleFileError::Value {
-            path: path.to_path_buf(),
+            path: path_buf(),
             line: n + 1,
             source,
         })?;
+        if !(v >= 0.0) {
+            return Err(SampleFileError::Negative {
+                path: path_buf(),
+                line: n + 1,
+                value: line.to_string(),
+            });
+        }
+        if out.len() == MAX_SAMPLE_VALUES {
+            return Err(SampleFileError::TooMany {
+                path: path_buf(),
+                line: n + 1,
+            });
+        }
         out.push(v);
+    }
+    if out.is_empty() {
+        return Err(SampleFileError::Empty { path: path_buf() });
+    }
+    if out.iter().all(|&v| v == 0.0) {
+        return Err(SampleFileError::AllZero { path: path_buf() });
     }
     Ok(out)
 }

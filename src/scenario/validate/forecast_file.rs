@@ -88,8 +88,16 @@ fn read_table(
     intervals: usize,
 ) -> Result<ForecastTable, Vec<ScenarioError>> {
     let io = |m: String| vec![ScenarioError::io(shown, m)];
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| io(format!("cannot read the forecast file: {e}")))?;
+    let text = crate::scenario::datafile::read_text_file(path).map_err(|e| match e {
+        crate::scenario::datafile::DataFileError::Io(e) => {
+            io(format!("cannot read the forecast file: {e}"))
+        }
+        crate::scenario::datafile::DataFileError::NotText { line } => vec![ScenarioError {
+            location: Some((line, 1)),
+            ..ScenarioError::io(shown, "this line is not UTF-8 text (a binary file?): save the forecast as plain text (CSV)".into())
+        }],
+        e => io(format!("the forecast file {e}")),
+    })?;
     let mut lines = text
         .lines()
         .enumerate()
@@ -264,6 +272,10 @@ impl Validator<'_> {
             None => Path::new(file.get_ref()).to_path_buf(),
         };
         let shown = path.display().to_string();
+        if !self.timing_known {
+            // Its rows are placed on the horizon's intervals: nothing to check them against.
+            return None;
+        }
         match read_table(&path, &shown, readers, calendar, interval_s, intervals) {
             Ok(table) => {
                 let hours = interval_s / 3600.0;

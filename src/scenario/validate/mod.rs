@@ -96,6 +96,7 @@ pub(super) fn parse_and_validate(
         base_dir,
         errors: Vec::new(),
         forecast_aht: std::collections::HashMap::new(),
+        timing_known: true,
     };
     let scenario = v.scenario(file);
     match scenario {
@@ -112,6 +113,10 @@ struct Validator<'a> {
     /// Handle time per interval read from a channel's forecast file (`aht_s`), by channel name: `None`
     /// where a row leaves it empty. Read with the arrivals, applied with the handle time.
     forecast_aht: std::collections::HashMap<String, Vec<Option<f64>>>,
+    /// False when the horizon or the interval was refused: the rest of the file is still checked (every
+    /// independent problem in one pass) against a stand-in of one day, and the problems that depend on
+    /// the real horizon (array lengths, day numbers, forecast rows) are not reported.
+    timing_known: bool,
 }
 
 impl Validator<'_> {
@@ -122,6 +127,13 @@ impl Validator<'_> {
             span.start,
             message,
         ));
+    }
+
+    /// A problem that depends on the horizon or the interval: not reported while they are unknown.
+    fn timing_err(&mut self, span: Range<usize>, message: String) {
+        if self.timing_known {
+            self.err(span, message);
+        }
     }
 
     fn scenario(&mut self, f: ScenarioFile) -> Option<Scenario> {
@@ -176,39 +188,25 @@ impl Validator<'_> {
             Some(i) => self.positive_duration("interval", i),
             None => Some(DEFAULT_INTERVAL_S.min(horizon_s.unwrap_or(DEFAULT_INTERVAL_S))),
         };
-        let (horizon_s, interval_s) = (horizon_s?, interval_s?);
-        let ratio = horizon_s / interval_s;
-        let intervals = ratio.round();
-        if (ratio - intervals).abs() > 1e-9 * ratio.max(1.0) || intervals < 1.0 {
-            let span = f.interval.as_ref().map_or(f.horizon.span(), |i| i.span());
-            self.err(
-                span,
-                format!(
-                    "interval = \"{}\": the horizon ({}) must be a whole number of intervals; make the horizon a multiple of the interval",
-                    format_duration(interval_s),
-                    format_duration(horizon_s)
-                ),
-            );
-            return None;
-        }
-        let intervals = intervals as usize;
-        if intervals > MAX_INTERVALS {
-            self.err(f.horizon.span(), format!("horizon = {}: gives {intervals} intervals, more than {MAX_INTERVALS}; use a longer interval", f.horizon.get_ref().text));
-            return None;
-        }
-        // The warm-up is walked interval by interval too (staffing changes, arrival-rate changes).
-        let simulated_intervals = ((warmup_s + horizon_s) / interval_s).ceil();
-        if simulated_intervals > 2.0 * MAX_INTERVALS as f64 {
-            let span = f.warmup.as_ref().map_or(f.horizon.span(), |w| w.span());
-            self.err(span, format!("warmup = \"{}\": warm-up and horizon span {simulated_intervals} intervals, more than {}; shorten the warm-up or use a longer interval", format_duration(warmup_s), 2 * MAX_INTERVALS));
-            return None;
-        }
-
+        let timing = match (horizon_s, interval_s) {
+            (Some(h), Some(i)) => self.timing(&f, h, i, warmup_s).then_some((h, i)),
+            _ => None,
+        };
+        let (horizon_s, interval_s) = timing.unwrap_or_else(|| {
+            // The refusal is recorded: go on with a stand-in day (the interval kept if it divides it).
+            debug_assert!(!self.errors.is_empty());
+            self.timing_known = false;
+            let i = interval_s
+                .filter(|i| DAY_S % i == 0.0)
+                .unwrap_or(DEFAULT_INTERVAL_S);
+            (DAY_S, i)
+        });
+        let intervals = (horizon_s / interval_s).round() as usize;
         let (proficiency, proficiency_effects) = match &f.proficiency {
             None => (ProficiencyCurve::default(), ProficiencyEffects::default()),
             Some(p) => self.proficiency(p),
         };
-        let calendar = self.calendar(&f, Some(horizon_s), interval_s);
+        let calendar = self.calendar(&f, self.timing_known.then_some(horizon_s), interval_s);
         let experience = self.experience(f.experience.as_ref());
         let standards = self.standards(f.standards.as_ref());
         // Calendar features (opening hours, arrivals per day, shifts) need whole days of whole intervals.
@@ -411,6 +409,39 @@ impl Validator<'_> {
             training,
             currency,
         })
+    }
+
+    /// Checks that the horizon is a whole number of intervals, not too many, and that the warm-up does
+    /// not make too many either; false (with the error recorded) when not.
+    fn timing(&mut self, f: &ScenarioFile, horizon_s: f64, interval_s: f64, warmup_s: f64) -> bool {
+        let ratio = horizon_s / interval_s;
+        let intervals = ratio.round();
+        if (ratio - intervals).abs() > 1e-9 * ratio.max(1.0) || intervals < 1.0 {
+            let span = f.interval.as_ref().map_or(f.horizon.span(), |i| i.span());
+            self.err(
+                span,
+                format!(
+                    "interval = \"{}\": the horizon ({}) must be a whole number of intervals; make the horizon a multiple of the interval",
+                    format_duration(interval_s),
+                    format_duration(horizon_s)
+                ),
+            );
+            return false;
+        }
+        let intervals = intervals as usize;
+        if intervals > MAX_INTERVALS {
+            self.err(f.horizon.span(), format!("horizon = {}: gives {intervals} intervals, more than {MAX_INTERVALS}; use a longer interval", f.horizon.get_ref().text));
+            return false;
+        }
+        // The warm-up is walked interval by interval too (staffing changes, arrival-rate changes).
+        let simulated_intervals = ((warmup_s + horizon_s) / interval_s).ceil();
+        if simulated_intervals > 2.0 * MAX_INTERVALS as f64 {
+            let span = f.warmup.as_ref().map_or(f.horizon.span(), |w| w.span());
+            self.err(span, format!("warmup = \"{}\": warm-up and horizon span {simulated_intervals} intervals, more than {}; shorten the warm-up or use a longer interval", format_duration(warmup_s), 2 * MAX_INTERVALS));
+            return false;
+        }
+
+        true
     }
 
     /// `currency`: a code or symbol of 1 to 8 characters without spaces ("EUR", "USD", "€"), since it

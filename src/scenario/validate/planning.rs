@@ -134,6 +134,7 @@ pub(in crate::scenario) fn parse_planning(
         base_dir: None,
         errors: Vec::new(),
         forecast_aht: std::collections::HashMap::new(),
+        timing_known: true,
     };
     let planning = v.planning(p.get_ref(), scenario);
     match planning {

@@ -10,11 +10,24 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> Scena
     } else if message.starts_with("missing field") {
         message.push_str(": add it (docs/scenario.md lists every key)");
     }
+    // A whole number beyond 64 bits: the reader names its Rust type ("as i128").
+    if let Some((n, _)) = message
+        .strip_prefix("invalid type: integer `")
+        .and_then(|r| r.split_once("` as i128"))
+    {
+        message = format!(
+            "{n} is out of range: whole numbers here go from {} to {}",
+            i64::MIN,
+            i64::MAX
+        );
+    }
     message = plain_types(&message);
     let Some(span) = e.span() else {
         return ScenarioError::io(origin, message);
     };
-    // `[channels]` where a list of tables is meant: the reader says "map, expected a sequence".
+    // `[channels]` where a list of tables is meant: the reader says "map, expected a sequence". The
+    // message names the key itself, so no key path goes in front (the path would be the table before it).
+    let mut with_path = true;
     let line = text[span.start.min(text.len())..]
         .lines()
         .next()
@@ -28,11 +41,12 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> Scena
     {
         let name = name.trim();
         message = format!(
-            "`[{name}]` is one table, but {name} is a list: write `[[{name}]]` (two brackets) before each of its entries"
+            "`[{name}]` is one table, but {name} is a list of tables: write `[[{name}]]` (two brackets) before each of its entries"
         );
+        with_path = false;
     }
     let unknown_key = message.starts_with("unknown field");
-    if let Some(path) = key_path_at(text, span.start, !unknown_key) {
+    if with_path && let Some(path) = key_path_at(text, span.start, !unknown_key) {
         message = format!("{path}: {message}");
     }
     ScenarioError::at(origin, text, span.start, message)
@@ -118,6 +132,7 @@ fn plain_types(message: &str) -> String {
     m = m.replace("invalid type: boolean", "got the boolean");
     m = m.replace("invalid type: map", "got a table");
     m = m.replace("invalid type: sequence", "got a list");
+    m = m.replace("expected a string", "expected text in quotes");
     m
 }
 

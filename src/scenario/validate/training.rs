@@ -61,7 +61,7 @@ impl Validator<'_> {
             let sk = format!("{key}.sessions[{k}]");
             let day = *s.day.get_ref();
             if !(1..=days.count as i64).contains(&day) {
-                self.err(
+                self.timing_err(
                     s.day.span(),
                     format!(
                         "{sk}.day = {day}: give a day of the horizon, 1 (the first) to {}",
@@ -128,7 +128,7 @@ impl Validator<'_> {
             }
             let last = first + (times - 1) as f64 * every;
             if last >= horizon_s {
-                self.err(s.day.span(), format!("{sk}: the last of its {times} sessions would start after the horizon; start earlier or give fewer `times`"));
+                self.timing_err(s.day.span(), format!("{sk}: the last of its {times} sessions would start after the horizon; start earlier or give fewer `times`"));
                 continue;
             }
             for n in 0..times {

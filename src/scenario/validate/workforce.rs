@@ -33,6 +33,8 @@ impl Validator<'_> {
                 format!("groups[{i}].name = \"\": give the group a name"),
             );
         }
+        // A refused key is recorded and the others still checked; the group is dropped at the end.
+        let mut ok = true;
         let mut size_fraction = None;
         let (size, shifts) = match (&g.size, &g.shifts) {
             (Some(_), Some(sh)) => {
@@ -40,22 +42,37 @@ impl Validator<'_> {
                     sh.span(),
                     format!("groups[{i}]: give either size or shifts, not both"),
                 );
-                return None;
+                ok = false;
+                (vec![0], Vec::new())
             }
             // A file for the planner may leave the staffing to it: no agents until planned.
             (None, None) if planned => (vec![0], Vec::new()),
             (None, None) => {
                 self.err(g.name.span(), format!("groups[{i}]: give a size (agents, or agents per interval) or a list of shifts (or a [planning] section to plan them)"));
-                return None;
+                ok = false;
+                (vec![0], Vec::new())
             }
-            (Some(size), None) => {
-                let (whole, fraction) = self.group_size(i, size, intervals)?;
-                size_fraction = fraction;
-                (whole, Vec::new())
-            }
+            (Some(size), None) => match self.group_size(i, size, intervals) {
+                Some((whole, fraction)) => {
+                    size_fraction = fraction;
+                    (whole, Vec::new())
+                }
+                None => {
+                    ok = false;
+                    (vec![0], Vec::new())
+                }
+            },
             (None, Some(sh)) => {
-                self.need_days(&format!("groups[{i}].shifts"), sh.span(), days)?;
-                (vec![0], self.shifts(i, sh)?)
+                match self
+                    .need_days(&format!("groups[{i}].shifts"), sh.span(), days)
+                    .and_then(|_| self.shifts(i, sh))
+                {
+                    Some(shifts) => (vec![0], shifts),
+                    None => {
+                        ok = false;
+                        (vec![0], Vec::new())
+                    }
+                }
             }
         };
         let friendliness = match &g.friendliness {
@@ -63,7 +80,8 @@ impl Validator<'_> {
             Some(x) if (0.0..=1.0).contains(x.get_ref()) => *x.get_ref(),
             Some(x) => {
                 self.err(x.span(), format!("groups[{i}].friendliness = {}: must be between 0 (rude) and 1 (delightful)", Num(*x.get_ref())));
-                return None;
+                ok = false;
+                0.0
             }
         };
         let cost_per_hour = match &g.cost_per_hour {
@@ -71,21 +89,26 @@ impl Validator<'_> {
             Some(x) if (0.0..=1e6).contains(x.get_ref()) => *x.get_ref(),
             Some(x) => {
                 self.err(x.span(), format!("groups[{i}].cost_per_hour = {}: give the cost of one paid agent-hour, between 0 and 1000000 (e.g. 32.5)", Num(*x.get_ref())));
-                return None;
+                ok = false;
+                0.0
             }
         };
         let joins_day = match &g.joins_on_day {
             None => 0,
             Some(d) => {
-                let days = self
-                    .need_days(&format!("groups[{i}].joins_on_day"), d.span(), days)?
-                    .count as i64;
                 let day = *d.get_ref();
-                if !(1..=days).contains(&day) {
-                    self.err(d.span(), format!("groups[{i}].joins_on_day = {day}: give a day of the horizon, 1 (the first) to {days}"));
-                    return None;
+                match self.need_days(&format!("groups[{i}].joins_on_day"), d.span(), days) {
+                    Some(days) if (1..=days.count as i64).contains(&day) => day - 1,
+                    Some(days) => {
+                        self.timing_err(d.span(), format!("groups[{i}].joins_on_day = {day}: give a day of the horizon, 1 (the first) to {}", days.count));
+                        ok = false;
+                        0
+                    }
+                    None => {
+                        ok = false;
+                        0
+                    }
                 }
-                day - 1
             }
         };
         let learning = match &g.learning {
@@ -96,12 +119,12 @@ impl Validator<'_> {
                 let ceiling = l.ceiling.as_ref().map_or(1.0, |c| *c.get_ref());
                 if !(0.0..=2.0).contains(&rate) {
                     self.err(l.rate.span(), format!("groups[{i}].learning.rate = {}: give the power-law learning rate, between 0 (no learning) and 2 (typical 0.1 to 0.4)", Num(rate)));
-                    return None;
+                    ok = false;
                 }
                 if !(ceiling > 0.0 && ceiling <= 1.0) {
                     let span = l.ceiling.as_ref().map_or(l.rate.span(), |c| c.span());
                     self.err(span, format!("groups[{i}].learning.ceiling = {}: the proficiency learning stops at must be in (0, 1]", Num(ceiling)));
-                    return None;
+                    ok = false;
                 }
                 Some(crate::scenario::Learning { rate, ceiling })
             }
@@ -111,7 +134,8 @@ impl Validator<'_> {
             Some(x) if (0.0..1.0).contains(x.get_ref()) => *x.get_ref(),
             Some(x) => {
                 self.err(x.span(), format!("groups[{i}].shrinkage = {}: must be at least 0 and below 1 (0.30: 30% of scheduled time goes to meetings, coaching and other off-phone work; whole-day absence is `absence`)", Num(*x.get_ref())));
-                return None;
+                ok = false;
+                0.0
             }
         };
         let absence = match &g.absence {
@@ -119,7 +143,8 @@ impl Validator<'_> {
             Some(x) if (0.0..1.0).contains(x.get_ref()) => *x.get_ref(),
             Some(x) => {
                 self.err(x.span(), format!("groups[{i}].absence = {}: must be at least 0 and below 1 (0.12: 12% of scheduled agent-days are lost to absence)", Num(*x.get_ref())));
-                return None;
+                ok = false;
+                0.0
             }
         };
         let mut skills = Vec::new();
@@ -153,6 +178,9 @@ impl Validator<'_> {
                 channel: ci,
                 proficiency,
             });
+        }
+        if !ok {
+            return None;
         }
         Some(Group {
             name,
