@@ -57,9 +57,12 @@ fn csv_timestamp_columns_carry_iso_dates_and_weekdays() {
     let report = run(&two_days("start = \"2026-03-07\"", ""));
     for csv in [intervals_csv(&report), groups_csv(&report)] {
         let header = csv.lines().next().unwrap();
-        // The columns before stay where they were; end and weekday close the row.
+        // The columns before stay where they were; end and weekday follow the KPIs, then the intervals'
+        // ends close the row.
         assert!(
-            header.contains(",interval,start,start_s,") && header.ends_with("_ci95,end,weekday"),
+            header.contains(",interval,start,start_s,")
+                && header.contains("_ci95,end,weekday,")
+                && header.ends_with("_high"),
             "{header}"
         );
         let (start, end, weekday) = (

@@ -495,11 +495,11 @@ pub struct ChannelKpis {
     pub unfinished: Estimate,
     /// Contacts waiting at the end of the horizon (the backlog carried forward).
     pub backlog_end: Estimate,
-    /// Contacts in service at the end of the horizon (followed until they finish).
-    pub in_service_end: Estimate,
     /// Mean over the horizon's days of the contacts waiting at midnight (null unless the interval divides
     /// a day and the horizon is whole days).
     pub backlog_end_of_day: Estimate,
+    /// Contacts in service at the end of the horizon (followed until they finish).
+    pub in_service_end: Estimate,
     /// Per priority class, for channels with classes (occupancy is not split by class: null).
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub classes: IndexMap<String, ContactKpis>,

@@ -32,6 +32,9 @@ pub const RESULT_NAMES: &[&str] = &[
     "groups.csv",
     "results.xlsx",
     "scenario.toml",
+    // `run --calls out/calls.csv`: the call log beside the run it belongs to (written after the swap; the
+    // next run into the folder replaces it with the rest).
+    "calls.csv",
     // compare
     "comparison.json",
     "comparison.csv",
