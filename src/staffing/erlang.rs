@@ -477,7 +477,7 @@ pub(crate) fn bracket_search(
     max: u32,
     meets: impl Fn(u32) -> Result<bool, ErlangError>,
 ) -> Result<u32, ErlangError> {
-    if !(load <= MAX_SEARCH_LOAD) {
+    if load.is_nan() || load > MAX_SEARCH_LOAD {
         return Err(ErlangError::LoadTooLarge { load });
     }
     if lo >= max {
