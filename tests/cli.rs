@@ -668,6 +668,59 @@ fn erlang_calculator() {
     assert!(v["service_level"].as_f64().expect("sl") < 0.8);
 }
 
+/// Issue 13: `erlang c --target` staffs millions of erlangs (the search stopped at 2^20 agents, about 524,288
+/// erlangs), and a load beyond the search's range gets a clear message and exit 2.
+#[test]
+fn erlang_target_for_millions_of_erlangs() {
+    let json = |args: String| -> serde_json::Value {
+        let o = bin()
+            .args(args.split_whitespace())
+            .args(["--format", "json"])
+            .output()
+            .expect("runs");
+        assert!(
+            o.status.success(),
+            "{args}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).expect("json")
+    };
+    // 1,000,000 and 5,000,000 erlangs (AHT 5 minutes): the answer meets 80/20 and one agent fewer does not.
+    for per_hour in [12_000_000u64, 60_000_000] {
+        let v = json(format!(
+            "erlang c --per-hour {per_hour} --aht 300 --target 0.8"
+        ));
+        let n = v["agents"].as_u64().expect("agents");
+        let load = per_hour as f64 / 12.0;
+        assert!(n as f64 > load && (n as f64) < load + load.sqrt(), "{n}");
+        assert!(v["service_level"].as_f64().expect("sl") >= 0.8);
+        let fewer = json(format!(
+            "erlang c --per-hour {per_hour} --aht 300 --agents {}",
+            n - 1
+        ));
+        assert!(
+            fewer["service_level"].as_f64().expect("sl") < 0.8,
+            "{fewer}"
+        );
+    }
+    bin()
+        .args([
+            "erlang",
+            "c",
+            "--per-hour",
+            "24e9",
+            "--aht",
+            "300",
+            "--target",
+            "0.8",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "offered load of 2000000000 erlangs: the agent search supports at most 1e9 erlangs",
+        ));
+}
+
 /// Issue 11, item 6: 100 calls per 30 minutes (200 per hour), AHT 3 minutes, 80% within 20 s need 14 agents
 /// on the queue, 20 paid positions at 30% shrinkage; an occupancy cap raises the head count only when it
 /// binds. The exact values are those of the reference case C08 (200/h, 180 s, 14 agents).

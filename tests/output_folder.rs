@@ -114,10 +114,12 @@ fn a_kill_while_writing_leaves_the_old_output_and_the_next_run_removes_the_lefto
     assert_eq!(o.status.signal(), Some(25), "killed by SIGXFSZ: {o:?}");
     assert!(snapshot(&out) == before, "the old output changed");
     assert_eq!(hidden(&out), Vec::<String>::new());
-    // At most the dead process's staging folder beside it, never taken for output ...
+    // At most the dead process's staging folder and its lock file (held by nobody now) beside it, never
+    // taken for output ...
     let left = hidden(work.path());
     assert!(
-        left.iter().all(|n| n.starts_with(".out.staging-")),
+        left.iter()
+            .all(|n| n.starts_with(".out.staging-") || n == ".out.lock"),
         "{left:?}"
     );
     // ... and the next run removes it.
@@ -280,4 +282,57 @@ fn charts_of_long_channel_names_get_short_distinct_file_names() {
     };
     assert_ne!(contacts(1), contacts(2), "two long names, two files");
     assert!(out.join("report.html").is_file());
+}
+
+/// Two runs into the same `--out` at once: the second is refused before it simulates (exit 2, naming the
+/// folder and the process holding it) and nothing of it is written; the lock of a killed process blocks
+/// nothing, and a finished run leaves no lock file behind.
+#[test]
+fn a_second_run_into_a_folder_being_written_is_refused_and_a_dead_holder_blocks_nothing() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let (scenario, out, before) = old_output(work.path());
+    let long = write(work.path(), "year.toml", &long_scenario());
+    let mut first = Command::new(BIN)
+        .args(["run", utf8(&long), "--out", utf8(&out), "--threads", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawns");
+    let lock = work.path().join(".out.lock");
+    let pid = first.id().to_string();
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&lock).map_or(true, |t| t != pid) {
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "no lock file {}",
+            lock.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = run(&["run", utf8(&scenario), "--out", utf8(&out), "--seed", "3"]);
+    let err = stderr(&second);
+    assert_eq!(second.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "error: --out {}: another supportsim (process {pid}) is writing its results there (lock {}): wait for it to finish, or give another folder",
+            out.display(),
+            std::fs::canonicalize(work.path())
+                .expect("real")
+                .join(".out.lock")
+                .display()
+        )
+    );
+    // Killed: the old output stays, and so does a lock file nobody holds.
+    first.kill().expect("kill");
+    first.wait().expect("waits");
+    assert!(snapshot(&out) == before, "the old output changed");
+    assert!(lock.exists());
+    let third = run(&["run", utf8(&scenario), "--out", utf8(&out), "--seed", "3"]);
+    assert!(third.status.success(), "{}", stderr(&third));
+    assert!(
+        snapshot(&out) != before,
+        "the third run's results are in place"
+    );
+    assert_eq!(hidden(work.path()), Vec::<String>::new());
 }

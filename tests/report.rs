@@ -816,3 +816,77 @@ fn report_html_folds_each_channels_intervals_into_a_table_with_the_csv_numbers()
         }
     }
 }
+
+/// Issue 13: two identical runs give byte-identical workbooks without SOURCE_DATE_EPOCH (the creation date
+/// inside each is a fixed 1980-01-01, results.xlsx's `date` is blank, plan.xlsx has no solver time), on 1 or
+/// 2 threads; with SOURCE_DATE_EPOCH the workbook's dates are its.
+#[test]
+fn workbooks_are_byte_identical_between_identical_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands: [(&str, &[&str]); 4] = [
+        (
+            "results.xlsx",
+            &["run", "scenarios/erlang-a.toml", "--replications", "2"],
+        ),
+        (
+            "comparison.xlsx",
+            &[
+                "compare",
+                "scenarios/training-baseline.toml",
+                "scenarios/training-soft-skills.toml",
+                "--replications",
+                "2",
+            ],
+        ),
+        (
+            "sweep.xlsx",
+            &[
+                "sweep",
+                "scenarios/erlang-a.toml",
+                "--set",
+                "groups.agents.size=9..11:1",
+                "--replications",
+                "2",
+            ],
+        ),
+        ("plan.xlsx", &["plan", "scenarios/plan-day.toml"]),
+    ];
+    for (book, args) in commands {
+        let [one, two] = ["1", "2"].map(|t| {
+            let out = dir.path().join(format!("{book}-{t}"));
+            let o = bin()
+                .args(args)
+                .args(["--threads", t, "--no-plots", "--quiet", "--out"])
+                .arg(&out)
+                .env_remove("SOURCE_DATE_EPOCH")
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            out.join(book)
+        });
+        let core = part(&one, "docProps/core.xml");
+        assert!(
+            core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">1980-01-01T00:00:00Z"),
+            "{book}: {core}"
+        );
+        assert!(
+            std::fs::read(&one).unwrap() == std::fs::read(&two).unwrap(),
+            "{book} differs between identical runs"
+        );
+    }
+    // With SOURCE_DATE_EPOCH (2026-11-22 09:00 UTC) both dates are its.
+    let out = dir.path().join("dated");
+    run_ok(
+        &[
+            "run",
+            "scenarios/erlang-a.toml",
+            "--replications",
+            "2",
+            "--no-plots",
+        ],
+        &out,
+    );
+    let xlsx = out.join("results.xlsx");
+    assert!(part(&xlsx, "docProps/core.xml").contains(">2026-11-22T09:00:00Z<"));
+    assert!(part(&xlsx, "xl/sharedStrings.xml").contains("<t>2026-11-22 09:00 UTC</t>"));
+}

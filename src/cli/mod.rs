@@ -20,7 +20,7 @@ use supportsim::experiment::shard::Shard;
 use supportsim::report::html::PageError;
 use supportsim::report::plot::{Chart, PlotError};
 use supportsim::report::sheet::WorkbookError;
-use supportsim::report::write::OutputSet;
+use supportsim::report::write::{OutputError, OutputSet};
 /// Every message and table shown on the terminal goes through it: names can carry control characters.
 use supportsim::text::printable;
 
@@ -214,7 +214,11 @@ fn write_results(
     draw: impl FnOnce(&Path) -> Result<Vec<Chart>, PlotError>,
     page: impl FnOnce(&[Chart]) -> Result<String, PageError>,
 ) -> anyhow::Result<Vec<Chart>> {
-    let set = OutputSet::begin(out).map_err(report_error)?;
+    let set = OutputSet::begin(out).map_err(|e| match e {
+        // Another process took the folder while this one ran (it did not exist before): exit code 2.
+        OutputError::Busy { .. } => anyhow::Error::from(BadInput(e.to_string())),
+        e => report_error(e),
+    })?;
     for (name, text) in files {
         set.write(name, text.as_bytes()).map_err(report_error)?;
     }
@@ -282,7 +286,8 @@ fn check_out(out: &Path, sharded: bool) -> Result<(), BadInput> {
     let checked = if sharded {
         supportsim::report::write::check_folder(out)
     } else {
-        OutputSet::check(out)
+        // Checked and locked: a second run into the same folder is refused now, not after its run.
+        OutputSet::reserve(out)
     };
     checked.map_err(|e| BadInput(e.to_string()))
 }

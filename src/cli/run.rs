@@ -190,7 +190,10 @@ pub fn write_outputs(
     // Render everything first, then write: a failure cannot leave some files new and others stale. (The
     // charts are drawn while written, and report.html needs them: it is removed first and written last.)
     let date = supportsim::report::html::generated_at();
-    let book = csv::run_workbook(&report, &date);
+    let book = csv::run_workbook(
+        &report,
+        supportsim::report::html::workbook_date().as_deref(),
+    );
     let summary = json::summary_json(&report);
     let files = [
         ("summary.json", summary.clone()),

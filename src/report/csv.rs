@@ -272,8 +272,9 @@ pub fn standards_sheet(report: &Report) -> Sheet {
     sheet
 }
 
-/// What the run was: scenario, seed, replications, horizon, version, date, and the costs.
-pub fn run_sheet(report: &Report, date: &str) -> Sheet {
+/// What the run was: scenario, seed, replications, horizon, version, date (blank without one: see
+/// [`super::html::workbook_date`]), and the costs.
+pub fn run_sheet(report: &Report, date: Option<&str>) -> Sheet {
     let mut sheet = Sheet::new("Run", ["item", "value", "ci95"].map(String::from).to_vec());
     let text = |k: &str, v: String| vec![Cell::Text(k.into()), Cell::Text(v), Cell::Blank];
     let plain = |k: &str, v: f64| {
@@ -284,7 +285,10 @@ pub fn run_sheet(report: &Report, date: &str) -> Sheet {
         ]
     };
     sheet.rows.push(text("scenario", report.scenario.clone()));
-    sheet.rows.push(text("date", date.to_string()));
+    sheet.rows.push(match date {
+        Some(d) => text("date", d.to_string()),
+        None => vec![Cell::Text("date".into()), Cell::Blank, Cell::Blank],
+    });
     sheet.rows.push(text(
         "supportsim version",
         report.run.supportsim_version.into(),
@@ -310,7 +314,7 @@ pub fn run_sheet(report: &Report, date: &str) -> Sheet {
 
 /// The run's workbook (results.xlsx): the run, the channels' summary, the six levels, the standards, the
 /// channels per interval and the groups per interval.
-pub fn run_workbook(report: &Report, date: &str) -> Result<Vec<u8>, WorkbookError> {
+pub fn run_workbook(report: &Report, date: Option<&str>) -> Result<Vec<u8>, WorkbookError> {
     super::sheet::workbook(&[
         run_sheet(report, date),
         summary_sheet(report),

@@ -220,7 +220,8 @@ pub fn summary_sheet(s: &Scenario, p: &Planning, plan: &Plan) -> Sheet {
     if let Some(c) = &plan.cover {
         kv("shift_gap", Cell::number(c.gap, Unit::Share));
         kv("shift_columns", Cell::Number(c.columns as f64, Unit::Plain));
-        kv("shift_solve_s", Cell::Number(c.solve_s, Unit::Seconds));
+        // Not the solver's wall-clock time: identical runs give byte-identical workbooks (it is in
+        // report.html's shift line and on stderr).
     }
     kv(
         "short_intervals",

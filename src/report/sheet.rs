@@ -192,16 +192,19 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     const MAX_ROWS: usize = 1_048_575;
     const MAX_NAME: usize = 31;
     let mut book = Workbook::new();
-    // The creation time inside the file: SOURCE_DATE_EPOCH when set (the reproducible-builds convention, as
-    // report.html's date), so that equal results give equal files (a merged sharded run is compared byte
-    // for byte with the unsharded one); the current time otherwise, as Excel does.
-    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        && let Ok(when) = rust_xlsxwriter::ExcelDateTime::from_timestamp(secs)
+    // The creation time inside the file (docProps/core.xml), the only part of a workbook that would differ
+    // between identical runs: SOURCE_DATE_EPOCH when set (the reproducible-builds convention, as
+    // report.html's date), else a fixed 1980-01-01 00:00 UTC (the ZIP epoch, which the workbook's entries
+    // carry too). So equal results give equal files without any setting (a merged sharded run is compared
+    // byte for byte with the unsharded one); the date a run was made is in report.html. A fixed date and
+    // not "now": rust_xlsxwriter writes the current time when none is set.
+    let when = match super::html::source_date_epoch()
+        .and_then(|secs| rust_xlsxwriter::ExcelDateTime::from_timestamp(secs).ok())
     {
-        book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&when));
-    }
+        Some(when) => when,
+        None => rust_xlsxwriter::ExcelDateTime::from_ymd(1980, 1, 1)?,
+    };
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&when));
     let bold = Format::new().set_bold();
     let format = |unit: Unit| match unit {
         // Two decimals: contacts per case and their differences live in the second decimal.

@@ -16,6 +16,12 @@
 //!   ([`write_atomic`]): to `.NAME.tmp-PID` beside them, then renamed.
 //! - What is being written is registered, so that a process interrupted by a signal removes it before it
 //!   exits ([`abandon_writes`]); a swap in progress finishes first.
+//! - One process at a time writes an output folder: [`OutputSet::reserve`] (before the run) or
+//!   [`OutputSet::begin`] takes an exclusive lock on `.NAME.lock` beside it (an advisory `flock`, std's
+//!   `File::try_lock`, holding the holder's process id), kept until the set is committed or dropped. A
+//!   second process finds it held and is refused ([`OutputError::Busy`], naming the folder and the
+//!   holder). The operating system releases the lock of a process that dies however it dies, so a lock
+//!   file left by a killed process blocks nothing: the next writer locks it and removes it when done.
 
 use crate::experiment::shard::fnv1a;
 use std::io::Write;
@@ -132,6 +138,17 @@ pub enum OutputError {
     },
     #[error("{} was not put in place: the process is being interrupted", .0.display())]
     Interrupted(PathBuf),
+    #[error(
+        "--out {}: another supportsim ({}) is writing its results there (lock {}): wait for it to finish, or give another folder",
+        .path.display(),
+        .pid.map_or("another process".to_string(), |p| format!("process {p}")),
+        .lock.display()
+    )]
+    Busy {
+        path: PathBuf,
+        lock: PathBuf,
+        pid: Option<u32>,
+    },
 }
 
 /// Temporary files and staging folders this process is writing: removed by [`abandon_writes`].
@@ -154,7 +171,99 @@ pub fn abandon_writes() -> MutexGuard<'static, Vec<PathBuf>> {
             let _ = std::fs::remove_file(&path);
         }
     }
+    // The lock files go too (the locks themselves end with the process).
+    for (_, path, _) in locks().iter() {
+        let _ = std::fs::remove_file(path);
+    }
     held
+}
+
+/// The output-folder locks this process holds: (output folder, lock file path, the locked file).
+static LOCKS: Mutex<Vec<(PathBuf, PathBuf, std::fs::File)>> = Mutex::new(Vec::new());
+
+fn locks() -> MutexGuard<'static, Vec<(PathBuf, PathBuf, std::fs::File)>> {
+    LOCKS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// `.NAME.lock`: the lock file of output folder `name`, beside it.
+fn lock_name(name: &str) -> String {
+    format!(".{}.lock", shorten(name, name, MAX_NAME_BYTES))
+}
+
+/// Takes the lock of output folder `target` (see the module notes) unless this process holds it; refuses
+/// with [`OutputError::Busy`] when another process does. Without the parent folder (nobody can be writing
+/// there yet) nothing is locked now: [`OutputSet::begin`] locks once it has made the folder. A file system
+/// without locks is written without one.
+fn take_lock(target: &Target) -> Result<(), OutputError> {
+    let mut held = locks();
+    if held.iter().any(|(t, ..)| t == &target.path) || !target.parent.is_dir() {
+        return Ok(());
+    }
+    let path = target.parent.join(lock_name(&target.name));
+    let write_err = |source| OutputError::Write {
+        path: path.clone(),
+        source,
+    };
+    // A few tries: the holder removes the file when it is done, and we may have opened it just before.
+    for _ in 0..10 {
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(write_err)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = std::io::Read::read_to_string(&mut file, &mut text);
+                return Err(OutputError::Busy {
+                    path: target.shown.clone(),
+                    lock: path,
+                    pid: text.trim().parse().ok(),
+                });
+            }
+            // No locks on this file system (some network mounts): written without one.
+            Err(std::fs::TryLockError::Error(_)) => return Ok(()),
+        }
+        if !same_file(&file, &path) {
+            continue; // removed by its holder after we opened it: lock the new one
+        }
+        file.set_len(0).map_err(write_err)?;
+        write!(file, "{}", std::process::id()).map_err(write_err)?;
+        held.push((target.path.clone(), path, file));
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// Whether the open `file` is still the file at `path`.
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
+/// Releases this process's lock of output folder `target`: the lock file is removed while still locked
+/// (a process that opened it meanwhile sees that and locks a new one), then unlocked.
+fn release_lock(target: &Path) {
+    let mut held = locks();
+    if let Some(i) = held.iter().position(|(t, ..)| t == target) {
+        let (_, path, file) = held.remove(i);
+        let _ = std::fs::remove_file(&path);
+        drop(file);
+    }
 }
 
 /// `.NAME.TAG-PID`: a hidden name beside `name` for this process's temporary copy of it.
@@ -474,17 +583,30 @@ impl OutputSet {
         target.probe()
     }
 
-    /// Starts writing the output folder `out`: checks it again ([`OutputSet::check`]), removes what
-    /// processes that are gone left of their writes there, and makes the empty staging folder.
+    /// [`OutputSet::check`], and takes the folder's lock for this process (module notes) so that no other
+    /// supportsim writes it until this one has: for the check before a run. Refused with
+    /// [`OutputError::Busy`] when another process holds it. The lock is released when the set this
+    /// process then begins is committed or dropped, or when the process ends.
+    pub fn reserve(out: &Path) -> Result<(), OutputError> {
+        let target = Target::resolve(out)?;
+        target.check_replaceable()?;
+        target.probe()?;
+        take_lock(&target)
+    }
+
+    /// Starts writing the output folder `out`: checks it again ([`OutputSet::check`]), takes its lock
+    /// unless this process holds it ([`OutputSet::reserve`]), removes what processes that are gone left of
+    /// their writes there, and makes the empty staging folder.
     pub fn begin(out: &Path) -> Result<OutputSet, OutputError> {
         let target = Target::resolve(out)?;
         target.check_replaceable()?;
-        clean_leftovers(&target.parent, &target.name);
         let write_err = |path: &Path| {
             let path = path.to_path_buf();
             move |source| OutputError::Write { path, source }
         };
         std::fs::create_dir_all(&target.parent).map_err(write_err(&target.parent))?;
+        take_lock(&target)?;
+        clean_leftovers(&target.parent, &target.name);
         let staging = target
             .parent
             .join(hidden(&target.name, "staging", std::process::id()));
@@ -580,6 +702,8 @@ impl OutputSet {
         if moved {
             let _ = std::fs::remove_dir_all(&old);
         }
+        drop(held);
+        release_lock(&self.target);
         Ok(())
     }
 }
@@ -592,6 +716,8 @@ impl Drop for OutputSet {
         let mut held = in_flight();
         let _ = std::fs::remove_dir_all(&self.staging);
         held.retain(|p| p != &self.staging);
+        drop(held);
+        release_lock(&self.target);
     }
 }
 
@@ -653,6 +779,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_locked_by_another_holder_is_refused_and_free_once_released() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("out");
+        // Another "process": a lock taken on its own open file (flock locks are per open file).
+        let lock = dir.path().join(".out.lock");
+        let other = std::fs::File::create(&lock).expect("create");
+        other.try_lock().expect("free");
+        std::fs::write(&lock, "4242").expect("pid");
+        match OutputSet::reserve(&out) {
+            Err(OutputError::Busy { pid, .. }) => assert_eq!(pid, Some(4242)),
+            r => panic!("{r:?}"),
+        }
+        assert!(matches!(
+            OutputSet::begin(&out),
+            Err(OutputError::Busy { .. })
+        ));
+        drop(other); // released (as when its process dies), the file left behind
+        OutputSet::reserve(&out).expect("free now");
+        assert_eq!(
+            std::fs::read_to_string(&lock).expect("ours"),
+            std::process::id().to_string()
+        );
+        let set = OutputSet::begin(&out).expect("held by this process: begin goes on");
+        set.write("summary.json", b"{}").expect("write");
+        set.commit().expect("commit");
+        assert!(!lock.exists(), "released and removed at commit");
+        assert!(out.join("summary.json").is_file());
+    }
 
     #[test]
     fn short_names_stay_and_long_ones_are_cut_with_a_hash() {

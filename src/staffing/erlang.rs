@@ -43,6 +43,11 @@ pub enum ErlangError {
     #[error("the target cannot be met with up to {0} agents")]
     Unreachable(u32),
     #[error(
+        "offered load of {load:.0} erlangs: the agent search supports at most {max:.0e} erlangs (agent counts are 32-bit); split the load into smaller queues",
+        max = MAX_SEARCH_LOAD
+    )]
+    LoadTooLarge { load: f64 },
+    #[error(
         "the queue of this overloaded system with long patience has more than {states} likely states: the exact sum is out of reach; shorten the patience or add agents"
     )]
     QueueTooLong { states: u64 },
@@ -67,8 +72,9 @@ pub enum ErlangError {
     TooManyPositions { agents: u32, shrinkage: f64 },
 }
 
-/// The most agents any search here tries before it reports [`ErlangError::Unreachable`].
-pub(crate) const MAX_AGENTS: u32 = 1 << 20;
+/// The most agents any search here tries before it reports [`ErlangError::Unreachable`] (the 32-bit agent
+/// count; loads above [`MAX_SEARCH_LOAD`] are refused before).
+pub(crate) const MAX_AGENTS: u32 = u32::MAX;
 
 /// How many queue states the Erlang A series may sum before giving up (under a second of work; enough for
 /// patience of weeks in a large overloaded center).
@@ -158,11 +164,38 @@ impl QueueModel {
     }
 }
 
-/// Erlang B by the stable recursion.
+/// Loads up to this many erlangs run the recursion from k = 0, as the first release did (answers unchanged
+/// bit for bit); above it the recursion starts where its start no longer matters (see [`erlang_b`]).
+const FULL_RECURSION_LOAD: f64 = 100_000.0;
+
+/// The largest offered load the agent searches accept: the answer must fit the 32-bit agent count with
+/// room for the square-root safety staffing, and each evaluation stays well under a second.
+pub const MAX_SEARCH_LOAD: f64 = 1e9;
+
+/// Erlang B by the stable recursion B(k) = A·B(k−1) / (k + A·B(k−1)).
+///
+/// In terms of x_k = 1/B(k) the recursion is linear, x_k = 1 + (k/A)·x_{k−1}, so an error in a starting
+/// value is multiplied by k/A at each step below the load and never grows relative to x above it. For a
+/// huge load the recursion therefore starts at k₀ = m − L (m = min(n, ⌊A⌋)) from x = 1, with L chosen so
+/// that Π_{k₀<k≤m} k/A ≤ e^{−800} (below the smallest double): L(A−m)/A + L²/(2A) ≥ 800, from
+/// ln(A/k) ≥ (A−k)/A. That is L ≈ 40√A at the load and fewer steps below it, instead of n steps: the
+/// search for 5,000,000 erlangs evaluates ~90,000 steps, not 5 million. Once B underflows to 0 it stays 0.
 pub fn erlang_b(agents: u32, load: f64) -> f64 {
+    let mut start = 0u32;
+    if load > FULL_RECURSION_LOAD {
+        let m = f64::from(agents).min(load.floor());
+        let d = (load - m) / load;
+        let steps = (load * ((d * d + 1600.0 / load).sqrt() - d)).ceil() + 1.0;
+        if m > steps {
+            start = (m - steps) as u32;
+        }
+    }
     let mut b = 1.0;
-    for k in 1..=agents {
+    for k in start + 1..=agents {
         b = load * b / (f64::from(k) + load * b);
+        if b == 0.0 {
+            break;
+        }
     }
     b
 }
@@ -402,7 +435,7 @@ fn erlang_a_metrics(
 }
 
 /// The fewest agents whose service level (answered within `within_s` / offered; for Erlang B the share not
-/// blocked) reaches `target`. Service level rises with agents, so a doubling bracket and bisection find it.
+/// blocked) reaches `target`. Service level rises with agents, so a growing bracket and bisection find it.
 pub fn agents_for_target(
     model: &QueueModel,
     target: f64,
@@ -411,11 +444,13 @@ pub fn agents_for_target(
     if !(target > 0.0 && target < 1.0) {
         return Err(ErlangError::Target(target));
     }
-    // Erlang C needs n > A; start the bracket there.
-    let mut lo = match model {
-        QueueModel::ErlangC { .. } => model.load().floor() as u32,
-        _ => 0,
-    }; // lo fails (or is 0), hi meets the target
+    let load = model.load();
+    // Fewer than target × A agents fail (the carried load A·(share answered) is at most n), and Erlang C
+    // needs n > A: every n up to `lo` fails.
+    let mut lo = floor_below(target * load);
+    if let QueueModel::ErlangC { .. } = model {
+        lo = lo.max(load.floor() as u32);
+    }
     let meets = |n: u32| -> Result<bool, ErlangError> {
         match model.service_level(n, within_s) {
             Ok(sl) => Ok(sl >= target),
@@ -424,13 +459,39 @@ pub fn agents_for_target(
             Err(e) => Err(e),
         }
     };
-    let mut hi = lo.max(1);
+    bracket_search(load, lo, MAX_AGENTS, meets)
+}
+
+/// The largest n < `bound`, with slack for rounding: n <= ⌈bound(1 − ε)⌉ − 1 < bound (0 if none).
+pub(crate) fn floor_below(bound: f64) -> u32 {
+    ((bound * (1.0 - 1e-12)).ceil() - 1.0).clamp(0.0, f64::from(u32::MAX)) as u32
+}
+
+/// The fewest n in (lo, max] with `meets(n)`, given that `lo` fails (or is 0) and `meets` is monotone: a
+/// bracket above `lo` growing by steps that start at √load (the square-root staffing scale, so a load of
+/// millions needs a dozen evaluations) and double, then bisection. Loads above [`MAX_SEARCH_LOAD`] are
+/// refused.
+pub(crate) fn bracket_search(
+    load: f64,
+    mut lo: u32,
+    max: u32,
+    meets: impl Fn(u32) -> Result<bool, ErlangError>,
+) -> Result<u32, ErlangError> {
+    if load.is_nan() || load > MAX_SEARCH_LOAD {
+        return Err(ErlangError::LoadTooLarge { load });
+    }
+    if lo >= max {
+        return Err(ErlangError::Unreachable(max));
+    }
+    let mut step = (load.sqrt().ceil() as u32).max(1);
+    let mut hi = lo.saturating_add(step).min(max);
     while !meets(hi)? {
-        lo = hi;
-        hi = hi.saturating_mul(2);
-        if hi > MAX_AGENTS {
-            return Err(ErlangError::Unreachable(MAX_AGENTS));
+        if hi >= max {
+            return Err(ErlangError::Unreachable(max));
         }
+        lo = hi;
+        step = step.saturating_mul(2);
+        hi = hi.saturating_add(step).min(max);
     }
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
@@ -569,5 +630,95 @@ mod tests {
             m.metrics(40, &[]),
             Err(ErlangError::Unstable { .. })
         ));
+    }
+
+    /// Erlang C's service level by the plain recursion from k = 0 (the first release's, independent of the
+    /// truncated start) — the reference for the huge-load searches.
+    fn reference_sl_c(n: u32, load: f64, aht: f64, t: f64) -> f64 {
+        let mut b = 1.0f64;
+        for k in 1..=n {
+            b = load * b / (f64::from(k) + load * b);
+        }
+        let rho = load / f64::from(n);
+        let c = b / (1.0 - rho * (1.0 - b));
+        1.0 - c * (-(f64::from(n) - load) / aht * t).exp()
+    }
+
+    #[test]
+    fn erlang_c_staffs_millions_of_erlangs() {
+        let aht = 300.0;
+        for load in [1_000_000.0, 5_000_000.0] {
+            let m = QueueModel::new('c', load * 3600.0 / aht, aht, None).unwrap();
+            let n = agents_for_target(&m, 0.8, 20.0).unwrap();
+            // The answer meets the target and one agent fewer does not, by the full recursion.
+            assert!(reference_sl_c(n, load, aht, 20.0) >= 0.8, "{load}: {n}");
+            assert!(reference_sl_c(n - 1, load, aht, 20.0) < 0.8, "{load}: {n}");
+            // Halfin–Whitt's many-server limit, n = A + β√A: C → 1/(1 + βΦ(β)/φ(β)) and the wait given a
+            // wait is Exp(β√A·μ), so SL ≈ 1 − C·e^{−β√A·μT}. Solve for β by bisection.
+            let phi = |x: f64| (-x * x / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+            let cdf = |x: f64| {
+                // Abramowitz & Stegun 7.1.26 for erfc (error < 1.5e-7).
+                let z = x / std::f64::consts::SQRT_2;
+                let t = 1.0 / (1.0 + 0.3275911 * z);
+                let poly = t
+                    * (0.254829592
+                        + t * (-0.284496736
+                            + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+                1.0 - 0.5 * poly * (-z * z).exp()
+            };
+            let sl_hw =
+                |b: f64| 1.0 - (-b * load.sqrt() * 20.0 / aht).exp() / (1.0 + b * cdf(b) / phi(b));
+            let (mut lo, mut hi) = (1e-9, 3.0);
+            for _ in 0..100 {
+                let mid = (lo + hi) / 2.0;
+                if sl_hw(mid) >= 0.8 {
+                    hi = mid
+                } else {
+                    lo = mid
+                }
+            }
+            let expect = load + hi * load.sqrt();
+            assert!(
+                (f64::from(n) - expect).abs() < 2.0,
+                "{load}: {n} vs Halfin–Whitt {expect}"
+            );
+            // The truncated recursion agrees with the full one to rounding.
+            let full = {
+                let mut b = 1.0f64;
+                for k in 1..=n {
+                    b = load * b / (f64::from(k) + load * b);
+                }
+                b
+            };
+            assert!((erlang_b(n, load) / full - 1.0).abs() < 1e-9, "{load}");
+        }
+        // The same with an occupancy cap, through the multi-target search.
+        let m = QueueModel::new('c', 1e6 * 3600.0 / aht, aht, None).unwrap();
+        let t = crate::staffing::Targets {
+            service_level: Some((20.0, 0.8)),
+            max_occupancy: Some(0.999),
+            ..Default::default()
+        };
+        let n = crate::staffing::agents_for_targets(&m, &t).unwrap();
+        assert_eq!(n, 1_001_002, "⌈1e6 / 0.999⌉ = 1,001,002 > the 80/20 answer");
+    }
+
+    #[test]
+    fn refuses_loads_beyond_the_search() {
+        let m = QueueModel::new('c', 2e9 * 3600.0 / 300.0, 300.0, None).unwrap();
+        let e = agents_for_target(&m, 0.8, 20.0).unwrap_err();
+        assert_eq!(e, ErlangError::LoadTooLarge { load: 2e9 });
+        assert!(e.to_string().contains("at most 1e9 erlangs"), "{e}");
+        // At the limit the search still answers, in well under a second.
+        let m = QueueModel::new('c', 1e9 * 3600.0 / 300.0, 300.0, None).unwrap();
+        let n = agents_for_target(&m, 0.8, 20.0).unwrap();
+        assert!(m.service_level(n, 20.0).unwrap() >= 0.8);
+        assert!(m.service_level(n - 1, 20.0).unwrap() < 0.8);
+    }
+
+    #[test]
+    fn huge_agent_counts_over_a_small_load_stop_at_underflow() {
+        // 4 billion agents for 10 erlangs: B underflows to 0 within a few hundred steps.
+        assert_eq!(erlang_b(u32::MAX, 10.0), 0.0);
     }
 }

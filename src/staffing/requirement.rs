@@ -19,7 +19,7 @@
 //!   cover the quality-driven, efficiency-driven (patience much shorter than AHT) and QED regimes.
 //!
 //! Whatever happens, the answer n is checked: n meets every target and n − 1 misses one (n − 1 is either
-//! evaluated or below the proven bound). The search gives up past 2^20 agents ([`ErlangError::Unreachable`]).
+//! evaluated or below the proven bound). Loads above 1e9 erlangs are refused ([`ErlangError::LoadTooLarge`]).
 //!
 //! # The lower bound (flow balance)
 //! Agents complete at most nμ contacts per second, and strictly less because they are not all busy all the
@@ -31,7 +31,7 @@
 //! largest of these, not at the load's floor: with abandonment fewer agents than erlangs can meet a
 //! target (4287 agents for 4900 erlangs at 80/20 with two-minute patience, see the tests).
 
-use super::erlang::{ErlangError, MAX_AGENTS, QueueModel, sl_key};
+use super::erlang::{ErlangError, MAX_AGENTS, QueueModel, bracket_search, floor_below, sl_key};
 
 /// Relative slack when a quantity that is a whole number in exact arithmetic meets a ceiling or a cap.
 /// Decimal shares are not exact in binary: 21 / (1 − 0.3) computes as 30.000000000000004 and must give 30
@@ -136,8 +136,8 @@ impl Targets {
         if let Some(o) = self.max_occupancy {
             bound = bound.max(load / o);
         }
-        // The largest n < bound, with slack for rounding: n <= ⌈bound(1 − ε)⌉ − 1 < bound.
-        ((bound * (1.0 - ROUNDING)).ceil() - 1.0).max(0.0) as u32
+        // The largest n < bound, with slack for rounding.
+        floor_below(bound)
     }
 
     /// Whether `n` agents meet every target.
@@ -174,7 +174,7 @@ impl Targets {
 /// The fewest agents that meet every target in `targets` at once, for one stationary interval of `model`
 /// (exact Erlang B, C or A as [`QueueModel::metrics`] computes them). Equal to the largest of the answers
 /// for each target alone (each is monotone in agents: module notes). Errors: a target out of range, none
-/// given, an abandonment target without abandonment, or more than 2^20 agents needed.
+/// given, an abandonment target without abandonment, or a load above 1e9 erlangs.
 pub fn agents_for_targets(model: &QueueModel, targets: &Targets) -> Result<u32, ErlangError> {
     search(model, targets, MAX_AGENTS)
 }
@@ -182,27 +182,13 @@ pub fn agents_for_targets(model: &QueueModel, targets: &Targets) -> Result<u32, 
 /// [`agents_for_targets`] trying at most `max_agents` agents.
 fn search(model: &QueueModel, targets: &Targets, max_agents: u32) -> Result<u32, ErlangError> {
     targets.check(model)?;
-    let mut lo = targets.failing_floor(model); // lo fails (or is 0), hi will meet every target
-    if lo >= max_agents {
-        return Err(ErlangError::Unreachable(max_agents));
-    }
-    let mut hi = lo + 1;
-    while !targets.met_by(model, hi)? {
-        if hi >= max_agents {
-            return Err(ErlangError::Unreachable(max_agents));
-        }
-        lo = hi;
-        hi = hi.saturating_mul(2).min(max_agents);
-    }
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if targets.met_by(model, mid)? {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    Ok(hi)
+    // failing_floor fails (or is 0), and so does every smaller count.
+    bracket_search(
+        model.load(),
+        targets.failing_floor(model),
+        max_agents,
+        |n| targets.met_by(model, n),
+    )
 }
 
 /// The paid positions behind `agents` on the queue when a share `shrinkage` in [0, 1) of paid time goes to
