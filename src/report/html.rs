@@ -717,13 +717,7 @@ pub fn plan_report(
     render(&page)
 }
 
-/// SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention) when set to a number: the
-/// date of report.html and of the workbooks for outputs that must be the same byte for byte.
-pub fn source_date_epoch() -> Option<i64> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-}
+pub use crate::time::date::source_date_epoch;
 
 /// The date and time of the report in UTC ("2026-11-22 14:05 UTC"): now, or `SOURCE_DATE_EPOCH` (seconds since
 /// 1970) when set, for reports that must be the same byte for byte.

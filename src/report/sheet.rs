@@ -198,7 +198,7 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     // carry too). So equal results give equal files without any setting (a merged sharded run is compared
     // byte for byte with the unsharded one); the date a run was made is in report.html. A fixed date and
     // not "now": rust_xlsxwriter writes the current time when none is set.
-    let when = match super::html::source_date_epoch()
+    let when = match crate::time::date::source_date_epoch()
         .and_then(|secs| rust_xlsxwriter::ExcelDateTime::from_timestamp(secs).ok())
     {
         Some(when) => when,

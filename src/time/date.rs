@@ -148,6 +148,14 @@ pub fn excel_serial(date: i64, offset_s: f64) -> f64 {
     (date + 25_569) as f64 + offset_s / 86_400.0
 }
 
+/// SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention) when set to a number: the
+/// date of report.html and of the workbooks for outputs that must be the same byte for byte.
+pub fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
