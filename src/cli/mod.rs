@@ -309,7 +309,7 @@ fn size_estimate(s: &supportsim::scenario::Scenario, threads: Option<usize>) -> 
         .min(s.replications as usize)
         .max(1);
     let seconds = contacts / (CONTACTS_PER_SECOND_PER_THREAD * threads as f64);
-    if !(seconds > after_s) {
+    if seconds.is_nan() || seconds <= after_s {
         return None;
     }
     let time = if seconds < 90.0 {
