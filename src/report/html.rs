@@ -717,18 +717,10 @@ pub fn plan_report(
     render(&page)
 }
 
-/// SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention) when set to a number: the
-/// date of report.html and of the workbooks for outputs that must be the same byte for byte.
-pub fn source_date_epoch() -> Option<i64> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-}
-
 /// The date and time of the report in UTC ("2026-11-22 14:05 UTC"): now, or `SOURCE_DATE_EPOCH` (seconds since
 /// 1970) when set, for reports that must be the same byte for byte.
 pub fn generated_at() -> String {
-    format_utc(source_date_epoch().unwrap_or_else(|| {
+    format_utc(super::sheet::source_date_epoch().unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64)
@@ -738,7 +730,7 @@ pub fn generated_at() -> String {
 /// The date the workbooks show (results.xlsx's `date`): `SOURCE_DATE_EPOCH`'s as [`generated_at`] formats
 /// it when set, else none, so that identical runs give identical workbooks (report.html has the run's date).
 pub fn workbook_date() -> Option<String> {
-    source_date_epoch().map(format_utc)
+    super::sheet::source_date_epoch().map(format_utc)
 }
 
 fn format_utc(secs: i64) -> String {

@@ -186,6 +186,14 @@ pub enum WorkbookError {
     Build(#[source] XlsxError),
 }
 
+/// SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention) when set to a number: the
+/// date of report.html and of the workbooks for outputs that must be the same byte for byte.
+pub fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+}
+
 fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     /// Excel's limits: rows per sheet and characters per sheet name.
     const MAX_ROWS: usize = 1_048_575;
@@ -197,7 +205,7 @@ fn build(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     // carry too). So equal results give equal files without any setting (a merged sharded run is compared
     // byte for byte with the unsharded one); the date a run was made is in report.html. A fixed date and
     // not "now": rust_xlsxwriter writes the current time when none is set.
-    let when = match super::html::source_date_epoch()
+    let when = match source_date_epoch()
         .and_then(|secs| rust_xlsxwriter::ExcelDateTime::from_timestamp(secs).ok())
     {
         Some(when) => when,
