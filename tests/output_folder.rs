@@ -336,3 +336,40 @@ fn a_second_run_into_a_folder_being_written_is_refused_and_a_dead_holder_blocks_
     );
     assert_eq!(hidden(work.path()), Vec::<String>::new());
 }
+
+/// Issue 13: a run that would take more than a minute says how big it is before it starts (on stderr, not
+/// with --quiet). The threshold is lowered by SUPPORTSIM_ESTIMATE_AFTER_S so the run stays small; a run
+/// under the threshold prints no estimate.
+#[test]
+fn a_long_run_prints_its_size_and_time_first() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let scenario = write(work.path(), "erlang-a.toml", BASE);
+    let run_with = |after: &str, quiet: bool| {
+        let mut c = Command::new(BIN);
+        c.args([
+            "run",
+            utf8(&scenario),
+            "--no-plots",
+            "--threads",
+            "2",
+            "--out",
+        ])
+        .arg(work.path().join(format!("out-{after}-{quiet}")))
+        .env("SUPPORTSIM_ESTIMATE_AFTER_S", after);
+        if quiet {
+            c.arg("--quiet");
+        }
+        let o = c.output().expect("runs");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    // 8 replications of 114 contacts per hour over 12 h (2 h warm-up): 10,944 contacts.
+    let err = run_with("0", false);
+    assert_eq!(
+        err.lines().next(),
+        Some("about 1.1e4 contacts, about 1 s on 2 threads"),
+        "{err}"
+    );
+    assert!(!run_with("60", false).contains("contacts, about"));
+    assert_eq!(run_with("0", true), "");
+}

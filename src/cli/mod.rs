@@ -292,6 +292,56 @@ fn check_out(out: &Path, sharded: bool) -> Result<(), BadInput> {
     checked.map_err(|e| BadInput(e.to_string()))
 }
 
+/// Contacts simulated per second per thread, roughly: measured on the 2-core development machine (a year
+/// of scenarios/erlang-a.toml, 1e8 contacts on one thread: 4.9 M/s; docs/performance.md, "Huge runs"),
+/// rounded down for scenarios with more going on per contact (the omnichannel week runs at ~1.5 M/s).
+const CONTACTS_PER_SECOND_PER_THREAD: f64 = 3e6;
+
+/// The expected contacts of a run of `s` (every channel's arrival rate over the warm-up and the horizon,
+/// times the replications; retries, transfers and journeys not counted) and its time on `threads` threads
+/// at [`CONTACTS_PER_SECOND_PER_THREAD`]: "about 1.2e8 contacts, about 3 min on 2 threads", when that
+/// time is over a minute (`SUPPORTSIM_ESTIMATE_AFTER_S` seconds instead), else `None`.
+fn size_estimate(s: &supportsim::scenario::Scenario, threads: Option<usize>) -> Option<String> {
+    let after_s = std::env::var("SUPPORTSIM_ESTIMATE_AFTER_S")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .unwrap_or(60.0);
+    let intervals = s.intervals() as i64;
+    let per_replication: f64 = s
+        .channels
+        .iter()
+        .map(|c| {
+            let horizon: f64 = (0..intervals)
+                .map(|i| c.arrivals_per_hour.at(i))
+                .sum::<f64>()
+                * s.interval_s
+                / 3600.0;
+            let mean_per_s = horizon / s.horizon_s.max(1.0);
+            horizon + mean_per_s * s.warmup_s
+        })
+        .sum();
+    let contacts = per_replication * f64::from(s.replications);
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(s.replications as usize)
+        .max(1);
+    let seconds = contacts / (CONTACTS_PER_SECOND_PER_THREAD * threads as f64);
+    if seconds.is_nan() || seconds <= after_s {
+        return None;
+    }
+    let time = if seconds < 90.0 {
+        format!("{:.0} s", seconds.max(1.0))
+    } else if seconds < 3600.0 {
+        format!("{:.0} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    };
+    Some(format!(
+        "about {contacts:.1e} contacts, about {time} on {threads} thread{}",
+        if threads == 1 { "" } else { "s" }
+    ))
+}
+
 /// An error in what the user gave us (exit code 2), as opposed to a failure while running (exit code 1).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

@@ -52,6 +52,11 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         return run_shard(&a, &s, &runner, shard, &out);
     }
 
+    if !a.opts.quiet
+        && let Some(line) = super::size_estimate(&s, threads)
+    {
+        eprintln!("{line}");
+    }
     let started = std::time::Instant::now();
     let bar = super::progress_bar(u64::from(s.replications), a.opts.quiet);
     let reps = runner.run_scenario_with(&s, &|| bar.inc(1));

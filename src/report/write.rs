@@ -17,8 +17,8 @@
 //! - What is being written is registered, so that a process interrupted by a signal removes it before it
 //!   exits ([`abandon_writes`]); a swap in progress finishes first.
 //! - One process at a time writes an output folder: [`OutputSet::reserve`] (before the run) or
-//!   [`OutputSet::begin`] takes an exclusive lock on `.NAME.lock` beside it (an advisory `flock`, std's
-//!   `File::try_lock`, holding the holder's process id), kept until the set is committed or dropped. A
+//!   [`OutputSet::begin`] takes an exclusive lock on `.NAME.lock` beside it (an advisory `flock` through fs4,
+//!   holding the holder's process id), kept until the set is committed or dropped. A
 //!   second process finds it held and is refused ([`OutputError::Busy`], naming the folder and the
 //!   holder). The operating system releases the lock of a process that dies however it dies, so a lock
 //!   file left by a killed process blocks nothing: the next writer locks it and removes it when done.
@@ -213,9 +213,10 @@ fn take_lock(target: &Target) -> Result<(), OutputError> {
             .truncate(false)
             .open(&path)
             .map_err(write_err)?;
-        match file.try_lock() {
+        // fs4's flock (std's File::try_lock is newer than this crate's rust-version).
+        match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
+            Err(fs4::TryLockError::WouldBlock) => {
                 let mut text = String::new();
                 let _ = std::io::Read::read_to_string(&mut file, &mut text);
                 return Err(OutputError::Busy {
@@ -225,7 +226,7 @@ fn take_lock(target: &Target) -> Result<(), OutputError> {
                 });
             }
             // No locks on this file system (some network mounts): written without one.
-            Err(std::fs::TryLockError::Error(_)) => return Ok(()),
+            Err(fs4::TryLockError::Error(_)) => return Ok(()),
         }
         if !same_file(&file, &path) {
             continue; // removed by its holder after we opened it: lock the new one
@@ -787,7 +788,7 @@ mod tests {
         // Another "process": a lock taken on its own open file (flock locks are per open file).
         let lock = dir.path().join(".out.lock");
         let other = std::fs::File::create(&lock).expect("create");
-        other.try_lock().expect("free");
+        fs4::FileExt::try_lock(&other).expect("free");
         std::fs::write(&lock, "4242").expect("pid");
         match OutputSet::reserve(&out) {
             Err(OutputError::Busy { pid, .. }) => assert_eq!(pid, Some(4242)),
