@@ -3,7 +3,7 @@
 //! read the real clock.
 
 mod common;
-use common::{run, scenario};
+use common::{column, run, scenario};
 
 use supportsim::model::center::simulate;
 use supportsim::report::csv::{groups_csv, intervals_csv};
@@ -41,19 +41,6 @@ shifts = [
 
 fn office(start: &str, horizon: &str) -> String {
     OFFICE.replace("START", start).replace("HORIZON", horizon)
-}
-
-/// Column `name` of a CSV as text, row by row.
-fn column(csv: &str, name: &str) -> Vec<String> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
-    let c = header
-        .iter()
-        .position(|h| *h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {header:?}"));
-    lines
-        .map(|l| l.split(',').nth(c).expect("the cell").to_string())
-        .collect()
 }
 
 #[test]

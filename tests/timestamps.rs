@@ -2,7 +2,7 @@
 //! holidays by date, date-times and long durations in the workbook.
 
 mod common;
-use common::{mean, run, scenario};
+use common::{column, mean, run, scenario};
 
 use supportsim::report::csv::{groups_csv, intervals_csv};
 use supportsim::scenario::Scenario;
@@ -36,19 +36,6 @@ size = 5
 skills = {{ phone = 1.0 }}
 "#
     )
-}
-
-/// Column `name` of a CSV as text, row by row.
-fn column(csv: &str, name: &str) -> Vec<String> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
-    let c = header
-        .iter()
-        .position(|h| *h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {header:?}"));
-    lines
-        .map(|l| l.split(',').nth(c).expect("the cell").to_string())
-        .collect()
 }
 
 #[test]
