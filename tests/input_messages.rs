@@ -270,3 +270,69 @@ fn run_with_an_empirical_device_file_exits_2_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+/// Every command that reads a file the user names reads it as the scenario loader does: a device is
+/// refused at once, with the file named, exit 2 (`plan` and `sweep` read their scenario a second time
+/// for their own sections, `plan --requirement`, `backtest --history` and `calibrate`'s logs used to be
+/// read without a cap: /dev/zero until memory ran out).
+#[test]
+fn every_command_refuses_a_device_for_a_file_at_once() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, BASE).expect("write");
+    let s = scenario.to_str().expect("utf-8");
+    let out = dir.path().join("out");
+    let o = out.to_str().expect("utf-8");
+    let device = "/dev/zero: the scenario file is not a regular file";
+    let cases: [(&[&str], &str); 6] = [
+        (&["plan", "/dev/zero", "--out", o], device),
+        (
+            &["sweep", "/dev/zero", "--set", "seed=1,2", "--out", o],
+            device,
+        ),
+        (
+            &["plan", s, "--requirement", "/dev/zero", "--out", o],
+            "/dev/zero: is not a regular file (a device, a pipe or a socket)",
+        ),
+        (
+            &["backtest", s, "--history", "/dev/zero", "--out", o],
+            "/dev/zero: is not a regular file (a device, a pipe or a socket)",
+        ),
+        (
+            &["calibrate", "/dev/zero", "--out", &format!("{o}.toml")],
+            "/dev/zero: is not a regular file (a device, a pipe or a socket)",
+        ),
+        (
+            &[
+                "plan",
+                s,
+                "--requirement",
+                dir.path().to_str().expect("utf-8"),
+                "--out",
+                o,
+            ],
+            ": is a directory: name a file",
+        ),
+    ];
+    for (args, message) in cases {
+        let started = std::time::Instant::now();
+        let result = bin()
+            .args(args)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&result.stderr).to_string();
+        assert_eq!(result.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "{args:?} took {:?}",
+            started.elapsed()
+        );
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+        assert!(!dir.path().join("out.toml").exists(), "{args:?}");
+    }
+}

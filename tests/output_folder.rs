@@ -373,3 +373,39 @@ fn a_long_run_prints_its_size_and_time_first() {
     assert!(!run_with("60", false).contains("contacts, about"));
     assert_eq!(run_with("0", true), "");
 }
+
+/// Issue 13: `compare`, `sweep` and `plan` say how big a long run is before it starts, as `run` does:
+/// compare and sweep count every scenario's (point's) replications, plan gives a search round and the
+/// upper bound its round limits set (`[planning]` max_rounds and check_rounds).
+#[test]
+fn compare_sweep_and_plan_print_their_size_first() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let scenario = write(work.path(), "erlang-a.toml", BASE);
+    let s = utf8(&scenario);
+    let first_line = |args: &[&str], after: &str| {
+        let o = Command::new(BIN)
+            .args(args)
+            .args(["--no-plots", "--threads", "2", "--out"])
+            .arg(work.path().join(format!("out-{}-{after}", args[0])))
+            .env("SUPPORTSIM_ESTIMATE_AFTER_S", after)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stderr(&o)
+            .lines()
+            .find(|l| l.starts_with("about "))
+            .map(str::to_string)
+    };
+    // Two scenarios (two sweep points) of 8 replications of 10,944 / 8 contacts: 21,888 contacts.
+    let two = Some("about 2.2e4 contacts, about 1 s on 2 threads".to_string());
+    assert_eq!(first_line(&["compare", s, s], "0"), two);
+    assert_eq!(first_line(&["sweep", s, "--set", "seed=1,2"], "0"), two);
+    assert_eq!(first_line(&["compare", s, s], "60"), None);
+    let plan = first_line(&["plan", s], "0").expect("plan prints its size");
+    assert!(
+        plan.starts_with("about 1.1e4 contacts a search round of 8 replications; at most "),
+        "{plan}"
+    );
+    assert!(plan.ends_with(" on 2 threads"), "{plan}");
+    assert_eq!(first_line(&["plan", s], "60"), None);
+}

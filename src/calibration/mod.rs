@@ -73,15 +73,21 @@ impl CallRecord {
     }
 }
 
+/// The largest call log read (4 GiB, tens of millions of calls): a bigger export is split by month and
+/// given as several LOG files (`supportsim calibrate a.csv b.csv ...`); a device such as /dev/zero is
+/// refused before it is read.
+pub const MAX_LOG_BYTES: u64 = 4 << 30;
+
 /// Errors of calibration: a file that cannot be read, a header without the columns needed, options that
 /// make no sense, or nothing usable in the files. Bad rows are not errors: they are counted and reported
 /// (`read::ReadSummary`).
 #[derive(Debug, thiserror::Error)]
 pub enum CalibrationError {
-    #[error("cannot read {path}: {source}")]
+    /// A log that is not a readable regular file, or larger than [`MAX_LOG_BYTES`].
+    #[error("{path}: {source}")]
     CannotRead {
         path: String,
-        source: std::io::Error,
+        source: crate::scenario::datafile::DataFileError,
     },
     #[error("{path}:1: the header has no column \"{column}\" (for `{key}`): {fix}")]
     MissingHeaderColumn {

@@ -58,8 +58,8 @@ pub fn run(a: BacktestArgs) -> anyhow::Result<()> {
         scenario.seed = seed;
     }
     let origin = a.history.display().to_string();
-    let text = std::fs::read_to_string(&a.history)
-        .map_err(|e| BadInput(format!("{origin}: cannot read the history: {e}")))?;
+    let text = supportsim::scenario::datafile::read_text_file(&a.history)
+        .map_err(|e| BadInput(format!("{origin}: {e}")))?;
     let history =
         History::parse(&text, &origin, scenario.interval_s).map_err(|e| BadInput(e.to_string()))?;
     let out = output_dir(a.out.clone(), &a.scenario, "backtest-");

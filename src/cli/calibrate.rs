@@ -175,12 +175,14 @@ pub fn run(a: CalibrateArgs) -> anyhow::Result<()> {
     let mut any_bank = false;
     for path in &a.logs {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| {
-            bad(CalibrationError::CannotRead {
-                path: name.clone(),
-                source,
-            })
-        })?;
+        let bytes =
+            supportsim::scenario::datafile::read_file(path, supportsim::calibration::MAX_LOG_BYTES)
+                .map_err(|source| {
+                    bad(CalibrationError::CannotRead {
+                        path: name.clone(),
+                        source,
+                    })
+                })?;
         let text = String::from_utf8_lossy(&bytes);
         let format = match a.format {
             LogFormat::Auto if text.starts_with("vru+line") => LogFormat::Bank1999,

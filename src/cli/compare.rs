@@ -100,6 +100,11 @@ pub fn run(a: CompareArgs) -> anyhow::Result<()> {
     if let Some(shard) = shard {
         return run_shard(&a, &scenarios, &names, &runner, (shard, period), &out);
     }
+    if !a.opts.quiet
+        && let Some(line) = super::size_estimate(&scenarios.iter().collect::<Vec<_>>(), threads)
+    {
+        eprintln!("{line}");
+    }
     let bar = super::progress_bar(total, a.opts.quiet);
     let tallies: Result<Vec<Vec<ReplicationTally>>, _> = scenarios
         .iter()

@@ -297,18 +297,11 @@ fn check_out(out: &Path, sharded: bool) -> Result<(), BadInput> {
 /// rounded down for scenarios with more going on per contact (the omnichannel week runs at ~1.5 M/s).
 const CONTACTS_PER_SECOND_PER_THREAD: f64 = 3e6;
 
-/// The expected contacts of a run of `s` (every channel's arrival rate over the warm-up and the horizon,
-/// times the replications; retries, transfers and journeys not counted) and its time on `threads` threads
-/// at [`CONTACTS_PER_SECOND_PER_THREAD`]: "about 1.2e8 contacts, about 3 min on 2 threads", when that
-/// time is over a minute (`SUPPORTSIM_ESTIMATE_AFTER_S` seconds instead), else `None`.
-fn size_estimate(s: &supportsim::scenario::Scenario, threads: Option<usize>) -> Option<String> {
-    let after_s = std::env::var("SUPPORTSIM_ESTIMATE_AFTER_S")
-        .ok()
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .unwrap_or(60.0);
+/// The expected contacts of one replication of `s`: every channel's arrival rate over the warm-up and the
+/// horizon (retries, transfers and journeys not counted).
+fn contacts_per_replication(s: &supportsim::scenario::Scenario) -> f64 {
     let intervals = s.intervals() as i64;
-    let per_replication: f64 = s
-        .channels
+    s.channels
         .iter()
         .map(|c| {
             let horizon: f64 = (0..intervals)
@@ -319,25 +312,96 @@ fn size_estimate(s: &supportsim::scenario::Scenario, threads: Option<usize>) -> 
             let mean_per_s = horizon / s.horizon_s.max(1.0);
             horizon + mean_per_s * s.warmup_s
         })
-        .sum();
-    let contacts = per_replication * f64::from(s.replications);
-    let threads = threads
+        .sum()
+}
+
+/// The seconds after which a run's size is announced (`SUPPORTSIM_ESTIMATE_AFTER_S`, default a minute).
+fn estimate_after_s() -> f64 {
+    std::env::var("SUPPORTSIM_ESTIMATE_AFTER_S")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .unwrap_or(60.0)
+}
+
+/// The threads a run of `items` replications keeps busy: the pool's size (`threads`, or the machine's
+/// cores), but never more than the items.
+fn busy_threads(threads: Option<usize>, items: u64) -> usize {
+    threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .min(s.replications as usize)
-        .max(1);
-    let seconds = contacts / (CONTACTS_PER_SECOND_PER_THREAD * threads as f64);
-    if seconds.is_nan() || seconds <= after_s {
-        return None;
-    }
-    let time = if seconds < 90.0 {
+        .min(usize::try_from(items).unwrap_or(usize::MAX))
+        .max(1)
+}
+
+/// `contacts` simulated on `threads` threads at [`CONTACTS_PER_SECOND_PER_THREAD`], in seconds.
+fn estimated_seconds(contacts: f64, threads: usize) -> f64 {
+    contacts / (CONTACTS_PER_SECOND_PER_THREAD * threads as f64)
+}
+
+/// A duration for the estimate: "40 s", "3 min", "1.5 h".
+fn rough_time(seconds: f64) -> String {
+    if seconds < 90.0 {
         format!("{:.0} s", seconds.max(1.0))
     } else if seconds < 3600.0 {
         format!("{:.0} min", seconds / 60.0)
     } else {
         format!("{:.1} h", seconds / 3600.0)
-    };
+    }
+}
+
+/// The size and time of a run of the scenarios `runs` (each one's replications) on `threads` threads:
+/// "about 1.2e8 contacts, about 3 min on 2 threads", when that time is over a minute
+/// (`SUPPORTSIM_ESTIMATE_AFTER_S` seconds instead), else `None`. `run`, `compare` and `sweep` print it
+/// before they simulate.
+fn size_estimate(
+    runs: &[&supportsim::scenario::Scenario],
+    threads: Option<usize>,
+) -> Option<String> {
+    let contacts: f64 = runs
+        .iter()
+        .map(|s| contacts_per_replication(s) * f64::from(s.replications))
+        .sum();
+    let items: u64 = runs.iter().map(|s| u64::from(s.replications)).sum();
+    let threads = busy_threads(threads, items);
+    let seconds = estimated_seconds(contacts, threads);
+    if seconds.is_nan() || seconds <= estimate_after_s() {
+        return None;
+    }
     Some(format!(
-        "about {contacts:.1e} contacts, about {time} on {threads} thread{}",
+        "about {contacts:.1e} contacts, about {} on {threads} thread{}",
+        rough_time(seconds),
+        if threads == 1 { "" } else { "s" }
+    ))
+}
+
+/// The size of a plan's simulations (src/planner): each search round simulates the scenario
+/// `replications` times, and the check (with its repairs) `check_replications` times; the search stops
+/// after at most `max_rounds` rounds and the check after `check_rounds` repairs, so the time printed is an
+/// upper bound. `None` when that bound is under a minute (`SUPPORTSIM_ESTIMATE_AFTER_S`).
+fn plan_estimate(
+    s: &supportsim::scenario::Scenario,
+    p: &supportsim::scenario::planning::Planning,
+    threads: Option<usize>,
+) -> Option<String> {
+    let per_replication = contacts_per_replication(s);
+    let round = per_replication * f64::from(p.replications);
+    let check = per_replication * f64::from(p.check_replications);
+    let round_s = estimated_seconds(round, busy_threads(threads, u64::from(p.replications)));
+    let check_s = estimated_seconds(
+        check,
+        busy_threads(threads, u64::from(p.check_replications)),
+    );
+    let bound_s = round_s * f64::from(p.max_rounds) + check_s * f64::from(p.check_rounds + 1);
+    if bound_s.is_nan() || bound_s <= estimate_after_s() {
+        return None;
+    }
+    let threads = busy_threads(threads, u64::from(p.replications.max(p.check_replications)));
+    Some(format!(
+        "about {round:.1e} contacts a search round of {} replications; at most {} rounds and {} checks of {} replications: up to {} on {threads} thread{}",
+        p.replications,
+        p.max_rounds,
+        p.check_rounds + 1,
+        p.check_replications,
+        rough_time(bound_s),
         if threads == 1 { "" } else { "s" }
     ))
 }

@@ -23,12 +23,7 @@ pub struct PlanArgs {
 }
 
 pub fn run(a: PlanArgs) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&a.scenario).map_err(|e| {
-        BadInput(format!(
-            "{}: cannot read the scenario: {e}",
-            a.scenario.display()
-        ))
-    })?;
+    let text = Scenario::read_text(&a.scenario)?;
     let origin = a.scenario.display().to_string();
     let mut s = Scenario::from_toml(&text, &origin, a.scenario.parent())?;
     let mut p = Planning::from_toml(&text, &origin, &s)?.unwrap_or_else(|| Planning::defaults(&s));
@@ -56,6 +51,11 @@ pub fn run(a: PlanArgs) -> anyhow::Result<()> {
     // A plan runs the scenario again and again: no fixed number of items.
     let threads = super::thread_count(threads, None, a.opts.quiet);
     let runner = Runner::new(threads).context("cannot start the worker threads")?;
+    if !a.opts.quiet
+        && let Some(line) = super::plan_estimate(&s, &p, threads)
+    {
+        eprintln!("{line}");
+    }
     let started = std::time::Instant::now();
     let quiet = a.opts.quiet || !matches!(a.opts.format, Format::Table);
     let plan = plan(
@@ -143,8 +143,8 @@ fn planned_toml(planned: &Scenario) -> String {
 /// A requirement CSV (start,group,agents) as agents per group and interval; errors name the file and line.
 fn read_requirement(path: &Path, s: &Scenario) -> anyhow::Result<Vec<Vec<u32>>> {
     let name = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| BadInput(format!("{name}: cannot read the requirement: {e}")))?;
+    let text = supportsim::scenario::datafile::read_text_file(path)
+        .map_err(|e| BadInput(format!("{name}: {e}")))?;
     let rows = parse_requirement_csv(&text).map_err(|e| BadInput(format!("{name}: {e}")))?;
     let mut need = vec![vec![0u32; s.intervals()]; s.groups.len()];
     for r in rows {

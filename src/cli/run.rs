@@ -53,7 +53,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     }
 
     if !a.opts.quiet
-        && let Some(line) = super::size_estimate(&s, threads)
+        && let Some(line) = super::size_estimate(&[&s], threads)
     {
         eprintln!("{line}");
     }

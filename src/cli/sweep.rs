@@ -51,8 +51,7 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         .into());
     }
     let origin = a.scenario.display().to_string();
-    let text =
-        std::fs::read_to_string(&a.scenario).with_context(|| format!("cannot read {origin}"))?;
+    let text = Scenario::read_text(&a.scenario)?;
     let mut scenarios = sweep::scenarios(&text, &origin, a.scenario.parent(), &axes)
         .map_err(|e| BadInput(e.to_string()))?;
     for (_, s) in &mut scenarios {
@@ -72,7 +71,8 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     let shard = super::shard_of(&a.opts)?;
     let total = sweep::replications(&only);
     let items = shard.map_or(total, |sh| sh.items(total).end - sh.items(total).start);
-    let pool = super::thread_count(threads, Some(items), a.opts.quiet)
+    let pool_threads = super::thread_count(threads, Some(items), a.opts.quiet);
+    let pool = pool_threads
         .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build())
         .transpose()
         .context("cannot start the worker threads")?;
@@ -83,6 +83,11 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
             None => run(),
             Some(pool) => pool.install(run),
         };
+    }
+    if !a.opts.quiet
+        && let Some(line) = super::size_estimate(&only.iter().collect::<Vec<_>>(), pool_threads)
+    {
+        eprintln!("{line}");
     }
     // A progress bar on a terminal (hidden otherwise), one step per replication.
     let bar = super::progress_bar(total, a.opts.quiet);

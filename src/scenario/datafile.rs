@@ -17,8 +17,8 @@ pub enum DataFileError {
     Directory,
     #[error("is not a regular file (a device, a pipe or a socket): name a file of text")]
     NotRegular,
-    #[error("is larger than {} MiB: give a smaller file", MAX_DATA_FILE_BYTES >> 20)]
-    TooLarge,
+    #[error("is larger than {} MiB: give a smaller file", .max_bytes >> 20)]
+    TooLarge { max_bytes: u64 },
     /// 1-based line of the first byte that is not UTF-8.
     #[error("is not UTF-8 text from line {line} on (a binary file?): save it as plain text")]
     NotText { line: usize },
@@ -31,24 +31,7 @@ pub fn read_text_file(path: &Path) -> Result<String, DataFileError> {
 }
 
 fn read_text_file_capped(path: &Path, max: u64) -> Result<String, DataFileError> {
-    let meta = std::fs::metadata(path)?;
-    if meta.is_dir() {
-        return Err(DataFileError::Directory);
-    }
-    if !meta.is_file() {
-        return Err(DataFileError::NotRegular);
-    }
-    if meta.len() > max {
-        return Err(DataFileError::TooLarge);
-    }
-    let mut bytes = Vec::new();
-    // The file may grow between the size check and the read: read one byte past the cap to notice.
-    std::fs::File::open(path)?
-        .take(max + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Err(DataFileError::TooLarge);
-    }
+    let bytes = read_file(path, max)?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..valid]
@@ -58,6 +41,32 @@ fn read_text_file_capped(path: &Path, max: u64) -> Result<String, DataFileError>
             + 1;
         DataFileError::NotText { line }
     })
+}
+
+/// The bytes of the regular file at `path` (symbolic links followed), refused when it is a directory, a
+/// device, a pipe or a socket, or longer than `max` bytes: for the files that are not text of a scenario
+/// (the calibration's call logs, read with their own cap).
+pub fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, DataFileError> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(DataFileError::Directory);
+    }
+    if !meta.is_file() {
+        return Err(DataFileError::NotRegular);
+    }
+    let too_large = DataFileError::TooLarge { max_bytes: max };
+    if meta.len() > max {
+        return Err(too_large);
+    }
+    let mut bytes = Vec::new();
+    // The file may grow between the size check and the read: read one byte past the cap to notice.
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large);
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -73,7 +82,7 @@ mod tests {
         assert_eq!(read_text_file(&file).expect("reads"), "1\n2\n");
         assert!(matches!(
             read_text_file_capped(&file, 3),
-            Err(DataFileError::TooLarge)
+            Err(DataFileError::TooLarge { max_bytes: 3 })
         ));
         assert!(matches!(
             read_text_file(&dir),

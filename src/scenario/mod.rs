@@ -596,8 +596,15 @@ impl Scenario {
 
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioErrors> {
+        let text = Scenario::read_text(path)?;
+        Scenario::from_toml(&text, &path.display().to_string(), path.parent())
+    }
+
+    /// The text of a scenario file, read as [`datafile::read_text_file`] reads (a regular file of UTF-8
+    /// text, at most 256 MiB), the error naming the file (and the line of a byte that is not text).
+    pub fn read_text(path: &Path) -> Result<String, ScenarioErrors> {
         let origin = path.display().to_string();
-        let text = datafile::read_text_file(path).map_err(|e| {
+        datafile::read_text_file(path).map_err(|e| {
             ScenarioErrors::single(match e {
                 datafile::DataFileError::Io(e) => {
                     ScenarioError::io(&origin, format!("cannot read the scenario file: {e}"))
@@ -608,8 +615,7 @@ impl Scenario {
                 },
                 e => ScenarioError::io(&origin, format!("the scenario file {e}")),
             })
-        })?;
-        Scenario::from_toml(&text, &origin, path.parent())
+        })
     }
 
     /// Number of reporting intervals in the horizon.
