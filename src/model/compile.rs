@@ -230,6 +230,9 @@ pub struct Compiled {
     pub(crate) stop: f64,
     /// Queues: one per (channel, class), and one per channel with follow-ups.
     pub(crate) queues: usize,
+    /// Per queue, the groups whose work includes it (`GroupModel::work`): the waiting room counts the
+    /// contacts each group could take, so a freed agent with nothing to take skips the search.
+    pub(crate) queue_groups: Vec<Vec<u32>>,
     pub(crate) channels: Vec<ChannelModel>,
     pub(crate) groups: Vec<GroupModel>,
     staffing: Staffing,
@@ -367,7 +370,7 @@ impl Compiled {
                 }
             })
             .collect();
-        let groups = s
+        let groups: Vec<GroupModel> = s
             .groups
             .iter()
             .enumerate()
@@ -425,11 +428,18 @@ impl Compiled {
                 }
             })
             .collect();
+        let mut queue_groups = vec![Vec::new(); queues];
+        for (gi, g) in groups.iter().enumerate() {
+            for &(_, q, _) in g.work.iter().flat_map(|w| &w.queues) {
+                queue_groups[q].push(gi as u32);
+            }
+        }
         Compiled {
             stop: end + (s.warmup_s + s.horizon_s).max(7.0 * 86_400.0),
             scenario: s.clone(),
             bins,
             queues,
+            queue_groups,
             channels,
             groups,
             staffing: Staffing::of(s),
