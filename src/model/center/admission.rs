@@ -343,12 +343,12 @@ impl<O: Observer> Center<'_, O> {
     ) -> Option<usize> {
         let ch = &self.m.channels[c];
         let primary = |e: &Eligible| (e.delay > 0.0) == overflow;
-        if let [e] = ch.eligible[..]
-            && primary(&e)
-            && !self.groups[e.group].idle.is_empty()
+        if let Some(g) = ch.sole_group[usize::from(overflow)]
+            && !self.groups[g].idle.is_empty()
         {
-            // The common single-group case, without the search.
-            return self.groups[e.group].idle.take_longest().map(|a| a as usize);
+            // One group to ask (the common case; phone with an overflow group has one primary group): its
+            // longest idle agent, whichever the selection policy, without the search.
+            return self.groups[g].idle.take_longest().map(|a| a as usize);
         }
         let candidates = ch.eligible.iter().filter(|e| primary(e)).map(|e| {
             (
