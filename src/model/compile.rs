@@ -75,6 +75,9 @@ pub(crate) struct ChannelModel {
     /// own: then a contact's draws are the channel's and nothing more is looked at.
     pub class_draws: Vec<ClassDraws>,
     pub eligible: Vec<Eligible>,
+    /// The group, when exactly one, among the primary groups (index 0) and among the overflow groups
+    /// (index 1): a free agent is then that group's longest idle, found without comparing groups.
+    pub sole_group: [Option<usize>; 2],
     pub overflow_after: Option<f64>,
     pub chat_max: u32,
     pub chat_stretch: f64,
@@ -228,8 +231,10 @@ pub struct Compiled {
     pub(crate) bins: TimeBins,
     /// When a run stops at the latest: a week, or the warm-up and horizon, after the window.
     pub(crate) stop: f64,
-    /// Queues: one per (channel, class), and one per channel with follow-ups.
-    pub(crate) queues: usize,
+    /// Per queue (one per (channel, class), and one per channel with follow-ups), the groups whose work
+    /// includes it (`GroupModel::work`): the waiting room counts the contacts each group could take, so a
+    /// freed agent with nothing to take skips the search.
+    pub(crate) queue_groups: Vec<Vec<u32>>,
     pub(crate) channels: Vec<ChannelModel>,
     pub(crate) groups: Vec<GroupModel>,
     staffing: Staffing,
@@ -257,7 +262,7 @@ impl Compiled {
             .iter()
             .enumerate()
             .map(|(ci, c)| {
-                let eligible = s
+                let eligible: Vec<Eligible> = s
                     .groups
                     .iter()
                     .enumerate()
@@ -347,6 +352,16 @@ impl Compiled {
                     class_cumulative,
                     class_queues: queue_of[ci].clone(),
                     class_draws,
+                    sole_group: [false, true].map(|overflow| {
+                        match eligible
+                            .iter()
+                            .filter(|e| (e.delay > 0.0) == overflow)
+                            .collect::<Vec<_>>()[..]
+                        {
+                            [e] => Some(e.group),
+                            _ => None,
+                        }
+                    }),
                     eligible,
                     overflow_after: c.overflow.as_ref().map(|o| o.after_s),
                     chat_max: c.concurrency.max,
@@ -367,7 +382,7 @@ impl Compiled {
                 }
             })
             .collect();
-        let groups = s
+        let groups: Vec<GroupModel> = s
             .groups
             .iter()
             .enumerate()
@@ -425,11 +440,17 @@ impl Compiled {
                 }
             })
             .collect();
+        let mut queue_groups = vec![Vec::new(); queues];
+        for (gi, g) in groups.iter().enumerate() {
+            for &(_, q, _) in g.work.iter().flat_map(|w| &w.queues) {
+                queue_groups[q].push(gi as u32);
+            }
+        }
         Compiled {
             stop: end + (s.warmup_s + s.horizon_s).max(7.0 * 86_400.0),
             scenario: s.clone(),
             bins,
-            queues,
+            queue_groups,
             channels,
             groups,
             staffing: Staffing::of(s),

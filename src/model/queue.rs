@@ -1,5 +1,7 @@
 //! Waiting contacts: a FIFO queue per (channel, class) over a slab of records, with O(1) removal of a caller
 //! who hangs up (the record's generation is bumped and the queue skips it lazily when it reaches the front).
+//! It also counts, per group, the contacts waiting in the queues that group serves, so that an agent with
+//! nothing to take knows it without searching.
 
 use std::collections::VecDeque;
 
@@ -55,6 +57,9 @@ pub struct WaitingRoom {
     queues: Vec<VecDeque<Ticket>>,
     live_in_queue: Vec<u32>,
     live_in_channel: Vec<u32>,
+    /// Per queue, the groups that serve it, and per group the contacts waiting in its queues.
+    queue_groups: Vec<Vec<u32>>,
+    live_for_group: Vec<u32>,
 }
 
 impl WaitingRoom {
@@ -65,7 +70,26 @@ impl WaitingRoom {
             queues: vec![VecDeque::new(); queues],
             live_in_queue: vec![0; queues],
             live_in_channel: vec![0; channels],
+            queue_groups: vec![Vec::new(); queues],
+            live_for_group: Vec::new(),
         }
+    }
+
+    /// A room that also counts, for each of `groups` groups, the contacts waiting in the queues it serves
+    /// (`queue_groups[q]`: the groups serving queue q).
+    pub fn with_groups(queue_groups: &[Vec<u32>], channels: usize, groups: usize) -> Self {
+        WaitingRoom {
+            queue_groups: queue_groups.to_vec(),
+            live_for_group: vec![0; groups],
+            ..WaitingRoom::new(queue_groups.len(), channels)
+        }
+    }
+
+    /// Contacts waiting (outbound work included) in the queues group `group` serves: 0 means nothing to
+    /// take, whatever the priorities, classes and opening hours.
+    #[inline]
+    pub fn waiting_for_group(&self, group: usize) -> u32 {
+        self.live_for_group[group]
     }
 
     /// Customers waiting on a channel, all classes together (outbound work not included).
@@ -100,6 +124,9 @@ impl WaitingRoom {
         };
         self.queues[w.queue as usize].push_back(t);
         self.live_in_queue[w.queue as usize] += 1;
+        for &g in &self.queue_groups[w.queue as usize] {
+            self.live_for_group[g as usize] += 1;
+        }
         if w.case != OUTBOUND {
             self.live_in_channel[w.channel as usize] += 1;
         }
@@ -158,6 +185,9 @@ impl WaitingRoom {
         rec.generation = rec.generation.wrapping_add(1);
         self.free.push(t.slot);
         self.live_in_queue[out.queue as usize] -= 1;
+        for &g in &self.queue_groups[out.queue as usize] {
+            self.live_for_group[g as usize] -= 1;
+        }
         if out.case != OUTBOUND {
             self.live_in_channel[out.channel as usize] -= 1;
         }
@@ -232,5 +262,27 @@ mod tests {
         assert_eq!(room.pop(1).map(|x| x.arrival), Some(0.5));
         assert_eq!(room.drain().len(), 1);
         assert_eq!((room.waiting(0), room.waiting(1)), (0, 0));
+    }
+
+    #[test]
+    fn counts_what_each_group_could_take() {
+        // Group 0 serves queues 0 and 1, group 1 serves queues 1 and 2.
+        let mut room = WaitingRoom::with_groups(&[vec![0], vec![0, 1], vec![1]], 2, 2);
+        let a = room.push(w(1.0, 0, 0));
+        room.push(w(2.0, 0, 1));
+        room.push(w(3.0, 1, 2));
+        assert_eq!(
+            (room.waiting_for_group(0), room.waiting_for_group(1)),
+            (2, 2)
+        );
+        room.cancel(a);
+        assert_eq!(room.waiting_for_group(0), 1);
+        assert_eq!(room.pop(1).map(|x| x.arrival), Some(2.0));
+        assert_eq!(
+            (room.waiting_for_group(0), room.waiting_for_group(1)),
+            (0, 1)
+        );
+        room.drain();
+        assert_eq!(room.waiting_for_group(1), 0);
     }
 }

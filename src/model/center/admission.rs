@@ -41,7 +41,8 @@ impl<O: Observer> Center<'_, O> {
             // A self-service stage: resolved there, or on to the assisted channel after the time spent.
             let contained = uniform01(&mut ch.self_service_rng) < ss.containment;
             let time = ss.time.sample(&mut ch.self_service_rng);
-            if let Some(i) = self.bins.index(now).map(|i| i as u32) {
+            let interval = self.bins.index(now).map(|i| i as u32);
+            if let Some(i) = interval {
                 self.count(c, i, 0, |t| {
                     t.offered += 1;
                     t.contained += u64::from(contained);
@@ -49,7 +50,7 @@ impl<O: Observer> Center<'_, O> {
                 });
             }
             // Each arrival opens a case; a contained one is resolved there, at its first contact.
-            let case = self.open_case(c, now);
+            let case = self.open_case_in(c, now, interval);
             self.cases[case as usize].contacts += 1;
             if contained {
                 self.finish_case(case, CaseEnd::Resolved, now + time);
@@ -207,13 +208,13 @@ impl<O: Observer> Center<'_, O> {
             callback,
             informed,
         } = self.draw_contact(to, source, now);
+        let interval = self.bins.index(now).map(|i| i as u32);
         let case = match case {
             Some(k) => k,
-            None => self.open_case(to, now),
+            None => self.open_case_in(to, now, interval),
         };
         self.cases[case as usize].contacts += 1;
         let queue = self.m.channels[to].class_queues[class] as u32;
-        let interval = self.bins.index(now).map(|i| i as u32);
         if let Some(i) = interval {
             self.count(to, i, class as u16, |t| t.offered += 1);
         }
@@ -342,12 +343,12 @@ impl<O: Observer> Center<'_, O> {
     ) -> Option<usize> {
         let ch = &self.m.channels[c];
         let primary = |e: &Eligible| (e.delay > 0.0) == overflow;
-        if let [e] = ch.eligible[..]
-            && primary(&e)
-            && !self.groups[e.group].idle.is_empty()
+        if let Some(g) = ch.sole_group[usize::from(overflow)]
+            && !self.groups[g].idle.is_empty()
         {
-            // The common single-group case, without the search.
-            return self.groups[e.group].idle.take_longest().map(|a| a as usize);
+            // One group to ask (the common case; phone with an overflow group has one primary group): its
+            // longest idle agent, whichever the selection policy, without the search.
+            return self.groups[g].idle.take_longest().map(|a| a as usize);
         }
         let candidates = ch.eligible.iter().filter(|e| primary(e)).map(|e| {
             (

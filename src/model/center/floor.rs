@@ -358,6 +358,14 @@ impl<O: Observer> Center<'_, O> {
             }
             return;
         }
+        // Nothing waits in any queue the group serves (the common case for a freed agent): no search.
+        if self
+            .room
+            .waiting_for_group(self.agents[agent].group as usize)
+            == 0
+        {
+            return;
+        }
         while let Some(q) = self.next_queue(agent, now) {
             let w = self
                 .room

@@ -25,10 +25,15 @@ impl<O: Observer> Center<'_, O> {
 
     /// Opens a case for a first contact arriving at channel `c`.
     pub(super) fn open_case(&mut self, c: usize, now: SimTime) -> u32 {
+        self.open_case_in(c, now, self.bins.index(now).map(|i| i as u32))
+    }
+
+    /// [`Self::open_case`] for a contact whose interval (`bins.index(now)`) the caller has at hand.
+    pub(super) fn open_case_in(&mut self, c: usize, now: SimTime, interval: Option<u32>) -> u32 {
         let case = Case {
             start: now,
             first_channel: c as u32,
-            interval: self.bins.index(now).map(|i| i as u32),
+            interval,
             contacts: 0,
             journey: Journey::default(),
             last_agent: None,

@@ -539,7 +539,7 @@ impl<'a, O: Observer> Center<'a, O> {
             channels,
             groups,
             agents,
-            room: WaitingRoom::new(m.queues, s.channels.len()),
+            room: WaitingRoom::with_groups(&m.queue_groups, s.channels.len(), m.groups.len()),
             tally,
             busy_agents: 0,
             current_index: 0,
@@ -774,7 +774,11 @@ impl<'a, O: Observer> Center<'a, O> {
             self.budget,
         ));
         self.events.clear();
-        self.room = WaitingRoom::new(self.m.queues, self.channels.len());
+        self.room = WaitingRoom::with_groups(
+            &self.m.queue_groups,
+            self.channels.len(),
+            self.m.groups.len(),
+        );
         self.boundary_armed = true;
     }
 
