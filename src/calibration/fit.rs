@@ -94,6 +94,9 @@ pub struct Calibration {
     pub after_call: Option<estimate::AfterCallWork>,
     /// Mean agents busy in the peak interval of the week (the lower bound on those on duty).
     pub peak_busy: f64,
+    /// Queued callers who joined the queue while an agent on duty (chosen gap) was idle
+    /// (`staffing::idle_while_queued`; `None`: nobody queued).
+    pub idle_while_queued: Option<staffing::IdleWhileQueued>,
     /// Outbound (call-back) records' share of agent busy time.
     pub outbound_busy_share: f64,
     pub offered: usize,
@@ -150,6 +153,11 @@ impl Calibration {
         c.options.gap_min = gap_min;
         c.available = available;
         c.size_week = size_week;
+        c.idle_while_queued = staffing::idle_while_queued(
+            &log.records,
+            f64::from(gap_min) * 60.0,
+            c.handle.after_call_s,
+        );
         c
     }
 }
@@ -292,6 +300,11 @@ pub fn fit(log: &CallLog, options: &FitOptions) -> Result<Calibration, Calibrati
         gaps,
         after_call,
         peak_busy,
+        idle_while_queued: staffing::idle_while_queued(
+            &log.records,
+            f64::from(options.gap_min) * 60.0,
+            after_call_s,
+        ),
         outbound_busy_share,
         offered: inbound.len(),
         answered: count(super::Outcome::Answered),

@@ -142,6 +142,92 @@ pub fn busy(records: &[CallRecord], interval_s: f64) -> OnDuty {
     to_on_duty(bins, interval_s)
 }
 
+/// How often a caller had to queue although an agent counted on duty was free: a measure of how far the
+/// center is from one pooled, work-conserving queue (in which nobody waits while an agent is idle).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IdleWhileQueued {
+    /// Inbound contacts that waited (wait > 0).
+    pub queued: usize,
+    /// Of them, those that joined the queue while at least one agent was on duty (the gap rule of
+    /// [`estimate`]) and idle: not in a service or its after-call work.
+    pub with_idle_agent: usize,
+}
+
+impl IdleWhileQueued {
+    pub fn share(&self) -> f64 {
+        if self.queued == 0 {
+            0.0
+        } else {
+            self.with_idle_agent as f64 / self.queued as f64
+        }
+    }
+}
+
+/// Counts the queued inbound contacts that joined the queue while some agent was on duty under the gap
+/// rule with `gap_s` and idle: inside a logged-in spell, outside every service `[answer, end +
+/// after_call_s)`. In the model every agent on duty serves the one queue and takes a waiting caller the
+/// moment it is free, so such a caller would not have waited at all: a large share says the agents
+/// counted on duty were not all available to the queue (skills, short breaks, other work), which the
+/// pooled model cannot show. `None` without queued contacts.
+pub fn idle_while_queued(
+    records: &[CallRecord],
+    gap_s: f64,
+    after_call_s: f64,
+) -> Option<IdleWhileQueued> {
+    let mut by_agent: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    for r in records {
+        if let (Some(agent), Some(start), Some(end)) = (&r.agent, r.answer_s(), r.end_s()) {
+            by_agent.entry(agent).or_default().push((start, end));
+        }
+    }
+    // +1 when an agent becomes idle on duty, −1 when it stops being so.
+    let mut events: Vec<(f64, i32)> = Vec::new();
+    for services in by_agent.values_mut() {
+        services.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Within a spell (services closer than gap_s, as in `estimate`), the agent is idle from the end of
+        // its last service's after-call work to the start of the next service.
+        let mut spell: Option<(f64, f64)> = None; // (end of the spell so far, busy until)
+        for &(start, end) in services.iter() {
+            spell = match spell {
+                Some((spell_end, busy_until)) if start - spell_end < gap_s => {
+                    if start > busy_until {
+                        events.push((busy_until, 1));
+                        events.push((start, -1));
+                    }
+                    Some((spell_end.max(end), busy_until.max(end + after_call_s)))
+                }
+                _ => Some((end, end + after_call_s)),
+            };
+        }
+    }
+    // At equal times an agent's idle spell ending goes first: a caller arriving as the agent takes the
+    // next call did not find it idle.
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut queued: Vec<f64> = records
+        .iter()
+        .filter(|r| !r.outbound && r.wait_s > 0.0)
+        .map(|r| r.arrival_s)
+        .collect();
+    if queued.is_empty() {
+        return None;
+    }
+    queued.sort_by(f64::total_cmp);
+    let (mut idle, mut k, mut with_idle_agent) = (0i64, 0usize, 0usize);
+    for t in &queued {
+        while k < events.len() && events[k].0 <= *t {
+            idle += i64::from(events[k].1);
+            k += 1;
+        }
+        if idle > 0 {
+            with_idle_agent += 1;
+        }
+    }
+    Some(IdleWhileQueued {
+        queued: queued.len(),
+        with_idle_agent,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +293,49 @@ mod tests {
             }
             last = Some(total);
         }
+    }
+
+    fn queued_caller(arrival: f64) -> CallRecord {
+        CallRecord {
+            arrival_s: arrival,
+            wait_s: 30.0,
+            handle_s: None,
+            outcome: Outcome::Abandoned,
+            agent: None,
+            customer: None,
+            class: "regular".into(),
+            outbound: false,
+        }
+    }
+
+    #[test]
+    fn callers_who_queued_while_an_agent_on_duty_was_idle_are_counted() {
+        // Agent a serves 0-100 and 200-300 (a 100 s gap: one spell when G > 100 s), with 10 s of after-call
+        // work: idle 110-200. Agent b serves 150-400.
+        let mut records = vec![
+            service("a", 0.0, 100.0),
+            service("a", 200.0, 300.0),
+            service("b", 150.0, 400.0),
+        ];
+        // Queued at 50 (a busy, b not yet on duty), 105 (a in after-call work), 120 and 199 (a idle), 200
+        // (a takes its next call then), 500 (nobody on duty).
+        for t in [50.0, 105.0, 120.0, 199.0, 200.0, 500.0] {
+            records.push(queued_caller(t));
+        }
+        // Neither a caller answered at once nor a call-back placed by the center counts as queued.
+        let mut outbound = queued_caller(130.0);
+        outbound.outbound = true;
+        records.push(outbound);
+        let q = idle_while_queued(&records, 600.0, 10.0).expect("queued callers");
+        assert_eq!((q.queued, q.with_idle_agent), (6, 2));
+        assert!((q.share() - 1.0 / 3.0).abs() < 1e-12);
+        // A gap of 1 min splits a's services into two spells: a is off duty between them.
+        let q = idle_while_queued(&records, 60.0, 10.0).expect("queued callers");
+        assert_eq!((q.queued, q.with_idle_agent), (6, 0));
+        // Longer after-call work (95 s) keeps a busy until 195: only the caller at 199 found it idle.
+        let q = idle_while_queued(&records, 600.0, 95.0).expect("queued callers");
+        assert_eq!(q.with_idle_agent, 1);
+        // Nobody queued: nothing to measure.
+        assert_eq!(idle_while_queued(&records[..3], 600.0, 10.0), None);
     }
 }

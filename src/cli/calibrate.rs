@@ -464,5 +464,13 @@ fn describe(c: &fit::Calibration) -> Vec<String> {
         c.options.gap_min,
         100.0 * c.outbound_busy_share + 0.0
     ));
+    if let Some(q) = &c.idle_while_queued {
+        out.push(format!(
+            "queued while an agent on duty was idle: {:.1}% of {} queued callers joined the queue while an agent counted on duty (gap {} min) was free (not in a service or its after-call work); the model's one pooled queue lets nobody wait then (docs/calibration.md)",
+            100.0 * q.share(),
+            q.queued,
+            c.options.gap_min
+        ));
+    }
     out
 }
