@@ -596,6 +596,23 @@ impl Scenario {
 
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioErrors> {
+        let (text, origin) = Scenario::read_text(path)?;
+        Scenario::from_toml(&text, &origin, path.parent())
+    }
+
+    /// Reads and validates a scenario file with its `[planning]` section (`None` when it has none), every
+    /// problem of both in one batch where they are independent: what `check` and `plan` read.
+    pub fn load_with_planning(
+        path: &Path,
+    ) -> Result<(Scenario, Option<planning::Planning>), ScenarioErrors> {
+        let (text, origin) = Scenario::read_text(path)?;
+        let s = Scenario::from_toml(&text, &origin, path.parent())?;
+        let p = planning::Planning::from_toml(&text, &origin, &s)?;
+        Ok((s, p))
+    }
+
+    /// A scenario file's text (a regular text file of bounded size) and its name in messages.
+    fn read_text(path: &Path) -> Result<(String, String), ScenarioErrors> {
         let origin = path.display().to_string();
         let text = datafile::read_text_file(path).map_err(|e| {
             ScenarioErrors::single(match e {
@@ -609,7 +626,7 @@ impl Scenario {
                 e => ScenarioError::io(&origin, format!("the scenario file {e}")),
             })
         })?;
-        Scenario::from_toml(&text, &origin, path.parent())
+        Ok((text, origin))
     }
 
     /// Number of reporting intervals in the horizon.
