@@ -10,6 +10,7 @@ use toml::Spanned;
 
 impl Validator<'_> {
     /// A `[[training]]` programme: its group, participants, sessions (a calendar feature), gains and costs.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn training(
         &mut self,
         i: usize,
