@@ -10,7 +10,8 @@ pub struct CheckArgs {
 }
 
 pub fn run(a: CheckArgs) -> anyhow::Result<()> {
-    let s = Scenario::load(&a.scenario)?;
+    // The [planning] section too: `plan` would refuse what `check` calls ok.
+    let (s, _) = Scenario::load_with_planning(&a.scenario)?;
     supportsim::experiment::check_size(&s)
         .map_err(|e| super::BadInput(format!("{}: {e}", a.scenario.display())))?;
     let line = format!(

@@ -23,10 +23,9 @@ pub struct PlanArgs {
 }
 
 pub fn run(a: PlanArgs) -> anyhow::Result<()> {
-    let text = Scenario::read_text(&a.scenario)?;
-    let origin = a.scenario.display().to_string();
-    let mut s = Scenario::from_toml(&text, &origin, a.scenario.parent())?;
-    let mut p = Planning::from_toml(&text, &origin, &s)?.unwrap_or_else(|| Planning::defaults(&s));
+    // Read as `check` reads it: a regular text file (not a device), every problem in one batch.
+    let (mut s, p) = Scenario::load_with_planning(&a.scenario)?;
+    let mut p = p.unwrap_or_else(|| Planning::defaults(&s));
     if let Some(r) = a.opts.replications {
         if !(1..=100_000).contains(&r) {
             return Err(BadInput(format!("--replications {r}: give between 1 and 100000")).into());

@@ -600,6 +600,18 @@ impl Scenario {
         Scenario::from_toml(&text, &path.display().to_string(), path.parent())
     }
 
+    /// Reads and validates a scenario file with its `[planning]` section (`None` when it has none), every
+    /// problem of both in one batch where they are independent: what `check` and `plan` read.
+    pub fn load_with_planning(
+        path: &Path,
+    ) -> Result<(Scenario, Option<planning::Planning>), ScenarioErrors> {
+        let text = Scenario::read_text(path)?;
+        let origin = path.display().to_string();
+        let s = Scenario::from_toml(&text, &origin, path.parent())?;
+        let p = planning::Planning::from_toml(&text, &origin, &s)?;
+        Ok((s, p))
+    }
+
     /// The text of a scenario file, read as [`datafile::read_text_file`] reads (a regular file of UTF-8
     /// text, at most 256 MiB), the error naming the file (and the line of a byte that is not text).
     pub fn read_text(path: &Path) -> Result<String, ScenarioErrors> {

@@ -163,7 +163,12 @@ impl<'de> Deserialize<'de> for DurationValue {
                 self.visit_f64(v as f64)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                let text = trim_float(v);
+                // 1e300 quoted as 1e300, not as its 301 digits.
+                let text = if v.abs() < 1e15 {
+                    trim_float(v)
+                } else {
+                    format!("{v:e}")
+                };
                 let seconds = checked_seconds(v, &text).map_err(E::custom)?;
                 Ok(DurationValue { seconds, text })
             }

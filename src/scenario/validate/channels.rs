@@ -197,6 +197,9 @@ impl Validator<'_> {
             }
             (_, h) => h,
         };
+        // Checked whether or not a key above was refused: every problem of the channel in one pass.
+        let forecast_cv = self.forecast_cv(i, c, interval_s);
+        let follow_up = self.follow_up(i, c, kind);
         Some(Channel {
             name,
             kind: kind?,
@@ -212,7 +215,7 @@ impl Validator<'_> {
             target: target?,
             queue_capacity: queue_capacity?,
             open: open?,
-            forecast_cv: self.forecast_cv(i, c, interval_s)?,
+            forecast_cv: forecast_cv?,
             priority,
             classes: classes?,
             // Resolved once the groups are known (see `overflow`).
@@ -225,7 +228,7 @@ impl Validator<'_> {
             resolution: journeys.as_ref()?.0,
             repeat: journeys.as_ref()?.1.clone(),
             retry: journeys?.2,
-            follow_up: self.follow_up(i, c, kind)?,
+            follow_up: follow_up?,
         })
     }
 
@@ -249,19 +252,19 @@ impl Validator<'_> {
         }
         let fu = fu.get_ref();
         let share = *fu.share.get_ref();
-        if !(0.0..=1.0).contains(&share) {
+        let share_ok = (0.0..=1.0).contains(&share);
+        if !share_ok {
             self.err(fu.share.span(), format!("channels[{i}].follow_up.share = {}: must be a share between 0 and 1 (of resolved cases)", Num(share)));
-            return None;
         }
-        let delay = self.dist(&format!("channels[{i}].follow_up.delay"), &fu.delay)?;
+        let delay = self.dist(&format!("channels[{i}].follow_up.delay"), &fu.delay);
         let handle_time = self.dist(
             &format!("channels[{i}].follow_up.handle_time"),
             &fu.handle_time,
-        )?;
+        );
         Some(Some(FollowUp {
-            share,
-            delay,
-            handle_time,
+            share: share_ok.then_some(share)?,
+            delay: delay?,
+            handle_time: handle_time?,
         }))
     }
 
@@ -324,8 +327,7 @@ impl Validator<'_> {
         }
         let cb = cb.get_ref();
         let key = format!("channels[{i}].callback");
-        let offer_after_s =
-            self.positive_duration(&format!("{key}.offer_after"), &cb.offer_after)?;
+        let offer_after_s = self.positive_duration(&format!("{key}.offer_after"), &cb.offer_after);
         let share = |v: &mut Self,
                      name: &str,
                      x: Option<&Spanned<f64>>,
@@ -354,15 +356,17 @@ impl Validator<'_> {
         let accept = share(self, "accept", Some(&cb.accept), 0.0, false);
         let no_answer = share(self, "no_answer", cb.no_answer.as_ref(), 0.0, true);
         let no_answer_time_s = match &cb.no_answer_time {
-            Some(t) => self.positive_duration(&format!("{key}.no_answer_time"), t)?,
-            None => 30.0,
+            Some(t) => self.positive_duration(&format!("{key}.no_answer_time"), t),
+            None => Some(30.0),
         };
         let handle_time = match (&cb.handle_time, &c.handle_time) {
-            (Some(h), _) => self.dist(&format!("{key}.handle_time"), h)?,
+            (Some(h), _) => self.dist(&format!("{key}.handle_time"), h),
             // The channel's distribution; its time-varying mean, if any, does not apply to callbacks.
-            (None, Some(h)) => self.dist_of(&format!("channels[{i}].handle_time"), h, false)?,
-            (None, None) => return None,
+            (None, Some(h)) => self.dist_of(&format!("channels[{i}].handle_time"), h, false),
+            (None, None) => None,
         };
+        let (offer_after_s, no_answer_time_s, handle_time) =
+            (offer_after_s?, no_answer_time_s?, handle_time?);
         Some(Some(Callback {
             offer_after_s,
             accept,
@@ -381,22 +385,25 @@ impl Validator<'_> {
         channels: &[Channel],
     ) -> Option<(SelfService, Channel)> {
         let key = format!("channels[{i}]");
+        // Containment, time and falls_to are independent: each is checked even when another is refused.
         let containment = match &c.containment {
-            Some(x) if (0.0..=1.0).contains(x.get_ref()) => *x.get_ref(),
+            Some(x) if (0.0..=1.0).contains(x.get_ref()) => Some(*x.get_ref()),
             Some(x) => {
                 self.err(x.span(), format!("{key}.containment = {}: must be a share between 0 and 1 (resolved without an agent)", Num(*x.get_ref())));
-                return None;
+                None
             }
             None => {
                 self.err(c.name.span(), format!("{key}: a self-service channel needs `containment`, the share resolved without an agent, e.g. containment = 0.3"));
-                return None;
+                None
             }
         };
-        let Some(time) = &c.time else {
-            self.err(c.name.span(), format!("{key}: a self-service channel needs `time`, the time spent in self-service, e.g. time = {{ dist = \"exponential\", mean = \"2m\" }}"));
-            return None;
+        let time = match &c.time {
+            Some(time) => self.dist(&format!("{key}.time"), time),
+            None => {
+                self.err(c.name.span(), format!("{key}: a self-service channel needs `time`, the time spent in self-service, e.g. time = {{ dist = \"exponential\", mean = \"2m\" }}"));
+                None
+            }
         };
-        let time = self.dist(&format!("{key}.time"), time)?;
         let Some(to) = &c.falls_to else {
             self.err(c.name.span(), format!("{key}: a self-service channel needs `falls_to`, the assisted channel the rest go to"));
             return None;
@@ -419,8 +426,8 @@ impl Validator<'_> {
         }
         Some((
             SelfService {
-                containment,
-                time,
+                containment: containment?,
+                time: time?,
                 falls_to,
             },
             channels[falls_to].clone(),
@@ -563,7 +570,7 @@ impl Validator<'_> {
             return Some(None);
         };
         let o = o.get_ref();
-        let after_s = self.positive_duration(&format!("channels[{i}].overflow.after"), &o.after)?;
+        let after_s = self.positive_duration(&format!("channels[{i}].overflow.after"), &o.after);
         if o.to.get_ref().is_empty() {
             self.err(
                 o.to.span(),
@@ -603,7 +610,7 @@ impl Validator<'_> {
             out.push(g);
         }
         Some(Some(Overflow {
-            after_s,
+            after_s: after_s?,
             groups: out,
         }))
     }

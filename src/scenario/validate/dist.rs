@@ -419,7 +419,7 @@ const MAX_SAMPLE_VALUES: usize = 10_000_000;
 /// problem is on a line, its line number (`aht.txt:12: ...`).
 #[derive(Debug, thiserror::Error)]
 enum SampleFileError {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}{}", path.display(), not_found_hint(source))]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -451,6 +451,15 @@ enum SampleFileError {
     AllZero { path: PathBuf },
     #[error("{}:{line}: more than {MAX_SAMPLE_VALUES} values: sample the data down", path.display())]
     TooMany { path: PathBuf, line: usize },
+}
+
+/// The fix for a sample file that is not there: where a relative path is looked for.
+fn not_found_hint(e: &std::io::Error) -> &'static str {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        "; a relative path is read from the scenario file's folder: check the name, or give the full path"
+    } else {
+        ""
+    }
 }
 
 /// Reads an empirical sample: one value per line (seconds, or a duration with a unit); blank lines and lines

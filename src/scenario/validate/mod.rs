@@ -77,6 +77,9 @@ const DEFAULT_SEED: i64 = 1;
 /// Caps that keep a typo (a horizon of "100000d") from exhausting memory instead of failing clearly.
 const MAX_INTERVALS: usize = 1_000_000;
 const MAX_REPLICATIONS: i64 = 1_000_000;
+/// The longest name (of the scenario, a channel, a group, a class, a programme) in characters: names label
+/// tables, charts and messages; thousands of characters are a pasted mistake, not a name.
+const MAX_NAME_CHARS: usize = 1000;
 /// Ten million contacts per hour (about 2800 a second) is beyond any single center.
 const MAX_RATE_PER_HOUR: f64 = 1e7;
 /// The slowest a low proficiency may make an agent: above this the scenario is almost surely a mistake,
@@ -98,10 +101,18 @@ pub(super) fn parse_and_validate(
         forecast_aht: std::collections::HashMap::new(),
         timing_known: true,
     };
+    let has_planning = file.planning.is_some();
     let scenario = v.scenario(file);
     match scenario {
         Some(s) if v.errors.is_empty() => Ok(s),
-        _ => Err(ScenarioErrors(v.errors)),
+        _ => {
+            // `[planning]`'s own settings in the same batch (its names are checked once the rest is valid).
+            if has_planning {
+                v.errors
+                    .extend(planning::planning_settings_errors(text, origin));
+            }
+            Err(ScenarioErrors(v.errors))
+        }
     }
 }
 
@@ -129,6 +140,18 @@ impl Validator<'_> {
         ));
     }
 
+    /// Refuses a name longer than [`MAX_NAME_CHARS`] (`key` is its key, such as `channels[1].name`).
+    fn name_length(&mut self, key: &str, name: &Spanned<String>) {
+        let n = name.get_ref().chars().count();
+        if n > MAX_NAME_CHARS {
+            let start: String = name.get_ref().chars().take(20).collect();
+            self.err(
+                name.span(),
+                format!("{key} = \"{start}...\": a name of {n} characters, more than {MAX_NAME_CHARS}; give a shorter name (names label tables, charts and files)"),
+            );
+        }
+    }
+
     /// A problem that depends on the horizon or the interval: not reported while they are unknown.
     fn timing_err(&mut self, span: Range<usize>, message: String) {
         if self.timing_known {
@@ -137,6 +160,7 @@ impl Validator<'_> {
     }
 
     fn scenario(&mut self, f: ScenarioFile) -> Option<Scenario> {
+        self.name_length("name", &f.name);
         let name = f.name.get_ref().trim().to_string();
         if name.is_empty() {
             self.err(
@@ -244,6 +268,7 @@ impl Validator<'_> {
         }
         let mut channels = Vec::new();
         for (i, c) in f.channels.iter().enumerate() {
+            self.name_length(&format!("channels[{i}].name"), &c.get_ref().name);
             if let Some(prev) = f.channels[..i]
                 .iter()
                 .position(|p| p.get_ref().name.get_ref() == c.get_ref().name.get_ref())
@@ -276,6 +301,7 @@ impl Validator<'_> {
             .collect();
         let mut groups = Vec::new();
         for (i, g) in f.groups.iter().enumerate() {
+            self.name_length(&format!("groups[{i}].name"), &g.get_ref().name);
             if let Some(prev) = f.groups[..i]
                 .iter()
                 .position(|p| p.get_ref().name.get_ref() == g.get_ref().name.get_ref())
@@ -325,9 +351,13 @@ impl Validator<'_> {
                 );
             }
         }
-        if self.errors.is_empty() {
-            for (ci, c) in f.channels.iter().enumerate() {
-                if let Some(o) = self.overflow(ci, c.get_ref(), &f.groups) {
+        // Overflow names groups of the file: checked always. Repeat switches and self-service name other
+        // channels: checked once every channel is (a refused one would be reported again as missing).
+        let all_channels = channels.len() == f.channels.len();
+        for (ci, c) in f.channels.iter().enumerate() {
+            let overflow = self.overflow(ci, c.get_ref(), &f.groups);
+            if all_channels {
+                if let Some(o) = overflow {
                     channels[ci].overflow = o;
                 }
                 if let Some(switch) = self.repeat_switch(ci, c.get_ref(), &channels)
@@ -374,14 +404,27 @@ impl Validator<'_> {
         };
         let mut training = Vec::new();
         for (i, t) in f.training.iter().enumerate() {
+            self.name_length(&format!("training[{i}].name"), &t.get_ref().name);
             if let Some(prev) = f.training[..i]
                 .iter()
                 .position(|p| p.get_ref().name.get_ref() == t.get_ref().name.get_ref())
             {
                 self.err(t.get_ref().name.span(), format!("training[{i}].name = \"{}\": training[{prev}] has the same name; programme names must be unique", t.get_ref().name.get_ref()));
             }
-            if let Some(p) = self.training(i, t.get_ref(), &groups, &channel_names, horizon_s, days)
-            {
+            let group_names: Vec<&str> = f
+                .groups
+                .iter()
+                .map(|g| g.get_ref().name.get_ref().as_str())
+                .collect();
+            if let Some(p) = self.training(
+                i,
+                t.get_ref(),
+                &groups,
+                &group_names,
+                &channel_names,
+                horizon_s,
+                days,
+            ) {
                 training.push(p);
             }
         }

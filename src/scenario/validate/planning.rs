@@ -143,14 +143,64 @@ pub(in crate::scenario) fn parse_planning(
     }
 }
 
+/// The problems of `[planning]`'s own settings (holds, confidence, bounds of the search and the solver),
+/// which do not depend on the rest of the file: reported beside the scenario's problems when the scenario
+/// is refused (its targets, group bounds and shift templates are checked against it once it is valid).
+pub(in crate::scenario) fn planning_settings_errors(
+    text: &str,
+    origin: &str,
+) -> Vec<crate::scenario::ScenarioError> {
+    let doc: PlanningDoc = match toml::from_str(text) {
+        Ok(doc) => doc,
+        Err(e) => return vec![toml_error(&e, text, origin)],
+    };
+    let Some(f) = doc.planning else {
+        return Vec::new();
+    };
+    let mut v = Validator {
+        origin,
+        text,
+        base_dir: None,
+        errors: Vec::new(),
+        forecast_aht: std::collections::HashMap::new(),
+        timing_known: true,
+    };
+    let mut p = Planning {
+        holds: Holds::Interval,
+        confidence: None,
+        max_occupancy: None,
+        targets: Vec::new(),
+        min_agents: Vec::new(),
+        max_agents: Vec::new(),
+        replications: 1,
+        check_replications: 1,
+        max_rounds: DEFAULT_MAX_ROUNDS,
+        check_rounds: DEFAULT_CHECK_ROUNDS,
+        time_limit_s: DEFAULT_TIME_LIMIT_S,
+        gap: DEFAULT_GAP,
+        shifts: Vec::new(),
+    };
+    v.planning_settings(f.get_ref(), None, &mut p);
+    v.errors
+}
+
 impl Validator<'_> {
     fn planning(&mut self, f: &PlanningFile, s: &Scenario) -> Option<Planning> {
         let mut p = Planning::defaults(s);
+        self.planning_settings(f, Some(s), &mut p);
+        self.planning_against(f, s, p)
+    }
+
+    /// The settings that need nothing of the scenario but its start time and replications (`s`: `None`
+    /// when the scenario was refused; those two checks are then left out).
+    fn planning_settings(&mut self, f: &PlanningFile, s: Option<&Scenario>, p: &mut Planning) {
+        let start_clock_s = s.map_or(0.0, |s| s.calendar.start_clock_s);
         if let Some(h) = &f.holds {
             p.holds = match h.get_ref().as_str() {
                 "interval" => Holds::Interval,
-                "day" if s.calendar.start_clock_s > 0.0 => {
-                    self.err(h.span(), format!("planning.holds = \"day\": days are judged from midnight, but the horizon starts at {}; start it at midnight (start = \"{}\") or use \"interval\" or \"week\"", crate::time::date::format_clock(s.calendar.start_clock_s), s.calendar.start_date.map_or(String::new(), crate::time::date::format_date)));
+                "day" if start_clock_s > 0.0 => {
+                    let start_date = s.and_then(|s| s.calendar.start_date);
+                    self.err(h.span(), format!("planning.holds = \"day\": days are judged from midnight, but the horizon starts at {}; start it at midnight (start = \"{}\") or use \"interval\" or \"week\"", crate::time::date::format_clock(start_clock_s), start_date.map_or(String::new(), crate::time::date::format_date)));
                     Holds::Interval
                 }
                 "day" => Holds::Day,
@@ -195,7 +245,7 @@ impl Validator<'_> {
             "replications",
             &f.replications,
             100_000,
-            s.replications,
+            s.map_or(1, |s| s.replications),
         );
         p.check_replications = count(
             self,
@@ -233,6 +283,15 @@ impl Validator<'_> {
                 DEFAULT_GAP
             }
         };
+    }
+
+    /// Targets, group bounds and shift templates: they name the scenario's channels and groups.
+    fn planning_against(
+        &mut self,
+        f: &PlanningFile,
+        s: &Scenario,
+        mut p: Planning,
+    ) -> Option<Planning> {
         self.planning_targets(f, s, &mut p);
         let group_names: Vec<&str> = s.groups.iter().map(|g| g.name.as_str()).collect();
         for (name, b) in &f.groups {
@@ -274,17 +333,23 @@ impl Validator<'_> {
                 );
             }
         }
-        if f.shifts.len() > MAX_TEMPLATES {
+        let too_many = f.shifts.len() > MAX_TEMPLATES;
+        if too_many {
             self.err(
-                0..0,
+                f.shifts[0].span(),
                 format!(
-                    "planning.shifts: {} templates, more than {MAX_TEMPLATES}",
+                    "planning.shifts: {} templates, more than {MAX_TEMPLATES}; merge templates that differ only in their start (a template takes a list of starts)",
                     f.shifts.len()
                 ),
             );
-            return None;
         }
-        for (k, t) in f.shifts.iter().enumerate() {
+        // Too many templates: not read one by one (the count is the problem).
+        let shifts = if too_many {
+            &f.shifts[..0]
+        } else {
+            &f.shifts[..]
+        };
+        for (k, t) in shifts.iter().enumerate() {
             if let Some(t) = self.template(k, t.get_ref(), s, &group_names) {
                 if let Some(prev) = p.shifts.iter().position(|o| o.name == t.name) {
                     self.err(f.shifts[k].get_ref().name.span(), format!("planning.shifts[{k}].name = \"{}\": planning.shifts[{prev}] has the same name; template names must be unique", t.name));
@@ -443,7 +508,11 @@ impl Validator<'_> {
                 format!("{key}.name = \"\": give the template a name"),
             );
         }
-        let Some(group) = s.groups.iter().position(|g| g.name == *t.group.get_ref()) else {
+        // Each key is checked even when another is refused (every problem of the template in one pass);
+        // the template is built only when none was.
+        let errors_before = self.errors.len();
+        let group = s.groups.iter().position(|g| g.name == *t.group.get_ref());
+        if group.is_none() {
             self.err(
                 t.group.span(),
                 format!(
@@ -452,8 +521,7 @@ impl Validator<'_> {
                     quoted_list(group_names)
                 ),
             );
-            return None;
-        };
+        }
         let mut weekdays = [true; 7];
         if let Some(d) = &t.days {
             let names = match d.get_ref() {
@@ -469,7 +537,8 @@ impl Validator<'_> {
             }
         }
         let length_s = t.length.get_ref().seconds;
-        if !(length_s > 0.0 && length_s <= DAY_S) || length_s % s.interval_s != 0.0 {
+        let length_ok = length_s > 0.0 && length_s <= DAY_S && length_s % s.interval_s == 0.0;
+        if !length_ok {
             self.err(
                 t.length.span(),
                 format!(
@@ -478,7 +547,6 @@ impl Validator<'_> {
                     crate::time::duration::format_duration(s.interval_s)
                 ),
             );
-            return None;
         }
         let starts_s = match t.starts.get_ref() {
             StartsFile::List(xs) => xs
@@ -494,13 +562,15 @@ impl Validator<'_> {
                 _ => None,
             },
         };
-        let Some(mut starts_s) = starts_s else {
+        let starts_read = starts_s.is_some();
+        let mut starts_s = starts_s.unwrap_or_else(|| {
             self.err(t.starts.span(), format!("{key}.starts: give start times \"HH:MM\" before 24:00 as a list ([\"07:00\", \"08:00\"]) or a range {{ from = \"06:00\", to = \"12:00\", every = \"30m\" }} (at most {MAX_STARTS} starts)"));
-            return None;
-        };
+            Vec::new()
+        });
         starts_s.sort_by(f64::total_cmp);
         starts_s.dedup();
-        if starts_s.is_empty() || starts_s.iter().any(|x| x % s.interval_s != 0.0) {
+        if starts_read && (starts_s.is_empty() || starts_s.iter().any(|x| x % s.interval_s != 0.0))
+        {
             self.err(
                 t.starts.span(),
                 format!(
@@ -508,10 +578,15 @@ impl Validator<'_> {
                     crate::time::duration::format_duration(s.interval_s)
                 ),
             );
-            return None;
         }
         let mut breaks = Vec::new();
-        for (b, br) in t.breaks.iter().enumerate() {
+        // Break windows are placed inside the shift: not checked against a refused length.
+        let windows = if length_ok {
+            &t.breaks[..]
+        } else {
+            &t.breaks[..0]
+        };
+        for (b, br) in windows.iter().enumerate() {
             let bkey = format!("{key}.breaks[{b}]");
             let br = br.get_ref();
             let d = br.duration.get_ref().seconds;
@@ -538,15 +613,15 @@ impl Validator<'_> {
                     c.span(),
                     format!("{key}: give cost_per_hour or cost (per shift), not both"),
                 );
-                return None;
+                None
             }
             (Some(c), None) if (0.0..=1e6).contains(c.get_ref()) => {
-                ShiftCost::PerHour(*c.get_ref())
+                Some(ShiftCost::PerHour(*c.get_ref()))
             }
             (None, Some(c)) if (0.0..=1e9).contains(c.get_ref()) => {
-                ShiftCost::PerShift(*c.get_ref())
+                Some(ShiftCost::PerShift(*c.get_ref()))
             }
-            (None, None) => ShiftCost::PerHour(s.groups[group].cost_per_hour),
+            (None, None) => group.map(|g| ShiftCost::PerHour(s.groups[g].cost_per_hour)),
             (Some(c), _) | (_, Some(c)) => {
                 self.err(
                     c.span(),
@@ -555,7 +630,7 @@ impl Validator<'_> {
                         Num(*c.get_ref())
                     ),
                 );
-                return None;
+                None
             }
         };
         let count = |v: &mut Self, which: &str, x: &Option<Spanned<i64>>| match x {
@@ -580,14 +655,17 @@ impl Validator<'_> {
                 format!("{key}.max is below min ({min})"),
             );
         }
+        if self.errors.len() > errors_before {
+            return None;
+        }
         Some(ShiftTemplate {
             name,
-            group,
+            group: group?,
             weekdays,
             starts_s,
             length_s,
             breaks,
-            cost,
+            cost: cost?,
             min,
             max,
         })

@@ -45,11 +45,59 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, origin: &str) -> Scena
         );
         with_path = false;
     }
+    if let Some(fixed) = syntax_fix(&message, text, span.start, line) {
+        message = fixed;
+    }
     let unknown_key = message.starts_with("unknown field");
     if with_path && let Some(path) = key_path_at(text, span.start, !unknown_key) {
         message = format!("{path}: {message}");
     }
     ScenarioError::at(origin, text, span.start, message)
+}
+
+/// A fix for the TOML reader's bare syntax messages ("duplicate key", "invalid basic string", ...), which
+/// name neither the key nor what to write instead; `None` for the messages already clear.
+fn syntax_fix(message: &str, text: &str, at: usize, line: &str) -> Option<String> {
+    let here = text
+        .get(at.min(text.len())..)
+        .and_then(|r| r.chars().next());
+    if let Some(c) = here.filter(|c| c.is_control() && *c != '\t' && *c != '\n' && *c != '\r') {
+        return Some(format!(
+            "a control character (U+{:04X}) in the text: remove it, or write it as the escape \"\\u{:04X}\" inside quotes",
+            u32::from(c),
+            u32::from(c)
+        ));
+    }
+    if message == "duplicate key" {
+        let key = line
+            .split_once('=')
+            .map_or(line, |(k, _)| k)
+            .trim()
+            .trim_matches(['[', ']'])
+            .trim();
+        return Some(format!(
+            "duplicate key: `{key}` is set twice in the same table; keep one of them"
+        ));
+    }
+    if message.starts_with("key with no value") {
+        // The reader points after the key: take the key from the start of its line.
+        let at = at.min(text.len());
+        let whole = text[text[..at].rfind('\n').map_or(0, |i| i + 1)..]
+            .lines()
+            .next()
+            .unwrap_or(line);
+        let key = whole.split_whitespace().next().unwrap_or("key");
+        return Some(format!(
+            "`{key}`: {message}: write `{key} = <value>`, e.g. horizon = \"8h\""
+        ));
+    }
+    if message == "invalid basic string, expected `\"`" {
+        return Some("unclosed text: end it with `\"` on the same line (text over several lines goes in triple quotes `\"\"\"`)".into());
+    }
+    if message.contains("max recursion depth") {
+        return Some("arrays or tables nested too deeply: give a number or an array of numbers (one per interval)".into());
+    }
+    None
 }
 
 /// The TOML reader's "unknown field `x`, expected one of `a`, `b`, ..." as a fix: the nearest valid key

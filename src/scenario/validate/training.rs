@@ -10,53 +10,68 @@ use toml::Spanned;
 
 impl Validator<'_> {
     /// A `[[training]]` programme: its group, participants, sessions (a calendar feature), gains and costs.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn training(
         &mut self,
         i: usize,
         t: &crate::scenario::file::TrainingFile,
         groups: &[Group],
+        all_groups: &[&str],
         channels: &[&str],
         horizon_s: f64,
         days: Option<Days>,
     ) -> Option<Training> {
         let key = format!("training[{i}]");
-        let Some(group) = groups.iter().position(|g| g.name == *t.group.get_ref()) else {
-            let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        // Every key is checked even when one is refused (all of a programme's problems in one pass); the
+        // programme is built only when none was.
+        let errors_before = self.errors.len();
+        let group = groups.iter().position(|g| g.name == *t.group.get_ref());
+        // A group of the file that was refused for problems of its own is not reported again here.
+        if group.is_none() && !all_groups.contains(&t.group.get_ref().as_str()) {
             self.err(
                 t.group.span(),
                 format!(
                     "{key}.group = \"{}\": no group has that name; groups: {}",
                     t.group.get_ref(),
-                    quoted_list(&names)
+                    quoted_list(all_groups)
                 ),
             );
-            return None;
-        };
+        }
         let (participants, share) = match (&t.participants, &t.share) {
             (Some(_), Some(s)) => {
                 self.err(s.span(), format!("{key}: give `participants` (agents) or `share` (of the group's agents), not both"));
-                return None;
+                (0, None)
             }
             (Some(n), None) if (1..=1_000_000).contains(n.get_ref()) => (*n.get_ref() as u32, None),
             (Some(n), None) => {
                 self.err(n.span(), format!("{key}.participants = {}: give the number of agents taking part, 1 to 1000000", n.get_ref()));
-                return None;
+                (0, None)
             }
             (None, Some(s)) if *s.get_ref() > 0.0 && *s.get_ref() <= 1.0 => (0, Some(*s.get_ref())),
             (None, Some(s)) => {
                 self.err(s.span(), format!("{key}.share = {}: give the share of the group's agents taking part, above 0 and at most 1", Num(*s.get_ref())));
-                return None;
+                (0, None)
             }
             (None, None) => (0, Some(1.0)),
         };
-        let days = self.need_days(&format!("{key}.sessions"), t.sessions.span(), days)?;
-        if t.sessions.get_ref().is_empty() {
+        let days = self.need_days(&format!("{key}.sessions"), t.sessions.span(), days);
+        if days.is_some() && t.sessions.get_ref().is_empty() {
             self.err(t.sessions.span(), format!("{key}.sessions = []: give at least one session, e.g. {{ day = 3, at = \"09:00\", duration = \"3h\" }}"));
-            return None;
         }
         let mut sessions = Vec::new();
         let mut specs = Vec::new();
-        for (k, s) in t.sessions.get_ref().iter().enumerate() {
+        // Sessions are days and clock times: without whole days (reported once above) they are not read.
+        let listed = if days.is_some() {
+            t.sessions.get_ref().as_slice()
+        } else {
+            &[]
+        };
+        let days = days.unwrap_or(Days {
+            intervals_per_day: 1,
+            count: 0,
+            first: 0,
+        });
+        for (k, s) in listed.iter().enumerate() {
             let s = s.get_ref();
             let sk = format!("{key}.sessions[{k}]");
             let day = *s.day.get_ref();
@@ -154,10 +169,12 @@ impl Validator<'_> {
                 friendliness_gain = v;
                 continue;
             }
-            match channels.iter().position(|c| c == name) {
-                Some(c) if groups[group].skills.iter().any(|s| s.channel == c) => skill_gain.push((c, v)),
-                Some(_) => self.err(g.span(), format!("{key}.gain.{}: group \"{}\" has no skill for this channel; train skills it has, or add the skill", toml_key(name), groups[group].name)),
-                None => self.err(g.span(), format!("{key}.gain.{}: no channel has that name; gains name channels or `friendliness`", toml_key(name))),
+            match (channels.iter().position(|c| c == name), group) {
+                (Some(c), Some(gr)) if groups[gr].skills.iter().any(|s| s.channel == c) => skill_gain.push((c, v)),
+                (Some(_), Some(gr)) => self.err(g.span(), format!("{key}.gain.{}: group \"{}\" has no skill for this channel; train skills it has, or add the skill", toml_key(name), groups[gr].name)),
+                // The group is unknown (reported above): its skills cannot be checked.
+                (Some(_), None) => {}
+                (None, _) => self.err(g.span(), format!("{key}.gain.{}: no channel has that name; gains name channels or `friendliness`", toml_key(name))),
             }
         }
         let duration_or = |d: &Option<Spanned<DurationValue>>,
@@ -171,8 +188,8 @@ impl Validator<'_> {
                     .map(Some),
             }
         };
-        let half_life_s = duration_or(&t.half_life, self, "half_life")?.unwrap_or(7.0 * DAY_S);
-        let decay_half_life_s = duration_or(&t.decay_half_life, self, "decay_half_life")?;
+        let half_life_s = duration_or(&t.half_life, self, "half_life");
+        let decay_half_life_s = duration_or(&t.decay_half_life, self, "decay_half_life");
         let money = |v: &Option<Spanned<f64>>, this: &mut Self, name: &str| -> Option<f64> {
             match v {
                 None => Some(0.0),
@@ -193,21 +210,24 @@ impl Validator<'_> {
             &t.cost_per_participant_hour,
             self,
             "cost_per_participant_hour",
-        )?;
-        let fixed_cost = money(&t.fixed_cost, self, "fixed_cost")?;
+        );
+        let fixed_cost = money(&t.fixed_cost, self, "fixed_cost");
+        if self.errors.len() > errors_before {
+            return None;
+        }
         Some(Training {
             name: t.name.get_ref().clone(),
-            group,
+            group: group?,
             participants,
             share,
             sessions,
             session_specs: specs,
             skill_gain,
             friendliness_gain,
-            half_life_s,
-            decay_half_life_s,
-            cost_per_participant_hour,
-            fixed_cost,
+            half_life_s: half_life_s?.unwrap_or(7.0 * DAY_S),
+            decay_half_life_s: decay_half_life_s?,
+            cost_per_participant_hour: cost_per_participant_hour?,
+            fixed_cost: fixed_cost?,
         })
     }
 }

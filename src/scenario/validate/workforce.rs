@@ -158,6 +158,10 @@ impl Validator<'_> {
         }
         for (channel, p) in g.skills.get_ref() {
             let Some(ci) = channels.iter().position(|c| c == channel) else {
+                // With no channel at all (reported once), every skill would be reported as unknown.
+                if channels.is_empty() {
+                    continue;
+                }
                 self.err(
                     p.span(),
                     format!("groups[{i}].skills.{}: no channel is named \"{channel}\"; skills name channels: {}", toml_key(channel), quoted_list(channels)),
