@@ -35,8 +35,10 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
     {
         return Err(BadInput(format!("--replications {r}: give between 1 and 1000000")).into());
     }
-    // The file as written must be a valid scenario before any value is changed.
-    Scenario::load(&a.scenario)?;
+    // The file as written must be a valid scenario before any value is changed; its text is read once.
+    let origin = a.scenario.display().to_string();
+    let text = Scenario::read_text(&a.scenario)?;
+    Scenario::from_toml(&text, &origin, a.scenario.parent())?;
     let axes: Vec<Axis> = a
         .set
         .iter()
@@ -50,8 +52,6 @@ pub fn run(a: SweepArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let origin = a.scenario.display().to_string();
-    let text = Scenario::read_text(&a.scenario)?;
     let mut scenarios = sweep::scenarios(&text, &origin, a.scenario.parent(), &axes)
         .map_err(|e| BadInput(e.to_string()))?;
     for (_, s) in &mut scenarios {
