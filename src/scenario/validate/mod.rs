@@ -403,6 +403,13 @@ impl Validator<'_> {
             }
         };
         let mut training = Vec::new();
+        // Every group the file names, valid or not: a programme naming a refused group is not told that no
+        // group has that name.
+        let group_names: Vec<&str> = f
+            .groups
+            .iter()
+            .map(|g| g.get_ref().name.get_ref().as_str())
+            .collect();
         for (i, t) in f.training.iter().enumerate() {
             self.name_length(&format!("training[{i}].name"), &t.get_ref().name);
             if let Some(prev) = f.training[..i]
@@ -411,11 +418,6 @@ impl Validator<'_> {
             {
                 self.err(t.get_ref().name.span(), format!("training[{i}].name = \"{}\": training[{prev}] has the same name; programme names must be unique", t.get_ref().name.get_ref()));
             }
-            let group_names: Vec<&str> = f
-                .groups
-                .iter()
-                .map(|g| g.get_ref().name.get_ref().as_str())
-                .collect();
             if let Some(p) = self.training(
                 i,
                 t.get_ref(),
