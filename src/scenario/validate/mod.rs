@@ -93,14 +93,7 @@ pub(super) fn parse_and_validate(
 ) -> Result<Scenario, ScenarioErrors> {
     let file: ScenarioFile =
         toml::from_str(text).map_err(|e| ScenarioErrors::single(toml_error(&e, text, origin)))?;
-    let mut v = Validator {
-        origin,
-        text,
-        base_dir,
-        errors: Vec::new(),
-        forecast_aht: std::collections::HashMap::new(),
-        timing_known: true,
-    };
+    let mut v = Validator::new(origin, text, base_dir);
     let has_planning = file.planning.is_some();
     let scenario = v.scenario(file);
     match scenario {
@@ -130,7 +123,19 @@ struct Validator<'a> {
     timing_known: bool,
 }
 
-impl Validator<'_> {
+impl<'a> Validator<'a> {
+    /// A validator of `text` (named `origin` in messages), with no problem found yet.
+    fn new(origin: &'a str, text: &'a str, base_dir: Option<&'a Path>) -> Self {
+        Validator {
+            origin,
+            text,
+            base_dir,
+            errors: Vec::new(),
+            forecast_aht: std::collections::HashMap::new(),
+            timing_known: true,
+        }
+    }
+
     fn err(&mut self, span: Range<usize>, message: String) {
         self.errors.push(ScenarioError::at(
             self.origin,

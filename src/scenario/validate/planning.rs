@@ -128,14 +128,7 @@ pub(in crate::scenario) fn parse_planning(
     let Some(p) = doc.planning else {
         return Ok(None);
     };
-    let mut v = Validator {
-        origin,
-        text,
-        base_dir: None,
-        errors: Vec::new(),
-        forecast_aht: std::collections::HashMap::new(),
-        timing_known: true,
-    };
+    let mut v = Validator::new(origin, text, None);
     let planning = v.planning(p.get_ref(), scenario);
     match planning {
         Some(p) if v.errors.is_empty() => Ok(Some(p)),
@@ -157,14 +150,7 @@ pub(in crate::scenario) fn planning_settings_errors(
     let Some(f) = doc.planning else {
         return Vec::new();
     };
-    let mut v = Validator {
-        origin,
-        text,
-        base_dir: None,
-        errors: Vec::new(),
-        forecast_aht: std::collections::HashMap::new(),
-        timing_known: true,
-    };
+    let mut v = Validator::new(origin, text, None);
     let mut p = Planning {
         holds: Holds::Interval,
         confidence: None,
