@@ -243,6 +243,9 @@ fn lognormal_cdf(mean: f64, cv: f64) -> Box<dyn Fn(f64) -> f64> {
     }
 }
 
+/// The smallest coefficient of variation a gamma candidate is fitted at (shape at most 10,000).
+pub const MIN_GAMMA_CV: f64 = 0.01;
+
 fn gamma_cdf(mean: f64, cv: f64) -> Box<dyn Fn(f64) -> f64> {
     let shape = 1.0 / (cv * cv);
     match Gamma::new(shape, shape / mean) {
@@ -354,7 +357,10 @@ pub fn handle_time<'a>(records: impl IntoIterator<Item = &'a CallRecord>) -> Opt
         }
     }
     let (ymean, ycv) = mean_cv(&y);
-    if ycv > 0.0 {
+    // Below MIN_GAMMA_CV the handle times are all but constant: the gamma's shape (1 / cv²) would pass
+    // 10,000, where its CDF (statrs' regularised incomplete gamma) takes seconds per value, for a fit
+    // that the lognormal and the empirical quantiles make as well (fuzz/corpus/calibration_logs).
+    if ycv >= MIN_GAMMA_CV {
         candidates.push(Family::Gamma {
             mean: ymean,
             cv: ycv,
@@ -857,6 +863,28 @@ mod tests {
         assert!(ks("lognormal") < ks("gamma"));
         assert!(ks("lognormal") < fit.ks_critical);
         assert_eq!(fit.family().name(), "lognormal");
+    }
+
+    /// Found by fuzzing (fuzz/corpus/calibration_logs/slow-gamma-of-near-constant-handle-times): handle
+    /// times all but equal gave a gamma of shape in the millions, whose CDF took over a minute for 78
+    /// calls. Such a sample gets no gamma candidate; a spread one keeps it.
+    #[test]
+    fn near_constant_handle_times_get_no_gamma_candidate() {
+        let fit_of = |spread: f64| {
+            let records: Vec<CallRecord> = (0..200)
+                .map(|i| {
+                    let h = 180.0 + spread * f64::from(i % 2);
+                    call(f64::from(i) * 60.0 + 36_000.0, 0.0, Some(h), "regular")
+                })
+                .collect();
+            handle_time(&records).expect("answered")
+        };
+        let has_gamma =
+            |fit: &HandleTimeFit| fit.candidates.iter().any(|c| c.family.name() == "gamma");
+        // cv of 180 s and 180.5 s alternating: about 0.0014 (shape about 5e5).
+        assert!(!has_gamma(&fit_of(0.5)));
+        // cv about 0.2.
+        assert!(has_gamma(&fit_of(80.0)));
     }
 
     #[test]
